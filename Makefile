@@ -1,0 +1,130 @@
+# ipcbox: one multicall binary of IPC applets. GNU make.
+#   make                      build ./ipcbox
+#   make check                run the test suite, then again under ASan+UBSan
+#   make install [LINKS=all]  install (see "Installing" in README.md)
+#   make bench                compare speed with the peer tools
+
+VERSION   := 0.1.0
+
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+DATADIR   ?= $(PREFIX)/share
+MANDIR    ?= $(DATADIR)/man
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR  ?= $(DATADIR)/zsh/site-functions
+FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
+
+CC        ?= cc
+CFLAGS    ?= -O2 -g
+LDLIBS    ?= -lrt -pthread
+# Build directory and output binary; the sanitizer and static builds use their own.
+BUILD     ?= build
+PROG      ?= ipcbox
+
+WARNINGS  := -Wall -Wextra -Werror -Wshadow -Wconversion -Wno-sign-conversion \
+             -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith \
+             -Wundef -Wvla -Wcast-qual -Wno-format-nonliteral
+ALL_CPPFLAGS := -D_GNU_SOURCE -DIPCBOX_VERSION='"$(VERSION)"' -Isrc $(CPPFLAGS)
+ALL_CFLAGS   := -std=c11 $(WARNINGS) $(CFLAGS)
+ALL_LDFLAGS  := $(LDFLAGS)
+ifeq ($(STATIC),1)
+ALL_LDFLAGS  += -static
+endif
+
+# Applets come from src/applets.h; each has applets/NAME.c and man/NAME.1.
+APPLETS   := $(shell sed -n "s/^APPLET[[:punct:]]\([a-z0-9_]*\),.*/\1/p" src/applets.h)
+SRCS      := src/main.c $(wildcard src/ipc/*.c) $(APPLETS:%=applets/%.c)
+OBJS      := $(SRCS:%.c=$(BUILD)/%.o)
+
+# Names a system ships its own command and man page for: a default install leaves
+# them alone (use "ipcbox NAME" or install LINKS=all).
+SYSTEM_NAMES := mkfifo ipcs ipcrm
+ifeq ($(LINKS),all)
+LINKED    := $(APPLETS)
+else
+LINKED    := $(filter-out $(SYSTEM_NAMES),$(APPLETS))
+endif
+UNLINKED  := $(filter-out $(LINKED),$(APPLETS))
+
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+             -fno-sanitize-recover=all
+
+.PHONY: all check test asan static install uninstall clean bench fuzz lint
+all: $(PROG)
+
+$(PROG): $(OBJS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+# The core's test driver (tests/core.bats), linked with the same core objects.
+CORE_OBJS := $(filter $(BUILD)/src/ipc/%,$(OBJS))
+$(BUILD)/coretest: $(BUILD)/tests/unit/coretest.o $(CORE_OBJS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+-include $(BUILD)/tests/unit/coretest.d
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(OBJS:.o=.d)
+
+# The sanitizer build, for the second run of the suite.
+asan:
+	$(MAKE) BUILD=build/asan PROG=build/asan/ipcbox CFLAGS='$(SAN_FLAGS)' \
+		LDFLAGS='$(LDFLAGS) -fsanitize=address,undefined' build/asan/ipcbox build/asan/coretest
+
+static:
+	$(MAKE) BUILD=build/static PROG=build/static/ipcbox STATIC=1
+
+test: all $(BUILD)/coretest
+	tests/run
+
+check: all $(BUILD)/coretest
+	tests/run
+	$(MAKE) asan
+	IPCBOX=$(CURDIR)/build/asan/ipcbox CORETEST=$(CURDIR)/build/asan/coretest \
+		IPCBOX_SANITIZED=1 tests/run
+
+bench: all static
+	tests/bench/run
+
+lint:
+	mandoc -Tlint -W warning man/*.1
+	for f in man/*.1; do groff -ww -z -man "$$f" || exit 1; done
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 755 $(PROG) $(DESTDIR)$(BINDIR)/ipcbox
+	install -m 644 man/ipcbox.1 $(DESTDIR)$(MANDIR)/man1/ipcbox.1
+	for a in $(LINKED); do \
+		ln -f $(DESTDIR)$(BINDIR)/ipcbox $(DESTDIR)$(BINDIR)/$$a || exit 1; \
+		install -m 644 man/$$a.1 $(DESTDIR)$(MANDIR)/man1/$$a.1 || exit 1; \
+	done
+	for a in $(UNLINKED); do \
+		install -m 644 man/$$a.1 $(DESTDIR)$(MANDIR)/man1/ipcbox-$$a.1 || exit 1; \
+	done
+	install -m 644 completions/bash/ipcbox $(DESTDIR)$(BASHCOMPDIR)/ipcbox
+	install -m 644 completions/zsh/_ipcbox $(DESTDIR)$(ZSHCOMPDIR)/_ipcbox
+	install -m 644 completions/fish/ipcbox.fish $(DESTDIR)$(FISHCOMPDIR)/ipcbox.fish
+
+# Removes only what install put there: an applet name is removed only if it is a
+# link to the installed ipcbox, a man page only if it is ours.
+uninstall:
+	for a in $(APPLETS); do \
+		f=$(DESTDIR)$(BINDIR)/$$a; \
+		if [ -e $(DESTDIR)$(BINDIR)/ipcbox ] && [ $$f -ef $(DESTDIR)$(BINDIR)/ipcbox ]; then rm -f $$f; fi; \
+		m=$(DESTDIR)$(MANDIR)/man1/$$a.1; \
+		if [ -f $$m ] && grep -q 'ipcbox' $$m; then rm -f $$m; fi; \
+		rm -f $(DESTDIR)$(MANDIR)/man1/ipcbox-$$a.1; \
+	done
+	rm -f $(DESTDIR)$(BINDIR)/ipcbox $(DESTDIR)$(MANDIR)/man1/ipcbox.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/ipcbox $(DESTDIR)$(ZSHCOMPDIR)/_ipcbox \
+		$(DESTDIR)$(FISHCOMPDIR)/ipcbox.fish
+	if [ -n "$(DESTDIR)" ]; then \
+		for d in $(BINDIR) $(MANDIR)/man1 $(BASHCOMPDIR) $(ZSHCOMPDIR) $(FISHCOMPDIR); do \
+			rmdir -p --ignore-fail-on-non-empty $(DESTDIR)$$d 2>/dev/null || :; \
+		done; \
+	fi
+
+clean:
+	rm -rf build $(PROG)

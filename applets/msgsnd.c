@@ -1,0 +1,17 @@
+/* msgsnd: not implemented yet; its issue replaces this stub. */
+#include "applet.h"
+#include "ipc/stub.h"
+
+static const char usage[] =
+	"Usage: msgsnd [OPTION]...\n"
+	"Send messages to a System V or POSIX message queue.\n"
+	"\n"
+	"      --help     display this help and exit\n"
+	"      --version  output version information and exit\n"
+	"\n"
+	"This applet is not implemented yet.\n";
+
+int msgsnd_main(int argc, char **argv)
+{
+	return ib_stub_main(argc, argv, usage);
+}

@@ -1,0 +1,17 @@
+/* pipeline: not implemented yet; its issue replaces this stub. */
+#include "applet.h"
+#include "ipc/stub.h"
+
+static const char usage[] =
+	"Usage: pipeline [OPTION]...\n"
+	"Run commands connected by pipes, without a shell.\n"
+	"\n"
+	"      --help     display this help and exit\n"
+	"      --version  output version information and exit\n"
+	"\n"
+	"This applet is not implemented yet.\n";
+
+int pipeline_main(int argc, char **argv)
+{
+	return ib_stub_main(argc, argv, usage);
+}

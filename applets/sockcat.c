@@ -1,0 +1,17 @@
+/* sockcat: not implemented yet; its issue replaces this stub. */
+#include "applet.h"
+#include "ipc/stub.h"
+
+static const char usage[] =
+	"Usage: sockcat [OPTION]...\n"
+	"Connect stdin/stdout or a command to a UNIX or Internet socket.\n"
+	"\n"
+	"      --help     display this help and exit\n"
+	"      --version  output version information and exit\n"
+	"\n"
+	"This applet is not implemented yet.\n";
+
+int sockcat_main(int argc, char **argv)
+{
+	return ib_stub_main(argc, argv, usage);
+}

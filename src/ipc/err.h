@@ -1,0 +1,57 @@
+/* Errors, exit codes and the standard --help/--version answers, shared by every applet. */
+#ifndef IPCBOX_ERR_H
+#define IPCBOX_ERR_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+
+/* Exit codes (CONVENTIONS.md). */
+enum {
+	IB_EXIT_OK = 0,
+	IB_EXIT_FAIL = 1,     /* the operation failed */
+	IB_EXIT_USAGE = 2,    /* unknown option, malformed argument */
+	IB_EXIT_TIMEOUT = 3,  /* would block with a no-wait option, or a timeout expired */
+	IB_EXIT_NOEXEC = 126, /* a command could not be executed */
+	IB_EXIT_NOTFOUND = 127, /* a command (or an applet) was not found */
+};
+
+/* The name messages start with: the applet's name, set by the dispatcher.
+ * A drop-in applet that must print argv[0] as given (mkfifo) sets it itself. */
+void ib_set_prog(const char *name);
+const char *ib_prog(void);
+
+/* "PROG: MESSAGE\n" on stderr; carry on. */
+void ib_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "PROG: MESSAGE: strerror(err)\n" on stderr; carry on. */
+void ib_warn_sys(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same, then exit with CODE. */
+_Noreturn void ib_die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+_Noreturn void ib_die_sys(int code, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* A usage error: the message, then "Try 'PROG --help' for more information.",
+ * then exit IB_EXIT_USAGE. */
+_Noreturn void ib_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same with another exit code (drop-ins keep their peer's code). */
+_Noreturn void ib_usage_error_code(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Just the "Try 'PROG --help' ..." line. */
+void ib_try_help(void);
+
+/* Standard answers. HELP is the applet's whole usage text, printed as is. */
+_Noreturn void ib_help_exit(const char *help);
+_Noreturn void ib_version_exit(void);
+
+/* The long options every applet has, with their getopt values. */
+enum { IB_OPT_HELP = 0x1000, IB_OPT_VERSION };
+#define IB_STD_LONGOPTS \
+	{ "help", no_argument, NULL, IB_OPT_HELP }, \
+	{ "version", no_argument, NULL, IB_OPT_VERSION }
+
+/* getopt_long's complaints about a bad option, then our "Try" line; exit CODE. */
+_Noreturn void ib_bad_option(int code);
+
+/* Flushes and closes stdout; if any write to it failed, says so and returns
+ * IB_EXIT_FAIL, else STATUS. The dispatcher calls it after every applet. */
+int ib_finish(int status);
+
+#endif

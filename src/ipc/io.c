@@ -1,0 +1,118 @@
+/* Byte I/O loops. */
+#include "ipc/io.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+/* Waits until FD is ready for EVENTS; used when a descriptor we were handed is
+ * non-blocking. */
+static int wait_ready(int fd, short events)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+	for (;;) {
+		int r = poll(&p, 1, -1);
+		if (r >= 0)
+			return 0;
+		if (errno != EINTR)
+			return -1;
+	}
+}
+
+ssize_t ib_read_some(int fd, void *buf, size_t len)
+{
+	for (;;) {
+		ssize_t n = read(fd, buf, len);
+		if (n >= 0)
+			return n;
+		if (errno == EINTR)
+			continue;
+		if ((errno == EAGAIN || errno == EWOULDBLOCK) && wait_ready(fd, POLLIN) == 0)
+			continue;
+		return -1;
+	}
+}
+
+ssize_t ib_read_full(int fd, void *buf, size_t len)
+{
+	size_t got = 0;
+	while (got < len) {
+		ssize_t n = ib_read_some(fd, (char *)buf + got, len - got);
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+int ib_write_all(int fd, const void *buf, size_t len, size_t *done)
+{
+	size_t put = 0;
+	while (put < len) {
+		ssize_t n = write(fd, (const char *)buf + put, len - put);
+		if (n > 0) {
+			put += (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) &&
+		    wait_ready(fd, POLLOUT) == 0)
+			continue;
+		if (n == 0)
+			errno = ENOSPC; /* write(2) made no progress: treat as a full device */
+		if (done)
+			*done = put;
+		return -1;
+	}
+	if (done)
+		*done = put;
+	return 0;
+}
+
+int ib_read_to_end(int fd, size_t max, char **bufp, size_t *lenp)
+{
+	size_t cap = 65536, len = 0;
+	char *buf = malloc(cap);
+	if (!buf)
+		return -1;
+	for (;;) {
+		if (cap - len < 2) {
+			if (cap > max) {
+				free(buf);
+				errno = EFBIG;
+				return -1;
+			}
+			size_t ncap = cap * 2;
+			char *nbuf = realloc(buf, ncap);
+			if (!nbuf) {
+				free(buf);
+				return -1;
+			}
+			buf = nbuf;
+			cap = ncap;
+		}
+		ssize_t n = ib_read_some(fd, buf + len, cap - len - 1);
+		if (n < 0) {
+			int e = errno;
+			free(buf);
+			errno = e;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > max) {
+			free(buf);
+			errno = EFBIG;
+			return -1;
+		}
+	}
+	buf[len] = '\0';
+	*bufp = buf;
+	*lenp = len;
+	return 0;
+}

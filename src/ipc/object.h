@@ -1,0 +1,78 @@
+/* Selecting an IPC object: the -k/-i/-f/-P/-c/-x/-m options of CONVENTIONS.md,
+ * parsed once here and resolved to a System V id or a POSIX name.
+ *
+ * An applet puts IB_OBJECT_SHORTOPTS and IB_OBJECT_LONGOPTS into its getopt_long
+ * tables, hands every option to ib_object_option() first, calls ib_object_check()
+ * after the loop, then ib_sysv_open() (or uses o.name for POSIX). */
+#ifndef IPCBOX_OBJECT_H
+#define IPCBOX_OBJECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+enum ib_kind { IB_MSG, IB_SHM, IB_SEM };
+
+enum ib_select { IB_SEL_NONE, IB_SEL_KEY, IB_SEL_ID, IB_SEL_POSIX };
+
+struct ib_object {
+	enum ib_select sel;
+	key_t key;         /* IB_SEL_KEY: from -k or -f */
+	int id;            /* IB_SEL_ID */
+	const char *name;  /* IB_SEL_POSIX: "/NAME" */
+	bool create;       /* -c */
+	bool exclusive;    /* -x */
+	bool mode_given;   /* -m was given */
+	mode_t mode;       /* -m, default 0600 */
+};
+
+#define IB_OBJECT_SHORTOPTS "k:i:f:P:cxm:"
+#define IB_OBJECT_LONGOPTS \
+	{ "key", required_argument, NULL, 'k' }, \
+	{ "id", required_argument, NULL, 'i' }, \
+	{ "ftok", required_argument, NULL, 'f' }, \
+	{ "posix", required_argument, NULL, 'P' }, \
+	{ "create", no_argument, NULL, 'c' }, \
+	{ "exclusive", no_argument, NULL, 'x' }, \
+	{ "mode", required_argument, NULL, 'm' }
+
+#define IB_DEFAULT_MODE 0600
+
+void ib_object_init(struct ib_object *o);
+
+/* Takes getopt's OPT/ARG if it is an object option and returns true; returns false
+ * for any other option. A malformed key, id, name or mode is a usage error (exit 2);
+ * -f on a path ftok(3) cannot use is exit 1. */
+bool ib_object_option(struct ib_object *o, int opt, const char *arg);
+
+/* After option parsing: exactly one of -k/-i/-f/-P, -x only with -c, -c not with -i,
+ * -m only with -c, -P only if POSIX_OK. Usage error (exit 2) otherwise. */
+void ib_object_check(const struct ib_object *o, bool posix_ok);
+
+/* Parsers shared with applets that take keys and ids as operands (ipcrm, ipcs -i).
+ * They return false on malformed input and print nothing. */
+bool ib_parse_key(const char *s, key_t *key);
+bool ib_parse_id(const char *s, int *id);
+/* A POSIX IPC name: a leading slash, no other, 1..NAME_MAX characters after it,
+ * not "." or "..". Returns NULL if valid, else why not. */
+const char *ib_posix_name_error(const char *name);
+
+/* "message queue", "shared memory segment", "semaphore set". */
+const char *ib_kind_name(enum ib_kind kind);
+
+/* How messages name the object: "key 0x0000162e", "id 5" or "/NAME". */
+const char *ib_object_label(const struct ib_object *o, char *buf, size_t len);
+
+/* Opens the System V object O selects (creating it with -c): msgget, or shmget
+ * with SIZE bytes, or semget with SIZE semaphores (SIZE 0: any, when opening).
+ * ACCESS is what the caller will do, as mode bits: 0400 read, 0200 write (0600
+ * both; 0 for none); opening an existing object checks it, so permission denied is
+ * reported here and not half-way through.
+ * Returns the id, setting *CREATED if this call made it; on failure prints one line
+ * ("no message queue with key 0x0000162e", or the system error) and returns -1.
+ * With -i it checks that the id exists (IPC_STAT; no read permission is not an
+ * error here, the operation itself will report it). */
+int ib_sysv_open(const struct ib_object *o, enum ib_kind kind, size_t size, int access,
+		 bool *created);
+
+#endif

@@ -1,0 +1,140 @@
+/* ipcbox: multicall dispatch. Picks the applet from argv[0]'s basename, or from the
+ * first argument when called as ipcbox; everything else lives in the applets. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <locale.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "applet.h"
+#include "ipc/err.h"
+
+struct applet {
+	const char *name;
+	const char *summary;
+	int (*main)(int argc, char **argv);
+};
+
+static const struct applet applets[] = {
+#define APPLET(name, summary) { #name, summary, name##_main },
+#include "applets.h"
+#undef APPLET
+};
+#define NAPPLETS (sizeof applets / sizeof applets[0])
+
+static const char usage[] =
+	"Usage: ipcbox APPLET [ARGUMENT]...\n"
+	"   or: APPLET [ARGUMENT]...\n"
+	"   or: ipcbox [--list | --install [-s] DIR | --help | --version]\n"
+	"\n"
+	"Command-line tools for Unix inter-process communication, in one binary.\n"
+	"\n"
+	"  -l, --list             list the applets, one a line\n"
+	"      --install [-s] DIR  make a hard link (-s: symbolic) named after each\n"
+	"                         applet in DIR\n"
+	"      --help             display this help and exit\n"
+	"      --version          output version information and exit\n"
+	"\n"
+	"Applets:\n";
+
+static const struct applet *find_applet(const char *name)
+{
+	for (size_t i = 0; i < NAPPLETS; i++)
+		if (strcmp(applets[i].name, name) == 0)
+			return &applets[i];
+	return NULL;
+}
+
+static int list_applets(void)
+{
+	for (size_t i = 0; i < NAPPLETS; i++)
+		puts(applets[i].name);
+	return ib_finish(IB_EXIT_OK);
+}
+
+static int help(void)
+{
+	fputs(usage, stdout);
+	for (size_t i = 0; i < NAPPLETS; i++)
+		printf("  %-10s %s\n", applets[i].name, applets[i].summary);
+	fputs("\nRun 'ipcbox APPLET --help' for an applet's options.\n", stdout);
+	return ib_finish(IB_EXIT_OK);
+}
+
+/* Links every applet name in DIR to this binary; an existing entry that already is
+ * this binary is left alone, anything else there is an error. */
+static int install_links(const char *dir, bool symbolic)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n < 0)
+		ib_die_sys(IB_EXIT_FAIL, errno, "cannot find this binary (/proc/self/exe)");
+	self[n] = '\0';
+	struct stat selfst;
+	if (stat(self, &selfst) != 0)
+		ib_die_sys(IB_EXIT_FAIL, errno, "%s", self);
+	int status = IB_EXIT_OK;
+	for (size_t i = 0; i < NAPPLETS; i++) {
+		char path[PATH_MAX];
+		if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, applets[i].name) >= sizeof path) {
+			ib_warn("%s/%s: %s", dir, applets[i].name, strerror(ENAMETOOLONG));
+			status = IB_EXIT_FAIL;
+			continue;
+		}
+		int r = symbolic ? symlink(self, path) : link(self, path);
+		if (r == 0)
+			continue;
+		struct stat st;
+		if (errno == EEXIST && stat(path, &st) == 0 && st.st_dev == selfst.st_dev &&
+		    st.st_ino == selfst.st_ino)
+			continue;
+		ib_warn_sys(errno, "cannot link %s", path);
+		status = IB_EXIT_FAIL;
+	}
+	return status;
+}
+
+static int ipcbox_main(int argc, char **argv)
+{
+	if (argc < 2)
+		return list_applets();
+	const char *arg = argv[1];
+	if (strcmp(arg, "--list") == 0 || strcmp(arg, "-l") == 0)
+		return argc == 2 ? list_applets() : (ib_usage_error("--list takes no argument"), 0);
+	if (strcmp(arg, "--help") == 0)
+		return help();
+	if (strcmp(arg, "--version") == 0)
+		ib_version_exit();
+	if (strcmp(arg, "--install") == 0) {
+		bool symbolic = argc == 4 && strcmp(argv[2], "-s") == 0;
+		if (argc != (symbolic ? 4 : 3))
+			ib_usage_error("usage: ipcbox --install [-s] DIR");
+		return install_links(argv[symbolic ? 3 : 2], symbolic);
+	}
+	if (arg[0] == '-')
+		ib_usage_error("unrecognized option '%s'", arg);
+	const struct applet *a = find_applet(arg);
+	if (!a)
+		ib_die(IB_EXIT_NOTFOUND, "%s: applet not found", arg);
+	ib_set_prog(a->name);
+	optind = 1;
+	return ib_finish(a->main(argc - 1, argv + 1));
+}
+
+int main(int argc, char **argv)
+{
+	setlocale(LC_ALL, "");
+	const char *base = argv[0] ? strrchr(argv[0], '/') : NULL;
+	base = base ? base + 1 : (argv[0] ? argv[0] : "ipcbox");
+	const struct applet *a = find_applet(base);
+	if (a) {
+		ib_set_prog(a->name);
+		return ib_finish(a->main(argc, argv));
+	}
+	return ipcbox_main(argc, argv);
+}

@@ -1,0 +1,95 @@
+# Shared by every tests/*.bats: load it with `load helpers`.
+# $IPCBOX is the binary under test (tests/run sets it); run applets as
+# `$IPCBOX APPLET ...` or through the links in $BIN (made per test file).
+# A file that defines its own setup() must call ib_setup first.
+
+bats_require_minimum_version 1.5.0
+
+ib_setup() {
+	if [ -n "${IPCBOX_NO_NS:-}" ]; then
+		skip "$IPCBOX_NO_NS"
+	fi
+	[ "${IPCBOX_IN_NS:-}" = 1 ] || skip "not run through tests/run (no private namespaces)"
+	cd "$BATS_TEST_TMPDIR"
+}
+
+setup() {
+	ib_setup
+}
+
+# Skips unless tests may switch to an unprivileged user (uid/gid 65534).
+need_drop() {
+	[ "${IPCBOX_CAN_DROP:-}" = 1 ] || skip "cannot switch to uid 65534 here"
+}
+
+# Runs a command as the unprivileged user nobody (65534).
+as_nobody() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"
+}
+
+need_mqueue() {
+	[ -z "${IPCBOX_NO_MQUEUE:-}" ] || skip "$IPCBOX_NO_MQUEUE"
+}
+
+# Skips when COMMAND is not installed.
+need_cmd() {
+	command -v "$1" >/dev/null 2>&1 || skip "$1 is not installed"
+}
+
+# Links every applet name to $IPCBOX in $BIN, so tests can call `$BIN/msgsnd`.
+make_links() {
+	BIN=$BATS_TEST_TMPDIR/bin
+	mkdir -p "$BIN"
+	"$IPCBOX" --install -s "$BIN"
+}
+
+# Fails the test with a message unless "$1" = "$2".
+assert_eq() {
+	if [ "$1" != "$2" ]; then
+		printf 'expected: %q\n     got: %q\n' "$2" "$1" >&2
+		return 1
+	fi
+}
+
+# Fails unless the last `run` exited with $1.
+assert_status() {
+	if [ "$status" -ne "$1" ]; then
+		printf 'expected exit status %s, got %s\nstdout: %s\nstderr: %s\n' \
+			"$1" "$status" "$output" "${stderr:-}" >&2
+		return 1
+	fi
+}
+
+# Fails unless the string $1 contains $2.
+assert_contains() {
+	case $1 in
+	*"$2"*) ;;
+	*)
+		printf 'expected to find: %q\n            in: %q\n' "$2" "$1" >&2
+		return 1
+		;;
+	esac
+}
+
+# Starts "$@" in the background with its stderr on a pipe the test reads (fd 8);
+# BG_PID is its pid. Wait for readiness with expect_line, never with sleep.
+# The command's fd 3 (bats' own) is closed so bats does not wait for it.
+start_bg() {
+	local fifo=$BATS_TEST_TMPDIR/bg.$$.$RANDOM
+	mkfifo "$fifo"
+	"$@" 2>"$fifo" 3>&- &
+	BG_PID=$!
+	exec 8<"$fifo"
+	rm -f "$fifo"
+}
+
+# Reads the background command's stderr until a line matches the regex $1, within
+# $2 seconds (default 10). The matching line is left in $LINE.
+expect_line() {
+	local re=$1 limit=${2:-10} end=$((SECONDS + ${2:-10}))
+	while [ $SECONDS -le $end ] && IFS= read -r -t "$limit" -u 8 LINE; do
+		[[ $LINE =~ $re ]] && return 0
+	done
+	echo "no line matching /$re/ from the background command" >&2
+	return 1
+}

@@ -1,0 +1,144 @@
+/* A test driver for the ipc core: runs one parser or helper on its arguments and
+ * prints the result, so tests/core.bats can check every input class.
+ *   coretest u64 BASE MIN MAX STR | i64 MIN MAX STR | size MAX STR | duration STR
+ *   coretest mode STR BASE_OCTAL UMASK_OCTAL | key STR | id STR | posix NAME
+ *   coretest quote STR | object [OBJECT-OPTIONS] [--open msg|shm|sem [SIZE]]
+ *   coretest copy       (stdin to stdout through ib_read_some/ib_write_all)
+ *   coretest slurp MAX  (stdin through ib_read_to_end, prints its length)
+ * A parse failure prints the reason on stderr and exits 2. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipc/err.h"
+#include "ipc/io.h"
+#include "ipc/object.h"
+#include "ipc/parse.h"
+#include "ipc/quote.h"
+
+static uint64_t num(const char *s)
+{
+	uint64_t v;
+	if (ib_parse_u64(s, 0, 0, UINT64_MAX, &v))
+		ib_die(2, "bad driver argument '%s'", s);
+	return v;
+}
+
+static int check(enum ib_parse_err e)
+{
+	if (e)
+		ib_die(2, "%s", ib_parse_strerror(e));
+	return 0;
+}
+
+static int object(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		IB_OBJECT_LONGOPTS,
+		{ "open", required_argument, NULL, 'O' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ib_object o;
+	const char *open_kind = NULL;
+	int opt;
+	ib_object_init(&o);
+	while ((opt = getopt_long(argc, argv, IB_OBJECT_SHORTOPTS "O:", longopts, NULL)) != -1) {
+		if (ib_object_option(&o, opt, optarg))
+			continue;
+		if (opt == 'O')
+			open_kind = optarg;
+		else
+			ib_bad_option(2);
+	}
+	ib_object_check(&o, true);
+	char label[64];
+	printf("%s create=%d exclusive=%d mode=%04o\n", ib_object_label(&o, label, sizeof label),
+	       o.create, o.exclusive, (unsigned)o.mode);
+	if (open_kind) {
+		enum ib_kind k = strcmp(open_kind, "msg") == 0 ? IB_MSG
+			       : strcmp(open_kind, "shm") == 0 ? IB_SHM : IB_SEM;
+		size_t size = optind < argc ? (size_t)num(argv[optind]) : 0;
+		bool created;
+		int id = ib_sysv_open(&o, k, size, 0600, &created);
+		if (id < 0)
+			return 1;
+		printf("id=%d created=%d\n", id, created);
+	}
+	return 0;
+}
+
+static int copy(void)
+{
+	char buf[4096];
+	ssize_t n;
+	while ((n = ib_read_some(0, buf, sizeof buf)) > 0)
+		if (ib_write_all(1, buf, (size_t)n, NULL) != 0)
+			ib_die_sys(1, errno, "write");
+	if (n < 0)
+		ib_die_sys(1, errno, "read");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	ib_set_prog("coretest");
+	if (argc < 2)
+		ib_die(2, "no command");
+	const char *cmd = argv[1];
+	uint64_t u;
+	int64_t i;
+	if (strcmp(cmd, "u64") == 0 && argc == 6) {
+		check(ib_parse_u64(argv[5], (int)num(argv[2]), num(argv[3]), num(argv[4]), &u));
+		printf("%" PRIu64 "\n", u);
+	} else if (strcmp(cmd, "i64") == 0 && argc == 5) {
+		int64_t lo = strtoll(argv[2], NULL, 10), hi = strtoll(argv[3], NULL, 10);
+		check(ib_parse_i64(argv[4], lo, hi, &i));
+		printf("%" PRId64 "\n", i);
+	} else if (strcmp(cmd, "size") == 0 && argc == 4) {
+		check(ib_parse_size(argv[3], num(argv[2]), &u));
+		printf("%" PRIu64 "\n", u);
+	} else if (strcmp(cmd, "duration") == 0 && argc == 3) {
+		check(ib_parse_duration(argv[2], &u));
+		printf("%" PRIu64 "\n", u);
+	} else if (strcmp(cmd, "mode") == 0 && argc == 5) {
+		mode_t m;
+		if (!ib_parse_mode(argv[2], (mode_t)strtoul(argv[3], NULL, 8),
+				   (mode_t)strtoul(argv[4], NULL, 8), &m))
+			ib_die(2, "invalid mode");
+		printf("%04o\n", (unsigned)m);
+	} else if (strcmp(cmd, "key") == 0 && argc == 3) {
+		key_t k;
+		if (!ib_parse_key(argv[2], &k))
+			ib_die(2, "invalid key");
+		printf("0x%08x\n", (unsigned)k);
+	} else if (strcmp(cmd, "id") == 0 && argc == 3) {
+		int id;
+		if (!ib_parse_id(argv[2], &id))
+			ib_die(2, "invalid id");
+		printf("%d\n", id);
+	} else if (strcmp(cmd, "posix") == 0 && argc == 3) {
+		const char *why = ib_posix_name_error(argv[2]);
+		if (why)
+			ib_die(2, "%s", why);
+		puts("ok");
+	} else if (strcmp(cmd, "quote") == 0 && argc == 3) {
+		puts(ib_quote(argv[2]));
+	} else if (strcmp(cmd, "object") == 0) {
+		return ib_finish(object(argc - 1, argv + 1));
+	} else if (strcmp(cmd, "copy") == 0) {
+		return ib_finish(copy());
+	} else if (strcmp(cmd, "slurp") == 0 && argc == 3) {
+		char *buf;
+		size_t len;
+		if (ib_read_to_end(0, (size_t)num(argv[2]), &buf, &len) != 0)
+			ib_die_sys(1, errno, "read");
+		printf("%zu\n", len);
+		free(buf);
+	} else {
+		ib_die(2, "unknown command or wrong arguments");
+	}
+	return ib_finish(0);
+}
