@@ -30,6 +30,9 @@ if pid == 0:
     s.release()
     os._exit(0)
 os.waitpid(pid, 0)
+stale_q = sysv_ipc.MessageQueue(0x5A000001)
+stale_m = libc.shmget(0x5A000002, 0, 0)  # sysv_ipc would attach it
+stale_s = sysv_ipc.Semaphore(0x5A000003)
 
 q1 = sysv_ipc.MessageQueue(0x1234, sysv_ipc.IPC_CREX, 0o644)
 q1.send(b"hello", type=3)
@@ -53,8 +56,16 @@ libc.shmctl(m4.id, SHM_LOCK, None)  # "locked", where allowed
 
 s1 = sysv_ipc.Semaphore(0x77, sysv_ipc.IPC_CREX, initial_value=3)
 s1.release()
-sem_set(0x78, [1, 2, 0], 0o640)
+s2 = sem_set(0x78, [1, 2, 0], 0o640)
 s3 = sem_set(0, [5], 0o600)
+
+# The ids, for the tests to source: Q0..Q3, M0..M4, S0..S3 in creation order.
+with open(sys.argv[1], "w") as f:
+    for name, objs in (("Q", [stale_q.id, q1.id, q2.id, q3.id]),
+                       ("M", [stale_m, m1.id, m2.id, m3.id, m4.id]),
+                       ("S", [stale_s.id, s1.id, s2, s3])):
+        for i, oid in enumerate(objs):
+            f.write("%s%d=%d\n" % (name, i, oid))
 
 sys.stderr.write("ready %d\n" % os.getpid())
 sys.stderr.flush()
