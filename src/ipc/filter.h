@@ -55,8 +55,9 @@ enum {
 	"      --older-than DURATION  only objects unchanged and unused for DURATION\n" \
 	"                             (s, m, h, d suffixes: 90s, 30m, 1h, 2d)\n" \
 	"      --owner USER         only objects owned by USER (name or uid)\n" \
-	"      --keys RANGE         only keys in RANGE (KEY, LOW-HIGH, LOW-, -HIGH)\n" \
-	"      --ids RANGE          only ids in RANGE (ID, LOW-HIGH, LOW-, -HIGH)\n"
+	"      --keys RANGE         only keys in RANGE: KEY or LOW-HIGH (an end may\n" \
+	"                             be left out)\n" \
+	"      --ids RANGE          only ids in RANGE: ID or LOW-HIGH (likewise)\n"
 
 /* Liveness of pids, each checked once (kill(pid, 0): ESRCH means gone). */
 struct ib_pid_ent;
