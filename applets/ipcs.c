@@ -797,6 +797,10 @@ static int first_or_stat(enum ib_kind kind, int id, void *out)
 			rc = 0;
 		}
 	}
+	if (rc == 0 && id < 0 && kind == IB_MSG) {
+		/* util-linux only stats the queue for a real id: -i -1 shows qbytes=0 */
+		((struct ib_msq_info *)out)->qbytes = 0;
+	}
 	free(arr);
 	if (rc != 0)
 		errno = EINVAL;

@@ -209,7 +209,7 @@ PY
 	printf '%s' "$output" | json_ok >/dev/null
 	assert_eq "$(printf '%s' "$output" | json_eval 'sorted(d)')" "['messages', 'semaphores', 'sharedmemory']"
 	assert_eq "$(printf '%s' "$output" | json_eval 'sorted(d["messages"][1])')" \
-		"['cgid', 'cgroup', 'change_time', 'creator', 'cuid', 'gid', 'group', 'id', 'key', 'lrpid', 'lspid', 'messages', 'mode', 'owner', 'perms', 'recv_time', 'send_time', 'uid', 'used_bytes']"
+		"['cgid', 'cgroup', 'change_time', 'creator', 'cuid', 'gid', 'group', 'id', 'key', 'lrpid', 'lspid', 'max_bytes', 'messages', 'mode', 'owner', 'perms', 'recv_time', 'send_time', 'uid', 'used_bytes']"
 	assert_eq "$(printf '%s' "$output" | json_eval '(d["messages"][1]["key"], d["messages"][1]["used_bytes"], d["messages"][1]["recv_time"])')" \
 		"('0x00001234', 1505, None)"
 	assert_eq "$(printf '%s' "$output" | json_eval '[(s["dest"], s["locked"]) for s in d["sharedmemory"]]')" \

@@ -14,6 +14,8 @@ struct ib_json {
 	FILE *f;
 	int depth;
 	bool has_items[IB_JSON_MAX_DEPTH];
+	size_t len;      /* bytes waiting in buf: written to F in large blocks */
+	char buf[16384];
 };
 
 void ib_json_init(struct ib_json *j, FILE *f);
@@ -26,7 +28,8 @@ void ib_json_int(struct ib_json *j, const char *key, int64_t v);
 void ib_json_uint(struct ib_json *j, const char *key, uint64_t v);
 void ib_json_bool(struct ib_json *j, const char *key, bool v);
 void ib_json_null(struct ib_json *j, const char *key);
-/* Ends the document with a newline (after the outermost close). */
+/* Ends the document with a newline (after the outermost close) and hands
+ * everything to the FILE. */
 void ib_json_end(struct ib_json *j);
 
 #endif
