@@ -835,8 +835,11 @@ static int print_one(struct ctx *c, enum ib_kind kind, int id)
 		elems = calloc(u.e.nsems ? u.e.nsems : 1, sizeof *elems);
 		if (!elems)
 			ib_die_sys(IB_EXIT_FAIL, ENOMEM, "semctl");
-		if (ib_sem_elems(u.e.perm.id, u.e.nsems, elems, &what) != 0)
-			ib_die_sys(IB_EXIT_FAIL, errno, "%s failed", what);
+		if (ib_sem_elems(u.e.perm.id, u.e.nsems, elems, &what) != 0) {
+			int e = errno;
+			free(elems);
+			ib_die_sys(IB_EXIT_FAIL, e, "%s failed", what);
+		}
 	}
 	if (c->json) {
 		ib_json_open(&c->j, NULL);
