@@ -312,3 +312,24 @@ PY
 	assert_status 0
 	assert_eq "$stderr" "ipcs: id $id not found"
 }
+
+@test "--human sizes round exactly as util-linux's" {
+	need_peer_ipcs
+	/usr/bin/python3 - <<'PY'
+import sysv_ipc
+for i, size in enumerate([1, 1023, 1024, 1025, 1075, 1126, 1536, 2047, 10239, 10240,
+                          1048575, 1048576, 1101004, 1572864, 104857599, 1073741823,
+                          1073741824, 1610612736]):
+    sysv_ipc.SharedMemory(0x300 + i, sysv_ipc.IPC_CREX, size=size)
+q = sysv_ipc.MessageQueue(0x400, sysv_ipc.IPC_CREX, max_message_size=8192)
+q.send(b"x" * 1100)
+q.send(b"y" * 8000)
+PY
+	same_as_peer -m --human
+	same_as_peer -q --human
+	same_as_peer -a --human
+	LC_ALL=C.UTF-8 same_as_peer --human
+	for id in $(awk 'FNR > 1 { print $2 }' /proc/sysvipc/shm); do
+		same_as_peer -m -i "$id" --human
+	done
+}
