@@ -905,6 +905,17 @@ static const char *const posix_table[] = { "posix-messages", "posix-sharedmemory
 static const char *const posix_title[] = { "POSIX Message Queues", "POSIX Shared Memory",
 					   "POSIX Semaphores" };
 
+/* The processes that have O open or mapped (up to MAX in PIDS): how many, or -1
+ * when /proc could not be read for every process. */
+static int posix_users(struct ctx *c, const struct ib_posix_info *o, pid_t *pids, size_t max)
+{
+	struct ib_posix_users *u = ib_filter_posix_users(&c->filter);
+	if (!u || !ib_posix_users_complete(u))
+		return -1;
+	size_t n = ib_posix_users_of(u, o, pids, max);
+	return (int)(n < max ? n : max);
+}
+
 static void json_posix(struct ctx *c, const struct ib_posix_info *o)
 {
 	char buf[16];
@@ -935,6 +946,18 @@ static void json_posix(struct ctx *c, const struct ib_posix_info *o)
 	}
 	ib_json_int(&c->j, "mtime", o->mtime);
 	ib_json_int(&c->j, "ctime", o->ctime);
+	if (c->format == F_PROCESSES) {
+		pid_t pids[32];
+		int n = posix_users(c, o, pids, 32);
+		if (n < 0)
+			ib_json_null(&c->j, "stale");
+		else
+			ib_json_bool(&c->j, "stale", n == 0);
+		ib_json_open_array(&c->j, "processes");
+		for (int i = 0; i < n && i < 32; i++)
+			json_proc(c, "user", pids[i]);
+		ib_json_close_array(&c->j);
+	}
 	ib_json_close(&c->j);
 }
 
@@ -943,6 +966,15 @@ static void posix_row(struct ctx *c, const struct ib_posix_info *o)
 	char t[64], h[32];
 	printf("%-20s ", o->name);
 	put_user(c, o->uid, "%-10.10s", "%-10u");
+	if (c->format == F_PROCESSES) {
+		pid_t pids[32];
+		int n = posix_users(c, o, pids, 32);
+		printf(" %-6s", n < 0 ? "?" : n == 0 ? "yes" : "no");
+		for (int i = 0; i < n; i++)
+			printf(" %d:%s", pids[i], proc_cell(c, pids[i], t, sizeof t));
+		printf(n < 0 ? " ?\n" : n == 0 ? " -\n" : "\n");
+		return;
+	}
 	printf(" %-10o ", (unsigned)o->mode & 0777);
 	if (o->kind == IB_PSEM) {
 		if (o->value_known)
@@ -975,7 +1007,9 @@ static void do_posix(struct ctx *c, enum ib_posix_kind kind)
 	};
 	if (!c->json) {
 		printf("------ %s --------\n", posix_title[kind]);
-		if (kind == IB_PMQ)
+		if (c->format == F_PROCESSES)
+			printf("%-20s %-10s %-6s %s\n", "name", "owner", "stale", "users");
+		else if (kind == IB_PMQ)
 			printf(headers[0], "name", "owner", "perms", c->unit == U_HUMAN ? "size" : "used-bytes", "messages");
 		else if (kind == IB_PSHM)
 			printf(headers[1], "name", "owner", "perms", c->unit == U_HUMAN ? "size" : "bytes", "modified");

@@ -333,3 +333,31 @@ PY
 		same_as_peer -m -i "$id" --human
 	done
 }
+
+@test "--posix --processes and --stale: POSIX objects nobody has open or mapped" {
+	need_mqueue
+	run --separate-stderr unshare --pid --fork --mount-proc -- bash "$IPCBOX_TOP/tests/ipcs_helpers/posix_users.sh" --posix --processes
+	[ "$status" -ne 1 ] || [[ $stderr != *unshare* ]] || skip "no pid namespace: $stderr"
+	assert_status 0
+	assert_contains "$output" "/liveq               root       no     "
+	assert_contains "$output" "/orphanq             root       yes    -"
+	assert_contains "$output" "/live                root       no     "
+	assert_contains "$output" "/orphan              root       yes    -"
+	assert_contains "$output" "/livesem             root       no     "
+	assert_contains "$output" ":python3"
+	run --separate-stderr unshare --pid --fork --mount-proc -- bash "$IPCBOX_TOP/tests/ipcs_helpers/posix_users.sh" --posix --stale --json
+	assert_status 0
+	assert_eq "$(printf '%s' "$output" | json_eval '[o["name"] for k in sorted(d) for o in d[k]]')" \
+		"['/orphanq', '/orphansem', '/orphan']"
+	clear_ipc
+	# where some process cannot be inspected, nothing is called stale
+	need_drop
+	run --separate-stderr unshare --pid --fork --mount-proc -- bash "$IPCBOX_TOP/tests/ipcs_helpers/posix_users.sh" --posix --stale
+	assert_contains "$output" "/orphan "
+	clear_ipc
+	run --separate-stderr unshare --pid --fork --mount-proc -- bash -c '
+		. "$1" --version >/dev/null && as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; } &&
+		as_nobody "$IPCBOX" ipcs --posix --processes -m' _ "$IPCBOX_TOP/tests/ipcs_helpers/posix_users.sh"
+	assert_status 0
+	assert_contains "$output" "/orphan              root       ?      ?"
+}

@@ -105,6 +105,17 @@ void ib_filter_init(struct ib_filter *f)
 void ib_filter_free(struct ib_filter *f)
 {
 	ib_pidcache_free(&f->pids);
+	ib_posix_users_free(f->posix_users);
+	f->posix_users = NULL;
+}
+
+struct ib_posix_users *ib_filter_posix_users(struct ib_filter *f)
+{
+	if (!f->posix_scanned) {
+		f->posix_users = ib_posix_users_scan();
+		f->posix_scanned = true;
+	}
+	return f->posix_users;
 }
 
 /* "A", "A-B", "A-", "-B" with PARSE for each end. */
@@ -279,13 +290,19 @@ bool ib_filter_posix(struct ib_filter *f, const struct ib_posix_info *o)
 {
 	if (!f->active)
 		return true;
-	if (f->stale || f->dead || f->unattached || f->keys || f->ids)
+	if (f->keys || f->ids)
 		return false;
 	if (f->owner && o->uid != f->owner_uid)
 		return false;
 	if (f->older) {
 		int64_t age = f->now - o->mtime;
 		if (age < 0 || (uint64_t)age * 1000000000u < f->older_ns)
+			return false;
+	}
+	if (f->stale || f->dead || f->unattached) {
+		struct ib_posix_users *u = ib_filter_posix_users(f);
+		pid_t pid;
+		if (!u || !ib_posix_users_complete(u) || ib_posix_users_of(u, o, &pid, 1) != 0)
 			return false;
 	}
 	return true;

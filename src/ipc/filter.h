@@ -11,8 +11,12 @@
  *   --ids RANGE          System V id in RANGE, same syntax
  * Several filters together must all match. A pid of 0 (never set, or not visible in
  * this pid namespace) counts as no process; an object with no pid recorded at all
- * (a queue nobody has used yet) is never dead or stale: nothing says it was left. POSIX objects carry no pids: --stale,
- * --dead and --unattached never match them; --owner and --older-than (by mtime) do.
+ * (a queue nobody has used yet) is never dead or stale: nothing says it was left.
+ * POSIX objects carry no pids: for them --stale, --dead and --unattached all mean
+ * "no process has it open or mapped", from one scan of /proc (ib_posix_users_scan);
+ * when that scan could not see every process (not root), they match nothing.
+ * --owner and --older-than (by mtime) apply as to System V objects; --keys and
+ * --ids never match POSIX objects.
  *
  * An applet puts IB_FILTER_LONGOPTS in its getopt_long table, hands each option to
  * ib_filter_option() (before its own switch), and tests each object with
@@ -84,7 +88,12 @@ struct ib_filter {
 	int id_lo, id_hi;
 	int64_t now;              /* seconds; set by ib_filter_init */
 	struct ib_pidcache pids;
+	struct ib_posix_users *posix_users; /* scanned on first need */
+	bool posix_scanned;
 };
+
+/* The users of POSIX objects, scanned once per filter; NULL if out of memory. */
+struct ib_posix_users *ib_filter_posix_users(struct ib_filter *f);
 
 void ib_filter_init(struct ib_filter *f);
 void ib_filter_free(struct ib_filter *f);
