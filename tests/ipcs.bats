@@ -361,3 +361,32 @@ PY
 	assert_status 0
 	assert_contains "$output" "/orphan              root       ?      ?"
 }
+
+@test "long user and group names: truncated in owner columns, whole in -c, as util-linux" {
+	need_peer_ipcs
+	{ cat /etc/passwd; echo "averyveryverylonguser:x:4242:4343::/:/bin/false"; } >"$BATS_TEST_TMPDIR/passwd"
+	{ cat /etc/group; echo "anextremelylonggroupname:x:4343:"; } >"$BATS_TEST_TMPDIR/group"
+	/usr/bin/python3 -c '
+import sysv_ipc
+q = sysv_ipc.MessageQueue(0x4242, sysv_ipc.IPC_CREX, 0o640)
+q.uid, q.gid = 4242, 4343
+m = sysv_ipc.SharedMemory(0x4343, sysv_ipc.IPC_CREX, size=100)
+m.uid, m.gid = 4242, 4343
+s = sysv_ipc.Semaphore(0x4444, sysv_ipc.IPC_CREX)
+s.uid, s.gid = 4242, 99999'
+	run unshare --mount -- sh -c '
+		mount --bind "$1/passwd" /etc/passwd && mount --bind "$1/group" /etc/group || exit 99
+		for a in "" -c -t -p "--owner averyveryverylonguser"; do
+			echo "== $a"; /usr/bin/ipcs $a 2>&1; echo "== ours $a"; "$2" ipcs $a 2>&1
+		done' _ "$BATS_TEST_TMPDIR" "$IPCBOX"
+	[ "$status" -ne 99 ] || skip "cannot bind-mount /etc/passwd"
+	assert_status 0
+	assert_contains "$output" "averyveryv "
+	assert_contains "$output" "averyveryverylonguser anextremelylonggroupname"
+	# each util-linux block equals ours (the filter block has no peer: skip it)
+	local peer ours
+	peer=$(awk '/^== ours/ { on = 0 } /^== / && !/^== ours/ { on = ($0 !~ /--owner/) } on' <<<"$output" | grep -v '^== ')
+	ours=$(awk '/^== ours/ { on = ($0 !~ /--owner/); next } /^== / { on = 0 } on' <<<"$output")
+	assert_eq "$ours" "$peer"
+	assert_contains "$(sed -n '/== ours --owner/,$p' <<<"$output")" "$(printf '0x00004242 %-10s averyveryv' "$(awk 'FNR == 2 { print $2 }' /proc/sysvipc/msg)")"
+}
