@@ -1065,7 +1065,6 @@ static int parse_id(const char *s)
 
 static void section(struct ctx *c, enum ib_kind kind)
 {
-	static const char *const table[] = { "messages", "sharedmemory", "semaphores" };
 	if (c->format == F_LIMITS || c->format == F_STATUS) {
 		if (!c->json)
 			(c->format == F_LIMITS ? limits_text : status_text)(c, kind);
@@ -1078,7 +1077,6 @@ static void section(struct ctx *c, enum ib_kind kind)
 	} else {
 		do_sem(c);
 	}
-	(void)table;
 	if (!c->json)
 		printf("\n");
 }
@@ -1088,7 +1086,7 @@ int ipcs_main(int argc, char **argv)
 	struct ctx c = { .format = F_DEFAULT, .unit = U_DEFAULT, .names = IB_NAMES_INIT };
 	bool want[3] = { false, false, false }, all = false, posix = false, specific = false;
 	int opt, id = 0;
-	static char outbuf[1 << 16];
+	static char outbuf[1 << 16]; /* stdout's buffer: lives until ib_finish flushes it */
 
 	setlocale(LC_ALL, "");
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
