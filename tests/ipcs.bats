@@ -390,3 +390,13 @@ s.uid, s.gid = 4242, 99999'
 	assert_eq "$ours" "$peer"
 	assert_contains "$(sed -n '/== ours --owner/,$p' <<<"$output")" "$(printf '0x00004242 %-10s averyveryv' "$(awk 'FNR == 2 { print $2 }' /proc/sysvipc/msg)")"
 }
+
+@test "--json escapes odd POSIX names so they read back unchanged" {
+	/usr/bin/python3 - <<'PY'
+for n in ['quote"d', 'back\\slash', 'new\nline', 'tab\there', 'ctl\x01\x1f\x7f', 'utf8-\u00e9\u4e2d']:
+    open("/dev/shm/" + n, "w").write("x")
+PY
+	run --separate-stderr "$IPCBOX" ipcs --posix -m --json
+	assert_status 0
+	assert_eq "$(printf '%s' "$output" | json_eval 'sorted(o["name"] for o in d["posix-sharedmemory"]) == sorted("/" + n for n in __import__("os").listdir("/dev/shm")) and len(d["posix-sharedmemory"]) == 6')" True
+}
