@@ -400,3 +400,22 @@ PY
 	assert_status 0
 	assert_eq "$(printf '%s' "$output" | json_eval 'sorted(o["name"] for o in d["posix-sharedmemory"]) == sorted("/" + n for n in __import__("os").listdir("/dev/shm")) and len(d["posix-sharedmemory"]) == 6')" True
 }
+
+@test "an object removed while listing is left out, with no error" {
+	need_cmd cc
+	cc -shared -fPIC -o "$BATS_TEST_TMPDIR/race.so" "$IPCBOX_TOP/tests/ipcs_helpers/race.c" -ldl ||
+		skip "cannot build the LD_PRELOAD shim"
+	[ -z "${IPCBOX_SANITIZED:-}" ] || skip "LD_PRELOAD shims do not mix with ASan"
+	start_holder
+	run --separate-stderr env LD_PRELOAD="$BATS_TEST_TMPDIR/race.so" IPCS_RACE_REMOVE="$Q1" "$IPCBOX" ipcs -q
+	assert_status 0
+	assert_eq "$stderr" ""
+	assert_contains "$output" "0x5a000001"
+	assert_contains "$output" "0xfffffff0"
+	[[ $output != *0x00001234* ]]
+	assert_eq "$(grep -c '^0x' <<<"$output")" 3
+	# and -i on the queue removed just before its stat: not found, exit 0
+	run --separate-stderr env LD_PRELOAD="$BATS_TEST_TMPDIR/race.so" IPCS_RACE_REMOVE="$Q3" "$IPCBOX" ipcs -q -i "$Q3"
+	assert_status 0
+	assert_eq "$stderr" "ipcs: id $Q3 not found"
+}
