@@ -307,3 +307,18 @@ bool ib_filter_posix(struct ib_filter *f, const struct ib_posix_info *o)
 	}
 	return true;
 }
+
+bool ib_shm_stale(struct ib_pidcache *c, const struct ib_shm_info *s)
+{
+	return s->nattch == 0 && ib_shm_dead(c, s);
+}
+
+int ib_filter_posix_users_of(struct ib_filter *f, const struct ib_posix_info *o, pid_t *pids,
+			     size_t max)
+{
+	struct ib_posix_users *u = ib_filter_posix_users(f);
+	if (!u || !ib_posix_users_complete(u))
+		return -1;
+	size_t n = ib_posix_users_of(u, o, pids, max);
+	return (int)(n < max ? n : max);
+}

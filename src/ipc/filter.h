@@ -94,6 +94,10 @@ struct ib_filter {
 
 /* The users of POSIX objects, scanned once per filter; NULL if out of memory. */
 struct ib_posix_users *ib_filter_posix_users(struct ib_filter *f);
+/* The processes that have O open or mapped (up to MAX into PIDS): how many, or -1
+ * when the scan could not see every process. */
+int ib_filter_posix_users_of(struct ib_filter *f, const struct ib_posix_info *o, pid_t *pids,
+			     size_t max);
 
 void ib_filter_init(struct ib_filter *f);
 void ib_filter_free(struct ib_filter *f);
@@ -115,5 +119,7 @@ bool ib_msq_dead(struct ib_pidcache *c, const struct ib_msq_info *q);
 bool ib_shm_dead(struct ib_pidcache *c, const struct ib_shm_info *s);
 /* -1: the set's pids cannot be read. */
 int ib_sem_dead(struct ib_pidcache *c, const struct ib_sem_info *s);
+/* A segment with nothing attached and only dead processes recorded (--stale). */
+bool ib_shm_stale(struct ib_pidcache *c, const struct ib_shm_info *s);
 
 #endif

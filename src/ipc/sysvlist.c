@@ -513,6 +513,26 @@ int ib_sem_elems(int id, size_t nsems, struct ib_sem_elem *out, const char **wha
 	return 0;
 }
 
+int ib_sem_last_pids(const struct ib_sem_info *s, pid_t *pids, int max)
+{
+	struct ib_sem_elem *e = calloc(s->nsems ? s->nsems : 1, sizeof *e);
+	const char *what;
+	int n = 0;
+	if (!e || ib_sem_elems(s->perm.id, s->nsems, e, &what) != 0) {
+		free(e);
+		return -1;
+	}
+	for (uint64_t i = 0; i < s->nsems; i++) {
+		bool seen = e[i].pid == 0;
+		for (int k = 0; k < n && !seen; k++)
+			seen = pids[k] == e[i].pid;
+		if (!seen && n < max)
+			pids[n++] = e[i].pid;
+	}
+	free(e);
+	return n;
+}
+
 /* ---- limits and status ---- */
 
 /* Reads up to MAX unsigned numbers from a /proc/sys file. Returns how many. */

@@ -72,6 +72,10 @@ int ib_sem_stat(int id, struct ib_sem_info *out);
  * On failure *WHAT names the semctl command that failed ("semctl(GETVAL)"). */
 int ib_sem_elems(int id, size_t nsems, struct ib_sem_elem *out, const char **what);
 
+/* The distinct non-zero last-operator pids of set S (GETPID of each semaphore),
+ * at most MAX into PIDS. Returns how many, or -1 if they cannot be read. */
+int ib_sem_last_pids(const struct ib_sem_info *s, pid_t *pids, int max);
+
 /* System limits, as /proc/sys/kernel gives them (falling back to *_INFO). */
 struct ib_msg_limits { int msgmni, msgmnb; uint64_t msgmax; };
 struct ib_shm_limits { uint64_t shmmni, shmmax, shmall, shmmin; };
