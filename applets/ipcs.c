@@ -682,7 +682,12 @@ static const char *const posix_title[] = { "POSIX Message Queues", "POSIX Shared
 static void posix_row(struct ctx *c, const struct ib_posix_info *o)
 {
 	char t[64], h[32];
-	printf("%-20s ", o->name);
+	char name[sizeof o->name];
+	/* a name is any bytes but '/': keep control characters out of the table */
+	for (size_t i = 0; i < sizeof name && (name[i] = o->name[i]); i++)
+		if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
+			name[i] = '?';
+	printf("%-20s ", name);
 	put_user(c, o->uid, "%-10.10s", "%-10u");
 	if (c->format == F_PROCESSES) {
 		pid_t pids[32];

@@ -399,6 +399,10 @@ PY
 	run --separate-stderr "$IPCBOX" ipcs --posix -m --json
 	assert_status 0
 	assert_eq "$(printf '%s' "$output" | json_eval 'sorted(o["name"] for o in d["posix-sharedmemory"]) == sorted("/" + n for n in __import__("os").listdir("/dev/shm")) and len(d["posix-sharedmemory"]) == 6')" True
+	# in the text table, control characters show as '?'
+	run "$IPCBOX" ipcs --posix -m
+	assert_contains "$output" "/new?line "
+	assert_contains "$output" "/ctl??? "
 }
 
 @test "an object removed while listing is left out, with no error" {
