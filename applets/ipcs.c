@@ -344,7 +344,7 @@ static void do_shm(struct ctx *c)
 	size_t n;
 	if (!c->json)
 		shm_header(c);
-	if (ib_shm_list(&ss, &n) != 0) {
+	if ((c->json ? ib_shm_list_rss(&ss, &n) : ib_shm_list(&ss, &n)) != 0) {
 		if (c->json)
 			ib_json_null(&c->j, "sharedmemory");
 		return;
@@ -843,10 +843,7 @@ int ipcs_main(int argc, char **argv)
 		default: ib_bad_option(IB_EXIT_FAIL);
 		}
 	}
-	if (optind < argc) {
-		/* util-linux ignores operands; we say so, as it has no place for them */
-		ib_usage_error_code(IB_EXIT_FAIL, "unexpected argument '%s'", argv[optind]);
-	}
+	/* Operands: util-linux ignores them, and so do we (scripts pass them). */
 	int nwant = want[0] + want[1] + want[2];
 	if (specific && nwant != 1)
 		ib_die(IB_EXIT_FAIL, "when using an ID, a single resource must be specified");
