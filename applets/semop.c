@@ -21,7 +21,7 @@
 
 static const char usage[] =
 	"Usage: semop OBJECT [-n | -w DURATION] OP...\n"
-	"   or: semop OBJECT --get [SEMNUM]... [--json]\n"
+	"   or: semop OBJECT --get [--json] [SEMNUM]...\n"
 	"   or: semop OBJECT --set SEMNUM=VALUE...\n"
 	"   or: semop OBJECT --setall V,V,...\n"
 	"   or: semop OBJECT -c [-N NSEMS] [--init V,V,...] [-x] [-m MODE]\n"
@@ -353,7 +353,7 @@ static int hold_acquire(void *arg)
 			     (short)(SEM_UNDO | (c->nowait ? IPC_NOWAIT : 0)) };
 	if (ib_semop_until(id, &op, 1, c->until) != 0)
 		return semop_failed(c, errno, c->conflict);
-	return 0;
+	return -1; /* go on: run COMMAND */
 }
 
 static int sysv_get(const struct semop_cmd *c, int id, int nsems)
@@ -451,14 +451,15 @@ static int sysv_main(struct semop_cmd *c)
 		check_semnum(c, c->hold_semnum, nsems);
 		pid_t pid;
 		int st = ib_runcmd_start(c->args, hold_acquire, c, &pid);
-		return st ? st : ib_runcmd_wait(pid);
+		return pid > 0 ? ib_runcmd_wait(pid) : st;
 	}
 	}
 	return IB_EXIT_FAIL;
 }
 
 /* Takes N from a POSIX semaphore, one at a time (there is no atomic -N): if it stops
- * part of the way, what it took goes back. Returns 0 or an exit status. */
+ * part of the way, what it took goes back. Returns -1 when it has them all, else the
+ * exit status (FAIL when it would block or timed out). */
 static int posix_take(const struct semop_cmd *c, sem_t *s, unsigned n, bool nowait, int fail)
 {
 	for (unsigned i = 0; i < n; i++) {
@@ -486,7 +487,7 @@ static int posix_take(const struct semop_cmd *c, sem_t *s, unsigned n, bool nowa
 			return IB_EXIT_FAIL;
 		}
 	}
-	return 0;
+	return -1;
 }
 
 static int posix_give(const struct semop_cmd *c, sem_t *s, unsigned n)
@@ -532,7 +533,8 @@ static int posix_main(struct semop_cmd *c)
 		unsigned n = (unsigned)abs(c->ops[0].sem_op);
 		if (c->ops[0].sem_op > 0)
 			return posix_give(c, s, n);
-		return posix_take(c, s, n, c->ops[0].sem_flg & IPC_NOWAIT, IB_EXIT_TIMEOUT);
+		st = posix_take(c, s, n, c->ops[0].sem_flg & IPC_NOWAIT, IB_EXIT_TIMEOUT);
+		return st < 0 ? IB_EXIT_OK : st;
 	}
 	case ACT_GET:
 		for (int i = 0; i < c->nargs; i++)
@@ -552,11 +554,11 @@ static int posix_main(struct semop_cmd *c)
 	case ACT_HOLD: {
 		/* No undo for POSIX semaphores: semop holds them itself and gives them back
 		 * when COMMAND ends, however it ends (but not if semop is killed). */
-		if ((st = posix_take(c, s, c->hold_count, c->nowait, c->conflict)) != 0)
+		if ((st = posix_take(c, s, c->hold_count, c->nowait, c->conflict)) >= 0)
 			return st;
 		pid_t pid;
 		st = ib_runcmd_start(c->args, NULL, NULL, &pid);
-		if (st == 0)
+		if (pid > 0)
 			st = ib_runcmd_wait(pid);
 		return posix_give(c, s, c->hold_count) ? IB_EXIT_FAIL : st;
 	}

@@ -64,7 +64,7 @@ static void restore_signals(void)
 /* What the child tells the parent through the close-on-exec pipe when it does not
  * get as far as running the command. */
 struct child_report {
-	int status; /* PREPARE's status, or 0 when exec failed */
+	int status; /* PREPARE's status, or -1 when exec failed */
 	int err;    /* exec's errno */
 };
 
@@ -73,12 +73,13 @@ static _Noreturn void child(char *const argv[], int (*prepare)(void *), void *ar
 {
 	restore_signals();
 	sigprocmask(SIG_SETMASK, oldmask, NULL);
-	struct child_report r = { 0, 0 };
-	if (prepare && (r.status = prepare(arg)) != 0) {
+	struct child_report r = { -1, 0 };
+	if (prepare && (r.status = prepare(arg)) >= 0) {
 		(void)ib_write_all(fd, &r, sizeof r, NULL);
 		_exit(r.status);
 	}
 	execvp(argv[0], argv);
+	r.status = -1;
 	r.err = errno;
 	(void)ib_write_all(fd, &r, sizeof r, NULL);
 	_exit(r.err == ENOENT ? IB_EXIT_NOTFOUND : IB_EXIT_NOEXEC);
@@ -86,6 +87,7 @@ static _Noreturn void child(char *const argv[], int (*prepare)(void *), void *ar
 
 int ib_runcmd_start(char *const argv[], int (*prepare)(void *), void *arg, pid_t *pid)
 {
+	*pid = -1;
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) != 0) {
 		ib_warn_sys(errno, "cannot make a pipe");
@@ -119,11 +121,10 @@ int ib_runcmd_start(char *const argv[], int (*prepare)(void *), void *arg, pid_t
 		*pid = c;
 		return 0;
 	}
-	int status = ib_runcmd_wait(c);
-	if (r.status != 0)
+	(void)ib_runcmd_wait(c);
+	if (r.status >= 0)
 		return r.status;
 	ib_warn_sys(r.err, "cannot run %s", ib_quote(argv[0]));
-	(void)status;
 	return r.err == ENOENT ? IB_EXIT_NOTFOUND : IB_EXIT_NOEXEC;
 }
 

@@ -8,12 +8,13 @@
 #include <sys/types.h>
 
 /* Starts ARGV (ARGV[0] looked up in PATH). In the child, with default signal
- * handling back, PREPARE(ARG) runs first if not NULL: a non-zero return is the exit
- * status the child ends with instead of running the command (PREPARE prints why).
+ * handling back, PREPARE(ARG) runs first if not NULL: it returns -1 to go on, or the exit
+ * status (0-255) the child ends with instead of running the command (PREPARE prints
+ * why).
  * While the child lives, SIGINT, SIGTERM and SIGHUP sent to this process go to it
  * (those the caller ignored stay ignored).
- * Returns 0 with *PID set once the command runs, else the exit status to end with,
- * the reason printed: PREPARE's status, 126 (cannot execute), 127 (not found) or
+ * Returns 0 with *PID set once the command runs; else *PID is -1 and it returns the
+ * exit status to end with, the reason printed: PREPARE's status, 126 (cannot execute), 127 (not found) or
  * 1 (fork failed). */
 int ib_runcmd_start(char *const argv[], int (*prepare)(void *), void *arg, pid_t *pid);
 
