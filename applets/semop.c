@@ -206,7 +206,7 @@ static char **guard_negative_op(int *argc, char **argv)
 					i++;
 		} else {
 			for (const char *p = a + 1; *p; p++) {
-				const char *q = strchr(SHORTOPTS + 1, *p);
+				const char *q = strchr(&SHORTOPTS[1], *p);
 				if (q && q[1] == ':') {
 					if (p[1] == '\0')
 						i++;

@@ -37,6 +37,28 @@ setup() {
 0"
 }
 
+@test "semop -c by many at once: every one sees the initialised values" {
+	local pids=() i
+	for i in $(seq 20); do
+		"$IPCBOX" semop -k 0x1f -c --init 3,4 --get >out.$i 3>&- &
+		pids+=($!)
+	done
+	for i in "${pids[@]}"; do wait "$i"; done
+	for i in $(seq 20); do
+		assert_eq "$(cat out.$i)" "3
+4" || return 1
+	done
+	assert_eq "$(awk '$1 == 31' /proc/sysvipc/sem | wc -l)" 1
+}
+
+@test "semop --get to a full disk fails loudly" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	sem -k 0x1e -c --init 1 >/dev/null
+	run --separate-stderr bash -c '"$IPCBOX" semop -k 0x1e --get >/dev/full'
+	assert_status 1
+	assert_contains "$stderr" "No space left on device"
+}
+
 @test "semop -c with one --init value per semaphore; -N defaults to their count, else 1" {
 	sem -k 0x12 -c --init 4,5 >/dev/null
 	assert_eq "$(sem -k 0x12 --get)" "4
@@ -402,6 +424,17 @@ setup() {
 	assert_eq "$(sem -k 0x46 --get)" "1
 0"
 	assert_eq "$(sem_field 0x46 1 ncnt)" 0
+}
+
+@test "semop --hold forwards SIGHUP too; 128+N is the command's signal" {
+	sem -k 0x48 -c --init 1,0 >/dev/null
+	start_bg "$IPCBOX" semop -k 0x48 --hold -- "$IPCBOX" semop -k 0x48 1:-1
+	wait_sem 0x48 1 ncnt 1
+	kill -HUP "$BG_PID"
+	local rc=0
+	wait "$BG_PID" || rc=$?
+	assert_eq "$rc" 129
+	assert_eq "$(sem -k 0x48 --get 0)" 1
 }
 
 @test "semop --hold: killing semop itself leaves COMMAND holding until it ends" {
