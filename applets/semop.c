@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/sem.h>
+#include <sys/stat.h>
 
 #include "applet.h"
 #include "ipc/err.h"
@@ -123,7 +124,7 @@ static unsigned short *parse_values(const char *s, uint64_t max, size_t *n)
 	if (!copy || !v)
 		ib_die_sys(IB_EXIT_FAIL, ENOMEM, "values");
 	*n = 0;
-	if (*s == '\0' || s[strlen(s) - 1] == ',')
+	if (*s == '\0' || *s == ',' || s[strlen(s) - 1] == ',' || strstr(s, ",,"))
 		ib_usage_error("invalid value list '%s': expected V,V,...", s);
 	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
 		v[(*n)++] = (unsigned short)parse_num("value", t, 0, max);
@@ -302,9 +303,12 @@ static void parse_args(struct semop_cmd *c, int argc, char **argv)
 	}
 	if (c->act == ACT_SETALL)
 		c->init = parse_values(setall, IB_SEMVMX, &c->ninit);
+	struct ib_sem_limits lim;
+	ib_sem_limits(&lim);
+	if (c->nsems > lim.semmsl)
+		ib_usage_error("too many semaphores (%ld): the kernel allows %d in a set (SEMMSL)",
+			       c->nsems, lim.semmsl);
 	if (c->act == ACT_OPS) {
-		struct ib_sem_limits lim;
-		ib_sem_limits(&lim);
 		if (c->nargs > lim.semopm)
 			ib_usage_error("too many operations (%d): the kernel allows %d in one call (SEMOPM)",
 				       c->nargs, lim.semopm);
@@ -362,11 +366,12 @@ static int sysv_get(const struct semop_cmd *c, int id, int nsems)
 	if (!v || semctl(id, 0, GETALL, v) != 0)
 		ib_die_sys(IB_EXIT_FAIL, v ? errno : ENOMEM, "read semaphore set %s", c->label);
 	int n = c->nargs ? c->nargs : nsems;
+	for (int i = 0; i < c->nargs; i++)
+		check_semnum(c, parse_num("semaphore number", c->args[i], 0, IB_SEMVMX), nsems);
 	if (c->json)
 		printf("{\"id\": %d, \"nsems\": %d, \"semaphores\": [", id, nsems);
 	for (int i = 0; i < n; i++) {
 		int s = c->nargs ? (int)parse_num("semaphore number", c->args[i], 0, IB_SEMVMX) : i;
-		check_semnum(c, (unsigned long)s, nsems);
 		if (!c->json) {
 			printf("%u\n", v[s]);
 			continue;
@@ -518,7 +523,9 @@ static void json_string(const char *s)
 static int posix_main(struct semop_cmd *c)
 {
 	int flags = c->o.create ? O_CREAT | (c->o.exclusive ? O_EXCL : 0) : 0;
+	mode_t mask = umask(0); /* -m is the mode, as for System V objects */
 	sem_t *s = sem_open(c->o.name, flags, c->o.mode, c->init ? (unsigned)c->init[0] : 0u);
+	umask(mask);
 	if (s == SEM_FAILED) {
 		if (errno == ENOENT)
 			ib_die(IB_EXIT_FAIL, "no semaphore %s", c->label);

@@ -280,8 +280,9 @@ setup() {
 	assert_status 2
 	assert_eq "${stderr%%$'\n'*}" \
 		"semop: semaphore number 2 out of range: semaphore set key 0x00000033 has 2 (0-1)"
-	run --separate-stderr sem -k 0x33 --get 5
+	run --separate-stderr sem -k 0x33 --get 0 5
 	assert_status 2
+	assert_eq "$output" ""
 	run --separate-stderr sem -k 0x33 --set 1=32768
 	assert_status 2
 	assert_eq "${stderr%%$'\n'*}" "semop: invalid value '32768': must be 0-32767"
@@ -332,6 +333,11 @@ setup() {
 		-k 1 -n --get
 		-k 1 -c --setall 1 2
 		-k 1 -c -N 0
+		-k 1 -c -N 32001
+		-k 1 -c --init 1,,2
+		-k 1 -c --init ,1
+		-k 1 -c --init 1,
+		-k 1 -c --init -1
 		-k 1 --bogus
 		-P /p --set 0=1
 		-P /p --setall 1
@@ -504,6 +510,7 @@ setup() {
 }
 
 @test "semop -P -n and -w: exit 3, and a partial -N is given back" {
+	umask 077
 	sem -P /pw -c --init 1 -m 0644
 	assert_eq "$(stat -c %a /dev/shm/sem.pw)" 644
 	run --separate-stderr sem -P /pw -n -2
