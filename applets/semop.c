@@ -132,54 +132,16 @@ static unsigned short *parse_values(const char *s, uint64_t max, size_t *n)
 	return v;
 }
 
-/* [SEMNUM:](+N|-N|0)[un]... */
-static void parse_op(struct semop_cmd *c, const char *s, struct sembuf *op)
+static void parse_op(const struct semop_cmd *c, const char *s, struct sembuf *op)
 {
-	const char *p = s, *colon = strchr(s, ':');
-	uint64_t semnum = 0;
-	if (colon) {
-		char num[32];
-		size_t len = (size_t)(colon - s);
-		if (len == 0 || len >= sizeof num)
-			ib_usage_error("invalid operation '%s': expected SEMNUM:+N, SEMNUM:-N or SEMNUM:0", s);
-		memcpy(num, s, len);
-		num[len] = '\0';
-		semnum = parse_num("semaphore number in operation", num, 0, IB_SEMVMX);
-		p = colon + 1;
-	}
-	char sign = *p;
-	if (sign == '+' || sign == '-')
-		p++;
-	const char *digits = p;
-	while (*p >= '0' && *p <= '9')
-		p++;
-	char num[32];
-	size_t len = (size_t)(p - digits);
-	bool signed_op = sign == '+' || sign == '-';
-	if (len == 0 || len >= sizeof num || (!signed_op && (len != 1 || *digits != '0')))
-		ib_usage_error("invalid operation '%s': expected SEMNUM:+N, SEMNUM:-N or SEMNUM:0", s);
-	memcpy(num, digits, len);
-	num[len] = '\0';
-	uint64_t n = signed_op ? parse_num("operation value", num, 1, IB_SEMVMX) : 0;
-	short flg = 0;
-	for (; *p; p++) {
-		if (*p == 'u')
-			flg |= SEM_UNDO;
-		else if (*p == 'n')
-			flg |= IPC_NOWAIT;
-		else
-			ib_usage_error("invalid operation '%s': unknown flag '%c' (u: undo, n: no wait)", s, *p);
-	}
+	const char *why = ib_sem_parse_op(s, op);
+	if (why)
+		ib_usage_error("invalid operation '%s': %s", s, why);
 	if (c->nowait)
-		flg |= IPC_NOWAIT;
-	if (c->o.sel == IB_SEL_POSIX) {
-		if (semnum != 0 || n == 0 || (flg & SEM_UNDO))
-			ib_usage_error("invalid operation '%s' for a POSIX semaphore: expected +N or -N, "
-				       "optionally with n", s);
-	}
-	op->sem_num = (unsigned short)semnum;
-	op->sem_op = (short)(sign == '-' ? -(int)n : (int)n);
-	op->sem_flg = flg;
+		op->sem_flg |= IPC_NOWAIT;
+	if (c->o.sel == IB_SEL_POSIX && (op->sem_num != 0 || op->sem_op == 0 || (op->sem_flg & SEM_UNDO)))
+		ib_usage_error("invalid operation '%s' for a POSIX semaphore: expected +N or -N, "
+			       "optionally with n", s);
 }
 
 /* A "-1" operand would look like an option: put "--" in front of the first operand
@@ -462,47 +424,30 @@ static int sysv_main(struct semop_cmd *c)
 	return IB_EXIT_FAIL;
 }
 
-/* Takes N from a POSIX semaphore, one at a time (there is no atomic -N): if it stops
- * part of the way, what it took goes back. Returns -1 when it has them all, else the
- * exit status (FAIL when it would block or timed out). */
+/* Takes N from a POSIX semaphore; returns -1 when it has them, else the exit status
+ * (FAIL when it would have to wait or timed out). */
 static int posix_take(const struct semop_cmd *c, sem_t *s, unsigned n, bool nowait, int fail)
 {
-	for (unsigned i = 0; i < n; i++) {
-		int rc;
-		do {
-			if (nowait)
-				rc = sem_trywait(s);
-			else if (c->until)
-				rc = sem_clockwait(s, CLOCK_MONOTONIC, c->until);
-			else
-				rc = sem_wait(s);
-		} while (rc != 0 && errno == EINTR);
-		if (rc != 0) {
-			int err = errno;
-			while (i-- > 0)
-				sem_post(s);
-			if (err == EAGAIN || err == ETIMEDOUT) {
-				if (c->until)
-					ib_warn("semaphore %s: timed out after %s", c->label, c->wait_arg);
-				else
-					ib_warn("semaphore %s: would block", c->label);
-				return fail;
-			}
-			ib_warn_sys(err, "semaphore %s", c->label);
-			return IB_EXIT_FAIL;
-		}
+	if (ib_psem_take(s, n, nowait, c->until) == 0)
+		return -1;
+	if (errno != EAGAIN) {
+		ib_warn_sys(errno, "semaphore %s", c->label);
+		return IB_EXIT_FAIL;
 	}
-	return -1;
+	if (c->until)
+		ib_warn("semaphore %s: timed out after %s", c->label, c->wait_arg);
+	else
+		ib_warn("semaphore %s: would block", c->label);
+	return fail;
 }
 
 static int posix_give(const struct semop_cmd *c, sem_t *s, unsigned n)
 {
-	for (unsigned i = 0; i < n; i++)
-		if (sem_post(s) != 0) {
-			ib_warn_sys(errno, "post semaphore %s (%u of %u given)", c->label, i, n);
-			return IB_EXIT_FAIL;
-		}
-	return 0;
+	unsigned given;
+	if (ib_psem_give(s, n, &given) == 0)
+		return IB_EXIT_OK;
+	ib_warn_sys(errno, "post semaphore %s (%u of %u given)", c->label, given, n);
+	return IB_EXIT_FAIL;
 }
 
 static void json_string(const char *s)

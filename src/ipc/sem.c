@@ -2,6 +2,7 @@
 #include "ipc/sem.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,4 +91,77 @@ int ib_semop_until(int id, struct sembuf *ops, size_t nops, const struct timespe
 		if (rc == 0 || errno != EINTR)
 			return rc;
 	}
+}
+
+const char *ib_sem_parse_op(const char *s, struct sembuf *op)
+{
+	static const char expected[] = "expected SEMNUM:+N, SEMNUM:-N or SEMNUM:0";
+	const char *p = s, *colon = strchr(s, ':');
+	uint64_t semnum = 0, n = 0;
+	char num[16];
+	if (colon) {
+		size_t len = (size_t)(colon - s);
+		if (len == 0 || len >= sizeof num)
+			return expected;
+		memcpy(num, s, len);
+		num[len] = '\0';
+		if (ib_parse_u64(num, 10, 0, IB_SEMVMX, &semnum) != IB_PARSE_OK)
+			return "the semaphore number must be 0-32767";
+		p = colon + 1;
+	}
+	char sign = *p;
+	bool has_sign = sign == '+' || sign == '-';
+	if (has_sign)
+		p++;
+	size_t len = strspn(p, "0123456789");
+	if (len == 0 || len >= sizeof num || (!has_sign && (len != 1 || *p != '0')))
+		return expected;
+	memcpy(num, p, len);
+	num[len] = '\0';
+	if (has_sign && ib_parse_u64(num, 10, 1, IB_SEMVMX, &n) != IB_PARSE_OK)
+		return "N must be 1-32767 (SEMNUM:0 waits for zero)";
+	short flg = 0;
+	for (p += len; *p; p++) {
+		if (*p == 'u')
+			flg |= SEM_UNDO;
+		else if (*p == 'n')
+			flg |= IPC_NOWAIT;
+		else
+			return "unknown flag after the number (u: undo, n: no wait)";
+	}
+	op->sem_num = (unsigned short)semnum;
+	op->sem_op = (short)(sign == '-' ? -(int)n : (int)n);
+	op->sem_flg = flg;
+	return NULL;
+}
+
+int ib_psem_take(sem_t *s, unsigned n, bool nowait, const struct timespec *deadline)
+{
+	for (unsigned i = 0; i < n; i++) {
+		int rc;
+		do {
+			if (nowait)
+				rc = sem_trywait(s);
+			else if (deadline)
+				rc = sem_clockwait(s, CLOCK_MONOTONIC, deadline);
+			else
+				rc = sem_wait(s);
+		} while (rc != 0 && errno == EINTR);
+		if (rc != 0) {
+			int err = errno == ETIMEDOUT ? EAGAIN : errno;
+			while (i-- > 0)
+				sem_post(s);
+			errno = err;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int ib_psem_give(sem_t *s, unsigned n, unsigned *given)
+{
+	for (*given = 0; *given < n; (*given)++)
+		if (sem_post(s) != 0)
+			return -1;
+	return 0;
 }

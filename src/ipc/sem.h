@@ -3,6 +3,8 @@
 #ifndef IPCBOX_SEM_H
 #define IPCBOX_SEM_H
 
+#include <semaphore.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/sem.h>
 #include <time.h>
@@ -40,5 +42,19 @@ int ib_sem_wait_ready(int id, int *nsems);
  * once it has passed the call fails with EAGAIN, as semtimedop does.
  * Returns 0, or -1 with errno set. */
 int ib_semop_until(int id, struct sembuf *ops, size_t nops, const struct timespec *deadline);
+
+/* Parses one operation as semop(1) spells it: [SEMNUM:]+N, [SEMNUM:]-N or
+ * [SEMNUM:]0, N 1..IB_SEMVMX, then any of the letters u (SEM_UNDO) and n (IPC_NOWAIT).
+ * SEMNUM defaults to 0. Returns NULL, or why S is malformed. */
+const char *ib_sem_parse_op(const char *s, struct sembuf *op);
+
+/* POSIX named semaphores. Takes N from S one at a time (there is no atomic take of
+ * more than one), not waiting with NOWAIT, else until DEADLINE (absolute
+ * CLOCK_MONOTONIC; NULL: forever), retrying after EINTR. If it stops part of the way
+ * it gives back what it took. Returns 0, or -1 with errno set (EAGAIN: it would have
+ * to wait, or the deadline passed). */
+int ib_psem_take(sem_t *s, unsigned n, bool nowait, const struct timespec *deadline);
+/* Posts S N times. Returns 0, or -1 with errno set and *GIVEN how many went. */
+int ib_psem_give(sem_t *s, unsigned n, unsigned *given);
 
 #endif
