@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # semop: System V and POSIX semaphores from the shell, and --hold.
 # Waiting for a process to block is done by reading the kernel's ncnt/zcnt
-# (semop --get --json), never by sleeping.
+# (semop --get --json), never by sleeping. The suite shares one IPC namespace, so
+# every key here is 0x5e3a00NN, a range no other test file uses.
 
 load helpers
 load semop_helpers
@@ -14,33 +15,33 @@ setup() {
 # ---- creation and --get ----
 
 @test "semop -c -N --init creates an initialised set and prints its id" {
-	run --separate-stderr sem -k 0x10 -c -N 3 --init 1,2,3
+	run --separate-stderr sem -k 0x5e3a0010 -c -N 3 --init 1,2,3
 	assert_status 0
-	assert_eq "$output" "$(sem_id 0x10)"
-	run sem -k 0x10 --get
+	assert_eq "$output" "$(sem_id 0x5e3a0010)"
+	run sem -k 0x5e3a0010 --get
 	assert_status 0
 	assert_eq "$output" "1
 2
 3"
-	run sem -k 0x10 --get 2 0
+	run sem -k 0x5e3a0010 --get 2 0
 	assert_eq "$output" "3
 1"
 }
 
 @test "semop -c sets sem_otime, so openers know the set is ready" {
-	sem -k 0x11 -c -N 2 >/dev/null
+	sem -k 0x5e3a0011 -c -N 2 >/dev/null
 	# /proc/sysvipc/sem: key semid perms nsems uid gid cuid cgid otime ctime
 	local otime
-	otime=$(awk '$1 == 17 { print $9 }' /proc/sysvipc/sem)
+	otime=$(awk -v k=$((0x5e3a0011)) '$1 == k { print $9 }' /proc/sysvipc/sem)
 	[ "$otime" -ne 0 ]
-	assert_eq "$(sem -k 0x11 --get)" "0
+	assert_eq "$(sem -k 0x5e3a0011 --get)" "0
 0"
 }
 
 @test "semop -c by many at once: every one sees the initialised values" {
 	local pids=() i
 	for i in $(seq 20); do
-		"$IPCBOX" semop -k 0x1f -c --init 3,4 --get >out.$i 3>&- &
+		"$IPCBOX" semop -k 0x5e3a001f -c --init 3,4 --get >out.$i 3>&- &
 		pids+=($!)
 	done
 	for i in "${pids[@]}"; do wait "$i"; done
@@ -48,45 +49,45 @@ setup() {
 		assert_eq "$(cat out.$i)" "3
 4" || return 1
 	done
-	assert_eq "$(awk '$1 == 31' /proc/sysvipc/sem | wc -l)" 1
+	assert_eq "$(awk -v k=$((0x5e3a001f)) '$1 == k' /proc/sysvipc/sem | wc -l)" 1
 }
 
 @test "semop --get to a full disk fails loudly" {
 	[ -w /dev/full ] || skip "no /dev/full"
-	sem -k 0x1e -c --init 1 >/dev/null
-	run --separate-stderr bash -c '"$IPCBOX" semop -k 0x1e --get >/dev/full'
+	sem -k 0x5e3a001e -c --init 1 >/dev/null
+	run --separate-stderr bash -c '"$IPCBOX" semop -k 0x5e3a001e --get >/dev/full'
 	assert_status 1
 	assert_contains "$stderr" "No space left on device"
 }
 
 @test "semop -c with one --init value per semaphore; -N defaults to their count, else 1" {
-	sem -k 0x12 -c --init 4,5 >/dev/null
-	assert_eq "$(sem -k 0x12 --get)" "4
+	sem -k 0x5e3a0012 -c --init 4,5 >/dev/null
+	assert_eq "$(sem -k 0x5e3a0012 --get)" "4
 5"
-	sem -k 0x13 -c >/dev/null
-	assert_eq "$(sem -k 0x13 --get)" "0"
-	run --separate-stderr sem -k 0x14 -c -N 3 --init 1,2
+	sem -k 0x5e3a0013 -c >/dev/null
+	assert_eq "$(sem -k 0x5e3a0013 --get)" "0"
+	run --separate-stderr sem -k 0x5e3a0014 -c -N 3 --init 1,2
 	assert_status 2
 	assert_contains "$stderr" "--init gives 2 values for 3 semaphores"
 }
 
 @test "semop -c on an existing set opens it and leaves its values; -x refuses" {
-	sem -k 0x15 -c --init 7 >/dev/null
-	run sem -k 0x15 -c --init 1 --get
+	sem -k 0x5e3a0015 -c --init 7 >/dev/null
+	run sem -k 0x5e3a0015 -c --init 1 --get
 	assert_status 0
 	assert_eq "$output" 7
-	run --separate-stderr sem -k 0x15 -c -x --init 1
+	run --separate-stderr sem -k 0x5e3a0015 -c -x --init 1
 	assert_status 1
-	assert_eq "$stderr" "semop: create semaphore set key 0x00000015: File exists"
-	run --separate-stderr sem -k 0x15 -c -N 4
+	assert_eq "$stderr" "semop: create semaphore set key 0x5e3a0015: File exists"
+	run --separate-stderr sem -k 0x5e3a0015 -c -N 4
 	assert_status 1
-	assert_eq "$stderr" "semop: semaphore set key 0x00000015 has 1 semaphores, not 4"
+	assert_eq "$stderr" "semop: semaphore set key 0x5e3a0015 has 1 semaphores, not 4"
 }
 
 @test "semop -c -m sets the permissions; -i and -f select the set too" {
 	local id
-	id=$(sem -k 0x16 -c -m 0640 --init 3)
-	assert_eq "$(awk '$1 == 22 { print $3 }' /proc/sysvipc/sem)" 640
+	id=$(sem -k 0x5e3a0016 -c -m 0640 --init 3)
+	assert_eq "$(awk -v k=$((0x5e3a0016)) '$1 == k { print $3 }' /proc/sysvipc/sem)" 640
 	assert_eq "$(sem -i "$id" --get)" 3
 	: >ftokfile
 	sem -f ftokfile:7 -c --init 9 >/dev/null
@@ -95,27 +96,27 @@ setup() {
 }
 
 @test "semop --get --json gives value, waiters and last pid" {
-	sem -k 0x17 -c --init 5,0 >/dev/null
-	sem -k 0x17 0:-2
-	run sem -k 0x17 --get --json
+	sem -k 0x5e3a0017 -c --init 5,0 >/dev/null
+	sem -k 0x5e3a0017 0:-2
+	run sem -k 0x5e3a0017 --get --json
 	assert_status 0
 	assert_eq "$(jq -c '[.nsems, [.semaphores[] | .semnum, .value, .ncnt, .zcnt]]' <<<"$output")" \
 		"[2,[0,3,0,0,1,0,0,0]]"
 	[ "$(jq '.semaphores[0].pid' <<<"$output")" -gt 0 ]
-	assert_eq "$(jq '.id' <<<"$output")" "$(sem_id 0x17)"
+	assert_eq "$(jq '.id' <<<"$output")" "$(sem_id 0x5e3a0017)"
 }
 
 @test "semop --set and --setall change values" {
-	sem -k 0x18 -c -N 3 >/dev/null
-	sem -k 0x18 --set 0=5 2=32767
-	assert_eq "$(sem -k 0x18 --get)" "5
+	sem -k 0x5e3a0018 -c -N 3 >/dev/null
+	sem -k 0x5e3a0018 --set 0=5 2=32767
+	assert_eq "$(sem -k 0x5e3a0018 --get)" "5
 0
 32767"
-	sem -k 0x18 --setall 1,2,3
-	assert_eq "$(sem -k 0x18 --get)" "1
+	sem -k 0x5e3a0018 --setall 1,2,3
+	assert_eq "$(sem -k 0x5e3a0018 --get)" "1
 2
 3"
-	run --separate-stderr sem -k 0x18 --setall 1,2
+	run --separate-stderr sem -k 0x5e3a0018 --setall 1,2
 	assert_status 2
 	assert_contains "$stderr" "--setall gives 2 values for 3 semaphores"
 }
@@ -123,122 +124,122 @@ setup() {
 # ---- operations ----
 
 @test "semop OPs happen together or not at all" {
-	sem -k 0x20 -c --init 1,0 >/dev/null
-	run --separate-stderr sem -k 0x20 -n 0:-1 1:-1
+	sem -k 0x5e3a0020 -c --init 1,0 >/dev/null
+	run --separate-stderr sem -k 0x5e3a0020 -n 0:-1 1:-1
 	assert_status 3
-	assert_eq "$stderr" "semop: semaphore set key 0x00000020: would block"
-	assert_eq "$(sem -k 0x20 --get)" "1
+	assert_eq "$stderr" "semop: semaphore set key 0x5e3a0020: would block"
+	assert_eq "$(sem -k 0x5e3a0020 --get)" "1
 0"
-	sem -k 0x20 0:-1 1:+2
-	assert_eq "$(sem -k 0x20 --get)" "0
+	sem -k 0x5e3a0020 0:-1 1:+2
+	assert_eq "$(sem -k 0x5e3a0020 --get)" "0
 2"
-	sem -k 0x20 0:0 1:-1 1:-1
-	assert_eq "$(sem -k 0x20 --get)" "0
+	sem -k 0x5e3a0020 0:0 1:-1 1:-1
+	assert_eq "$(sem -k 0x5e3a0020 --get)" "0
 0"
 }
 
 @test "semop suffix n and option -n do not wait; -w waits at most DURATION" {
-	sem -k 0x21 -c --init 0,1 >/dev/null
-	run --separate-stderr sem -k 0x21 0:-1n
+	sem -k 0x5e3a0021 -c --init 0,1 >/dev/null
+	run --separate-stderr sem -k 0x5e3a0021 0:-1n
 	assert_status 3
-	run --separate-stderr sem -k 0x21 --nowait 1:0
+	run --separate-stderr sem -k 0x5e3a0021 --nowait 1:0
 	assert_status 3
-	run --separate-stderr sem -k 0x21 -w 50ms 0:-1
+	run --separate-stderr sem -k 0x5e3a0021 -w 50ms 0:-1
 	assert_status 3
-	assert_eq "$stderr" "semop: semaphore set key 0x00000021: timed out after 50ms"
-	run --separate-stderr sem -k 0x21 --wait 5 1:-1
+	assert_eq "$stderr" "semop: semaphore set key 0x5e3a0021: timed out after 50ms"
+	run --separate-stderr sem -k 0x5e3a0021 --wait 5 1:-1
 	assert_status 0
-	assert_eq "$(sem -k 0x21 --get 1)" 0
+	assert_eq "$(sem -k 0x5e3a0021 --get 1)" 0
 }
 
 @test "semop u undoes the operation when semop exits" {
-	sem -k 0x22 -c --init 1 >/dev/null
-	sem -k 0x22 0:-1u
-	assert_eq "$(sem -k 0x22 --get)" 1
-	sem -k 0x22 0:+3un
-	assert_eq "$(sem -k 0x22 --get)" 1
+	sem -k 0x5e3a0022 -c --init 1 >/dev/null
+	sem -k 0x5e3a0022 0:-1u
+	assert_eq "$(sem -k 0x5e3a0022 --get)" 1
+	sem -k 0x5e3a0022 0:+3un
+	assert_eq "$(sem -k 0x5e3a0022 --get)" 1
 }
 
 @test "semop -N (a bare minus) works as the first OP without --" {
-	sem -k 0x23 -c --init 3 >/dev/null
-	sem -k 0x23 -2
-	assert_eq "$(sem -k 0x23 --get)" 1
-	sem -k 0x23 -n -1 +4
-	assert_eq "$(sem -k 0x23 --get)" 4
+	sem -k 0x5e3a0023 -c --init 3 >/dev/null
+	sem -k 0x5e3a0023 -2
+	assert_eq "$(sem -k 0x5e3a0023 --get)" 1
+	sem -k 0x5e3a0023 -n -1 +4
+	assert_eq "$(sem -k 0x5e3a0023 --get)" 4
 }
 
 @test "semop blocks until another process makes the operation possible" {
-	sem -k 0x24 -c -N 2 >/dev/null
-	start_bg "$IPCBOX" semop -k 0x24 0:-2 1:+1
-	wait_sem 0x24 0 ncnt 1
-	sem -k 0x24 0:+1
-	assert_eq "$(sem -k 0x24 --get 1)" 0
-	sem -k 0x24 0:+1
+	sem -k 0x5e3a0024 -c -N 2 >/dev/null
+	start_bg "$IPCBOX" semop -k 0x5e3a0024 0:-2 1:+1
+	wait_sem 0x5e3a0024 0 ncnt 1
+	sem -k 0x5e3a0024 0:+1
+	assert_eq "$(sem -k 0x5e3a0024 --get 1)" 0
+	sem -k 0x5e3a0024 0:+1
 	wait "$BG_PID"
-	assert_eq "$(sem -k 0x24 --get)" "0
+	assert_eq "$(sem -k 0x5e3a0024 --get)" "0
 1"
 }
 
 @test "semop waiting for zero blocks until the value is zero" {
-	sem -k 0x25 -c --init 2 >/dev/null
-	start_bg "$IPCBOX" semop -k 0x25 0:0
-	wait_sem 0x25 0 zcnt 1
-	sem -k 0x25 0:-2
+	sem -k 0x5e3a0025 -c --init 2 >/dev/null
+	start_bg "$IPCBOX" semop -k 0x5e3a0025 0:0
+	wait_sem 0x5e3a0025 0 zcnt 1
+	sem -k 0x5e3a0025 0:-2
 	wait "$BG_PID"
 }
 
 @test "semop blocked when the set is removed: EIDRM, exit 1" {
 	need_cmd ipcrm
-	sem -k 0x26 -c >/dev/null
-	start_bg "$IPCBOX" semop -k 0x26 0:-1
-	wait_sem 0x26 0 ncnt 1
-	ipcrm -s "$(sem_id 0x26)"
+	sem -k 0x5e3a0026 -c >/dev/null
+	start_bg "$IPCBOX" semop -k 0x5e3a0026 0:-1
+	wait_sem 0x5e3a0026 0 ncnt 1
+	ipcrm -s "$(sem_id 0x5e3a0026)"
 	local rc=0
 	wait "$BG_PID" || rc=$?
 	assert_eq "$rc" 1
 	IFS= read -r -t 10 -u 8 LINE
-	assert_eq "$LINE" "semop: semaphore set key 0x00000026: removed while in use"
+	assert_eq "$LINE" "semop: semaphore set key 0x5e3a0026: removed while in use"
 }
 
 @test "semop blocked survives a stop and continue and still completes" {
-	sem -k 0x27 -c >/dev/null
-	start_bg "$IPCBOX" semop -k 0x27 0:-1
-	wait_sem 0x27 0 ncnt 1
+	sem -k 0x5e3a0027 -c >/dev/null
+	start_bg "$IPCBOX" semop -k 0x5e3a0027 0:-1
+	wait_sem 0x5e3a0027 0 ncnt 1
 	kill -STOP "$BG_PID"
 	kill -CONT "$BG_PID"
-	wait_sem 0x27 0 ncnt 1
-	sem -k 0x27 0:+1
+	wait_sem 0x5e3a0027 0 ncnt 1
+	sem -k 0x5e3a0027 0:+1
 	wait "$BG_PID"
-	assert_eq "$(sem -k 0x27 --get)" 0
+	assert_eq "$(sem -k 0x5e3a0027 --get)" 0
 }
 
 @test "semop blocked and killed by a signal takes nothing" {
-	sem -k 0x28 -c --init 1,0 >/dev/null
-	start_bg "$IPCBOX" semop -k 0x28 0:-1 1:-1
-	wait_sem 0x28 1 ncnt 1
+	sem -k 0x5e3a0028 -c --init 1,0 >/dev/null
+	start_bg "$IPCBOX" semop -k 0x5e3a0028 0:-1 1:-1
+	wait_sem 0x5e3a0028 1 ncnt 1
 	kill -TERM "$BG_PID"
 	local rc=0
 	wait "$BG_PID" || rc=$?
 	assert_eq "$rc" 143
-	assert_eq "$(sem -k 0x28 --get)" "1
+	assert_eq "$(sem -k 0x5e3a0028 --get)" "1
 0"
-	assert_eq "$(sem_field 0x28 1 ncnt)" 0
+	assert_eq "$(sem_field 0x5e3a0028 1 ncnt)" 0
 }
 
 @test "semop result above 32767 is refused (ERANGE), nothing changes" {
-	sem -k 0x29 -c --init 32767 >/dev/null
-	run --separate-stderr sem -k 0x29 0:+1
+	sem -k 0x5e3a0029 -c --init 32767 >/dev/null
+	run --separate-stderr sem -k 0x5e3a0029 0:+1
 	assert_status 1
-	assert_eq "$stderr" "semop: semaphore set key 0x00000029: a value would go above 32767"
-	assert_eq "$(sem -k 0x29 --get)" 32767
+	assert_eq "$stderr" "semop: semaphore set key 0x5e3a0029: a value would go above 32767"
+	assert_eq "$(sem -k 0x5e3a0029 --get)" 32767
 }
 
 # ---- errors ----
 
 @test "semop on a missing object: exit 1 and says which" {
-	run --separate-stderr sem -k 0x30 0:+1
+	run --separate-stderr sem -k 0x5e3a0030 0:+1
 	assert_status 1
-	assert_eq "$stderr" "semop: no semaphore set with key 0x00000030"
+	assert_eq "$stderr" "semop: no semaphore set with key 0x5e3a0030"
 	run --separate-stderr sem -i 123456 --get
 	assert_status 1
 	assert_eq "$stderr" "semop: no semaphore set with id 123456"
@@ -249,19 +250,19 @@ setup() {
 
 @test "semop as an unprivileged user: permission denied" {
 	need_drop
-	sem -k 0x31 -c -m 0600 --init 1 >/dev/null
-	run --separate-stderr as_nobody "$IPCBOX" semop -k 0x31 0:-1
+	sem -k 0x5e3a0031 -c -m 0600 --init 1 >/dev/null
+	run --separate-stderr as_nobody "$IPCBOX" semop -k 0x5e3a0031 0:-1
 	assert_status 1
-	assert_eq "$stderr" "semop: open semaphore set key 0x00000031: Permission denied"
-	run --separate-stderr as_nobody "$IPCBOX" semop -k 0x31 --get
+	assert_eq "$stderr" "semop: open semaphore set key 0x5e3a0031: Permission denied"
+	run --separate-stderr as_nobody "$IPCBOX" semop -k 0x5e3a0031 --get
 	assert_status 1
-	sem -k 0x32 -c -m 0604 --init 1 >/dev/null
-	run --separate-stderr as_nobody "$IPCBOX" semop -k 0x32 --get
+	sem -k 0x5e3a0032 -c -m 0604 --init 1 >/dev/null
+	run --separate-stderr as_nobody "$IPCBOX" semop -k 0x5e3a0032 --get
 	assert_status 0
 	assert_eq "$output" 1
-	run --separate-stderr as_nobody "$IPCBOX" semop -k 0x32 --set 0=3
+	run --separate-stderr as_nobody "$IPCBOX" semop -k 0x5e3a0032 --set 0=3
 	assert_status 1
-	assert_eq "$stderr" "semop: open semaphore set key 0x00000032: Permission denied"
+	assert_eq "$stderr" "semop: open semaphore set key 0x5e3a0032: Permission denied"
 	sem -P /private -c -m 0600 --init 1
 	run --separate-stderr as_nobody "$IPCBOX" semop -P /private -1
 	assert_status 1
@@ -269,45 +270,45 @@ setup() {
 }
 
 @test "semop usage errors: malformed OPs and values out of range, exit 2" {
-	sem -k 0x33 -c -N 2 >/dev/null
+	sem -k 0x5e3a0033 -c -N 2 >/dev/null
 	local bad
 	for bad in 0:1 0:+ 0: :+1 x:+1 0:+1x 0:-0 0:+32768 0:- 1:++1 0:00 abc; do
-		run --separate-stderr sem -k 0x33 "$bad"
+		run --separate-stderr sem -k 0x5e3a0033 "$bad"
 		assert_status 2 || { echo "op $bad" >&2; return 1; }
 		assert_contains "$stderr" "invalid" || return 1
 	done
-	run --separate-stderr sem -k 0x33 2:+1
+	run --separate-stderr sem -k 0x5e3a0033 2:+1
 	assert_status 2
 	assert_eq "${stderr%%$'\n'*}" \
-		"semop: semaphore number 2 out of range: semaphore set key 0x00000033 has 2 (0-1)"
-	run --separate-stderr sem -k 0x33 --get 0 5
+		"semop: semaphore number 2 out of range: semaphore set key 0x5e3a0033 has 2 (0-1)"
+	run --separate-stderr sem -k 0x5e3a0033 --get 0 5
 	assert_status 2
 	assert_eq "$output" ""
-	run --separate-stderr sem -k 0x33 --set 1=32768
+	run --separate-stderr sem -k 0x5e3a0033 --set 1=32768
 	assert_status 2
 	assert_eq "${stderr%%$'\n'*}" "semop: invalid value '32768': must be 0-32767"
-	run --separate-stderr sem -k 0x33 --set 1
+	run --separate-stderr sem -k 0x5e3a0033 --set 1
 	assert_status 2
-	run --separate-stderr sem -k 0x34 -c --init 40000
+	run --separate-stderr sem -k 0x5e3a0034 -c --init 40000
 	assert_status 2
-	run --separate-stderr sem -k 0x33 --hold -s 3 -- true
+	run --separate-stderr sem -k 0x5e3a0033 --hold -s 3 -- true
 	assert_status 2
-	assert_eq "$(sem -k 0x33 --get)" "0
+	assert_eq "$(sem -k 0x5e3a0033 --get)" "0
 0"
 }
 
 @test "semop refuses more OPs than SEMOPM in one call" {
-	sem -k 0x35 -c >/dev/null
+	sem -k 0x5e3a0035 -c >/dev/null
 	local max ops=()
 	max=$(awk '{ print $3 }' /proc/sys/kernel/sem)
 	for ((i = 0; i <= max; i++)); do ops+=(0:+1); done
-	run --separate-stderr sem -k 0x35 "${ops[@]}"
+	run --separate-stderr sem -k 0x5e3a0035 "${ops[@]}"
 	assert_status 2
 	assert_eq "${stderr%%$'\n'*}" \
 		"semop: too many operations ($((max + 1))): the kernel allows $max in one call (SEMOPM)"
 	unset 'ops[0]'
-	sem -k 0x35 "${ops[@]}"
-	assert_eq "$(sem -k 0x35 --get)" "$max"
+	sem -k 0x5e3a0035 "${ops[@]}"
+	assert_eq "$(sem -k 0x5e3a0035 --get)" "$max"
 }
 
 @test "semop usage errors: option combinations, exit 2" {
@@ -362,131 +363,131 @@ setup() {
 # ---- --hold ----
 
 @test "semop --hold runs COMMAND holding the semaphore and passes its status" {
-	sem -k 0x40 -c --init 3 >/dev/null
-	run --separate-stderr sem -k 0x40 --hold -C 2 -- sh -c '"$IPCBOX" semop -k 0x40 --get; exit 7'
+	sem -k 0x5e3a0040 -c --init 3 >/dev/null
+	run --separate-stderr sem -k 0x5e3a0040 --hold -C 2 -- sh -c '"$IPCBOX" semop -k 0x5e3a0040 --get; exit 7'
 	assert_status 7
 	assert_eq "$output" 1
-	assert_eq "$(sem -k 0x40 --get)" 3
-	sem -k 0x40 --setall 0
-	sem -k 0x41 -c --init 0,1 >/dev/null
-	run sem -k 0x41 --hold -s 1 -- "$IPCBOX" semop -k 0x41 --get
+	assert_eq "$(sem -k 0x5e3a0040 --get)" 3
+	sem -k 0x5e3a0040 --setall 0
+	sem -k 0x5e3a0041 -c --init 0,1 >/dev/null
+	run sem -k 0x5e3a0041 --hold -s 1 -- "$IPCBOX" semop -k 0x5e3a0041 --get
 	assert_status 0
 	assert_eq "$output" "0
 0"
 }
 
 @test "semop --hold: the command's pid holds the semaphore (its undo)" {
-	sem -k 0x42 -c --init 1 >/dev/null
-	run sem -k 0x42 --hold -- sh -c 'echo $$; "$IPCBOX" semop -k 0x42 --get --json 0 | jq .semaphores[0].pid'
+	sem -k 0x5e3a0042 -c --init 1 >/dev/null
+	run sem -k 0x5e3a0042 --hold -- sh -c 'echo $$; "$IPCBOX" semop -k 0x5e3a0042 --get --json 0 | jq .semaphores[0].pid'
 	assert_status 0
 	assert_eq "${lines[0]}" "${lines[1]}"
 }
 
 @test "semop --hold: a command killed by a signal gives 128+N and releases" {
-	sem -k 0x43 -c --init 1 >/dev/null
-	run sem -k 0x43 --hold -- sh -c 'kill -KILL $$'
+	sem -k 0x5e3a0043 -c --init 1 >/dev/null
+	run sem -k 0x5e3a0043 --hold -- sh -c 'kill -KILL $$'
 	assert_status 137
-	assert_eq "$(sem -k 0x43 --get)" 1
-	run sem -k 0x43 --hold -- sh -c 'kill -SEGV $$'
+	assert_eq "$(sem -k 0x5e3a0043 --get)" 1
+	run sem -k 0x5e3a0043 --hold -- sh -c 'kill -SEGV $$'
 	assert_status 139
-	assert_eq "$(sem -k 0x43 --get)" 1
+	assert_eq "$(sem -k 0x5e3a0043 --get)" 1
 }
 
 @test "semop --hold: 127 for a command not found, 126 for one not executable" {
-	sem -k 0x44 -c --init 1 >/dev/null
-	run -127 --separate-stderr sem -k 0x44 --hold -- no-such-command-here
+	sem -k 0x5e3a0044 -c --init 1 >/dev/null
+	run -127 --separate-stderr sem -k 0x5e3a0044 --hold -- no-such-command-here
 	assert_status 127
 	assert_eq "$stderr" "semop: cannot run 'no-such-command-here': No such file or directory"
 	: >notexec
-	run --separate-stderr sem -k 0x44 --hold -- ./notexec
+	run --separate-stderr sem -k 0x5e3a0044 --hold -- ./notexec
 	assert_status 126
 	assert_eq "$stderr" "semop: cannot run './notexec': Permission denied"
-	assert_eq "$(sem -k 0x44 --get)" 1
+	assert_eq "$(sem -k 0x5e3a0044 --get)" 1
 }
 
 @test "semop --hold -n, -w and -E when the semaphore is taken" {
-	sem -k 0x45 -c --init 1 >/dev/null
-	run --separate-stderr sem -k 0x45 --hold -C 2 -n -- touch ran
+	sem -k 0x5e3a0045 -c --init 1 >/dev/null
+	run --separate-stderr sem -k 0x5e3a0045 --hold -C 2 -n -- touch ran
 	assert_status 3
-	assert_eq "$stderr" "semop: semaphore set key 0x00000045: would block"
-	run --separate-stderr sem -k 0x45 --hold -C 2 -w 20ms -E 42 -- touch ran
+	assert_eq "$stderr" "semop: semaphore set key 0x5e3a0045: would block"
+	run --separate-stderr sem -k 0x5e3a0045 --hold -C 2 -w 20ms -E 42 -- touch ran
 	assert_status 42
-	assert_eq "$stderr" "semop: semaphore set key 0x00000045: timed out after 20ms"
-	run --separate-stderr sem -k 0x45 --hold -C 2 -n --conflict-exit-code 0 -- touch ran
+	assert_eq "$stderr" "semop: semaphore set key 0x5e3a0045: timed out after 20ms"
+	run --separate-stderr sem -k 0x5e3a0045 --hold -C 2 -n --conflict-exit-code 0 -- touch ran
 	assert_status 0
 	[ ! -e ran ]
-	assert_eq "$(sem -k 0x45 --get)" 1
+	assert_eq "$(sem -k 0x5e3a0045 --get)" 1
 }
 
 @test "semop --hold forwards SIGTERM to the command, which releases" {
-	sem -k 0x46 -c --init 1,0 >/dev/null
-	start_bg "$IPCBOX" semop -k 0x46 --hold -- "$IPCBOX" semop -k 0x46 1:-1
-	wait_sem 0x46 1 ncnt 1
-	assert_eq "$(sem -k 0x46 --get 0)" 0
+	sem -k 0x5e3a0046 -c --init 1,0 >/dev/null
+	start_bg "$IPCBOX" semop -k 0x5e3a0046 --hold -- "$IPCBOX" semop -k 0x5e3a0046 1:-1
+	wait_sem 0x5e3a0046 1 ncnt 1
+	assert_eq "$(sem -k 0x5e3a0046 --get 0)" 0
 	kill -TERM "$BG_PID"
 	local rc=0
 	wait "$BG_PID" || rc=$?
 	assert_eq "$rc" 143
-	assert_eq "$(sem -k 0x46 --get)" "1
+	assert_eq "$(sem -k 0x5e3a0046 --get)" "1
 0"
-	assert_eq "$(sem_field 0x46 1 ncnt)" 0
+	assert_eq "$(sem_field 0x5e3a0046 1 ncnt)" 0
 }
 
 @test "semop --hold forwards SIGHUP too; 128+N is the command's signal" {
-	sem -k 0x48 -c --init 1,0 >/dev/null
-	start_bg "$IPCBOX" semop -k 0x48 --hold -- "$IPCBOX" semop -k 0x48 1:-1
-	wait_sem 0x48 1 ncnt 1
+	sem -k 0x5e3a0048 -c --init 1,0 >/dev/null
+	start_bg "$IPCBOX" semop -k 0x5e3a0048 --hold -- "$IPCBOX" semop -k 0x5e3a0048 1:-1
+	wait_sem 0x5e3a0048 1 ncnt 1
 	kill -HUP "$BG_PID"
 	local rc=0
 	wait "$BG_PID" || rc=$?
 	assert_eq "$rc" 129
-	assert_eq "$(sem -k 0x48 --get 0)" 1
+	assert_eq "$(sem -k 0x5e3a0048 --get 0)" 1
 }
 
 @test "semop --hold: killing semop itself leaves COMMAND holding until it ends" {
-	sem -k 0x47 -c --init 1,0 >/dev/null
-	start_bg "$IPCBOX" semop -k 0x47 --hold -- "$IPCBOX" semop -k 0x47 1:-1
-	wait_sem 0x47 1 ncnt 1
+	sem -k 0x5e3a0047 -c --init 1,0 >/dev/null
+	start_bg "$IPCBOX" semop -k 0x5e3a0047 --hold -- "$IPCBOX" semop -k 0x5e3a0047 1:-1
+	wait_sem 0x5e3a0047 1 ncnt 1
 	kill -KILL "$BG_PID"
 	wait "$BG_PID" || true
-	assert_eq "$(sem -k 0x47 --get 0)" 0
-	sem -k 0x47 1:+1
-	wait_sem 0x47 0 value 1
+	assert_eq "$(sem -k 0x5e3a0047 --get 0)" 0
+	sem -k 0x5e3a0047 1:+1
+	wait_sem 0x5e3a0047 0 value 1
 }
 
 @test "ten concurrent semop --hold on a count-2 semaphore never run more than two" {
-	# 0x50 is the lock (2). 0x51: [0] commands inside, [1] two slots each command
+	# 0x5e3a0050 is the lock (2). 0x5e3a0051: [0] commands inside, [1] two slots each command
 	# takes without waiting (so a third at once would fail), [2] a gate the test opens.
-	sem -k 0x50 -c --init 2 >/dev/null
-	sem -k 0x51 -c --init 0,2,0 >/dev/null
+	sem -k 0x5e3a0050 -c --init 2 >/dev/null
+	sem -k 0x5e3a0051 -c --init 0,2,0 >/dev/null
 	cat >job <<-'EOF'
-		"$IPCBOX" semop -k 0x51 -n 1:-1 || { echo over >>overflow; exit 1; }
-		"$IPCBOX" semop -k 0x51 0:+1
-		"$IPCBOX" semop -k 0x51 2:-1
-		"$IPCBOX" semop -k 0x51 0:-1 1:+1
+		"$IPCBOX" semop -k 0x5e3a0051 -n 1:-1 || { echo over >>overflow; exit 1; }
+		"$IPCBOX" semop -k 0x5e3a0051 0:+1
+		"$IPCBOX" semop -k 0x5e3a0051 2:-1
+		"$IPCBOX" semop -k 0x5e3a0051 0:-1 1:+1
 	EOF
 	local pids=() i
 	for i in 1 2 3 4 5 6 7 8 9 10; do
-		"$IPCBOX" semop -k 0x50 --hold -- sh job 3>&- &
+		"$IPCBOX" semop -k 0x5e3a0050 --hold -- sh job 3>&- &
 		pids+=($!)
 	done
 	# Two inside waiting at the gate, eight waiting for the lock.
-	wait_sem 0x51 2 ncnt 2
-	wait_sem 0x50 0 ncnt 8
-	assert_eq "$(sem -k 0x51 --get 0 1)" "2
+	wait_sem 0x5e3a0051 2 ncnt 2
+	wait_sem 0x5e3a0050 0 ncnt 8
+	assert_eq "$(sem -k 0x5e3a0051 --get 0 1)" "2
 0"
 	# Let them through one at a time: each time, again two inside.
 	for i in 1 2 3 4 5 6 7 8; do
-		sem -k 0x51 2:+1
-		wait_sem 0x50 0 ncnt $((8 - i))
-		wait_sem 0x51 2 ncnt 2
-		assert_eq "$(sem -k 0x51 --get 0)" 2
+		sem -k 0x5e3a0051 2:+1
+		wait_sem 0x5e3a0050 0 ncnt $((8 - i))
+		wait_sem 0x5e3a0051 2 ncnt 2
+		assert_eq "$(sem -k 0x5e3a0051 --get 0)" 2
 	done
-	sem -k 0x51 2:+2
+	sem -k 0x5e3a0051 2:+2
 	for i in "${pids[@]}"; do wait "$i"; done
 	[ ! -e overflow ]
-	assert_eq "$(sem -k 0x50 --get)" 2
-	assert_eq "$(sem -k 0x51 --get)" "0
+	assert_eq "$(sem -k 0x5e3a0050 --get)" 2
+	assert_eq "$(sem -k 0x5e3a0051 --get)" "0
 2
 0"
 }
