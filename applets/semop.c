@@ -102,6 +102,7 @@ struct semop_cmd {
 	int conflict;
 	char **args;  /* operands */
 	int nargs;
+	char **argv_copy; /* from guard_negative_op, to free */
 };
 
 static uint64_t parse_num(const char *what, const char *s, uint64_t min, uint64_t max)
@@ -188,8 +189,9 @@ static void set_action(struct semop_cmd *c, enum action a)
 	c->act = a;
 }
 
-static void parse_args(struct semop_cmd *c, int argc, char **argv)
+static void parse_args(struct semop_cmd *c, int argc, char **argv_in)
 {
+	char **argv = argv_in;
 	bool hold_opts = false;
 	const char *setall = NULL;
 	int opt;
@@ -197,12 +199,14 @@ static void parse_args(struct semop_cmd *c, int argc, char **argv)
 	c->conflict = IB_EXIT_TIMEOUT;
 	c->hold_count = 1;
 	argv = guard_negative_op(&argc, argv);
+	if (argv != argv_in)
+		c->argv_copy = argv;
 	while ((opt = getopt_long(argc, argv, SHORTOPTS, longopts, NULL)) != -1) {
 		if (ib_object_option(&c->o, opt, optarg))
 			continue;
 		switch (opt) {
 		case 'N': c->nsems = (long)parse_num("number of semaphores", optarg, 1, 32000); break;
-		case OPT_INIT: c->init = parse_values(optarg, IB_SEMVMX, &c->ninit); break;
+		case OPT_INIT: free(c->init); c->init = parse_values(optarg, IB_SEMVMX, &c->ninit); break;
 		case 'n': c->nowait = true; break;
 		case 'w': {
 			uint64_t ns;
@@ -263,8 +267,10 @@ static void parse_args(struct semop_cmd *c, int argc, char **argv)
 		if (c->act == ACT_OPS && c->nargs > 1)
 			ib_usage_error("a POSIX semaphore takes one OP (+N or -N)");
 	}
-	if (c->act == ACT_SETALL)
+	if (c->act == ACT_SETALL) {
+		free(c->init);
 		c->init = parse_values(setall, IB_SEMVMX, &c->ninit);
+	}
 	struct ib_sem_limits lim;
 	ib_sem_limits(&lim);
 	if (c->nsems > lim.semmsl)
@@ -408,11 +414,12 @@ static int sysv_main(struct semop_cmd *c)
 			num[2 * i + 1] = (int)parse_num("value", eq + 1, 0, IB_SEMVMX);
 			check_semnum(c, (unsigned long)num[2 * i], nsems);
 		}
-		for (int i = 0; i < c->nargs; i++)
+		int st = IB_EXIT_OK;
+		for (int i = 0; i < c->nargs && st == IB_EXIT_OK; i++)
 			if (semctl(id, num[2 * i], SETVAL, num[2 * i + 1]) != 0)
-				return semop_failed(c, errno, IB_EXIT_FAIL);
+				st = semop_failed(c, errno, IB_EXIT_FAIL);
 		free(num);
-		return IB_EXIT_OK;
+		return st;
 	}
 	case ACT_HOLD: {
 		check_semnum(c, c->hold_semnum, nsems);
@@ -465,6 +472,8 @@ static void json_string(const char *s)
 	putchar('"');
 }
 
+static int posix_act(struct semop_cmd *c, sem_t *s);
+
 static int posix_main(struct semop_cmd *c)
 {
 	int flags = c->o.create ? O_CREAT | (c->o.exclusive ? O_EXCL : 0) : 0;
@@ -477,6 +486,13 @@ static int posix_main(struct semop_cmd *c)
 		ib_die_sys(IB_EXIT_FAIL, errno, "%s semaphore %s", c->o.create ? "create" : "open",
 			   c->label);
 	}
+	int st = posix_act(c, s);
+	sem_close(s);
+	return st;
+}
+
+static int posix_act(struct semop_cmd *c, sem_t *s)
+{
 	int v, st;
 	switch (c->act) {
 	case ACT_CREATE:
@@ -524,5 +540,9 @@ int semop_main(int argc, char **argv)
 	struct semop_cmd c;
 	memset(&c, 0, sizeof c);
 	parse_args(&c, argc, argv);
-	return c.o.sel == IB_SEL_POSIX ? posix_main(&c) : sysv_main(&c);
+	int st = c.o.sel == IB_SEL_POSIX ? posix_main(&c) : sysv_main(&c);
+	free(c.ops);
+	free(c.init);
+	free(c.argv_copy);
+	return st;
 }
