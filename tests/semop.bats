@@ -444,6 +444,23 @@ setup() {
 	assert_eq "$(sem -k 0x5e3a0048 --get 0)" 1
 }
 
+@test "semop --hold forwards SIGINT when it was not ignored; an ignored one stays ignored" {
+	sem -k 0x5e3a0049 -c --init 1,0 >/dev/null
+	# Background jobs of a script start with SIGINT ignored: env gives it back.
+	start_bg env --default-signal=INT "$IPCBOX" semop -k 0x5e3a0049 --hold -- \
+		"$IPCBOX" semop -k 0x5e3a0049 1:-1
+	wait_sem 0x5e3a0049 1 ncnt 1
+	kill -INT "$BG_PID"
+	local rc=0
+	wait "$BG_PID" || rc=$?
+	assert_eq "$rc" 130
+	assert_eq "$(sem -k 0x5e3a0049 --get 0)" 1
+	# Inherited "ignore" passes to COMMAND unchanged (as nohup relies on for SIGHUP).
+	run bash -c 'trap "" INT; exec "$IPCBOX" semop -k 0x5e3a0049 --hold -- sh -c "kill -INT \$\$; echo survived"'
+	assert_status 0
+	assert_eq "$output" survived
+}
+
 @test "semop --hold: killing semop itself leaves COMMAND holding until it ends" {
 	sem -k 0x5e3a0047 -c --init 1,0 >/dev/null
 	start_bg "$IPCBOX" semop -k 0x5e3a0047 --hold -- "$IPCBOX" semop -k 0x5e3a0047 1:-1
