@@ -52,6 +52,22 @@ setup() {
 	assert_eq "$(awk -v k=$((0x5e3a001f)) '$1 == k' /proc/sysvipc/sem | wc -l)" 1
 }
 
+@test "semop waits for the creator of a fresh set to initialise it (sem_otime 0)" {
+	/usr/bin/python3 -c 'import sysv_ipc' 2>/dev/null || skip "python3-sysv-ipc is not installed"
+	# sysv_ipc creates a set without operating on it: sem_otime stays 0, value 0,
+	# as if its creator were still between semget and its first semop.
+	/usr/bin/python3 -c 'import sysv_ipc; sysv_ipc.Semaphore(0x5e3a001d, sysv_ipc.IPC_CREX)'
+	# Without waiting, -n 0:-1 on value 0 would fail at once with status 3.
+	start_bg "$IPCBOX" semop -k 0x5e3a001d -n 0:-1
+	local end=$((SECONDS + 10))
+	until grep -q nanosleep "/proc/$BG_PID/wchan" 2>/dev/null; do
+		[ $SECONDS -le $end ] || { echo "semop never polled" >&2; return 1; }
+	done
+	/usr/bin/python3 -c 'import sysv_ipc; sysv_ipc.Semaphore(0x5e3a001d).release()'
+	wait "$BG_PID"
+	assert_eq "$(sem -k 0x5e3a001d --get)" 0
+}
+
 @test "semop --get to a full disk fails loudly" {
 	[ -w /dev/full ] || skip "no /dev/full"
 	sem -k 0x5e3a001e -c --init 1 >/dev/null
