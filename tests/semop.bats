@@ -409,6 +409,12 @@ setup() {
 	assert_eq "$(sem -k 0x5e3a0043 --get)" 1
 }
 
+@test "semop --hold passes the status even when SIGCHLD came in ignored" {
+	sem -k 0x5e3a004a -c --init 1 >/dev/null
+	run bash -c 'trap "" CHLD; exec "$IPCBOX" semop -k 0x5e3a004a --hold -- sh -c "exit 5"'
+	assert_status 5
+}
+
 @test "semop --hold: 127 for a command not found, 126 for one not executable" {
 	sem -k 0x5e3a0044 -c --init 1 >/dev/null
 	run -127 --separate-stderr sem -k 0x5e3a0044 --hold -- no-such-command-here

@@ -19,7 +19,7 @@ static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP };
 
 /* The child signals go to; 0 when none. Written with the signals blocked. */
 static volatile pid_t forward_to;
-static struct sigaction saved[NFORWARDED];
+static struct sigaction saved[NFORWARDED], saved_chld;
 static bool installed[NFORWARDED];
 
 static void forward(int sig)
@@ -50,6 +50,10 @@ static void install_forwarding(void)
 		if (installed[i])
 			sigaction(forwarded[i], &sa, NULL);
 	}
+	/* An inherited SIGCHLD "ignore" would reap the child before we can wait. */
+	sa.sa_handler = SIG_DFL;
+	sa.sa_flags = 0;
+	sigaction(SIGCHLD, &sa, &saved_chld);
 }
 
 static void restore_signals(void)
@@ -59,6 +63,7 @@ static void restore_signals(void)
 			sigaction(forwarded[i], &saved[i], NULL);
 			installed[i] = false;
 		}
+	sigaction(SIGCHLD, &saved_chld, NULL);
 }
 
 /* What the child tells the parent through the close-on-exec pipe when it does not
@@ -130,11 +135,14 @@ int ib_runcmd_start(char *const argv[], int (*prepare)(void *), void *arg, pid_t
 
 int ib_runcmd_wait(pid_t pid)
 {
-	int st;
-	while (waitpid(pid, &st, 0) < 0) {
+	/* Wait without reaping, so the pid cannot be reused while a forwarded signal
+	 * may still be on its way to it; stop forwarding; then reap. */
+	siginfo_t info;
+	int st = IB_EXIT_FAIL << 8;
+	memset(&info, 0, sizeof info);
+	while (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT) != 0) {
 		if (errno != EINTR) {
 			ib_warn_sys(errno, "waiting for process %d", (int)pid);
-			st = IB_EXIT_FAIL << 8;
 			break;
 		}
 	}
@@ -144,6 +152,8 @@ int ib_runcmd_wait(pid_t pid)
 	forward_to = 0;
 	restore_signals();
 	sigprocmask(SIG_SETMASK, &oldmask, NULL);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
 	if (WIFSIGNALED(st))
 		return 128 + WTERMSIG(st);
 	return WEXITSTATUS(st);
