@@ -22,7 +22,7 @@
 
 static const char usage[] =
 	"Usage: semop OBJECT [-n | -w DURATION] OP...\n"
-	"   or: semop OBJECT --get [--json] [SEMNUM]...\n"
+	"   or: semop OBJECT --get [SEMNUM]... [--json]\n"
 	"   or: semop OBJECT --set SEMNUM=VALUE...\n"
 	"   or: semop OBJECT --setall V,V,...\n"
 	"   or: semop OBJECT -c [-N NSEMS] [--init V,V,...] [-x] [-m MODE]\n"
@@ -102,7 +102,7 @@ struct semop_cmd {
 	int conflict;
 	char **args;  /* operands */
 	int nargs;
-	char **argv_copy; /* from guard_negative_op, to free */
+	char **argv_copy; /* from sort_words, to free */
 };
 
 static uint64_t parse_num(const char *what, const char *s, uint64_t min, uint64_t max)
@@ -145,41 +145,64 @@ static void parse_op(const struct semop_cmd *c, const char *s, struct sembuf *op
 			       "optionally with n", s);
 }
 
-/* A "-1" operand would look like an option: put "--" in front of the first operand
- * if it starts with a minus and a digit. Returns the (maybe new) argv. */
-static char **guard_negative_op(int *argc, char **argv)
+/* Does option word A (not "--") take the next word as its argument? Long options
+ * may be abbreviated, as getopt_long allows. */
+static bool takes_next_word(const char *a)
 {
-	for (int i = 1; i < *argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--") == 0 || a[0] != '-' || a[1] == '\0')
-			return argv;
-		if (a[1] >= '0' && a[1] <= '9') {
-			char **nv = calloc((size_t)*argc + 2, sizeof *nv);
-			if (!nv)
-				ib_die_sys(IB_EXIT_FAIL, ENOMEM, "arguments");
-			memcpy(nv, argv, (size_t)i * sizeof *nv);
-			nv[i] = (char *)"--";
-			memcpy(nv + i + 1, argv + i, (size_t)(*argc - i + 1) * sizeof *nv);
-			(*argc)++;
-			return nv;
+	if (a[1] != '-') {
+		for (const char *p = a + 1; *p; p++) {
+			const char *q = strchr(&SHORTOPTS[1], *p);
+			if (q && q[1] == ':')
+				return p[1] == '\0';
 		}
-		/* Skip the argument of an option that takes one as the next word. */
-		if (a[1] == '-') {
-			for (const struct option *lo = longopts; lo->name; lo++)
-				if (strcmp(a + 2, lo->name) == 0 && lo->has_arg == required_argument)
-					i++;
-		} else {
-			for (const char *p = a + 1; *p; p++) {
-				const char *q = strchr(&SHORTOPTS[1], *p);
-				if (q && q[1] == ':') {
-					if (p[1] == '\0')
-						i++;
-					break;
-				}
-			}
+		return false;
+	}
+	if (strchr(a, '='))
+		return false;
+	const struct option *hit = NULL;
+	int hits = 0;
+	for (const struct option *lo = longopts; lo->name; lo++) {
+		if (strcmp(a + 2, lo->name) == 0)
+			return lo->has_arg == required_argument;
+		if (strncmp(a + 2, lo->name, strlen(a + 2)) == 0) {
+			hit = lo;
+			hits++;
 		}
 	}
-	return argv;
+	return hits == 1 && hit->has_arg == required_argument;
+}
+
+/* Options may come before or after the operands, except that with --hold the first
+ * operand starts COMMAND; and an OP such as -1 is an operand, not an option. So the
+ * words are sorted here: options first, then "--", then the operands in order. */
+static char **sort_words(int *argc, char **argv)
+{
+	char **nv = calloc((size_t)*argc + 2, sizeof *nv), **ops = calloc((size_t)*argc, sizeof *ops);
+	if (!nv || !ops)
+		ib_die_sys(IB_EXIT_FAIL, ENOMEM, "arguments");
+	int n = 0, nops = 0;
+	bool hold = false, rest = false;
+	nv[n++] = argv[0];
+	for (int i = 1; i < *argc; i++) {
+		const char *a = argv[i];
+		if (rest || (hold && nops > 0)) {
+			ops[nops++] = argv[i];
+		} else if (strcmp(a, "--") == 0) {
+			rest = true;
+		} else if (a[0] == '-' && a[1] != '\0' && !(a[1] >= '0' && a[1] <= '9')) {
+			hold |= strcmp(a, "--hold") == 0;
+			nv[n++] = argv[i];
+			if (takes_next_word(a) && i + 1 < *argc)
+				nv[n++] = argv[++i];
+		} else {
+			ops[nops++] = argv[i];
+		}
+	}
+	nv[n++] = (char *)"--";
+	memcpy(nv + n, ops, (size_t)nops * sizeof *nv);
+	free(ops);
+	*argc = n + nops;
+	return nv;
 }
 
 static void set_action(struct semop_cmd *c, enum action a)
@@ -198,9 +221,7 @@ static void parse_args(struct semop_cmd *c, int argc, char **argv_in)
 	ib_object_init(&c->o);
 	c->conflict = IB_EXIT_TIMEOUT;
 	c->hold_count = 1;
-	argv = guard_negative_op(&argc, argv);
-	if (argv != argv_in)
-		c->argv_copy = argv;
+	argv = c->argv_copy = sort_words(&argc, argv_in);
 	while ((opt = getopt_long(argc, argv, SHORTOPTS, longopts, NULL)) != -1) {
 		if (ib_object_option(&c->o, opt, optarg))
 			continue;

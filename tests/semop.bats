@@ -184,6 +184,20 @@ setup() {
 	assert_eq "$(sem -k 0x5e3a0023 --get)" 4
 }
 
+@test "semop options may follow the operands; with --hold, COMMAND needs no --" {
+	sem -k 0x5e3a002a -c --init 1,0 >/dev/null
+	run --separate-stderr sem -k 0x5e3a002a 1:-1 -n
+	assert_status 3
+	run --separate-stderr sem 0:-1 1:+1 -k 0x5e3a002a --wait=1
+	assert_status 0
+	assert_eq "$(sem -k 0x5e3a002a --get 1 --json | jq -c '[.semaphores[].value]')" "[1]"
+	run sem --ini 2 -k 0x5e3a002b --cre --get
+	assert_eq "$output" 2
+	run sem -k 0x5e3a002a --hold -s 1 sh -c 'printf "%s," "$@"; exit 4' sh -n -- x
+	assert_status 4
+	assert_eq "$output" "-n,--,x,"
+}
+
 @test "semop blocks until another process makes the operation possible" {
 	sem -k 0x5e3a0024 -c -N 2 >/dev/null
 	start_bg "$IPCBOX" semop -k 0x5e3a0024 0:-2 1:+1
