@@ -293,7 +293,7 @@ static void parse_args(struct semop_cmd *c, int argc, char **argv_in)
 		c->init = parse_values(setall, IB_SEMVMX, &c->ninit);
 	}
 	struct ib_sem_limits lim;
-	ib_sem_limits(&lim);
+	(void)ib_sem_limits(&lim); /* on failure it leaves the kernel's defaults */
 	if (c->nsems > lim.semmsl)
 		ib_usage_error("too many semaphores (%ld): the kernel allows %d in a set (SEMMSL)",
 			       c->nsems, lim.semmsl);

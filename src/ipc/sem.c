@@ -18,25 +18,6 @@ union semun {
 	unsigned short *array;
 };
 
-void ib_sem_limits(struct ib_sem_limits *l)
-{
-	l->semmsl = 32000;
-	l->semmns = 1024000000;
-	l->semopm = 500;
-	l->semmni = 32000;
-	FILE *f = fopen("/proc/sys/kernel/sem", "re");
-	if (!f)
-		return;
-	int v[4];
-	if (fscanf(f, "%d %d %d %d", &v[0], &v[1], &v[2], &v[3]) == 4 && v[2] > 0) {
-		l->semmsl = v[0];
-		l->semmns = v[1];
-		l->semopm = v[2];
-		l->semmni = v[3];
-	}
-	fclose(f);
-}
-
 int ib_sem_init_created(int id, int nsems, const unsigned short *values)
 {
 	unsigned short *all = calloc((size_t)nsems, sizeof *all);

@@ -3,6 +3,8 @@
 #ifndef IPCBOX_SEM_H
 #define IPCBOX_SEM_H
 
+#include "ipc/sysvlist.h" /* ib_sem_limits */
+
 #include <semaphore.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -14,15 +16,6 @@
 
 /* How long an opener waits, at most, for the creator of a fresh set to initialise it. */
 #define IB_SEM_READY_SECONDS 3
-
-/* The limits in /proc/sys/kernel/sem (the kernel defaults if it cannot be read). */
-struct ib_sem_limits {
-	int semmsl; /* semaphores per set */
-	int semmns; /* semaphores in the system */
-	int semopm; /* operations per semop call */
-	int semmni; /* sets in the system */
-};
-void ib_sem_limits(struct ib_sem_limits *l);
 
 /* Initialises a set this process has just created with IPC_CREAT|IPC_EXCL: SETALL to
  * VALUES (NSEMS of them; NULL for zeros), then one semop that changes nothing, so

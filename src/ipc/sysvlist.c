@@ -627,6 +627,11 @@ int ib_shm_limits(struct ib_shm_limits *l)
 int ib_sem_limits(struct ib_sem_limits *l)
 {
 	uint64_t v[4];
+	/* The kernel's defaults, for a caller that carries on when both sources fail. */
+	l->semmsl = 32000;
+	l->semmns = 1024000000;
+	l->semopm = 500;
+	l->semmni = 32000;
 	l->semvmx = 32767;
 	if (read_sys("/proc/sys/kernel/sem", v, 4) == 4) {
 		l->semmsl = (int)v[0];
