@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -17,6 +18,51 @@
 #include "ipc/quote.h"
 
 extern char **environ;
+
+/* The file execvp would have found for NAME: NAME itself if it has a '/', else the first
+ * executable regular file NAME in PATH. Into BUF; false if there is none. */
+static bool find_in_path(const char *name, char *buf, size_t len)
+{
+	if (strchr(name, '/'))
+		return snprintf(buf, len, "%s", name) < (int)len;
+	const char *path = getenv("PATH");
+	if (!path)
+		path = "/usr/local/bin:/bin:/usr/bin";
+	for (const char *p = path;; p++) {
+		const char *end = strchrnul(p, ':');
+		int dl = (int)(end - p);
+		struct stat st;
+		if (snprintf(buf, len, "%.*s%s%s", dl, p, dl ? "/" : "", name) < (int)len &&
+		    stat(buf, &st) == 0 && S_ISREG(st.st_mode) && access(buf, X_OK) == 0)
+			return true;
+		if (!*end)
+			return false;
+		p = end;
+	}
+}
+
+/* execvp runs a file the kernel cannot (no #!, not a binary) with /bin/sh; so do we. */
+static pid_t spawn_with_sh(char *path, char *const *argv, posix_spawn_file_actions_t *fa,
+			   posix_spawnattr_t *at, int *err)
+{
+	size_t n = 0;
+	while (argv[n])
+		n++;
+	char **av = malloc((n + 2) * sizeof *av);
+	if (!av) {
+		*err = ENOMEM;
+		return -1;
+	}
+	static char sh[] = "sh";
+	av[0] = sh;
+	av[1] = path;
+	for (size_t i = 1; i <= n; i++)
+		av[i + 1] = argv[i];
+	pid_t pid = -1;
+	*err = posix_spawn(&pid, "/bin/sh", fa, at, av, environ);
+	free(av);
+	return *err ? -1 : pid;
+}
 
 pid_t ib_spawn(const struct ib_spawn *s, int *err)
 {
@@ -54,6 +100,11 @@ pid_t ib_spawn(const struct ib_spawn *s, int *err)
 		e = posix_spawn_file_actions_adddup2(&fa, 1, 2);
 	if (!e)
 		e = posix_spawnp(&pid, s->argv[0], &fa, &at, s->argv, environ);
+	if (e == ENOEXEC) {
+		char path[4096];
+		if (find_in_path(s->argv[0], path, sizeof path))
+			pid = spawn_with_sh(path, s->argv, &fa, &at, &e);
+	}
 	posix_spawnattr_destroy(&at);
 	posix_spawn_file_actions_destroy(&fa);
 	if (e) {

@@ -19,7 +19,8 @@ struct ib_spawn {
 /* Starts S's command, like fork + execvp, with every signal at its default disposition
  * and an empty signal mask (whatever ours are). Returns the pid; on failure returns -1
  * with *ERR set (ENOENT when the command is not found, the exec error otherwise) and no
- * process left behind. Does not run a file without #! through /bin/sh (posix_spawnp). */
+ * process left behind. Like execvp, a file the kernel cannot run (ENOEXEC: no #!) is run
+ * with /bin/sh. */
 pid_t ib_spawn(const struct ib_spawn *s, int *err);
 
 /* The exit code for a failed ib_spawn: 127 when not found, 126 when not executable. */
