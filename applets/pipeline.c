@@ -186,7 +186,7 @@ static void report(struct stage *s, size_t idx, const struct rusage *ru)
 
 /* Starts every stage; a stage that cannot be started gets status 126/127 and the
  * others run on, as in a shell. Fails only when a pipe cannot be made. */
-static void start_stages(struct stage *st, size_t n, const struct opts *o)
+static void start_stages(struct stage *st, size_t n, const struct opts *o, const sigset_t *keep)
 {
 	int in = -1;
 	for (size_t i = 0; i < n; i++) {
@@ -206,6 +206,7 @@ static void start_stages(struct stage *st, size_t n, const struct opts *o)
 			.argv = st[i].argv,
 			.fd = { in, p[1], st[i].err_to_pipe ? p[1] : -1 },
 			.pgroup = -1,
+			.keep = keep,
 		};
 		int err = 0;
 		clock_gettime(CLOCK_MONOTONIC, &st[i].start);
@@ -435,19 +436,25 @@ int pipeline_main(int argc, char **argv)
 		check_pipe_size(o.pipe_size);
 	open_std_fds();
 
-	/* The signals the wait loop takes; children get them back unblocked. */
-	sigset_t set, old;
+	/* Signals ignored when we started stay ignored, in the stages too, as in sh (so
+	 * nohup works); everything else the stages get at its default. The wait loop takes
+	 * the signals it forwards that were not ignored, and SIGCHLD. */
+	sigset_t ignored, set;
+	ib_ignored_signals(&ignored);
+	sigdelset(&ignored, SIGCHLD);
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
+	for (int i = 0; i < 3; i++) {
+		int sig = (int[]){ SIGINT, SIGTERM, SIGHUP }[i];
+		if (sigismember(&ignored, sig) != 1)
+			sigaddset(&set, sig);
+	}
 	signal(SIGCHLD, SIG_DFL); /* an inherited SIG_IGN would reap our children for us */
 	signal(SIGPIPE, SIG_IGN); /* a closed --status-fd is an error, not our death */
-	sigprocmask(SIG_BLOCK, &set, &old);
+	sigprocmask(SIG_BLOCK, &set, NULL);
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 
-	start_stages(st, n, &o);
+	start_stages(st, n, &o, &ignored);
 	bool timed_out = wait_stages(st, n, &o, &set);
 	ib_reap_all_children(o.kill_after_ns); /* orphans the stages left behind */
 

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,101 +16,88 @@
 #include "ipc/parse.h"
 #include "ipc/quote.h"
 
-extern char **environ;
+/* What the child does between vfork and exec, all decided beforehand. */
+struct plan {
+	const struct ib_spawn *s;
+	volatile int err; /* set by the child when it cannot exec */
+};
 
-/* The file execvp would have found for NAME: NAME itself if it has a '/', else the first
- * executable regular file NAME in PATH. Into BUF; false if there is none. */
-static bool find_in_path(const char *name, char *buf, size_t len)
+/* Runs in the vfork child, on the parent's memory and with every signal blocked: only
+ * system calls here, and the parent's data is touched only to report an error. */
+__attribute__((noreturn)) static void child(struct plan *p)
 {
-	if (strchr(name, '/'))
-		return snprintf(buf, len, "%s", name) < (int)len;
-	const char *path = getenv("PATH");
-	if (!path)
-		path = "/usr/local/bin:/bin:/usr/bin";
-	for (const char *p = path;; p++) {
-		const char *end = strchrnul(p, ':');
-		int dl = (int)(end - p);
-		struct stat st;
-		if (snprintf(buf, len, "%.*s%s%s", dl, p, dl ? "/" : "", name) < (int)len &&
-		    stat(buf, &st) == 0 && S_ISREG(st.st_mode) && access(buf, X_OK) == 0)
-			return true;
-		if (!*end)
-			return false;
-		p = end;
+	const struct ib_spawn *s = p->s;
+	if (s->pgroup >= 0 && setpgid(0, s->pgroup) != 0)
+		goto fail;
+	for (int i = 0; i < 3; i++) {
+		if (s->fd[i] < 0)
+			continue;
+		if (s->fd[i] == i ? fcntl(i, F_SETFD, 0) != 0 : dup2(s->fd[i], i) != i)
+			goto fail;
 	}
+	if (s->stderr_to_stdout && dup2(1, 2) != 2)
+		goto fail;
+	/* exec resets caught signals, but a handler must not run in this child: reset them
+	 * now; and reset the ignored ones, but those the caller keeps. */
+	struct sigaction dfl;
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
+	for (int sig = 1; sig < NSIG; sig++) {
+		struct sigaction old;
+		if (sig == SIGKILL || sig == SIGSTOP || sigaction(sig, NULL, &old) != 0 ||
+		    old.sa_handler == SIG_DFL)
+			continue;
+		if (old.sa_handler == SIG_IGN && s->keep && sigismember(s->keep, sig) == 1)
+			continue;
+		sigaction(sig, &dfl, NULL);
+	}
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	execvp(s->argv[0], s->argv);
+fail:
+	p->err = errno ? errno : EINVAL;
+	_exit(IB_EXIT_NOTFOUND);
 }
 
-/* execvp runs a file the kernel cannot (no #!, not a binary) with /bin/sh; so do we. */
-static pid_t spawn_with_sh(char *path, char *const *argv, posix_spawn_file_actions_t *fa,
-			   posix_spawnattr_t *at, int *err)
+static pid_t start_child(struct plan *p)
 {
-	size_t n = 0;
-	while (argv[n])
-		n++;
-	char **av = malloc((n + 2) * sizeof *av);
-	if (!av) {
-		*err = ENOMEM;
-		return -1;
-	}
-	static char sh[] = "sh";
-	av[0] = sh;
-	av[1] = path;
-	for (size_t i = 1; i <= n; i++)
-		av[i + 1] = argv[i];
-	pid_t pid = -1;
-	*err = posix_spawn(&pid, "/bin/sh", fa, at, av, environ);
-	free(av);
-	return *err ? -1 : pid;
+	pid_t pid = vfork();
+	if (pid == 0)
+		child(p);
+	return pid;
 }
 
 pid_t ib_spawn(const struct ib_spawn *s, int *err)
 {
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t at;
-	sigset_t all, none;
-	pid_t pid = -1;
-	int e;
-
+	struct plan p = { .s = s, .err = 0 };
+	sigset_t all, old;
 	sigfillset(&all);
-	sigemptyset(&none);
-	if ((e = posix_spawn_file_actions_init(&fa)) != 0) {
-		*err = e;
-		return -1;
+	sigprocmask(SIG_SETMASK, &all, &old);
+	pid_t pid = start_child(&p);
+	int e = pid < 0 ? errno : p.err;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (pid > 0 && e) {
+		int ws;
+		while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
+			;
 	}
-	if ((e = posix_spawnattr_init(&at)) != 0) {
-		posix_spawn_file_actions_destroy(&fa);
-		*err = e;
-		return -1;
-	}
-	short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
-	if (s->pgroup >= 0)
-		flags |= POSIX_SPAWN_SETPGROUP;
-	e = posix_spawnattr_setflags(&at, flags);
-	if (!e)
-		e = posix_spawnattr_setsigdefault(&at, &all);
-	if (!e)
-		e = posix_spawnattr_setsigmask(&at, &none);
-	if (!e && s->pgroup >= 0)
-		e = posix_spawnattr_setpgroup(&at, s->pgroup);
-	for (int i = 0; i < 3 && !e; i++)
-		if (s->fd[i] >= 0 && s->fd[i] != i)
-			e = posix_spawn_file_actions_adddup2(&fa, s->fd[i], i);
-	if (!e && s->stderr_to_stdout)
-		e = posix_spawn_file_actions_adddup2(&fa, 1, 2);
-	if (!e)
-		e = posix_spawnp(&pid, s->argv[0], &fa, &at, s->argv, environ);
-	if (e == ENOEXEC) {
-		char path[4096];
-		if (find_in_path(s->argv[0], path, sizeof path))
-			pid = spawn_with_sh(path, s->argv, &fa, &at, &e);
-	}
-	posix_spawnattr_destroy(&at);
-	posix_spawn_file_actions_destroy(&fa);
 	if (e) {
 		*err = e;
 		return -1;
 	}
 	return pid;
+}
+
+void ib_ignored_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	for (int sig = 1; sig < SIGRTMIN; sig++) {
+		struct sigaction sa;
+		if (sig != SIGKILL && sig != SIGSTOP && sigaction(sig, NULL, &sa) == 0 &&
+		    sa.sa_handler == SIG_IGN)
+			sigaddset(set, sig);
+	}
 }
 
 int ib_spawn_error_code(int err)

@@ -5,6 +5,7 @@
 #define IPCBOX_SPAWN_H
 
 #include <stdbool.h>
+#include <signal.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -14,13 +15,19 @@ struct ib_spawn {
 				  other than its target must not be 0, 1 or 2 */
 	bool stderr_to_stdout; /* 2>&1, after the fd[] redirections */
 	pid_t pgroup;          /* -1: stay in our process group; 0: a new group; >0: join it */
+	const sigset_t *keep;  /* signals left as they are if ignored (NULL: none), such as
+				  those ignored when the program started (nohup, sh's &) */
 };
 
-/* Starts S's command, like fork + execvp, with every signal at its default disposition
- * and an empty signal mask (whatever ours are). Returns the pid; on failure returns -1
- * with *ERR set (ENOENT when the command is not found, the exec error otherwise) and no
- * process left behind. Like execvp, a file the kernel cannot run (ENOEXEC: no #!) is run
- * with /bin/sh. */
+/* Fills SET with the signals ignored right now: call it first thing, before changing any
+ * disposition, to get ib_spawn's KEEP. */
+void ib_ignored_signals(sigset_t *set);
+
+/* Starts S's command with vfork + execvp (so PATH lookup, and /bin/sh for a file
+ * without #!), with every signal at its default disposition but ignored ones in
+ * S->keep, and an empty signal mask, whatever ours are. Returns the pid; on failure
+ * returns -1 with *ERR set (ENOENT when the command is not found, the exec error
+ * otherwise), the child already reaped. */
 pid_t ib_spawn(const struct ib_spawn *s, int *err);
 
 /* The exit code for a failed ib_spawn: 127 when not found, 126 when not executable. */
