@@ -1,0 +1,6 @@
+# Helpers for tests/pipeline.bats.
+
+# Runs the pipeline applet.
+pl() {
+	"$IPCBOX" pipeline "$@"
+}
