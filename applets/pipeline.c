@@ -102,6 +102,12 @@ static uint64_t duration_arg(const char *opt, const char *arg)
 	return ns;
 }
 
+/* Whether WORD separates stages: DELIM, or DELIM& (which also pipes stderr). */
+static bool is_separator(const char *word, const char *delim, size_t dlen)
+{
+	return strncmp(word, delim, dlen) == 0 && (word[dlen] == '\0' || strcmp(word + dlen, "&") == 0);
+}
+
 /* Splits argv[first..argc) at the separator words into stages; usage errors for an
  * empty stage or a separator at either end. Returns the stage count. */
 static size_t split_stages(int argc, char **argv, int first, const char *delim,
@@ -110,32 +116,28 @@ static size_t split_stages(int argc, char **argv, int first, const char *delim,
 	size_t dlen = strlen(delim), n = 1;
 	if (first >= argc)
 		ib_usage_error("missing command");
-	for (int i = first; i < argc; i++)
-		if (strncmp(argv[i], delim, dlen) == 0 &&
-		    (argv[i][dlen] == '\0' || strcmp(argv[i] + dlen, "&") == 0))
-			n++;
+	for (int i = first, start = first; i <= argc; i++) {
+		if (i < argc && !is_separator(argv[i], delim, dlen))
+			continue;
+		if (i == start) {
+			if (i == first)
+				ib_usage_error("the pipeline starts with %s", ib_quote(argv[i]));
+			if (i == argc)
+				ib_usage_error("the pipeline ends with %s", ib_quote(argv[i - 1]));
+			ib_usage_error("stage %zu is empty", n);
+		}
+		n += i < argc;
+		start = i + 1;
+	}
 	struct stage *st = calloc(n, sizeof *st);
 	if (!st)
 		ib_die_sys(IB_EXIT_FAIL, ENOMEM, "cannot allocate %zu stages", n);
 	size_t k = 0;
-	const char *sep_word = delim;
 	st[0].argv = &argv[first];
-	for (int i = first; i <= argc; i++) {
-		bool sep = i < argc && strncmp(argv[i], delim, dlen) == 0 &&
-			   (argv[i][dlen] == '\0' || strcmp(argv[i] + dlen, "&") == 0);
-		if (!sep && i < argc)
+	for (int i = first; i < argc; i++) {
+		if (!is_separator(argv[i], delim, dlen))
 			continue;
-		if (&argv[i] == st[k].argv) {
-			if (i == first)
-				ib_usage_error("the pipeline starts with %s", ib_quote(argv[i]));
-			if (i == argc)
-				ib_usage_error("the pipeline ends with %s", ib_quote(sep_word));
-			ib_usage_error("stage %zu is empty", k + 1);
-		}
-		if (i == argc)
-			break;
 		st[k].err_to_pipe = argv[i][dlen] == '&';
-		sep_word = argv[i];
 		argv[i] = NULL;
 		st[++k].argv = &argv[i + 1];
 	}
