@@ -209,6 +209,7 @@ static void start_stages(struct stage *st, size_t n, const struct opts *o, const
 			.fd = { in, p[1], st[i].err_to_pipe ? p[1] : -1 },
 			.pgroup = -1,
 			.keep = keep,
+			.death_signal = SIGKILL, /* should pipeline itself be SIGKILLed */
 		};
 		int err = 0;
 		clock_gettime(CLOCK_MONOTONIC, &st[i].start);

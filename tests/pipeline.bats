@@ -307,6 +307,15 @@ Try 'pipeline --help' for more information."
 	done
 }
 
+@test "stages die with pipeline even when it is SIGKILLed" {
+	start_bg "$IPCBOX" pipeline sh -c 'echo "up $$" >&2; exec sleep 1000' '|' cat
+	expect_line '^up [0-9]+$'
+	kill -KILL $BG_PID
+	wait $BG_PID || :
+	wait_dead "${LINE#up }"
+	exec 8<&-
+}
+
 @test "a signal ignored when pipeline starts stays ignored in the stages (nohup)" {
 	run bash -c 'trap "" HUP; exec "$0" pipeline grep ^SigIgn /proc/self/status' "$IPCBOX"
 	assert_status 0

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -19,6 +20,7 @@
 /* What the child does between vfork and exec, all decided beforehand. */
 struct plan {
 	const struct ib_spawn *s;
+	pid_t parent;
 	volatile int err; /* set by the child when it cannot exec */
 };
 
@@ -29,6 +31,12 @@ __attribute__((noreturn)) static void child(struct plan *p)
 	const struct ib_spawn *s = p->s;
 	if (s->pgroup >= 0 && setpgid(0, s->pgroup) != 0)
 		goto fail;
+	if (s->death_signal > 0) {
+		if (prctl(PR_SET_PDEATHSIG, s->death_signal, 0, 0, 0) != 0)
+			goto fail;
+		if (getppid() != p->parent) /* we already died: too late for the signal */
+			_exit(128 + s->death_signal);
+	}
 	for (int i = 0; i < 3; i++) {
 		if (s->fd[i] < 0)
 			continue;
@@ -70,7 +78,7 @@ static pid_t start_child(struct plan *p)
 
 pid_t ib_spawn(const struct ib_spawn *s, int *err)
 {
-	struct plan p = { .s = s, .err = 0 };
+	struct plan p = { .s = s, .parent = getpid(), .err = 0 };
 	sigset_t all, old;
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, &old);

@@ -17,6 +17,7 @@ struct ib_spawn {
 	pid_t pgroup;          /* -1: stay in our process group; 0: a new group; >0: join it */
 	const sigset_t *keep;  /* signals left as they are if ignored (NULL: none), such as
 				  those ignored when the program started (nohup, sh's &) */
+	int death_signal;      /* sent to the child if we die first (PR_SET_PDEATHSIG); 0: none */
 };
 
 /* Fills SET with the signals ignored right now: call it first thing, before changing any
