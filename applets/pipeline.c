@@ -366,7 +366,8 @@ static void parse_options(int argc, char **argv, struct opts *o, const char **de
 				ib_usage_error("invalid --status-fd %s: %s", ib_quote(optarg),
 					       ib_parse_strerror(e));
 			o->status_fd = (int)fd;
-			if (fcntl(o->status_fd, F_SETFD, FD_CLOEXEC) < 0)
+			/* the stages must not hold it open, but 0-2 are theirs too */
+			if (fcntl(o->status_fd, o->status_fd > 2 ? F_SETFD : F_GETFD, FD_CLOEXEC) < 0)
 				ib_usage_error("invalid --status-fd %d: %s", o->status_fd,
 					       strerror(errno));
 			break;

@@ -67,6 +67,12 @@ load pipeline_helpers
 	assert_eq "$(cat status)" "0"
 }
 
+@test "--status-fd 2: statuses on stderr, and the stages keep their stderr" {
+	run --separate-stderr pl --status-fd 2 sh -c 'echo from-stage >&2' '|' true
+	assert_status 0
+	assert_eq "$stderr" $'from-stage\n0 0'
+}
+
 @test "--status-fd: a closed or bad descriptor is a usage error" {
 	run --separate-stderr pl --status-fd 9 true
 	assert_status 2
