@@ -230,6 +230,17 @@ static void start_stages(struct stage *st, size_t n, const struct opts *o, const
 	}
 }
 
+/* With -k, when stage S has failed by itself: marks the running ones as stopped by
+ * us and returns true (they are to be terminated). */
+static bool kill_on_fail(struct stage *st, size_t n, const struct opts *o, const struct stage *s)
+{
+	if (!o->kill_on_fail || s->killed || !failed(o, s))
+		return false;
+	for (size_t j = 0; j < n; j++)
+		st[j].killed = st[j].killed || st[j].pid > 0;
+	return true;
+}
+
 /* Reaps ended children; returns how many stages ended. */
 static size_t reap(struct stage *st, size_t n, const struct opts *o, bool *kill_now)
 {
@@ -247,11 +258,7 @@ static size_t reap(struct stage *st, size_t n, const struct opts *o, bool *kill_
 				report(&st[i], i, &ru);
 			st[i].pid = 0;
 			ended++;
-			if (o->kill_on_fail && !st[i].killed && failed(o, &st[i])) {
-				for (size_t j = 0; j < n; j++)
-					st[j].killed = st[j].killed || st[j].pid > 0;
-				*kill_now = true;
-			}
+			*kill_now |= kill_on_fail(st, n, o, &st[i]);
 		}
 	}
 	return ended;
@@ -267,8 +274,11 @@ static bool wait_stages(struct stage *st, size_t n, const struct opts *o, const 
 	bool timed_out = false, have_deadline = o->timeout_ns > 0, have_kill = false;
 	struct timespec deadline = have_deadline ? ib_deadline_after(o->timeout_ns) : (struct timespec){ 0 };
 	struct timespec kill_at = { 0 };
+	bool kill_now = false;
+	for (size_t i = 0; i < n; i++) /* a stage that could not start has failed too */
+		if (st[i].pid == 0)
+			kill_now |= kill_on_fail(st, n, o, &st[i]);
 	while (running > 0) {
-		bool kill_now = false;
 		running -= reap(st, n, o, &kill_now);
 		if (kill_now && running > 0) {
 			signal_running(st, n, SIGTERM);
@@ -276,6 +286,7 @@ static bool wait_stages(struct stage *st, size_t n, const struct opts *o, const 
 				kill_at = ib_deadline_after(o->kill_after_ns);
 			have_kill = true;
 		}
+		kill_now = false;
 		if (running == 0)
 			break;
 		uint64_t left = UINT64_MAX;

@@ -220,6 +220,11 @@ Try 'pipeline --help' for more information."
 	assert_eq "$(cat status)" "143 1 143"
 }
 
+@test "-k: a stage that cannot start counts as failed" {
+	run -127 --separate-stderr pl -k -s fail --status-fd 3 sleep 1000 '|' no-such-command-xyz 3>status
+	assert_eq "$(cat status)" "143 127"
+}
+
 @test "-k with --sigpipe-ok: a SIGPIPE death is not a failure" {
 	run --separate-stderr pl -k --sigpipe-ok -s fail yes '|' head -1
 	assert_status 0
