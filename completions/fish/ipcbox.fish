@@ -74,8 +74,18 @@ complete -c ipcbox -c msgsnd -n '__ipcbox_is msgsnd' -l help -d 'display help an
 complete -c ipcbox -c msgsnd -n '__ipcbox_is msgsnd' -l version -d 'display version and exit'
 
 # ---- pipeline ----
+complete -c ipcbox -c pipeline -n '__ipcbox_is pipeline' -s d -l delimiter -x -d 'separate stages with WORD instead of |'
+complete -c ipcbox -c pipeline -n '__ipcbox_is pipeline' -s s -l status -x -a 'last fail 1 2 3' -d 'which status to exit with'
+complete -c ipcbox -c pipeline -n '__ipcbox_is pipeline' -l sigpipe-ok -d 'count a stage killed by SIGPIPE as a success'
+complete -c ipcbox -c pipeline -n '__ipcbox_is pipeline' -l status-fd -x -d 'write every stage status to FD'
+complete -c ipcbox -c pipeline -n '__ipcbox_is pipeline' -s k -l kill-on-fail -d 'terminate the other stages when one fails'
+complete -c ipcbox -c pipeline -n '__ipcbox_is pipeline' -s t -l timeout -x -a '500ms 5s 1m 1h' -d 'terminate every stage after DURATION'
+complete -c ipcbox -c pipeline -n '__ipcbox_is pipeline' -l kill-after -x -a '1s 5s 30s' -d 'grace period before SIGKILL'
+complete -c ipcbox -c pipeline -n '__ipcbox_is pipeline' -s b -l pipe-size -x -a '64K 256K 1M' -d 'set the capacity of every pipe'
+complete -c ipcbox -c pipeline -n '__ipcbox_is pipeline' -s v -l verbose -d 'report each stage on stderr'
 complete -c ipcbox -c pipeline -n '__ipcbox_is pipeline' -l help -d 'display help and exit'
 complete -c ipcbox -c pipeline -n '__ipcbox_is pipeline' -l version -d 'display version and exit'
+complete -c ipcbox -c pipeline -n '__ipcbox_is pipeline' -a '(__fish_complete_command)'
 
 # ---- semop ----
 complete -c ipcbox -c semop -n '__ipcbox_is semop' -s k -l key -x -d 'System V key'
