@@ -82,17 +82,21 @@ static const char *limit_name(const struct ib_msgq *q)
 	return q->maxsize < ib_msgmax() ? "msg_qbytes" : "msgmax";
 }
 
-static _Noreturn void too_large(const struct sender *s, size_t recno, size_t len, bool exact)
+/* LEN 0: the size is not known, only that it is too large. */
+static _Noreturn void too_large(const struct sender *s, size_t recno, size_t len)
 {
-	ib_die(IB_EXIT_FAIL, "message %zu is %s%zu bytes, larger than the limit of %zu bytes (%s) "
-	       "of %s; %zu message%s sent before it", recno, exact ? "" : "over ", len,
-	       s->q.maxsize, limit_name(&s->q), s->q.label, s->sent, plural(s->sent));
+	char size[48] = "";
+	if (len)
+		snprintf(size, sizeof size, " of %zu bytes", len);
+	ib_die(IB_EXIT_FAIL, "message %zu%s is larger than the limit of %zu bytes (%s) of %s; "
+	       "%zu message%s sent before it", recno, size, s->q.maxsize, limit_name(&s->q),
+	       s->q.label, s->sent, plural(s->sent));
 }
 
 static void send_one(struct sender *s, size_t recno, long type, const char *data, size_t len)
 {
 	if (len > s->q.maxsize)
-		too_large(s, recno, len, true);
+		too_large(s, recno, len);
 	if (ib_msgq_send(&s->q, type, data, len, &s->wait) == 0) {
 		s->sent++;
 		return;
@@ -140,7 +144,7 @@ static void send_records(struct sender *s, enum ib_rec_format fmt, bool nul, lon
 		send_one(s, recno, t, data, dlen);
 	}
 	if (got == -2)
-		too_large(s, recno + 1, len - extra, false);
+		too_large(s, recno + 1, r.exact && fmt != IB_REC_TYPED ? len : 0);
 	if (got < 0)
 		ib_die_sys(IB_EXIT_FAIL, errno, "read stdin (%zu message%s sent)", s->sent,
 			   plural(s->sent));
@@ -237,7 +241,7 @@ int msgsnd_main(int argc, char **argv)
 		size_t len;
 		if (ib_read_to_end(STDIN_FILENO, s.q.maxsize, &buf, &len) != 0) {
 			if (errno == EFBIG)
-				too_large(&s, 1, s.q.maxsize + 1, false);
+				too_large(&s, 1, 0);
 			ib_die_sys(IB_EXIT_FAIL, errno, "read stdin");
 		}
 		send_one(&s, 1, type, buf, len);

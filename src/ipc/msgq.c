@@ -487,6 +487,7 @@ int ib_recreader_next(struct ib_recreader *r, const char **data, size_t *len)
 			size_t n = (size_t)(d - (r->buf + r->pos));
 			if (n > r->max) {
 				*len = n;
+				r->exact = true;
 				return -2;
 			}
 			*data = r->buf + r->pos;
@@ -497,6 +498,7 @@ int ib_recreader_next(struct ib_recreader *r, const char **data, size_t *len)
 		size_t have = r->end - r->pos;
 		if (have > r->max) {
 			*len = have;
+			r->exact = r->eof;
 			return -2;
 		}
 		if (r->eof) {

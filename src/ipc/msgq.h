@@ -106,12 +106,14 @@ struct ib_recreader {
 	char *buf;
 	size_t cap, pos, end;
 	size_t max; /* longest record accepted, delimiter not counted */
+	bool exact; /* after -2: *LEN is the record's whole length */
 };
 int ib_recreader_init(struct ib_recreader *r, int fd, char delim, size_t max);
 void ib_recreader_free(struct ib_recreader *r);
 /* The next record (without its delimiter; the last one may lack it). Returns 1 and
  * sets *DATA and *LEN (valid until the next call), 0 at end of input, -1 on a read
- * error (errno), -2 when a record is longer than MAX (*LEN: the bytes seen, > MAX). */
+ * error (errno), -2 when a record is longer than MAX (*LEN: its length if EXACT, else the bytes
+ * seen so far). */
 int ib_recreader_next(struct ib_recreader *r, const char **data, size_t *len);
 
 /* Splits a typed record "TYPE<TAB>payload". TYPE is decimal in [MIN, MAX].
