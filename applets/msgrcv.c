@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/msg.h>
 #include <unistd.h>
 
 #include "applet.h"
@@ -251,7 +252,7 @@ static int receive(struct receiver *r, long type, int flags, const struct ib_wai
 			ib_die(IB_EXIT_FAIL, "receive from %s: the queue was removed; %zu received",
 			       r->q.label, r->received);
 		if (e == E2BIG) {
-			size_t size = ib_msgq_size_of_next(&r->q, type, flags);
+			size_t size = ib_msgq_size_of_next(&r->q);
 			char sz[64] = "";
 			if (size)
 				snprintf(sz, sizeof sz, " of %zu bytes", size);
@@ -274,6 +275,9 @@ static int peek(struct receiver *r, long index, int flags, size_t count, bool fo
 			continue;
 		}
 		int e = errno;
+		struct msqid_ds ds;
+		if (e == EINVAL && msgctl(r->q.id, IPC_STAT, &ds) == 0)
+			e = E2BIG; /* MSG_COPY's way to say the message does not fit */
 		flush(r);
 		if (e == ENOMSG && follow)
 			break;

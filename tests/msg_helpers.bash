@@ -56,3 +56,9 @@ need_sysv_ipc() {
 set_msgmax() {
 	echo "$1" >/proc/sys/kernel/msgmax 2>/dev/null || skip "cannot set msgmax here"
 }
+
+# Waits for background job $1 and sets $status to its exit status.
+wait_status() {
+	status=0
+	wait "$1" || status=$?
+}

@@ -425,38 +425,32 @@ int ib_msgq_peek(struct ib_msgq *q, struct ib_msgbuf *b, long index, int flags,
 	return 0;
 }
 
-static bool better(long type, int flags, long cand, long best, bool have)
+size_t ib_msgq_size_of_next(struct ib_msgq *q)
 {
-	if (type == 0)
-		return !have;
-	if (type > 0)
-		return !have && ((flags & IB_RCV_EXCEPT) ? cand != type : cand == type);
-	return cand <= -type && (!have || cand < best);
-}
-
-size_t ib_msgq_size_of_next(struct ib_msgq *q, long type, int flags)
-{
+	/* MSG_COPY copies at most msgmax bytes and fails on a larger message, so copy
+	 * every message: E2BIG says the one a receive selects is too large, so if just
+	 * one cannot be copied it is that one, and its size is what the others leave
+	 * of msg_cbytes. */
 	struct msqid_ds ds;
-	if (q->posix || msgctl(q->id, IPC_STAT, &ds) != 0 || ds.msg_cbytes == 0)
+	if (q->posix || msgctl(q->id, IPC_STAT, &ds) != 0 || ds.msg_qnum == 0)
 		return 0;
 	struct ib_msgbuf b;
-	if (ib_msgbuf_init(&b, ds.msg_cbytes) != 0)
+	if (ib_msgbuf_init(&b, q->maxsize) != 0)
 		return 0;
-	size_t size = 0;
-	long best = 0;
-	bool have = false;
-	for (long i = 0; i < (long)ds.msg_qnum; i++) {
+	size_t small = 0, nbig = 0;
+	for (long i = 0; i < (long)ds.msg_qnum && nbig < 2; i++) {
 		struct ib_msg m;
-		if (ib_msgq_peek(q, &b, i, 0, &m) != 0)
-			break;
-		if (better(type, flags, m.type, best, have)) {
-			best = m.type;
-			size = m.len;
-			have = true;
-		}
+		if (ib_msgq_peek(q, &b, i, 0, &m) == 0)
+			small += m.len;
+		else if (errno == E2BIG || errno == EINVAL)
+			nbig++;
+		else
+			nbig = 2; /* changed under us, or no MSG_COPY: give up */
 	}
 	ib_msgbuf_free(&b);
-	return size;
+	if (nbig != 1 || ds.msg_cbytes < small)
+		return 0;
+	return ds.msg_cbytes - small;
 }
 
 /* ---- records ---- */

@@ -86,9 +86,9 @@ int ib_msgq_recv(struct ib_msgq *q, struct ib_msgbuf *b, long type, int flags,
  * -1 with errno ENOMSG past the end, ENOSYS where the kernel cannot. */
 int ib_msgq_peek(struct ib_msgq *q, struct ib_msgbuf *b, long index, int flags,
 		 struct ib_msg *m);
-/* After E2BIG: the size of the message a receive of TYPE/FLAGS would take, found by
- * copying the queue's messages with MSG_COPY. 0 if it cannot be found. */
-size_t ib_msgq_size_of_next(struct ib_msgq *q, long type, int flags);
+/* After a receive failed with E2BIG: the size of the message it selected, found by
+ * copying the queue's messages with MSG_COPY. 0 if it cannot be told. */
+size_t ib_msgq_size_of_next(struct ib_msgq *q);
 
 /* Record formats on stdin and stdout. */
 enum ib_rec_format {
