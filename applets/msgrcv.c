@@ -288,7 +288,7 @@ static int peek(struct receiver *r, long index, int flags, size_t count, bool fo
 			       "CONFIG_CHECKPOINT_RESTORE)");
 		if (e == E2BIG)
 			ib_die(IB_EXIT_FAIL, "peek at %s: message %ld is larger than the %zu-byte buffer "
-			       "(msgmax; --truncate cuts it short)", r->q.label, i, r->mb.cap);
+			       "(msgmax)", r->q.label, i, r->mb.cap);
 		ib_die_sys(IB_EXIT_FAIL, e, "peek at %s", r->q.label);
 	}
 	flush(r);
