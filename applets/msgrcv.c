@@ -395,8 +395,10 @@ int msgrcv_main(int argc, char **argv)
 	r->fmt = typed ? IB_REC_TYPED : lines ? IB_REC_LINE : nul ? IB_REC_NUL : IB_REC_RAW;
 	r->nul = nul;
 	r->peek = peeking;
-	if (ib_msgq_open(&r->q, &o, 0400, 0, 0) != 0)
+	if (ib_msgq_open(&r->q, &o, 0400, 0, 0) != 0) {
+		free(r);
 		return IB_EXIT_FAIL;
+	}
 	r->cap = r->q.maxsize + 64 > 65536 ? r->q.maxsize + 64 : 65536;
 	r->out = malloc(r->cap);
 	if (!r->out || ib_msgbuf_init(&r->mb, r->q.maxsize) != 0)

@@ -150,7 +150,7 @@ load msg_helpers
 	ipcrm -Q $K
 	expect_line 'msgsnd:'
 	assert_eq "$LINE" "msgsnd: send to key 0x00005eed: the queue was removed; 0 messages sent before"
-	run wait $BG_PID
+	wait_status $BG_PID
 	assert_status 1
 }
 
