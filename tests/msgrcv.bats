@@ -261,6 +261,58 @@ blocked_writer() {
 	cmp big got
 }
 
+@test "streams: 100000 lines and NUL records through a small queue arrive whole and in order" {
+	mkq
+	seq 100000 >want
+	"$IPCBOX" msgrcv -k $K -C 100000 -l >got &
+	local pid=$!
+	"$IPCBOX" msgsnd -k $K -l <want
+	wait_status $pid
+	assert_status 0
+	cmp want got
+	tr '\n' '\0' <want >want0
+	"$IPCBOX" msgrcv -k $K -F -0 >got0 &
+	pid=$!
+	"$IPCBOX" msgsnd -k $K -0 <want0
+	wait_blocked $pid msgrcv
+	ipcrm -Q $K
+	wait_status $pid
+	assert_status 0
+	cmp want0 got0
+}
+
+@test "no loss: SIGTERM in the middle of a stream; output plus queue hold every message" {
+	mkq
+	seq 30000 >want
+	"$IPCBOX" msgsnd -k $K -l <want &
+	local snd=$!
+	"$IPCBOX" msgrcv -k $K -F -l >got 2>err &
+	local pid=$!
+	# once some output is out, the stream is in flight: stop the receiver
+	local end=$((SECONDS + 10))
+	until [ -s got ] || [ $SECONDS -gt $end ]; do :; done
+	kill -TERM $pid
+	wait_status $pid
+	[ "$status" = 143 ] || [ "$status" = 1 ] || { cat err >&2; return 1; }
+	"$IPCBOX" msgrcv -k $K -F -l >>got &
+	pid=$!
+	wait $snd
+	wait_blocked $pid msgrcv
+	ipcrm -Q $K
+	wait $pid
+	assert_eq "$(sort -n got | uniq | wc -l)" 30000
+	assert_eq "$(wc -l <got)" 30000
+}
+
+@test "-c -x -m create the queue to wait on" {
+	run --separate-stderr "$IPCBOX" msgrcv -k $K -c -x -m 0640 -n
+	assert_status 3
+	assert_eq "$(awk -v k=$((K)) '$1 == k { print $3 }' /proc/sysvipc/msg)" 640
+	run --separate-stderr "$IPCBOX" msgrcv -k $K -c -x -n
+	assert_status 1
+	assert_eq "$stderr" "msgrcv: create message queue key 0x00005eed: File exists"
+}
+
 @test "a missing queue, and one we may not read" {
 	run --separate-stderr "$IPCBOX" msgrcv -k $K
 	assert_status 1
