@@ -29,7 +29,9 @@ qid() {
 
 # Waits until process $1 is blocked in a kernel function matching $2 (its wchan):
 # the readiness check for "msgrcv is now waiting". Polls the process state, with a
-# 10-second bound; never a fixed sleep.
+# 10-second bound; never a fixed sleep. A receiver seen asleep in msgrcv after a
+# send returned has taken that message: a send to a sleeping receiver wakes it
+# (making it runnable, wchan empty) before the send returns.
 wait_blocked() {
 	local pid=$1 re=$2 w end=$((SECONDS + 10))
 	while [ $SECONDS -le $end ]; do

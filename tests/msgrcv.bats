@@ -122,6 +122,8 @@ load msg_helpers
 	"$IPCBOX" msgsnd -k $K second
 	wait_blocked $pid msgrcv
 	"$IPCBOX" msgsnd -k $K third
+	# asleep in msgrcv again: everything sent so far has been taken
+	wait_blocked $pid msgrcv
 	ipcrm -Q $K
 	wait_status $pid
 	assert_status 0

@@ -68,8 +68,8 @@ load msg_helpers
 @test "a message over msgmax is an error naming its record and the limit; none half-sent" {
 	set_msgmax 100
 	mkq
-	run --separate-stderr bash -c '{ echo a; echo b; head -c 101 /dev/zero | tr "\0" x; echo; echo d; } |
-		"$0" msgsnd -k 0x5eed -l' "$IPCBOX"
+	{ echo a; echo b; head -c 101 /dev/zero | tr "\0" x; echo; echo d; } >in
+	run --separate-stderr "$IPCBOX" msgsnd -k $K -l <in
 	assert_status 1
 	assert_eq "$stderr" "msgsnd: message 3 of 101 bytes is larger than the limit of 100 bytes (msgmax) of key 0x00005eed; 2 messages sent before it"
 	assert_eq "$(qnum $K)" 2
