@@ -9,7 +9,8 @@ awk -v n="$MSG_N" 'BEGIN { for (i = 0; i < n; i++) printf "%016d\n", i }' >"$BEN
 msg_now() { date +%s%N; }
 msg_fresh() { ipcrm -Q $MSG_KEY 2>/dev/null || :; }
 
-# msgsnd -l feeding a queue that msgrcv -l drains, as two processes.
+# msgsnd -l feeding a queue that msgrcv -l drains, as two processes. msgrcv runs
+# with -C N rather than -F (the same loop) so that a run ends by itself.
 msg_ours() {
 	msg_fresh
 	local t0 p
