@@ -3,10 +3,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "ipc/err.h"
@@ -174,6 +179,62 @@ int ib_sock_connect(const struct ib_sockspec *spec, const struct ib_sockopen *o)
 	return fail_code(err);
 }
 
+/* Whether a listening UNIX socket in this network namespace is bound to the file ST,
+ * asked of sock_diag so that no probe connection disturbs it: 1 yes, 0 no, -1 unknown. */
+static int unix_path_listening(const struct stat *st)
+{
+	int nl = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	if (nl < 0)
+		return -1;
+	struct {
+		struct nlmsghdr nlh;
+		struct unix_diag_req r;
+	} req;
+	memset(&req, 0, sizeof(req));
+	req.nlh.nlmsg_len = sizeof(req);
+	req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req.r.sdiag_family = AF_UNIX;
+	req.r.udiag_states = 1u << 10; /* TCP_LISTEN */
+	req.r.udiag_show = UDIAG_SHOW_VFS;
+	if (send(nl, &req, sizeof(req), 0) != (ssize_t)sizeof(req)) {
+		close(nl);
+		return -1;
+	}
+	unsigned kdev = (major(st->st_dev) << 20) | minor(st->st_dev);
+	long buf[8192 / sizeof(long)];
+	int found = -1;
+	for (;;) {
+		ssize_t n = recv(nl, buf, sizeof(buf), 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
+		     h = NLMSG_NEXT(h, n)) {
+			if (h->nlmsg_type == NLMSG_DONE) {
+				close(nl);
+				return found < 0 ? 0 : found;
+			}
+			if (h->nlmsg_type == NLMSG_ERROR)
+				goto out;
+			struct unix_diag_msg *m = NLMSG_DATA(h);
+			int len = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof(*m)));
+			for (struct rtattr *a = (struct rtattr *)(m + 1); RTA_OK(a, len);
+			     a = RTA_NEXT(a, len)) {
+				if (a->rta_type != UNIX_DIAG_VFS)
+					continue;
+				struct unix_diag_vfs *v = RTA_DATA(a);
+				if (v->udiag_vfs_ino == st->st_ino && v->udiag_vfs_dev == kdev)
+					found = 1;
+			}
+		}
+	}
+out:
+	close(nl);
+	return -1;
+}
+
 /* The UNIX path rules before binding: a non-socket is refused, a socket nobody answers
  * on is removed, a live one is refused. */
 static int clear_unix_path(const struct ib_sockspec *spec, const char *name)
@@ -186,6 +247,11 @@ static int clear_unix_path(const struct ib_sockspec *spec, const char *name)
 		ib_warn("listen %s: %s exists and is not a socket", name, ib_quote(path));
 		return -IB_EXIT_FAIL;
 	}
+	if (spec->type != SOCK_DGRAM && unix_path_listening(&st) == 1) {
+		ib_warn_sys(EADDRINUSE, "listen %s", name);
+		return -IB_EXIT_FAIL;
+	}
+	/* Not seen listening here (or another namespace's): a stale socket refuses. */
 	int probe = socket(AF_UNIX, spec->type | SOCK_CLOEXEC, 0);
 	if (probe < 0) {
 		ib_warn_sys(errno, "socket for %s", name);
