@@ -93,7 +93,7 @@ teardown() {
 	assert_same payload got
 }
 
-@test "unix-dgram and seqpacket keep message boundaries" {
+@test "unix-seqpacket keeps message boundaries" {
 	# A server command that reads with a big buffer sees one message per read.
 	serve unix-seqpacket:sp -e -- sh -c 'dd bs=1000 count=1 status=none; printf "|"'
 	printf one | "$IPCBOX" sockcat unix-seqpacket:sp >back
