@@ -324,3 +324,23 @@ teardown() {
 	assert_status 1
 	assert_eq "$stderr" "sockcat: write to stdout: No space left on device"
 }
+
+@test "-s binds the client's source address; -v logs the peer" {
+	serve tcp:127.0.0.1:0
+	"$IPCBOX" sockcat -s 127.0.0.2 "tcp:127.0.0.1:$PORT" <payload
+	expect_line 'connection from'
+	assert_contains "$LINE" "connection from tcp:127.0.0.2:"
+	wait_server
+	assert_eq "$SRV_STATUS" 0
+	assert_same payload srv.out
+}
+
+@test "--no-shutdown: a request-reply works with the sending side left open" {
+	# The server answers only after its command saw 4 bytes, not an EOF.
+	serve tcp:127.0.0.1:0 -e -- sh -c 'head -c 4 >got; printf pong'
+	run --separate-stderr "$IPCBOX" sockcat --no-shutdown "tcp:127.0.0.1:$PORT" < <(printf ping)
+	assert_status 0
+	assert_eq "$output" pong
+	wait_server
+	assert_eq "$(cat got)" ping
+}
