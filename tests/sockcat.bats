@@ -344,3 +344,15 @@ teardown() {
 	wait_server
 	assert_eq "$(cat got)" ping
 }
+
+@test "a small --buffer and the copy path (-x) still deliver every byte both ways" {
+	mkpayload down 1M
+	mkpayload up 1M
+	SRV_IN=down serve --buffer 4096 unix:s
+	"$IPCBOX" sockcat -x dump --buffer 8K --keepalive unix:s <up >back
+	wait_server
+	assert_eq "$SRV_STATUS" 0
+	assert_same up srv.out
+	assert_same down back
+	assert_eq "$(grep -c '^>' dump)" $((1048576 / 16))
+}

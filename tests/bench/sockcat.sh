@@ -34,9 +34,10 @@ ${CC:-cc} -O2 -o "$SC_PRODUCE" "$BENCH_TMP/produce.c"
 
 # sc_once TOOL TRANSPORT METRIC: one transfer; prints wall or cpu seconds per GiB.
 sc_once() {
-	local tool=$1 tr=$2 metric=$3 err=$BENCH_TMP/sc.err path=$BENCH_TMP/sc.sock
+	local tool=$1 tr=$2 metric=$3 err=$BENCH_TMP/sc.err.$RANDOM path=$BENCH_TMP/sc.sock
 	local srv cli port="" i
 	rm -f "$path"
+	: >"$err"
 	case $tool:$tr in
 	ours:tcp) srv=("$IPCBOX" sockcat -v -l tcp:127.0.0.1:0) ;;
 	ours:unix) srv=("$IPCBOX" sockcat -v -l "unix:$path") ;;
@@ -72,6 +73,7 @@ sc_once() {
 	"$SC_PRODUCE" "$SC_MIB" | /usr/bin/time -f '%U %S' -o "$BENCH_TMP/t.cli" "${cli[@]}" >/dev/null || return 1
 	wait "$pid" || return 1
 	t1=$(date +%s%N)
+	rm -f "$err"
 	if [ "$metric" = wall ]; then
 		awk -v ns=$((t1 - t0)) -v mib="$SC_MIB" 'BEGIN { printf "%.1f\n", ns / 1e6 / (mib / 1024) }'
 	else
