@@ -573,6 +573,8 @@ int sockcat_main(int argc, char **argv)
 		ib_usage_error("--allow-uid and --allow-gid need a UNIX stream or seqpacket address");
 	if (o.spec.family == AF_UNIX && (o.so.source || o.so.source_port))
 		ib_usage_error("-s and -p are for Internet addresses");
+	if (o.listen && (o.so.source || o.so.source_port))
+		ib_usage_error("with -l, -s and -p stand for ADDRESS: give one or the other");
 	if (o.so.mode_set && (o.spec.family != AF_UNIX || o.spec.abstract))
 		ib_usage_error("-m needs a UNIX socket path");
 	if (o.hexdump && !(o.hex = fopen(o.hexdump, "ae")))
