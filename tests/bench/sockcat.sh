@@ -93,7 +93,7 @@ have_peer socat && have_peer nc && have_peer /usr/bin/time && {
 			"sc_once ours $tr wall" "socat" "sc_once socat $tr wall"
 		bench_case "sockcat $tr: wall vs nc" 0.50 \
 			"sc_once ours $tr wall" "nc (OpenBSD)" "sc_once nc $tr wall"
-		bench_case "sockcat $tr: CPU s/GiB vs socat -b 131072" - \
+		bench_case "sockcat $tr: CPU ms/GiB vs socat -b 131072" - \
 			"sc_once ours $tr cpu" "socat -b131072" "sc_once socat128 $tr cpu"
 	done
 	ROUNDS=$sc_rounds_saved
