@@ -161,6 +161,25 @@ teardown() {
 	for i in 1 2 3 4; do assert_eq "$(cat "back$i")" "$(sum_of payload)"; done
 }
 
+@test "--max-clients 1: the next client is served only after the first leaves" {
+	mkfifo hold
+	serve --fork --max-clients 1 tcp:127.0.0.1:0 -e -- sh -c 'echo start >>log; cat >/dev/null; echo end >>log'
+	# Only the test holds the fifo's writing end: closing it ends the first client's input.
+	exec 7<>hold
+	"$IPCBOX" sockcat "tcp:127.0.0.1:$PORT" <hold 7>&- &
+	local a=$!
+	expect_line 'connection from'
+	"$IPCBOX" sockcat "tcp:127.0.0.1:$PORT" </dev/null 7>&- &
+	local b=$!
+	exec 7>&-
+	wait "$a"
+	wait "$b"
+	assert_eq "$(cat log)" "start
+end
+start
+end"
+}
+
 @test "-e: the command's status passes through; 127 when it is not found" {
 	serve -k tcp:127.0.0.1:0 -e -- cat
 	run --separate-stderr "$IPCBOX" sockcat "tcp:127.0.0.1:$PORT" -e -- sh -c 'exit 7'
