@@ -304,7 +304,6 @@ end"
 }
 
 @test "two hosts: a veth pair into another network namespace" {
-	need_cmd nsenter
 	local a=scH$$ b=scG$$
 	mkfifo go
 	# Host B: a new network namespace that waits for its end of the cable.
