@@ -1,17 +1,602 @@
-/* sockcat: not implemented yet; its issue replaces this stub. */
+/* sockcat: netcat/socat for UNIX and Internet sockets. Moves bytes between stdin/stdout
+ * (or a command) and a socket with splice(2), half-closing correctly: at stdin's EOF the
+ * sending side is shut down and the reply is read to its end. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "applet.h"
-#include "ipc/stub.h"
+#include "ipc/err.h"
+#include "ipc/parse.h"
+#include "ipc/quote.h"
+#include "ipc/relay.h"
+#include "ipc/sockaddr.h"
+#include "ipc/sockopen.h"
 
 static const char usage[] =
-	"Usage: sockcat [OPTION]...\n"
-	"Connect stdin/stdout or a command to a UNIX or Internet socket.\n"
+	"Usage: sockcat [OPTION]... ADDRESS [-e -- COMMAND [ARG]...]\n"
+	"  or:  sockcat [OPTION]... -l ADDRESS [-e -- COMMAND [ARG]...]\n"
+	"  or:  sockcat [OPTION]... [-l] HOST PORT\n"
+	"  or:  sockcat [OPTION]... [-l] -U PATH\n"
+	"Connect stdin/stdout or a command to a UNIX or Internet socket, or listen on one.\n"
+	"ADDRESS is tcp:HOST:PORT, tcp4:, tcp6:, udp:HOST:PORT, udp4:, udp6:, unix:PATH,\n"
+	"unix:@NAME (abstract), unix-dgram:PATH or unix-seqpacket:PATH; IPv6 literals go in\n"
+	"brackets (tcp:[::1]:80). At stdin's end of file the sending side is shut down and\n"
+	"the peer's reply is still read to its end.\n"
 	"\n"
-	"      --help     display this help and exit\n"
-	"      --version  output version information and exit\n"
+	"  -l, --listen            listen on ADDRESS and serve one client (port 0: any)\n"
+	"  -k, --keep-open         after a client leaves, serve the next one\n"
+	"      --fork              serve clients concurrently, one process each\n"
+	"      --max-clients=N     with --fork, at most N clients at once\n"
+	"  -e, --exec              run COMMAND with the socket as its stdin and stdout\n"
+	"  -v, --verbose           report listening, connections and peer credentials\n"
+	"  -u, --udp               nc style: UDP (with -U: a UNIX datagram socket)\n"
+	"  -U, --unix              nc style: the operand is a UNIX socket PATH\n"
+	"  -4, -6                  IPv4 or IPv6 only\n"
+	"  -n, --numeric           do not resolve host names\n"
+	"  -q, --quit-after=DURATION  stop DURATION after stdin's end of file\n"
+	"      --no-shutdown       do not shut down the sending side at stdin's EOF\n"
+	"  -N                      accepted for nc users (shutting down is the default)\n"
+	"  -w, --connect-timeout=DURATION  give up connecting after DURATION (exit 3)\n"
+	"      --idle-timeout=DURATION     stop when nothing moved for DURATION (exit 3)\n"
+	"  -s, --source=HOST       connect from this local address\n"
+	"  -p, --source-port=PORT  connect from this local port (with -l: listen on PORT)\n"
+	"      --reuseaddr         set SO_REUSEADDR (always on for TCP listening)\n"
+	"      --keepalive         set SO_KEEPALIVE\n"
+	"      --buffer=SIZE       relay chunk size (default 1MiB) and socket buffers\n"
+	"  -m, --mode=MODE         permissions of a UNIX socket path being listened on\n"
+	"      --allow-uid=UID[,UID]...  accept only UNIX clients with one of these uids\n"
+	"      --allow-gid=GID[,GID]...  or one of these gids (SO_PEERCRED)\n"
+	"  -x, --hexdump=FILE      append a hex dump of the traffic to FILE\n"
+	"      --help              display this help and exit\n"
+	"      --version           output version information and exit\n"
 	"\n"
-	"This applet is not implemented yet.\n";
+	"DURATION is seconds with an optional fraction and a unit (250ms, 1.5s).\n"
+	"Exit status: 0 when both directions are done, 1 on failure, 2 on a usage error,\n"
+	"3 when a timeout expired; with -e, COMMAND's status (126/127 if it cannot run).\n";
+
+enum {
+	OPT_FORK = 1, OPT_MAX, OPT_NOSHUT, OPT_IDLE, OPT_REUSE, OPT_KEEPALIVE, OPT_BUFFER,
+	OPT_AUID, OPT_AGID,
+};
+
+static const struct option longopts[] = {
+	{ "listen", no_argument, NULL, 'l' },
+	{ "keep-open", no_argument, NULL, 'k' },
+	{ "fork", no_argument, NULL, OPT_FORK },
+	{ "max-clients", required_argument, NULL, OPT_MAX },
+	{ "exec", no_argument, NULL, 'e' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "udp", no_argument, NULL, 'u' },
+	{ "unix", no_argument, NULL, 'U' },
+	{ "numeric", no_argument, NULL, 'n' },
+	{ "quit-after", required_argument, NULL, 'q' },
+	{ "no-shutdown", no_argument, NULL, OPT_NOSHUT },
+	{ "connect-timeout", required_argument, NULL, 'w' },
+	{ "idle-timeout", required_argument, NULL, OPT_IDLE },
+	{ "source", required_argument, NULL, 's' },
+	{ "source-port", required_argument, NULL, 'p' },
+	{ "reuseaddr", no_argument, NULL, OPT_REUSE },
+	{ "keepalive", no_argument, NULL, OPT_KEEPALIVE },
+	{ "buffer", required_argument, NULL, OPT_BUFFER },
+	{ "mode", required_argument, NULL, 'm' },
+	{ "allow-uid", required_argument, NULL, OPT_AUID },
+	{ "allow-gid", required_argument, NULL, OPT_AGID },
+	{ "hexdump", required_argument, NULL, 'x' },
+	IB_STD_LONGOPTS,
+	{ NULL, 0, NULL, 0 },
+};
+
+#define MAX_IDS 64
+
+struct opts {
+	bool listen, keep, fork, exec, verbose, udp, unixp, numeric, no_shutdown;
+	int family;
+	unsigned long max_clients;
+	uint64_t quit_ns, idle_ns;
+	size_t buffer;
+	const char *hexdump;
+	FILE *hex;
+	struct ib_sockopen so;
+	unsigned uids[MAX_IDS], gids[MAX_IDS];
+	int nuids, ngids;
+	char **cmd;
+	struct ib_sockspec spec;
+	char name[IB_SOCKADDR_STRLEN];
+};
+
+/* The UNIX path this process made, removed at exit and on SIGINT/SIGTERM/SIGHUP. */
+static char unix_path[sizeof(((struct sockaddr_un *)0)->sun_path) + 1];
+static pid_t unix_owner;
+static volatile sig_atomic_t child_exited;
+
+static void remove_path(void)
+{
+	if (unix_path[0] && getpid() == unix_owner)
+		unlink(unix_path);
+}
+
+static void on_term(int sig)
+{
+	remove_path();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void on_child(int sig)
+{
+	(void)sig;
+	child_exited = 1;
+}
+
+static uint64_t duration(const char *s, const char *opt)
+{
+	uint64_t ns;
+	enum ib_parse_err e = ib_parse_duration(s, &ns);
+	if (e)
+		ib_usage_error("invalid %s %s: %s", opt, ib_quote(s), ib_parse_strerror(e));
+	return ns;
+}
+
+/* UID[,UID]... (numbers or names) into IDS. */
+static int id_list(const char *arg, unsigned *ids, bool group)
+{
+	char *copy = strdup(arg), *save = NULL;
+	int n = 0;
+	if (!copy)
+		ib_die_sys(IB_EXIT_FAIL, ENOMEM, "allow list");
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		uint64_t v;
+		if (n == MAX_IDS)
+			ib_usage_error("too many ids in %s", ib_quote(arg));
+		if (ib_parse_u64(t, 10, 0, 0xfffffffe, &v) == IB_PARSE_OK) {
+			ids[n++] = (unsigned)v;
+		} else if (!group && getpwnam(t)) {
+			ids[n++] = getpwnam(t)->pw_uid;
+		} else if (group && getgrnam(t)) {
+			ids[n++] = getgrnam(t)->gr_gid;
+		} else {
+			ib_usage_error("invalid %s %s", group ? "group" : "user", ib_quote(t));
+		}
+	}
+	free(copy);
+	return n;
+}
+
+static bool listed(const unsigned *ids, int n, unsigned id)
+{
+	for (int i = 0; i < n; i++)
+		if (ids[i] == id)
+			return true;
+	return false;
+}
+
+/* The operands name the address: ADDRESS, HOST PORT, PORT (-l), or PATH (-U). Returns
+ * how many were used. */
+static int parse_address(struct opts *o, int n, char **ops)
+{
+	const char *why;
+	int used;
+	int type = o->udp ? SOCK_DGRAM : SOCK_STREAM;
+	if (o->unixp) {
+		if (n < 1)
+			ib_usage_error("missing socket path");
+		why = ib_sockspec_unix(ops[0], type, &o->spec);
+		used = 1;
+	} else if (n >= 1 && ib_sockspec_is_address(ops[0])) {
+		why = ib_sockspec_parse(ops[0], &o->spec);
+		used = 1;
+	} else if (o->listen && o->so.source_port) {
+		why = ib_sockspec_inet(o->so.source, o->so.source_port, o->family, type, &o->spec);
+		o->so.source = o->so.source_port = NULL;
+		used = 0;
+	} else if (o->listen && n >= 1 && strspn(ops[0], "0123456789") == strlen(ops[0])) {
+		why = ib_sockspec_inet(o->so.source, ops[0], o->family, type, &o->spec);
+		o->so.source = NULL;
+		used = 1;
+	} else if (n >= 2) {
+		why = ib_sockspec_inet(ops[0], ops[1], o->family, type, &o->spec);
+		used = 2;
+	} else if (n == 1) {
+		why = ib_sockspec_parse(ops[0], &o->spec);
+		used = 1;
+	} else {
+		ib_usage_error("missing address");
+	}
+	if (why)
+		ib_usage_error("invalid address %s: %s", ib_quote(used ? ops[0] : "-p"), why);
+	if (o->spec.family == AF_UNSPEC)
+		o->spec.family = o->family;
+	ib_sockspec_format(&o->spec, o->name, sizeof(o->name));
+	return used;
+}
+
+static void restore_signals(void)
+{
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+}
+
+/* Becomes COMMAND with the socket as stdin and stdout. */
+static _Noreturn void exec_command(int sock, char **cmd)
+{
+	int fl = fcntl(sock, F_GETFL);
+	if (fl >= 0)
+		fcntl(sock, F_SETFL, fl & ~O_NONBLOCK);
+	if (dup2(sock, 0) < 0 || dup2(sock, 1) < 0)
+		ib_die_sys(IB_EXIT_NOEXEC, errno, "exec %s", cmd[0]);
+	if (sock > 1)
+		close(sock);
+	restore_signals();
+	execvp(cmd[0], cmd);
+	ib_die_sys(errno == ENOENT ? IB_EXIT_NOTFOUND : IB_EXIT_NOEXEC, errno, "exec %s",
+		   ib_quote(cmd[0]));
+}
+
+static int wait_status(pid_t pid)
+{
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return IB_EXIT_FAIL;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : WIFSIGNALED(st) ? 128 + WTERMSIG(st) : IB_EXIT_FAIL;
+}
+
+struct hex {
+	FILE *f;
+	char mark;
+	unsigned long long off;
+};
+
+static void hexdump(void *arg, const char *buf, size_t len)
+{
+	struct hex *h = arg;
+	for (size_t i = 0; i < len; i += 16) {
+		fprintf(h->f, "%c %08llx ", h->mark, h->off + i);
+		for (size_t j = i; j < i + 16; j++)
+			j < len ? fprintf(h->f, " %02x", (unsigned char)buf[j]) : fputs("   ", h->f);
+		fputs("  |", h->f);
+		for (size_t j = i; j < i + 16 && j < len; j++)
+			fputc(buf[j] >= 32 && buf[j] < 127 ? buf[j] : '.', h->f);
+		fputs("|\n", h->f);
+	}
+	h->off += len;
+	fflush(h->f);
+}
+
+/* Relays stdin/stdout with SOCK; RECV_ONLY when the peer has no address to answer. */
+static int relay(const struct opts *o, int sock, const char *peer, bool recv_only)
+{
+	struct ib_relay r;
+	bool msg = o->spec.type != SOCK_STREAM;
+	struct hex hs = { o->hex, '>', 0 }, hr = { o->hex, '<', 0 };
+	memset(&r, 0, sizeof(r));
+	r.chunk = o->buffer;
+	r.idle_ns = o->idle_ns;
+	r.quit_ns = o->quit_ns;
+	r.stop_on_dir1_eof = isatty(0) == 1;
+	r.dir[0] = (struct ib_relay_dir){
+		.in = 0, .out = sock, .in_name = "stdin", .out_name = peer, .message = msg,
+		.copy_only = o->hex != NULL, .shutdown_out = !o->no_shutdown && o->spec.type != SOCK_DGRAM,
+		.max_message = o->spec.family != AF_UNIX && msg ? 65507 : 65536,
+		.observe = o->hex ? hexdump : NULL, .observe_arg = &hs,
+	};
+	r.dir[1] = (struct ib_relay_dir){
+		.in = sock, .out = 1, .in_name = peer, .out_name = "stdout", .message = msg,
+		.in_dgram = o->spec.type == SOCK_DGRAM, .copy_only = o->hex != NULL,
+		.observe = o->hex ? hexdump : NULL, .observe_arg = &hr,
+	};
+	if (o->buffer && o->buffer > 65536)
+		r.dir[0].max_message = o->spec.family != AF_UNIX && msg ? 65507 : o->buffer;
+	r.ndirs = 2;
+	if (recv_only) {
+		r.dir[0] = r.dir[1];
+		r.ndirs = 1;
+		r.quit_ns = UINT64_MAX;
+	}
+	int fl = fcntl(sock, F_GETFL);
+	if (fl >= 0)
+		fcntl(sock, F_SETFL, fl | O_NONBLOCK);
+	enum ib_relay_result res = ib_relay_run(&r);
+	if (o->verbose)
+		ib_warn("%s: sent %llu bytes, received %llu bytes", peer,
+			(unsigned long long)(recv_only ? 0 : r.dir[0].bytes),
+			(unsigned long long)r.dir[r.ndirs - 1].bytes);
+	if (res == IB_RELAY_IDLE) {
+		ib_warn("%s: nothing moved for %.3gs: idle timeout", peer, (double)o->idle_ns / 1e9);
+		return IB_EXIT_TIMEOUT;
+	}
+	return res == IB_RELAY_OK ? IB_EXIT_OK : IB_EXIT_FAIL;
+}
+
+/* Serves one client on SOCK: a command (forked unless FORKED already) or the relay. */
+static int serve(const struct opts *o, int sock, const char *peer, bool forked, bool recv_only)
+{
+	if (!o->exec)
+		return relay(o, sock, peer, recv_only);
+	if (forked)
+		exec_command(sock, o->cmd);
+	pid_t pid = fork();
+	if (pid < 0) {
+		ib_warn_sys(errno, "fork");
+		return IB_EXIT_FAIL;
+	}
+	if (pid == 0)
+		exec_command(sock, o->cmd);
+	return wait_status(pid);
+}
+
+/* Logs a client and checks its credentials. Returns false to drop it. */
+static bool admit(const struct opts *o, int c, const char *peer)
+{
+	if (o->spec.family != AF_UNIX) {
+		if (o->verbose)
+			ib_warn("connection from %s", peer);
+		return true;
+	}
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+	if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cr, &len) != 0) {
+		ib_warn_sys(errno, "credentials of a client of %s", o->name);
+		return false;
+	}
+	bool ok = (o->nuids == 0 && o->ngids == 0) || listed(o->uids, o->nuids, cr.uid) ||
+		  listed(o->gids, o->ngids, cr.gid);
+	if (!ok)
+		ib_warn("refused a client of %s: pid %ld uid %u gid %u is not allowed", o->name,
+			(long)cr.pid, cr.uid, cr.gid);
+	else if (o->verbose)
+		ib_warn("connection from %s pid %ld uid %u gid %u", peer, (long)cr.pid, cr.uid,
+			cr.gid);
+	return ok;
+}
+
+static void reap(unsigned long *children)
+{
+	child_exited = 0;
+	while (*children > 0 && waitpid(-1, NULL, WNOHANG) > 0)
+		(*children)--;
+}
+
+/* Datagram listening: the first datagram's sender becomes the peer. */
+static int serve_datagrams(const struct opts *o, int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	char peer[IB_SOCKADDR_STRLEN], c;
+	while (recvfrom(fd, &c, 1, MSG_PEEK | MSG_TRUNC, (struct sockaddr *)&ss, &len) < 0)
+		if (errno != EINTR)
+			ib_die_sys(IB_EXIT_FAIL, errno, "receive on %s", o->name);
+	ib_sockaddr_format((struct sockaddr *)&ss, len, o->spec.type, peer, sizeof(peer));
+	bool unnamed = ss.ss_family == AF_UNIX && len <= sizeof(sa_family_t);
+	if (!unnamed && connect(fd, (struct sockaddr *)&ss, len) != 0)
+		ib_die_sys(IB_EXIT_FAIL, errno, "connect to %s", peer);
+	if (o->verbose)
+		ib_warn("connection from %s", unnamed ? o->name : peer);
+	return serve(o, fd, unnamed ? o->name : peer, false, unnamed);
+}
+
+static int serve_listening(struct opts *o)
+{
+	int fd = ib_sock_listen(&o->spec, &o->so, unix_path);
+	if (fd < 0)
+		return -fd;
+	unix_owner = getpid();
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	char here[IB_SOCKADDR_STRLEN], peer[IB_SOCKADDR_STRLEN];
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
+		ib_sockaddr_format((struct sockaddr *)&ss, len, o->spec.type, here, sizeof(here));
+	else
+		strcpy(here, o->name);
+	if (o->spec.family == AF_UNIX)
+		strcpy(here, o->name);
+	if (o->verbose)
+		ib_warn("listening on %s", here);
+	if (o->spec.type == SOCK_DGRAM)
+		return serve_datagrams(o, fd);
+
+	unsigned long children = 0;
+	int status = IB_EXIT_OK;
+	for (;;) {
+		if (child_exited)
+			reap(&children);
+		if (o->fork && o->max_clients && children >= o->max_clients) {
+			if (wait(NULL) > 0)
+				children--;
+			continue;
+		}
+		len = sizeof(ss);
+		int c = accept4(fd, (struct sockaddr *)&ss, &len, SOCK_CLOEXEC);
+		if (c < 0) {
+			if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO)
+				continue;
+			ib_warn_sys(errno, "accept on %s", here);
+			return IB_EXIT_FAIL;
+		}
+		ib_sockaddr_format((struct sockaddr *)&ss, len, o->spec.type, peer, sizeof(peer));
+		if (!admit(o, c, peer)) {
+			close(c);
+			continue;
+		}
+		if (o->fork) {
+			pid_t pid = fork();
+			if (pid == 0) {
+				close(fd);
+				signal(SIGCHLD, SIG_DFL);
+				exit(serve(o, c, peer, true, false));
+			}
+			if (pid < 0)
+				ib_warn_sys(errno, "fork");
+			else
+				children++;
+			close(c);
+			continue;
+		}
+		if (!o->keep)
+			close(fd);
+		status = serve(o, c, peer, false, false);
+		close(c);
+		if (!o->keep)
+			return status;
+	}
+}
+
+static int run_connect(struct opts *o)
+{
+	int fd = ib_sock_connect(&o->spec, &o->so);
+	if (fd < 0)
+		return -fd;
+	char peer[IB_SOCKADDR_STRLEN];
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	if (o->spec.family != AF_UNIX && getpeername(fd, (struct sockaddr *)&ss, &len) == 0)
+		ib_sockaddr_format((struct sockaddr *)&ss, len, o->spec.type, peer, sizeof(peer));
+	else
+		strcpy(peer, o->name);
+	if (o->verbose)
+		ib_warn("connected to %s", peer);
+	if (o->exec)
+		exec_command(fd, o->cmd);
+	int status = relay(o, fd, peer, false);
+	close(fd);
+	return status;
+}
+
+static void parse_options(struct opts *o, int argc, char **argv)
+{
+	int opt;
+	uint64_t v;
+	while ((opt = getopt_long(argc, argv, "lkevuU46nq:Nw:s:p:m:x:", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'l': o->listen = true; break;
+		case 'k': o->keep = true; break;
+		case OPT_FORK: o->fork = true; break;
+		case OPT_MAX:
+			if (ib_parse_u64(optarg, 10, 1, 1000000, &v))
+				ib_usage_error("invalid --max-clients %s", ib_quote(optarg));
+			o->max_clients = (unsigned long)v;
+			break;
+		case 'e': o->exec = true; break;
+		case 'v': o->verbose = true; break;
+		case 'u': o->udp = true; break;
+		case 'U': o->unixp = true; break;
+		case '4': o->family = AF_INET; break;
+		case '6': o->family = AF_INET6; break;
+		case 'n': o->so.numeric = true; break;
+		case 'q': o->quit_ns = duration(optarg, "-q"); break;
+		case OPT_NOSHUT: o->no_shutdown = true; break;
+		case 'N': break;
+		case 'w': o->so.timeout_ns = duration(optarg, "--connect-timeout"); break;
+		case OPT_IDLE: o->idle_ns = duration(optarg, "--idle-timeout"); break;
+		case 's': o->so.source = optarg; break;
+		case 'p': o->so.source_port = optarg; break;
+		case OPT_REUSE: o->so.reuseaddr = true; break;
+		case OPT_KEEPALIVE: o->so.keepalive = true; break;
+		case OPT_BUFFER:
+			if (ib_parse_size(optarg, 1 << 30, &v) || v < 4096)
+				ib_usage_error("invalid --buffer %s (4096 to 1GiB)", ib_quote(optarg));
+			o->buffer = o->so.sockbuf = (size_t)v;
+			break;
+		case 'm': {
+			mode_t mask = umask(0);
+			umask(mask);
+			if (!ib_parse_mode(optarg, 0666, mask, &o->so.mode) || o->so.mode > 0777)
+				ib_usage_error("invalid mode %s", ib_quote(optarg));
+			o->so.mode_set = true;
+			break;
+		}
+		case OPT_AUID: o->nuids = id_list(optarg, o->uids, false); break;
+		case OPT_AGID: o->ngids = id_list(optarg, o->gids, true); break;
+		case 'x': o->hexdump = optarg; break;
+		case IB_OPT_HELP: ib_help_exit(usage);
+		case IB_OPT_VERSION: ib_version_exit();
+		default: ib_bad_option(IB_EXIT_USAGE);
+		}
+	}
+}
 
 int sockcat_main(int argc, char **argv)
 {
-	return ib_stub_main(argc, argv, usage);
+	static struct opts o;
+	memset(&o, 0, sizeof(o));
+	o.quit_ns = UINT64_MAX;
+	/* With -e, the command follows "--": keep it away from getopt. */
+	int dash = argc;
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--") == 0) {
+			dash = i;
+			break;
+		}
+	parse_options(&o, dash, argv);
+	char **ops = argv + optind;
+	int nops = dash - optind;
+	if (!o.exec && dash < argc) { /* "--" just ends the options */
+		ops = argv + dash + 1;
+		nops = argc - dash - 1;
+		if (optind != dash)
+			ib_usage_error("operands on both sides of --");
+	}
+	int used = parse_address(&o, nops, ops);
+	if (o.exec) {
+		o.cmd = dash < argc ? argv + dash + 1 : ops + used;
+		if (!o.cmd[0])
+			ib_usage_error("-e needs a COMMAND after --");
+		if (dash < argc && used < nops)
+			ib_usage_error("extra operand %s", ib_quote(ops[used]));
+	} else if (used < nops) {
+		ib_usage_error("extra operand %s", ib_quote(ops[used]));
+	}
+	if (!o.listen && (o.keep || o.fork || o.max_clients || o.nuids || o.ngids || o.so.mode_set))
+		ib_usage_error("-k, --fork, --max-clients, --allow-uid/gid and -m need -l");
+	if (o.listen && o.spec.type == SOCK_DGRAM && (o.keep || o.fork))
+		ib_usage_error("-k and --fork need a stream or seqpacket address");
+	if ((o.nuids || o.ngids) && o.spec.family != AF_UNIX)
+		ib_usage_error("--allow-uid and --allow-gid need a UNIX stream or seqpacket address");
+	if ((o.nuids || o.ngids) && o.spec.type == SOCK_DGRAM)
+		ib_usage_error("--allow-uid and --allow-gid need a UNIX stream or seqpacket address");
+	if (o.spec.family == AF_UNIX && (o.so.source || o.so.source_port))
+		ib_usage_error("-s and -p are for Internet addresses");
+	if (o.listen && (o.so.source || o.so.source_port))
+		ib_usage_error("with -l, -s and -p stand for ADDRESS: give one or the other");
+	if (o.so.mode_set && (o.spec.family != AF_UNIX || o.spec.abstract))
+		ib_usage_error("-m needs a UNIX socket path");
+	if (o.hexdump && !(o.hex = fopen(o.hexdump, "ae")))
+		ib_die_sys(IB_EXIT_FAIL, errno, "open %s", ib_quote(o.hexdump));
+	o.fork = o.fork || o.max_clients;
+	o.keep = o.keep || o.fork;
+
+	signal(SIGPIPE, SIG_IGN);
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_term;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_child; /* no SA_RESTART: accept returns to reap */
+	if (o.fork)
+		sigaction(SIGCHLD, &sa, NULL);
+	atexit(remove_path);
+
+	int status = o.listen ? serve_listening(&o) : run_connect(&o);
+	if (o.hex)
+		fclose(o.hex);
+	return status;
 }

@@ -1,13 +1,381 @@
 #!/usr/bin/env bats
-# sockcat: still a stub (its issue replaces this file with the real tests).
+# sockcat: every address type, half-close both ways, keep-open, fork, exec, UNIX path
+# rules, credentials, timeouts, errors, IPv6 and two hosts joined by a veth pair. Payloads
+# are several MiB and compared by checksum; servers are waited for by their
+# "listening on" line.
 
 load helpers
+load sockcat_helpers
 
-@test "sockcat answers --help and says it is not implemented yet" {
-	run "$IPCBOX" sockcat --help
+setup() {
+	ib_setup
+	[ -z "${IPCBOX_NO_LO:-}" ] || skip "$IPCBOX_NO_LO"
+	mkpayload payload
+	SRV_PID=
+}
+
+teardown() {
+	stop_server
+	for l in ${LINKS_MADE:-}; do ip link del "$l" 2>/dev/null || :; done
+}
+
+@test "tcp: a client's payload arrives whole and both sides exit 0" {
+	serve tcp:127.0.0.1:0
+	assert_eq "$SRV_ADDR" "tcp:127.0.0.1:$PORT"
+	run --separate-stderr "$IPCBOX" sockcat "tcp:127.0.0.1:$PORT" <payload
 	assert_status 0
-	assert_contains "$output" "Usage: sockcat"
-	run --separate-stderr "$IPCBOX" sockcat
+	wait_server
+	assert_eq "$SRV_STATUS" 0
+	assert_same payload srv.out
+}
+
+@test "half-close: the reply after EOF is the client's stdout, byte for byte" {
+	mkpayload reply 3M
+	serve tcp:127.0.0.1:0 -e -- sh -c 'cat >got; sha256sum <got | cut -d" " -f1; cat reply'
+	"$IPCBOX" sockcat "tcp:127.0.0.1:$PORT" <payload >back
+	wait_server
+	assert_eq "$SRV_STATUS" 0
+	{ sum_of payload; cat reply; } >want
+	assert_same want back
+}
+
+@test "half-close the other way: the server's EOF comes first, the client keeps sending" {
+	mkpayload down 3M
+	SRV_IN=down serve tcp:127.0.0.1:0
+	# The client's stdin is a pipe that delivers only after the server's data is in.
+	"$IPCBOX" sockcat "tcp:127.0.0.1:$PORT" < <(cat payload) >back
+	wait_server
+	assert_eq "$SRV_STATUS" 0
+	assert_same down back
+	assert_same payload srv.out
+}
+
+@test "unix: stream socket payload both ways; the path is removed at exit" {
+	mkpayload down 3M
+	SRV_IN=down serve unix:sock
+	assert_eq "$SRV_ADDR" "unix:sock"
+	[ -S sock ]
+	"$IPCBOX" sockcat unix:sock <payload >back
+	wait_server
+	assert_eq "$SRV_STATUS" 0
+	assert_same payload srv.out
+	assert_same down back
+	[ ! -e sock ]
+}
+
+@test "unix: abstract names (unix:@NAME) leave nothing behind" {
+	local name=sockcat-test-$$-$RANDOM
+	serve "unix:@$name"
+	assert_eq "$SRV_ADDR" "unix:@$name"
+	"$IPCBOX" sockcat "unix:@$name" <payload
+	wait_server
+	assert_eq "$SRV_STATUS" 0
+	assert_same payload srv.out
+}
+
+@test "unix-seqpacket: payload through a seqpacket socket, EOF passes" {
+	mkpayload down 2M
+	SRV_IN=down serve unix-seqpacket:sp
+	"$IPCBOX" sockcat unix-seqpacket:sp <payload >back
+	wait_server
+	assert_eq "$SRV_STATUS" 0
+	assert_same payload srv.out
+	assert_same down back
+}
+
+@test "unix-dgram: each read of stdin becomes one datagram; a 4 MiB stream arrives" {
+	# 64 KiB datagrams: dd reads exactly one per read(2) and stops after 64 of them.
+	serve unix-dgram:dg -e -- dd of=got bs=65536 count=64 status=none
+	run --separate-stderr "$IPCBOX" sockcat -q 0 unix-dgram:dg <payload
+	assert_status 0
+	wait_server
+	assert_eq "$SRV_STATUS" 0
+	assert_same payload got
+}
+
+@test "unix-seqpacket keeps message boundaries" {
+	# A server command that reads with a big buffer sees one message per read.
+	serve unix-seqpacket:sp -e -- sh -c 'dd bs=1000 count=1 status=none; printf "|"'
+	printf one | "$IPCBOX" sockcat unix-seqpacket:sp >back
+	wait_server
+	assert_eq "$(cat back)" "one|"
+}
+
+@test "udp: a request and its reply; -q 0 ends a datagram relay at stdin's EOF" {
+	printf pong >reply
+	# The server relays: its first datagram is queued before the relay starts, so
+	# -q 0 still delivers it; the client command reads exactly one datagram.
+	SRV_IN=reply serve -q 0 udp:127.0.0.1:0
+	run --separate-stderr "$IPCBOX" sockcat "udp:127.0.0.1:$PORT" -e -- \
+		sh -c 'printf ping; dd bs=65536 count=1 status=none >&2'
+	assert_status 0
+	assert_eq "$stderr" pong
+	wait_server
+	assert_eq "$SRV_STATUS" 0
+	assert_eq "$(cat srv.out)" ping
+}
+
+@test "IPv6: tcp6 on [::1], and a dual-stack [::] listener takes IPv4 clients" {
+	serve 'tcp6:[::1]:0'
+	assert_eq "$SRV_ADDR" "tcp:[::1]:$PORT"
+	"$IPCBOX" sockcat "tcp:[::1]:$PORT" <payload
+	wait_server
+	assert_eq "$SRV_STATUS" 0
+	assert_same payload srv.out
+	rm srv.out
+	serve tcp::0
+	assert_eq "$SRV_ADDR" "tcp:[::]:$PORT"
+	"$IPCBOX" sockcat "tcp4:127.0.0.1:$PORT" <payload
+	wait_server
+	assert_eq "$SRV_STATUS" 0
+	assert_same payload srv.out
+}
+
+@test "nc style: -l HOST PORT, HOST PORT, -U PATH, host names resolved" {
+	serve 127.0.0.1 0
+	"$IPCBOX" sockcat localhost "$PORT" <payload
+	wait_server
+	assert_eq "$SRV_STATUS" 0
+	assert_same payload srv.out
+	rm srv.out
+	serve -U ncsock
+	"$IPCBOX" sockcat -N -U ncsock <payload
+	wait_server
+	assert_same payload srv.out
+}
+
+@test "-k serves the next client after one leaves" {
+	mkpayload second 2M
+	serve -k tcp:127.0.0.1:0
+	"$IPCBOX" sockcat "tcp:127.0.0.1:$PORT" <payload
+	expect_line 'received [0-9]+ bytes'
+	"$IPCBOX" sockcat "tcp:127.0.0.1:$PORT" <second
+	expect_line 'received [0-9]+ bytes'
+	cat payload second >want
+	assert_same want srv.out
+}
+
+@test "--fork serves clients concurrently, --max-clients bounds them" {
+	serve --fork --max-clients 2 tcp:127.0.0.1:0 -e -- sh -c 'sha256sum | cut -d" " -f1'
+	local pids=() i
+	for i in 1 2 3 4; do
+		"$IPCBOX" sockcat "tcp:127.0.0.1:$PORT" <payload >"back$i" &
+		pids+=($!)
+	done
+	for i in 0 1 2 3; do wait "${pids[$i]}"; done
+	for i in 1 2 3 4; do assert_eq "$(cat "back$i")" "$(sum_of payload)"; done
+}
+
+@test "--max-clients 1: the next client is served only after the first leaves" {
+	mkfifo hold
+	serve --fork --max-clients 1 tcp:127.0.0.1:0 -e -- sh -c 'echo start >>log; cat >/dev/null; echo end >>log'
+	# Only the test holds the fifo's writing end: closing it ends the first client's input.
+	exec 7<>hold
+	"$IPCBOX" sockcat "tcp:127.0.0.1:$PORT" <hold 7>&- &
+	local a=$!
+	expect_line 'connection from'
+	"$IPCBOX" sockcat "tcp:127.0.0.1:$PORT" </dev/null 7>&- &
+	local b=$!
+	exec 7>&-
+	wait "$a"
+	wait "$b"
+	assert_eq "$(cat log)" "start
+end
+start
+end"
+}
+
+@test "-e: the command's status passes through; 127 when it is not found" {
+	serve -k tcp:127.0.0.1:0 -e -- cat
+	run --separate-stderr "$IPCBOX" sockcat "tcp:127.0.0.1:$PORT" -e -- sh -c 'exit 7'
+	assert_status 7
+	run -127 --separate-stderr "$IPCBOX" sockcat "tcp:127.0.0.1:$PORT" -e -- no-such-command-here
+	assert_status 127
+	assert_eq "$stderr" "sockcat: exec 'no-such-command-here': No such file or directory"
+	# An echo service: what goes in comes back.
+	"$IPCBOX" sockcat "tcp:127.0.0.1:$PORT" <payload >back
+	assert_same payload back
+}
+
+@test "unix listen: a path that is not a socket is refused and left alone" {
+	echo keep >file
+	run --separate-stderr "$IPCBOX" sockcat -l unix:file
 	assert_status 1
-	assert_eq "$stderr" "sockcat: not implemented yet"
+	assert_eq "$stderr" "sockcat: listen unix:file: 'file' exists and is not a socket"
+	assert_eq "$(cat file)" keep
+}
+
+@test "unix listen: a stale socket is replaced, a live one is refused" {
+	/usr/bin/python3 -c 'import socket; socket.socket(socket.AF_UNIX).bind("s")'
+	[ -S s ]
+	serve unix:s
+	run --separate-stderr "$IPCBOX" sockcat -l unix:s
+	assert_status 1
+	assert_eq "$stderr" "sockcat: listen unix:s: Address already in use"
+	"$IPCBOX" sockcat unix:s <payload
+	wait_server
+	assert_eq "$SRV_STATUS" 0
+	assert_same payload srv.out
+	[ ! -e s ]
+}
+
+@test "unix listen: the path is removed on SIGTERM, and -m sets its mode" {
+	serve -m 0660 unix:s
+	assert_eq "$(stat -c %a s)" 660
+	kill -TERM "$SRV_PID"
+	wait_server
+	assert_eq "$SRV_STATUS" $((128 + 15))
+	[ ! -e s ]
+}
+
+@test "credentials: --allow-uid drops other users and logs them; -v shows pid/uid/gid" {
+	need_drop
+	local s=/dev/shm/sockcat-cred-$$
+	serve -k -m 0666 --allow-uid 0 "unix:$s"
+	as_nobody "$IPCBOX" sockcat "unix:$s" </dev/null >/dev/null 2>&1 || :
+	expect_line 'refused'
+	assert_contains "$LINE" "uid 65534 gid 65534 is not allowed"
+	"$IPCBOX" sockcat "unix:$s" <payload
+	expect_line 'connection from'
+	assert_contains "$LINE" "uid 0 gid 0"
+	expect_line 'received [0-9]+ bytes'
+	assert_same payload srv.out
+	stop_server
+	[ ! -e "$s" ]
+}
+
+@test "credentials: --allow-gid admits the listed group" {
+	need_drop
+	local s=/dev/shm/sockcat-gid-$$
+	serve -m 0666 --allow-gid 65534 "unix:$s"
+	as_nobody "$IPCBOX" sockcat "unix:$s" <payload
+	wait_server
+	assert_eq "$SRV_STATUS" 0
+	assert_same payload srv.out
+}
+
+@test "errors: refused, unreachable, unknown host" {
+	run --separate-stderr "$IPCBOX" sockcat tcp:127.0.0.1:1
+	assert_status 1
+	assert_eq "$stderr" "sockcat: connect tcp:127.0.0.1:1: Connection refused"
+	run --separate-stderr "$IPCBOX" sockcat tcp:192.0.2.1:9
+	assert_status 1
+	assert_eq "$stderr" "sockcat: connect tcp:192.0.2.1:9: Network is unreachable"
+	run --separate-stderr "$IPCBOX" sockcat unix:nothing-here
+	assert_status 1
+	assert_eq "$stderr" "sockcat: connect unix:nothing-here: No such file or directory"
+	run --separate-stderr "$IPCBOX" sockcat -n tcp:no.such.host.invalid:80
+	assert_status 1
+	assert_contains "$stderr" "sockcat: resolve tcp:no.such.host.invalid:80: "
+}
+
+@test "usage errors: malformed addresses and too-long UNIX paths exit 2" {
+	local bad
+	for bad in foo:1 tcp:1.2.3.4 tcp:::1:80 'tcp:[::1]' tcp:host:99999 "unix:$(printf 'x%.0s' {1..120})" unix:; do
+		run --separate-stderr "$IPCBOX" sockcat "$bad"
+		assert_status 2
+		assert_contains "$stderr" "sockcat: invalid address"
+	done
+	run --separate-stderr "$IPCBOX" sockcat
+	assert_status 2
+	run --separate-stderr "$IPCBOX" sockcat -k tcp:127.0.0.1:1
+	assert_status 2
+	run --separate-stderr "$IPCBOX" sockcat -l tcp::0 -e
+	assert_status 2
+}
+
+@test "--connect-timeout: a peer that never answers gives exit 3" {
+	local a=scA$$ b=scB$$
+	ip link add "$a" type veth peer name "$b" || skip "no veth here"
+	LINKS_MADE=$a
+	ip addr add 192.0.2.1/24 dev "$a"
+	ip link set "$a" up
+	ip link set "$b" up
+	# A known neighbour that nobody answers for: the SYN goes out and is lost.
+	ip neigh add 192.0.2.9 lladdr 02:00:00:00:00:09 dev "$a" nud permanent
+	run --separate-stderr "$IPCBOX" sockcat -w 0.2 tcp:192.0.2.9:80 </dev/null
+	assert_status 3
+	assert_eq "$stderr" "sockcat: connect tcp:192.0.2.9:80: Connection timed out"
+}
+
+@test "--idle-timeout: nothing moving in either direction gives exit 3" {
+	mkfifo idle
+	exec 7<>idle
+	SRV_IN=idle serve tcp:127.0.0.1:0
+	run --separate-stderr "$IPCBOX" sockcat --idle-timeout 0.2 "tcp:127.0.0.1:$PORT" <&7
+	exec 7>&-
+	assert_status 3
+	assert_contains "$stderr" "idle timeout"
+}
+
+@test "two hosts: a veth pair into another network namespace" {
+	local a=scH$$ b=scG$$
+	mkfifo go
+	# Host B: a new network namespace that waits for its end of the cable.
+	start_bg unshare --net sh -c '
+		read x <go
+		ip link set lo up && ip addr add 192.0.2.2/24 dev "$1" && ip link set "$1" up &&
+		exec "$2" sockcat -v -l tcp:192.0.2.2:0 >srv.out </dev/null' _ "$b" "$IPCBOX"
+	SRV_PID=$BG_PID
+	ip link add "$a" type veth peer name "$b" || skip "no veth here"
+	LINKS_MADE=$a
+	ip link set "$b" netns "$BG_PID"
+	ip addr add 192.0.2.1/24 dev "$a"
+	ip link set "$a" up
+	echo go >go
+	expect_line 'listening on '
+	PORT=${LINE##*:}
+	"$IPCBOX" sockcat -w 5 "tcp:192.0.2.2:$PORT" <payload
+	wait_server
+	assert_eq "$SRV_STATUS" 0
+	assert_same payload srv.out
+}
+
+@test "-x writes a hex dump of both directions" {
+	SRV_IN=<(printf pong) serve tcp:127.0.0.1:0
+	printf 'hi' | "$IPCBOX" sockcat -x dump "tcp:127.0.0.1:$PORT" >back
+	wait_server
+	assert_eq "$(cat back)" pong
+	assert_contains "$(cat dump)" "> 00000000  68 69"
+	assert_contains "$(cat dump)" "|hi|"
+	assert_contains "$(cat dump)" "< 00000000  70 6f 6e 67"
+}
+
+@test "a write error on stdout is reported" {
+	SRV_IN=payload serve tcp:127.0.0.1:0
+	run --separate-stderr sh -c '"$1" sockcat "tcp:127.0.0.1:$2" </dev/null >/dev/full' _ "$IPCBOX" "$PORT"
+	assert_status 1
+	assert_eq "$stderr" "sockcat: write to stdout: No space left on device"
+}
+
+@test "-s binds the client's source address; -v logs the peer" {
+	serve tcp:127.0.0.1:0
+	"$IPCBOX" sockcat -s 127.0.0.2 "tcp:127.0.0.1:$PORT" <payload
+	expect_line 'connection from'
+	assert_contains "$LINE" "connection from tcp:127.0.0.2:"
+	wait_server
+	assert_eq "$SRV_STATUS" 0
+	assert_same payload srv.out
+}
+
+@test "--no-shutdown: a request-reply works with the sending side left open" {
+	# The server answers only after its command saw 4 bytes, not an EOF.
+	serve tcp:127.0.0.1:0 -e -- sh -c 'head -c 4 >got; printf pong'
+	run --separate-stderr "$IPCBOX" sockcat --no-shutdown "tcp:127.0.0.1:$PORT" < <(printf ping)
+	assert_status 0
+	assert_eq "$output" pong
+	wait_server
+	assert_eq "$(cat got)" ping
+}
+
+@test "a small --buffer and the copy path (-x) still deliver every byte both ways" {
+	mkpayload down 1M
+	mkpayload up 1M
+	SRV_IN=down serve --buffer 4096 unix:s
+	"$IPCBOX" sockcat -x dump --buffer 8K --keepalive unix:s <up >back
+	wait_server
+	assert_eq "$SRV_STATUS" 0
+	assert_same up srv.out
+	assert_same down back
+	assert_eq "$(grep -c '^>' dump)" $((1048576 / 16))
 }

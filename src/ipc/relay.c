@@ -1,0 +1,398 @@
+/* The splice/copy relay. See relay.h. */
+#include "ipc/relay.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ipc/err.h"
+#include "ipc/parse.h"
+
+enum mode { SPLICE, COPY };
+enum step { DONE_SOME, AGAIN, END, FAIL };
+
+struct state {
+	struct ib_relay_dir *d;
+	enum mode mode;
+	int pipe[2];     /* SPLICE: the internal pipe */
+	size_t pending;  /* SPLICE: bytes in it */
+	size_t cap;      /* SPLICE: its size */
+	char *buf;       /* COPY: the buffer, OFF..LEN still to write */
+	size_t bufsize, off, len;
+	bool in_sock, out_sock;
+	bool in_nb;      /* IN may be tried without asking poll first */
+	bool in_ready, out_ready, in_blocked, eof, done, shut;
+};
+
+static bool nonblocking(int fd, bool splice_mode)
+{
+	struct stat st;
+	int fl = fcntl(fd, F_GETFL);
+	if (fl >= 0 && (fl & O_NONBLOCK))
+		return true;
+	if (fstat(fd, &st) != 0)
+		return false;
+	if (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode))
+		return true;
+	return splice_mode && S_ISFIFO(st.st_mode); /* SPLICE_F_NONBLOCK covers a pipe */
+}
+
+static bool is_socket(int fd)
+{
+	struct stat st;
+	return fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
+static int to_copy_mode(struct state *s, size_t chunk)
+{
+	size_t want = chunk > s->pending ? chunk : s->pending;
+	s->buf = malloc(want);
+	if (!s->buf) {
+		ib_warn_sys(ENOMEM, "relay buffer");
+		return -1;
+	}
+	s->bufsize = want;
+	s->off = s->len = 0;
+	/* Whatever the pipe holds goes first. */
+	while (s->pending > 0) {
+		ssize_t n = read(s->pipe[0], s->buf + s->len, s->pending);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			ib_warn_sys(n < 0 ? errno : EIO, "read from the relay pipe");
+			return -1;
+		}
+		s->len += (size_t)n;
+		s->pending -= (size_t)n;
+	}
+	s->mode = COPY;
+	s->in_nb = nonblocking(s->d->in, false);
+	s->in_ready = s->in_nb;
+	return 0;
+}
+
+static void observe(struct state *s, const char *p, size_t n)
+{
+	if (s->d->observe && n > 0)
+		s->d->observe(s->d->observe_arg, p, n);
+}
+
+/* Moves what is buffered towards OUT. */
+static enum step drain(struct state *s, size_t chunk)
+{
+	struct ib_relay_dir *d = s->d;
+	for (;;) {
+		ssize_t n;
+		if (s->mode == SPLICE) {
+			n = splice(s->pipe[0], NULL, d->out, NULL, s->pending,
+				   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+			if (n < 0 && (errno == EINVAL || errno == ENOSYS)) {
+				if (to_copy_mode(s, chunk) != 0)
+					return FAIL;
+				continue;
+			}
+		} else if (s->out_sock) {
+			n = send(d->out, s->buf + s->off, s->len - s->off, MSG_NOSIGNAL);
+		} else {
+			n = write(d->out, s->buf + s->off, s->len - s->off);
+		}
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return AGAIN;
+			ib_warn_sys(errno, "write to %s", d->out_name);
+			return FAIL;
+		}
+		if (s->mode == SPLICE) {
+			s->pending -= (size_t)n;
+		} else if (d->message && s->out_sock) {
+			s->off = s->len = 0; /* a datagram goes whole or not at all */
+		} else {
+			s->off += (size_t)n;
+			if (s->off == s->len)
+				s->off = s->len = 0;
+		}
+		d->bytes += (uint64_t)n;
+		return DONE_SOME;
+	}
+}
+
+/* Takes more from IN. */
+static enum step fill(struct state *s, size_t chunk)
+{
+	struct ib_relay_dir *d = s->d;
+	for (;;) {
+		ssize_t n;
+		if (s->mode == SPLICE) {
+			n = splice(d->in, NULL, s->pipe[1], NULL, s->cap - s->pending,
+				   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+			if (n < 0 && (errno == EINVAL || errno == ENOSYS)) {
+				if (to_copy_mode(s, chunk) != 0)
+					return FAIL;
+				if (!s->in_ready)
+					return AGAIN;
+				continue;
+			}
+		} else {
+			size_t max = s->bufsize;
+			if (d->message && d->max_message && d->max_message < max)
+				max = d->max_message;
+			if (s->in_sock)
+				n = recv(d->in, s->buf, max, d->message ? MSG_TRUNC : 0);
+			else
+				n = read(d->in, s->buf, max);
+			if (n > 0 && (size_t)n > max) {
+				ib_warn("%s: a message of %zd bytes was cut to %zu (see --buffer)",
+					d->in_name, n, max);
+				n = (ssize_t)max;
+			}
+		}
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return AGAIN;
+			ib_warn_sys(errno, "read from %s", d->in_name);
+			return FAIL;
+		}
+		if (n == 0 && !(d->in_dgram && s->mode == COPY))
+			return END;
+		if (s->mode == SPLICE) {
+			s->pending += (size_t)n;
+		} else {
+			s->off = 0;
+			s->len = (size_t)n;
+			observe(s, s->buf, (size_t)n);
+			if (n == 0)
+				return DONE_SOME; /* an empty datagram: nothing to pass on */
+		}
+		return DONE_SOME;
+	}
+}
+
+static bool has_data(const struct state *s)
+{
+	return s->mode == SPLICE ? s->pending > 0 : s->len > s->off;
+}
+
+static bool can_fill(const struct state *s)
+{
+	if (s->eof)
+		return false;
+	return s->mode == SPLICE ? s->pending < s->cap : s->len == 0;
+}
+
+/* Runs one direction as far as it goes without waiting. Returns -1 on failure,
+ * else whether anything moved. */
+static int advance(struct state *s, size_t chunk)
+{
+	int moved = 0;
+	while (!s->done) {
+		bool any = false;
+		if (has_data(s) && s->out_ready) {
+			enum step r = drain(s, chunk);
+			if (r == FAIL)
+				return -1;
+			if (r == AGAIN) {
+				s->out_ready = false;
+			} else {
+				any = true;
+				s->in_blocked = false;
+				if (s->in_nb)
+					s->in_ready = true;
+			}
+		}
+		if (can_fill(s) && s->in_ready && !s->in_blocked) {
+			enum step r = fill(s, chunk);
+			if (r == FAIL)
+				return -1;
+			if (r == AGAIN) {
+				s->in_ready = false;
+				if (has_data(s) && s->mode == SPLICE)
+					s->in_blocked = true; /* IN empty or our pipe full: drain first */
+			} else if (r == END) {
+				s->eof = true;
+			} else {
+				any = true;
+				if (!s->in_nb)
+					s->in_ready = false;
+			}
+		}
+		if (s->eof && !has_data(s)) {
+			s->done = true;
+			s->d->eof = true;
+			if (s->d->shutdown_out && s->out_sock && !s->shut) {
+				s->shut = true;
+				if (shutdown(s->d->out, SHUT_WR) != 0 && errno != ENOTCONN) {
+					ib_warn_sys(errno, "shut down sending to %s", s->d->out_name);
+					return -1;
+				}
+			}
+		}
+		if (!any)
+			break;
+		moved = 1;
+	}
+	return moved;
+}
+
+static int setup(struct state *s, struct ib_relay_dir *d, size_t chunk)
+{
+	memset(s, 0, sizeof(*s));
+	s->d = d;
+	s->pipe[0] = s->pipe[1] = -1;
+	s->in_sock = is_socket(d->in);
+	s->out_sock = is_socket(d->out);
+	s->out_ready = true;
+	d->bytes = 0;
+	d->eof = false;
+	if (d->message || d->copy_only) {
+		s->mode = COPY;
+		s->buf = malloc(chunk);
+		if (!s->buf) {
+			ib_warn_sys(ENOMEM, "relay buffer");
+			return -1;
+		}
+		s->bufsize = chunk;
+		s->in_nb = nonblocking(d->in, false);
+	} else {
+		s->mode = SPLICE;
+		if (pipe2(s->pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+			ib_warn_sys(errno, "relay pipe");
+			return -1;
+		}
+		int got = fcntl(s->pipe[1], F_SETPIPE_SZ, (int)chunk);
+		if (got < 0)
+			got = fcntl(s->pipe[1], F_GETPIPE_SZ);
+		s->cap = got > 0 ? (size_t)got : 65536;
+		s->in_nb = nonblocking(d->in, true);
+	}
+	s->in_ready = s->in_nb;
+	return 0;
+}
+
+static void teardown(struct state *s)
+{
+	if (s->pipe[0] >= 0)
+		close(s->pipe[0]);
+	if (s->pipe[1] >= 0)
+		close(s->pipe[1]);
+	free(s->buf);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+enum ib_relay_result ib_relay_run(struct ib_relay *r)
+{
+	size_t chunk = r->chunk ? r->chunk : IB_RELAY_CHUNK;
+	struct state st[2];
+	enum ib_relay_result result = IB_RELAY_FAILED;
+	int n = r->ndirs;
+	int ok = 0;
+	for (; ok < n; ok++)
+		if (setup(&st[ok], &r->dir[ok], chunk) != 0)
+			goto out;
+	uint64_t last = now_ns(), eof_at = 0;
+	for (;;) {
+		bool all = true;
+		for (int i = 0; i < n; i++) {
+			int m = advance(&st[i], chunk);
+			if (m < 0)
+				goto out;
+			if (m > 0)
+				last = now_ns();
+			all = all && st[i].done;
+		}
+		if (all || (r->stop_on_dir1_eof && n > 1 && st[1].done)) {
+			result = IB_RELAY_OK;
+			goto out;
+		}
+		if (st[0].done && eof_at == 0)
+			eof_at = now_ns();
+
+		struct pollfd pfd[4];
+		struct state *owner[4];
+		bool for_in[4];
+		nfds_t np = 0;
+		for (int i = 0; i < n; i++) {
+			struct state *s = &st[i];
+			if (s->done)
+				continue;
+			if (can_fill(s) && !s->in_ready && !s->in_blocked) {
+				pfd[np] = (struct pollfd){ .fd = s->d->in, .events = POLLIN };
+				owner[np] = s;
+				for_in[np++] = true;
+			}
+			if (has_data(s) && !s->out_ready) {
+				pfd[np] = (struct pollfd){ .fd = s->d->out, .events = POLLOUT };
+				owner[np] = s;
+				for_in[np++] = false;
+			}
+		}
+		int timeout = -1;
+		uint64_t now = now_ns(), wait = UINT64_MAX;
+		if (r->idle_ns) {
+			if (now - last >= r->idle_ns) {
+				result = IB_RELAY_IDLE;
+				goto out;
+			}
+			wait = r->idle_ns - (now - last);
+		}
+		if (r->quit_ns != UINT64_MAX && st[0].done) {
+			if (now - eof_at >= r->quit_ns) {
+				result = IB_RELAY_OK;
+				goto out;
+			}
+			if (r->quit_ns - (now - eof_at) < wait)
+				wait = r->quit_ns - (now - eof_at);
+		}
+		if (wait != UINT64_MAX) {
+			uint64_t ms = (wait + 999999) / 1000000;
+			timeout = ms > 1000000000 ? 1000000000 : (int)ms;
+		}
+		int k = poll(pfd, np, timeout);
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			ib_warn_sys(errno, "poll");
+			goto out;
+		}
+		for (nfds_t i = 0; i < np; i++) {
+			if (!pfd[i].revents)
+				continue;
+			if (for_in[i])
+				owner[i]->in_ready = true;
+			else
+				owner[i]->out_ready = true;
+		}
+	}
+out:
+	for (int i = 0; i < ok; i++)
+		teardown(&st[i]);
+	return result;
+}
+
+long long ib_copy_fd(int in, const char *in_name, int out, const char *out_name)
+{
+	struct ib_relay r;
+	memset(&r, 0, sizeof(r));
+	r.ndirs = 1;
+	r.quit_ns = UINT64_MAX;
+	r.dir[0] = (struct ib_relay_dir){ .in = in, .out = out, .in_name = in_name,
+					  .out_name = out_name };
+	if (ib_relay_run(&r) != IB_RELAY_OK)
+		return -1;
+	return (long long)r.dir[0].bytes;
+}

@@ -1,0 +1,57 @@
+/* Moving bytes between descriptors as fast as the kernel allows: splice(2) through an
+ * internal pipe (enlarged with F_SETPIPE_SZ) where both ends support it, read/write with
+ * a large buffer where they do not, message by message for datagram and seqpacket
+ * sockets. One or two directions run at once in a single poll loop, so a socket can be
+ * relayed both ways with a correct half-close: each direction ends at its own EOF. */
+#ifndef IPCBOX_RELAY_H
+#define IPCBOX_RELAY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The default chunk: the internal pipe's size and the copy buffer's. */
+#define IB_RELAY_CHUNK ((size_t)1 << 20)
+
+struct ib_relay_dir {
+	int in, out;            /* copy from IN to OUT until IN's end of file */
+	const char *in_name, *out_name; /* for messages: "stdin", "tcp:127.0.0.1:80" */
+	bool message;           /* keep message boundaries: one read = one send (datagram/
+				   seqpacket sockets); an empty datagram is not an EOF
+				   unless IN is a stream or seqpacket */
+	bool in_dgram;          /* IN is a datagram socket: a 0-byte read is a message */
+	bool copy_only;         /* never splice */
+	bool shutdown_out;      /* at IN's EOF, shutdown(OUT, SHUT_WR) */
+	size_t max_message;     /* message mode: the largest read from IN (0 = chunk) */
+	/* Called with every chunk copied in copy mode (hexdump and the like); may be NULL. */
+	void (*observe)(void *arg, const char *buf, size_t len);
+	void *observe_arg;
+	uint64_t bytes;         /* out: bytes moved */
+	bool eof;               /* out: IN reached its end and everything was written */
+};
+
+struct ib_relay {
+	struct ib_relay_dir dir[2];
+	int ndirs;              /* 1 or 2 */
+	size_t chunk;           /* 0 = IB_RELAY_CHUNK */
+	uint64_t idle_ns;       /* 0 = none; else give up when nothing moved this long */
+	uint64_t quit_ns;       /* UINT64_MAX = never; else stop this long after dir[0]'s
+				   EOF even if dir[1] still runs (nc -q) */
+	bool stop_on_dir1_eof;  /* stop as soon as dir[1] is done */
+};
+
+enum ib_relay_result {
+	IB_RELAY_OK = 0,        /* every direction done (or -q / stop_on_dir1_eof) */
+	IB_RELAY_FAILED,        /* an I/O error, already reported with ib_warn_sys */
+	IB_RELAY_IDLE,          /* the idle timeout expired (not reported) */
+};
+
+/* Runs the relay. Descriptors are used as they are (a non-blocking descriptor speeds it
+ * up; a blocking one is read only when poll says so). SIGPIPE should be ignored. */
+enum ib_relay_result ib_relay_run(struct ib_relay *r);
+
+/* Copies IN to OUT until end of file with splice where possible: the one-direction
+ * case. Returns the bytes copied, or -1 after reporting the error. */
+long long ib_copy_fd(int in, const char *in_name, int out, const char *out_name);
+
+#endif

@@ -1,0 +1,379 @@
+/* Connecting and listening. See sockopen.h. */
+#include "ipc/sockopen.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "ipc/err.h"
+#include "ipc/parse.h"
+#include "ipc/quote.h"
+
+static int fail_code(int err)
+{
+	return err == ETIMEDOUT ? -IB_EXIT_TIMEOUT : -IB_EXIT_FAIL;
+}
+
+static void set_options(int fd, const struct ib_sockopen *o)
+{
+	int one = 1;
+	if (o->keepalive)
+		setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+	if (o->sockbuf) {
+		int v = o->sockbuf > 1 << 30 ? 1 << 30 : (int)o->sockbuf;
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, sizeof(v));
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v));
+	}
+}
+
+/* connect(2) on a non-blocking socket, waiting at most TIMEOUT_NS (0 = no limit). */
+static int connect_wait(int fd, const struct sockaddr *sa, socklen_t len, uint64_t timeout_ns)
+{
+	if (connect(fd, sa, len) == 0)
+		return 0;
+	if (errno != EINPROGRESS && errno != EINTR)
+		return -1;
+	struct timespec deadline = ib_deadline_after(timeout_ns);
+	for (;;) {
+		int ms = -1;
+		if (timeout_ns) {
+			uint64_t left = ib_ns_until(deadline);
+			if (left == 0) {
+				errno = ETIMEDOUT;
+				return -1;
+			}
+			uint64_t m = (left + 999999) / 1000000;
+			ms = m > 1000000000 ? 1000000000 : (int)m;
+		}
+		struct pollfd p = { .fd = fd, .events = POLLOUT };
+		int k = poll(&p, 1, ms);
+		if (k < 0 && errno != EINTR)
+			return -1;
+		if (k > 0)
+			break;
+	}
+	int err = 0;
+	socklen_t el = sizeof(err);
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) != 0)
+		return -1;
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
+static int resolve(const struct ib_sockspec *spec, bool passive, bool numeric,
+		   struct addrinfo **res, const char *what, const char *name)
+{
+	int rc = ib_sockspec_resolve(spec, passive, numeric, res);
+	if (rc == 0)
+		return 0;
+	if (rc == EAI_SYSTEM)
+		ib_warn_sys(errno, "%s %s", what, name);
+	else
+		ib_warn("%s %s: %s", what, name, gai_strerror(rc));
+	return -IB_EXIT_FAIL;
+}
+
+static int bind_source(int fd, int family, int type, const struct ib_sockopen *o)
+{
+	struct ib_sockspec src;
+	char name[IB_SOCKADDR_STRLEN];
+	const char *why = ib_sockspec_inet(o->source, o->source_port ? o->source_port : "0",
+					   family, type, &src);
+	if (why) {
+		ib_warn("source %s: %s", o->source ? o->source : "", why);
+		return -IB_EXIT_USAGE;
+	}
+	ib_sockspec_format(&src, name, sizeof(name));
+	struct addrinfo *res;
+	int rc = resolve(&src, true, o->numeric, &res, "resolve source", name);
+	if (rc)
+		return rc;
+	if (o->reuseaddr || o->source_port) {
+		int one = 1;
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	}
+	int err = EADDRNOTAVAIL;
+	for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+			freeaddrinfo(res);
+			return 0;
+		}
+		err = errno;
+	}
+	freeaddrinfo(res);
+	ib_warn_sys(err, "bind to source %s", name);
+	return -IB_EXIT_FAIL;
+}
+
+int ib_sock_connect(const struct ib_sockspec *spec, const struct ib_sockopen *o)
+{
+	char name[IB_SOCKADDR_STRLEN];
+	ib_sockspec_format(spec, name, sizeof(name));
+	if (spec->family == AF_UNIX) {
+		int fd = socket(AF_UNIX, spec->type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (fd < 0) {
+			ib_warn_sys(errno, "socket for %s", name);
+			return -IB_EXIT_FAIL;
+		}
+		set_options(fd, o);
+		if (spec->type == SOCK_DGRAM) {
+			/* An autobound abstract address, so the server can answer. */
+			sa_family_t fam = AF_UNIX;
+			if (bind(fd, (const struct sockaddr *)(const void *)&fam, sizeof(fam)) != 0) {
+				ib_warn_sys(errno, "bind a reply address for %s", name);
+				close(fd);
+				return -IB_EXIT_FAIL;
+			}
+		}
+		if (connect_wait(fd, (const struct sockaddr *)(const void *)&spec->un, spec->unlen,
+				 o->timeout_ns) != 0) {
+			int err = errno;
+			ib_warn_sys(err, "connect %s", name);
+			close(fd);
+			return fail_code(err);
+		}
+		return fd;
+	}
+	struct addrinfo *res;
+	int rc = resolve(spec, false, o->numeric, &res, "resolve", name);
+	if (rc)
+		return rc;
+	int err = EADDRNOTAVAIL;
+	for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+		int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+				ai->ai_protocol);
+		if (fd < 0) {
+			err = errno;
+			continue;
+		}
+		set_options(fd, o);
+		if (o->source || o->source_port) {
+			rc = bind_source(fd, ai->ai_family, spec->type, o);
+			if (rc) {
+				close(fd);
+				freeaddrinfo(res);
+				return rc;
+			}
+		}
+		if (connect_wait(fd, ai->ai_addr, ai->ai_addrlen, o->timeout_ns) == 0) {
+			freeaddrinfo(res);
+			return fd;
+		}
+		err = errno;
+		close(fd);
+	}
+	freeaddrinfo(res);
+	ib_warn_sys(err, "connect %s", name);
+	return fail_code(err);
+}
+
+/* Whether a listening UNIX socket in this network namespace is bound to the file ST,
+ * asked of sock_diag so that no probe connection disturbs it: 1 yes, 0 no, -1 unknown. */
+static int unix_path_listening(const struct stat *st)
+{
+	int nl = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	if (nl < 0)
+		return -1;
+	struct {
+		struct nlmsghdr nlh;
+		struct unix_diag_req r;
+	} req;
+	memset(&req, 0, sizeof(req));
+	req.nlh.nlmsg_len = sizeof(req);
+	req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req.r.sdiag_family = AF_UNIX;
+	req.r.udiag_states = 1u << 10; /* TCP_LISTEN */
+	req.r.udiag_show = UDIAG_SHOW_VFS;
+	if (send(nl, &req, sizeof(req), 0) != (ssize_t)sizeof(req)) {
+		close(nl);
+		return -1;
+	}
+	unsigned kdev = (major(st->st_dev) << 20) | minor(st->st_dev);
+	long buf[8192 / sizeof(long)];
+	int found = -1;
+	for (;;) {
+		ssize_t n = recv(nl, buf, sizeof(buf), 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
+		     h = NLMSG_NEXT(h, n)) {
+			if (h->nlmsg_type == NLMSG_DONE) {
+				close(nl);
+				return found < 0 ? 0 : found;
+			}
+			if (h->nlmsg_type == NLMSG_ERROR)
+				goto out;
+			struct unix_diag_msg *m = NLMSG_DATA(h);
+			int len = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof(*m)));
+			for (struct rtattr *a = (struct rtattr *)(m + 1); RTA_OK(a, len);
+			     a = RTA_NEXT(a, len)) {
+				if (a->rta_type != UNIX_DIAG_VFS)
+					continue;
+				struct unix_diag_vfs *v = RTA_DATA(a);
+				if (v->udiag_vfs_ino == st->st_ino && v->udiag_vfs_dev == kdev)
+					found = 1;
+			}
+		}
+	}
+out:
+	close(nl);
+	return -1;
+}
+
+/* The UNIX path rules before binding: a non-socket is refused, a socket nobody answers
+ * on is removed, a live one is refused. */
+static int clear_unix_path(const struct ib_sockspec *spec, const char *name)
+{
+	struct stat st;
+	const char *path = spec->un.sun_path;
+	if (lstat(path, &st) != 0)
+		return errno == ENOENT ? 0 : (ib_warn_sys(errno, "listen %s", name), -IB_EXIT_FAIL);
+	if (!S_ISSOCK(st.st_mode)) {
+		ib_warn("listen %s: %s exists and is not a socket", name, ib_quote(path));
+		return -IB_EXIT_FAIL;
+	}
+	if (spec->type != SOCK_DGRAM && unix_path_listening(&st) == 1) {
+		ib_warn_sys(EADDRINUSE, "listen %s", name);
+		return -IB_EXIT_FAIL;
+	}
+	/* Not seen listening here (or another namespace's): a stale socket refuses. */
+	int probe = socket(AF_UNIX, spec->type | SOCK_CLOEXEC, 0);
+	if (probe < 0) {
+		ib_warn_sys(errno, "socket for %s", name);
+		return -IB_EXIT_FAIL;
+	}
+	int rc = connect(probe, (const struct sockaddr *)(const void *)&spec->un, spec->unlen);
+	int err = errno;
+	close(probe);
+	if (rc != 0 && err == ECONNREFUSED) {
+		if (unlink(path) != 0 && errno != ENOENT) {
+			ib_warn_sys(errno, "remove stale socket %s", ib_quote(path));
+			return -IB_EXIT_FAIL;
+		}
+		return 0;
+	}
+	if (rc != 0 && err == ENOENT)
+		return 0;
+	ib_warn_sys(rc == 0 || err == EPROTOTYPE ? EADDRINUSE : err, "listen %s", name);
+	return -IB_EXIT_FAIL;
+}
+
+static int listen_unix(const struct ib_sockspec *spec, const struct ib_sockopen *o,
+		       char *created, const char *name)
+{
+	if (!spec->abstract) {
+		int rc = clear_unix_path(spec, name);
+		if (rc)
+			return rc;
+	}
+	int fd = socket(AF_UNIX, spec->type | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		ib_warn_sys(errno, "socket for %s", name);
+		return -IB_EXIT_FAIL;
+	}
+	set_options(fd, o);
+	/* With a mode, the path is born with none and gets MODE before anyone can connect. */
+	mode_t old = 0;
+	if (o->mode_set && !spec->abstract)
+		old = umask(0777);
+	int rc = bind(fd, (const struct sockaddr *)(const void *)&spec->un, spec->unlen);
+	int err = errno;
+	if (o->mode_set && !spec->abstract)
+		umask(old);
+	if (rc != 0) {
+		ib_warn_sys(err, "listen %s", name);
+		close(fd);
+		return -IB_EXIT_FAIL;
+	}
+	if (!spec->abstract && created)
+		strcpy(created, spec->un.sun_path);
+	if (o->mode_set && !spec->abstract && chmod(spec->un.sun_path, o->mode) != 0) {
+		ib_warn_sys(errno, "set the mode of %s", ib_quote(spec->un.sun_path));
+		close(fd);
+		return -IB_EXIT_FAIL;
+	}
+	if (spec->type != SOCK_DGRAM && listen(fd, o->backlog ? o->backlog : SOMAXCONN) != 0) {
+		ib_warn_sys(errno, "listen %s", name);
+		close(fd);
+		return -IB_EXIT_FAIL;
+	}
+	return fd;
+}
+
+static int bind_inet(const struct addrinfo *ai, int type, bool v6only, const struct ib_sockopen *o,
+		     int *err)
+{
+	int fd = socket(ai->ai_family, type | SOCK_CLOEXEC, ai->ai_protocol);
+	if (fd < 0) {
+		*err = errno;
+		return -1;
+	}
+	int one = 1, v6 = v6only;
+	set_options(fd, o);
+	if (type == SOCK_STREAM || o->reuseaddr)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (ai->ai_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6, sizeof(v6));
+	if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 ||
+	    (type == SOCK_STREAM && listen(fd, o->backlog ? o->backlog : SOMAXCONN) != 0)) {
+		*err = errno;
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int ib_sock_listen(const struct ib_sockspec *spec, const struct ib_sockopen *o, char *created)
+{
+	char name[IB_SOCKADDR_STRLEN];
+	ib_sockspec_format(spec, name, sizeof(name));
+	if (created)
+		created[0] = '\0';
+	if (spec->family == AF_UNIX)
+		return listen_unix(spec, o, created, name);
+
+	struct ib_sockspec any = *spec;
+	bool wildcard = spec->host[0] == '\0';
+	if (wildcard && spec->family != AF_INET)
+		any.family = AF_INET6; /* dual-stack [::] first */
+	struct addrinfo *res;
+	int rc = resolve(&any, true, o->numeric, &res, "resolve", name);
+	if (rc && wildcard && spec->family == AF_UNSPEC) {
+		any.family = AF_INET;
+		rc = resolve(&any, true, o->numeric, &res, "resolve", name);
+	}
+	if (rc)
+		return rc;
+	int err = EADDRNOTAVAIL, fd = -1;
+	for (struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next)
+		fd = bind_inet(ai, spec->type, spec->family == AF_INET6, o, &err);
+	freeaddrinfo(res);
+	if (fd < 0 && wildcard && spec->family == AF_UNSPEC && err == EAFNOSUPPORT) {
+		any.family = AF_INET;
+		if ((rc = resolve(&any, true, o->numeric, &res, "resolve", name)) != 0)
+			return rc;
+		for (struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next)
+			fd = bind_inet(ai, spec->type, false, o, &err);
+		freeaddrinfo(res);
+	}
+	if (fd < 0) {
+		ib_warn_sys(err, "listen %s", name);
+		return -IB_EXIT_FAIL;
+	}
+	return fd;
+}
