@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "applet.h"
+#include "ipc/ahead.h"
 #include "ipc/err.h"
 #include "ipc/io.h"
 #include "ipc/object.h"
@@ -64,10 +65,9 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* The granule of both copies: each 1 MiB of the segment gets its page tables filled in
- * one madvise (a System V mapping takes no fault-around: one fault per 4 KiB page
- * otherwise), and -w saves what it will overwrite one granule at a time. */
-#define CHUNK ((size_t)1 << 20)
+/* The most one read(2) or write(2) moves, so the helper that works ahead
+ * (ipc/ahead.h) hears of the progress often. */
+#define CHUNK IB_AHEAD_GRANULE
 
 /* The signal that interrupted -w, if any. */
 static volatile sig_atomic_t caught;
@@ -91,29 +91,26 @@ static size_t parse_bytes(const char *what, const char *arg)
 	return (size_t)v;
 }
 
-/* Fills in the page tables of [P, P+N) in one go (Linux 5.14+; a hint elsewhere). */
-static void populate(unsigned char *p, size_t n, bool writable)
-{
-	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-	uintptr_t a = (uintptr_t)p & ~(page - 1);
-	madvise((void *)a, n + ((uintptr_t)p - a), writable ? MADV_POPULATE_WRITE : MADV_POPULATE_READ);
-}
-
 static int dump(const struct ib_shm *s, size_t off, size_t len)
 {
+	struct ib_ahead ahead;
+	int status = IB_EXIT_OK;
 	/* A reader that went away is an error to report, not a silent death. */
 	signal(SIGPIPE, SIG_IGN);
+	ib_ahead_start(&ahead, s->addr + off, len, false, NULL);
 	for (size_t done = 0; done < len;) {
-		size_t n = len - done < CHUNK ? len - done : CHUNK, put;
-		populate(s->addr + off + done, n, false);
+		size_t ready = ib_ahead_reached(&ahead, done), put;
+		size_t n = ready - done < CHUNK ? ready - done : CHUNK;
 		if (ib_write_all(STDOUT_FILENO, s->addr + off + done, n, &put) != 0) {
 			ib_warn_sys(errno, "write to standard output after %zu of %zu bytes",
 				    done + put, len);
-			return IB_EXIT_FAIL;
+			status = IB_EXIT_FAIL;
+			break;
 		}
 		done += n;
 	}
-	return IB_EXIT_OK;
+	ib_ahead_stop(&ahead);
+	return status;
 }
 
 /* How many bytes are left in standard input if it is a regular file that says so,
@@ -147,6 +144,8 @@ static int write_segment(struct ib_shm *s, unsigned char *dst, size_t room, size
 	bool stream = known < 0;
 	bool zeros = s->created; /* a new segment is all zeros: restore with memset */
 	unsigned char *backup = NULL;
+	struct ib_ahead ahead;
+	bool ahead_on = false;
 	size_t done = 0;
 	int err = 0;
 	const char *why = NULL;
@@ -176,20 +175,16 @@ static int write_segment(struct ib_shm *s, unsigned char *dst, size_t room, size
 		madvise(backup, room, MADV_HUGEPAGE); /* fewer faults; a hint only */
 	}
 	/* [0, DONE) holds input; [DONE, READY) is populated and, with a backup, saved. */
-	size_t ready = 0;
+	ib_ahead_start(&ahead, dst, room, true, backup);
+	ahead_on = true;
 	for (;;) {
 		unsigned char probe, *to = dst + done;
-		size_t n = ready - done;
-		if (n == 0 && ready < room) {
-			n = room - ready < CHUNK ? room - ready : CHUNK;
-			populate(dst + ready, n, true);
-			if (backup)
-				memcpy(backup + ready, dst + ready, n);
-			ready += n;
-		} else if (n == 0) {
-			/* The room is full: one more byte tells whether the input fits. */
-			to = &probe;
-			n = 1;
+		size_t n = 1;
+		if (done < room) {
+			size_t ready = ib_ahead_reached(&ahead, done);
+			n = ready - done < CHUNK ? ready - done : CHUNK;
+		} else {
+			to = &probe; /* the room is full: one more byte tells if the input fits */
 		}
 		if (stream) {
 			/* Wait for input with the stop signals let through, so one that
@@ -221,6 +216,8 @@ static int write_segment(struct ib_shm *s, unsigned char *dst, size_t room, size
 		done += (size_t)r;
 	}
 out:
+	if (ahead_on)
+		ib_ahead_stop(&ahead); /* the helper thread is done with the segment */
 	if ((why || caught) && (stream || zeros)) {
 		if (zeros)
 			memset(dst, 0, done);
