@@ -94,6 +94,22 @@ teardown() {
 	assert_eq "$("$IPCBOX" shmcat -k $K -o 4 | sha256sum)" "$(tail -c +5 data2 | sha256sum)"
 }
 
+@test "segments past 4 MiB (a helper thread works ahead): round trip, overflow, offsets" {
+	head -c 12000000 /dev/urandom >data
+	"$IPCBOX" shmcat -k $K -c -s 12000000
+	cat data | "$IPCBOX" shmcat -k $K -w
+	assert_eq "$(shmcat_sum -k $K)" "$(sha256sum <data | cut -d' ' -f1)"
+	run --separate-stderr bash -c 'head -c 12000001 /dev/zero | "$1" shmcat -k $2 -w' _ "$IPCBOX" $K
+	assert_status 1
+	assert_contains "$stderr" "segment left unchanged"
+	assert_eq "$(shmcat_sum -k $K)" "$(sha256sum <data | cut -d' ' -f1)"
+	head -c 7000000 /dev/zero | "$IPCBOX" shmcat -k $K -w -o 5000000
+	assert_eq "$("$IPCBOX" shmcat -k $K -L 5000000 | sha256sum)" "$(head -c 5000000 data | sha256sum)"
+	assert_eq "$("$IPCBOX" shmcat -k $K -o 5000000 | sha256sum)" "$(head -c 7000000 /dev/zero | sha256sum)"
+	"$IPCBOX" shmcat -k $K -w <data
+	assert_eq "$(shmcat_sum -k $K)" "$(sha256sum <data | cut -d' ' -f1)"
+}
+
 @test "-w input that overflows leaves the segment unchanged: pipe, regular file, fresh segment" {
 	head -c 2000000 /dev/urandom >old
 	"$IPCBOX" shmcat -k $K -c -s 2000000 -w <old

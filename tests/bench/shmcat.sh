@@ -10,7 +10,6 @@ shm_ms() { # COMMAND... : one median run time in ms
 	us=$("$TIMEIT" -n "${SHM_RUNS:-3}" -- "$@") || return 1
 	awk -v u="$us" 'BEGIN { printf "%.1f\n", u / 1000 }'
 }
-export -f shm_ms 2>/dev/null || :
 head -c "$SHM_SIZE" /dev/zero | tr '\0' 'x' >/dev/shm/shmcat.src
 cp /dev/shm/shmcat.src /dev/shm/shmcat.dst
 "$IPCBOX" shmcat -k "$SHM_KEY" -c -s "$SHM_SIZE"
