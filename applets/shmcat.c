@@ -178,13 +178,13 @@ static int write_segment(struct ib_shm *s, unsigned char *dst, size_t room, size
 	ib_ahead_start(&ahead, dst, room, true, backup);
 	ahead_on = true;
 	for (;;) {
-		unsigned char probe, *to = dst + done;
+		/* Once the room is full, one more byte tells whether the input fits. */
+		unsigned char probe, *to = &probe;
 		size_t n = 1;
 		if (done < room) {
 			size_t ready = ib_ahead_reached(&ahead, done);
 			n = ready - done < CHUNK ? ready - done : CHUNK;
-		} else {
-			to = &probe; /* the room is full: one more byte tells if the input fits */
+			to = dst + done;
 		}
 		if (stream) {
 			/* Wait for input with the stop signals let through, so one that
@@ -218,7 +218,7 @@ static int write_segment(struct ib_shm *s, unsigned char *dst, size_t room, size
 out:
 	if (ahead_on)
 		ib_ahead_stop(&ahead); /* the helper thread is done with the segment */
-	if ((why || caught) && (stream || zeros)) {
+	if ((why || caught) && (stream || zeros) && done > 0) {
 		if (zeros)
 			memset(dst, 0, done);
 		else

@@ -341,6 +341,9 @@ teardown() {
 	assert_status 0
 	assert_eq "$output" ""
 	printf '' | "$IPCBOX" shmcat -P /shmcat-empty -w
+	run --separate-stderr bash -c 'printf x | "$1" shmcat -P /shmcat-empty -w' _ "$IPCBOX"
+	assert_status 1
+	assert_eq "$stderr" "shmcat: write to /shmcat-empty: standard input does not fit in the 0 bytes from offset 0; segment left unchanged"
 }
 
 @test "--stat prints the System V status as text" {
