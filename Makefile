@@ -49,7 +49,7 @@ UNLINKED  := $(filter-out $(LINKED),$(APPLETS))
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=all
 
-.PHONY: all check test asan static install uninstall clean bench fuzz lint
+.PHONY: all check test asan static install uninstall clean bench fuzz lint valgrind
 all: $(PROG)
 
 $(PROG): $(OBJS)
@@ -84,8 +84,24 @@ check: all $(BUILD)/coretest
 	IPCBOX=$(CURDIR)/build/asan/ipcbox CORETEST=$(CURDIR)/build/asan/coretest \
 		IPCBOX_SANITIZED=1 tests/run
 
+# The suite again with every ipcbox process under valgrind (slow; not part of check).
+valgrind: all $(BUILD)/coretest
+	rm -rf build/vg && mkdir -p build/vg
+	IPCBOX=$(CURDIR)/tests/valgrind-ipcbox IPCBOX_REAL=$(CURDIR)/$(PROG) \
+		IPCBOX_VG_LINKS=$(CURDIR)/build/vg IPCBOX_SANITIZED=1 tests/run $(VGTESTS)
+
 bench: all static
 	tests/bench/run
+
+# Fuzz the core parsers with libFuzzer (clang) for FUZZ_SECONDS.
+FUZZ_SECONDS ?= 60
+fuzz:
+	$(MAKE) BUILD=build/fuzz CC=clang CFLAGS='-O1 -g -fsanitize=fuzzer-no-link,address,undefined' \
+		$(patsubst $(BUILD)/%,build/fuzz/%,$(CORE_OBJS))
+	clang $(ALL_CPPFLAGS) -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined \
+		-o build/fuzz/fuzz_parse tests/fuzz/fuzz_parse.c build/fuzz/src/ipc/*.o
+	mkdir -p build/fuzz/corpus
+	build/fuzz/fuzz_parse -max_total_time=$(FUZZ_SECONDS) build/fuzz/corpus
 
 lint:
 	mandoc -Tlint -W warning man/*.1

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -70,6 +71,7 @@ int mkfifo_main(int argc, char **argv)
 	const char *mode_arg = NULL, *context = NULL;
 	int opt;
 
+	setlocale(LC_ALL, ""); /* names in messages are quoted for the user's charset */
 	ib_set_prog(argv[0]);
 	while ((opt = getopt_long(argc, argv, "m:Z", longopts, NULL)) != -1) {
 		switch (opt) {

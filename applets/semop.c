@@ -1,17 +1,569 @@
-/* semop: not implemented yet; its issue replaces this stub. */
+/* semop: operate on System V semaphore sets and POSIX named semaphores from the shell:
+ * atomic operations, values, creation, and --hold, flock(1) for semaphores. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <semaphore.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/sem.h>
+#include <sys/stat.h>
+
 #include "applet.h"
-#include "ipc/stub.h"
+#include "ipc/err.h"
+#include "ipc/object.h"
+#include "ipc/parse.h"
+#include "ipc/runcmd.h"
+#include "ipc/sem.h"
 
 static const char usage[] =
-	"Usage: semop [OPTION]...\n"
-	"Operate on System V and POSIX semaphores.\n"
+	"Usage: semop OBJECT [-n | -w DURATION] OP...\n"
+	"   or: semop OBJECT --get [SEMNUM]... [--json]\n"
+	"   or: semop OBJECT --set SEMNUM=VALUE...\n"
+	"   or: semop OBJECT --setall V,V,...\n"
+	"   or: semop OBJECT -c [-N NSEMS] [--init V,V,...] [-x] [-m MODE]\n"
+	"   or: semop OBJECT --hold [-s SEMNUM] [-C COUNT] [-n | -w DURATION] [-E CODE] -- COMMAND [ARG]...\n"
+	"Operate on a System V semaphore set or a POSIX named semaphore.\n"
 	"\n"
-	"      --help     display this help and exit\n"
-	"      --version  output version information and exit\n"
+	"OBJECT is one of:\n"
+	"  -k, --key KEY         the System V set with this key\n"
+	"  -i, --id ID           the System V set with this id\n"
+	"  -f, --ftok PATH[:PROJ]  the System V set with the key ftok(3) makes\n"
+	"  -P, --posix /NAME     the POSIX named semaphore /NAME\n"
+	"  -c, --create          create the object if it does not exist (then initialise it)\n"
+	"  -x, --exclusive       with -c: fail if it exists\n"
+	"  -m, --mode MODE       permissions of a created object (default 0600)\n"
+	"  -N, --nsems NSEMS     semaphores in a created set (default: as many as --init\n"
+	"                          gives, else 1)\n"
+	"      --init V,V,...    initial values of a created object (default 0)\n"
 	"\n"
-	"This applet is not implemented yet.\n";
+	"OP is SEMNUM:+N (add N), SEMNUM:-N (take N, waiting until possible) or SEMNUM:0\n"
+	"(wait until zero), each followed by u (undo at exit) and/or n (do not wait).\n"
+	"All OPs happen at once or not at all. For -P, OP is +N (post) or -N (wait).\n"
+	"  -n, --nowait          exit 3 instead of waiting\n"
+	"  -w, --wait DURATION   wait at most DURATION (e.g. 1.5, 250ms), then exit 3\n"
+	"      --get             print the values, one a line (all, or those SEMNUMs)\n"
+	"      --json            with --get: print values, waiters and last pid as JSON\n"
+	"      --set             set each SEMNUM to VALUE\n"
+	"      --setall V,V,...  set every semaphore of the set\n"
+	"      --hold            take COUNT from SEMNUM, run COMMAND, give them back;\n"
+	"                          exit with COMMAND's status\n"
+	"  -s, --semnum SEMNUM   with --hold: the semaphore to take from (default 0)\n"
+	"  -C, --count COUNT     with --hold: how much to take (default 1)\n"
+	"  -E, --conflict-exit-code CODE  with --hold: exit status when it cannot take\n"
+	"                          them in time (default 3)\n"
+	"      --help            display this help and exit\n"
+	"      --version         output version information and exit\n"
+	"\n"
+	"Exit status: 0 done, 1 failed, 2 usage error, 3 would block or timed out;\n"
+	"with --hold, COMMAND's status (126/127 if it could not run, 128+N if killed\n"
+	"by signal N).\n";
+
+enum action { ACT_OPS, ACT_GET, ACT_SET, ACT_SETALL, ACT_HOLD, ACT_CREATE };
+enum { OPT_GET = 0x100, OPT_SET, OPT_SETALL, OPT_HOLD, OPT_JSON, OPT_INIT };
+
+static const struct option longopts[] = {
+	IB_OBJECT_LONGOPTS,
+	{ "nsems", required_argument, NULL, 'N' },
+	{ "init", required_argument, NULL, OPT_INIT },
+	{ "nowait", no_argument, NULL, 'n' },
+	{ "wait", required_argument, NULL, 'w' },
+	{ "get", no_argument, NULL, OPT_GET },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "set", no_argument, NULL, OPT_SET },
+	{ "setall", required_argument, NULL, OPT_SETALL },
+	{ "hold", no_argument, NULL, OPT_HOLD },
+	{ "semnum", required_argument, NULL, 's' },
+	{ "count", required_argument, NULL, 'C' },
+	{ "conflict-exit-code", required_argument, NULL, 'E' },
+	IB_STD_LONGOPTS,
+	{ NULL, 0, NULL, 0 },
+};
+#define SHORTOPTS "+" IB_OBJECT_SHORTOPTS "N:nw:s:C:E:"
+
+struct semop_cmd {
+	struct ib_object o;
+	char label[300];
+	enum action act;
+	bool json, nowait;
+	const char *wait_arg;
+	struct timespec deadline;
+	const struct timespec *until; /* &deadline with -w, else NULL */
+	struct sembuf *ops;
+	size_t nops;
+	unsigned short *init;
+	size_t ninit;
+	long nsems;  /* -N, 0 if not given */
+	unsigned short hold_semnum, hold_count;
+	int conflict;
+	char **args;  /* operands */
+	int nargs;
+	char **argv_copy; /* from sort_words, to free */
+};
+
+static uint64_t parse_num(const char *what, const char *s, uint64_t min, uint64_t max)
+{
+	uint64_t v;
+	enum ib_parse_err e = ib_parse_u64(s, 10, min, max, &v);
+	if (e == IB_PARSE_RANGE)
+		ib_usage_error("invalid %s '%s': must be %llu-%llu", what, s,
+			       (unsigned long long)min, (unsigned long long)max);
+	if (e != IB_PARSE_OK)
+		ib_usage_error("invalid %s '%s': %s", what, s, ib_parse_strerror(e));
+	return v;
+}
+
+/* "V,V,..." into a malloc'd array of values up to MAX. */
+static unsigned short *parse_values(const char *s, uint64_t max, size_t *n)
+{
+	char *copy = strdup(s), *save = NULL;
+	unsigned short *v = calloc(strlen(s) / 2 + 1, sizeof *v);
+	if (!copy || !v)
+		ib_die_sys(IB_EXIT_FAIL, ENOMEM, "values");
+	*n = 0;
+	if (*s == '\0' || *s == ',' || s[strlen(s) - 1] == ',' || strstr(s, ",,"))
+		ib_usage_error("invalid value list '%s': expected V,V,...", s);
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
+		v[(*n)++] = (unsigned short)parse_num("value", t, 0, max);
+	free(copy);
+	return v;
+}
+
+static void parse_op(const struct semop_cmd *c, const char *s, struct sembuf *op)
+{
+	const char *why = ib_sem_parse_op(s, op);
+	if (why)
+		ib_usage_error("invalid operation '%s': %s", s, why);
+	if (c->nowait)
+		op->sem_flg |= IPC_NOWAIT;
+	if (c->o.sel == IB_SEL_POSIX && (op->sem_num != 0 || op->sem_op == 0 || (op->sem_flg & SEM_UNDO)))
+		ib_usage_error("invalid operation '%s' for a POSIX semaphore: expected +N or -N, "
+			       "optionally with n", s);
+}
+
+/* Does option word A (not "--") take the next word as its argument? Long options
+ * may be abbreviated, as getopt_long allows. */
+static bool takes_next_word(const char *a)
+{
+	if (a[1] != '-') {
+		for (const char *p = a + 1; *p; p++) {
+			const char *q = strchr(&SHORTOPTS[1], *p);
+			if (q && q[1] == ':')
+				return p[1] == '\0';
+		}
+		return false;
+	}
+	if (strchr(a, '='))
+		return false;
+	const struct option *hit = NULL;
+	int hits = 0;
+	for (const struct option *lo = longopts; lo->name; lo++) {
+		if (strcmp(a + 2, lo->name) == 0)
+			return lo->has_arg == required_argument;
+		if (strncmp(a + 2, lo->name, strlen(a + 2)) == 0) {
+			hit = lo;
+			hits++;
+		}
+	}
+	return hits == 1 && hit->has_arg == required_argument;
+}
+
+/* Options may come before or after the operands, except that with --hold the first
+ * operand starts COMMAND; and an OP such as -1 is an operand, not an option. So the
+ * words are sorted here: options first, then "--", then the operands in order. */
+static char **sort_words(int *argc, char **argv)
+{
+	char **nv = calloc((size_t)*argc + 2, sizeof *nv), **ops = calloc((size_t)*argc, sizeof *ops);
+	if (!nv || !ops)
+		ib_die_sys(IB_EXIT_FAIL, ENOMEM, "arguments");
+	int n = 0, nops = 0;
+	bool hold = false, rest = false;
+	nv[n++] = argv[0];
+	for (int i = 1; i < *argc; i++) {
+		const char *a = argv[i];
+		if (rest || (hold && nops > 0)) {
+			ops[nops++] = argv[i];
+		} else if (strcmp(a, "--") == 0) {
+			rest = true;
+		} else if (a[0] == '-' && a[1] != '\0' && !(a[1] >= '0' && a[1] <= '9')) {
+			hold |= strcmp(a, "--hold") == 0;
+			nv[n++] = argv[i];
+			if (takes_next_word(a) && i + 1 < *argc)
+				nv[n++] = argv[++i];
+		} else {
+			ops[nops++] = argv[i];
+		}
+	}
+	nv[n++] = (char *)"--";
+	memcpy(nv + n, ops, (size_t)nops * sizeof *nv);
+	free(ops);
+	*argc = n + nops;
+	return nv;
+}
+
+static void set_action(struct semop_cmd *c, enum action a)
+{
+	if (c->act != ACT_OPS && c->act != a)
+		ib_usage_error("only one of --get, --set, --setall and --hold may be given");
+	c->act = a;
+}
+
+static void parse_args(struct semop_cmd *c, int argc, char **argv_in)
+{
+	char **argv = argv_in;
+	bool hold_opts = false;
+	const char *setall = NULL;
+	int opt;
+	ib_object_init(&c->o);
+	c->conflict = IB_EXIT_TIMEOUT;
+	c->hold_count = 1;
+	argv = c->argv_copy = sort_words(&argc, argv_in);
+	while ((opt = getopt_long(argc, argv, SHORTOPTS, longopts, NULL)) != -1) {
+		if (ib_object_option(&c->o, opt, optarg))
+			continue;
+		switch (opt) {
+		case 'N': c->nsems = (long)parse_num("number of semaphores", optarg, 1, 32000); break;
+		case OPT_INIT: free(c->init); c->init = parse_values(optarg, IB_SEMVMX, &c->ninit); break;
+		case 'n': c->nowait = true; break;
+		case 'w': {
+			uint64_t ns;
+			enum ib_parse_err e = ib_parse_duration(optarg, &ns);
+			if (e != IB_PARSE_OK)
+				ib_usage_error("invalid duration '%s': %s", optarg, ib_parse_strerror(e));
+			c->wait_arg = optarg;
+			c->deadline = ib_deadline_after(ns);
+			c->until = &c->deadline;
+			break;
+		}
+		case OPT_GET: set_action(c, ACT_GET); break;
+		case OPT_JSON: c->json = true; break;
+		case OPT_SET: set_action(c, ACT_SET); break;
+		case OPT_SETALL: set_action(c, ACT_SETALL); setall = optarg; break;
+		case OPT_HOLD: set_action(c, ACT_HOLD); break;
+		case 's': c->hold_semnum = (unsigned short)parse_num("semaphore number", optarg, 0, IB_SEMVMX); hold_opts = true; break;
+		case 'C': c->hold_count = (unsigned short)parse_num("count", optarg, 1, IB_SEMVMX); hold_opts = true; break;
+		case 'E': c->conflict = (int)parse_num("exit code", optarg, 0, 255); hold_opts = true; break;
+		case IB_OPT_HELP: ib_help_exit(usage);
+		case IB_OPT_VERSION: ib_version_exit();
+		default: ib_bad_option(IB_EXIT_USAGE);
+		}
+	}
+	ib_object_check(&c->o, true);
+	ib_object_label(&c->o, c->label, sizeof c->label);
+	c->args = argv + optind;
+	c->nargs = argc - optind;
+	bool posix = c->o.sel == IB_SEL_POSIX;
+	if (c->act == ACT_OPS && c->nargs == 0) {
+		if (!c->o.create)
+			ib_usage_error("no operation given: give OPs, --get, --set, --setall, --hold or -c");
+		c->act = ACT_CREATE;
+	}
+	if ((c->nsems || c->init) && !c->o.create)
+		ib_usage_error("-N and --init need -c");
+	if (c->nowait && c->until)
+		ib_usage_error("-n and -w exclude each other");
+	if ((c->nowait || c->until) && c->act != ACT_OPS && c->act != ACT_HOLD)
+		ib_usage_error("-n and -w go with OPs or --hold");
+	if (hold_opts && c->act != ACT_HOLD)
+		ib_usage_error("-s, -C and -E go with --hold");
+	if (c->json && c->act != ACT_GET)
+		ib_usage_error("--json goes with --get");
+	if (c->act == ACT_HOLD && c->nargs == 0)
+		ib_usage_error("--hold needs a COMMAND to run");
+	if ((c->act == ACT_SETALL || c->act == ACT_CREATE) && c->nargs > 0)
+		ib_usage_error("unexpected operand '%s'", c->args[0]);
+	if (c->act == ACT_SET && c->nargs == 0)
+		ib_usage_error("--set needs SEMNUM=VALUE operands");
+	if (posix) {
+		if (c->act == ACT_SET || c->act == ACT_SETALL)
+			ib_usage_error("--set and --setall are for System V sets; use -P with OPs");
+		if (c->nsems > 1 || c->ninit > 1)
+			ib_usage_error("a POSIX semaphore is one semaphore: -N 1 and one --init value");
+		if (c->hold_semnum != 0)
+			ib_usage_error("a POSIX semaphore is one semaphore: -s must be 0");
+		if (c->act == ACT_OPS && c->nargs > 1)
+			ib_usage_error("a POSIX semaphore takes one OP (+N or -N)");
+	}
+	if (c->act == ACT_SETALL) {
+		free(c->init);
+		c->init = parse_values(setall, IB_SEMVMX, &c->ninit);
+	}
+	struct ib_sem_limits lim;
+	(void)ib_sem_limits(&lim); /* on failure it leaves the kernel's defaults */
+	if (c->nsems > lim.semmsl)
+		ib_usage_error("too many semaphores (%ld): the kernel allows %d in a set (SEMMSL)",
+			       c->nsems, lim.semmsl);
+	if (c->act == ACT_OPS) {
+		if (c->nargs > lim.semopm)
+			ib_usage_error("too many operations (%d): the kernel allows %d in one call (SEMOPM)",
+				       c->nargs, lim.semopm);
+		c->nops = (size_t)c->nargs;
+		c->ops = calloc(c->nops, sizeof *c->ops);
+		if (!c->ops)
+			ib_die_sys(IB_EXIT_FAIL, ENOMEM, "operations");
+		for (size_t i = 0; i < c->nops; i++)
+			parse_op(c, c->args[i], &c->ops[i]);
+	}
+}
+
+static void check_semnum(const struct semop_cmd *c, unsigned long semnum, int nsems)
+{
+	if (nsems > 0 && semnum >= (unsigned long)nsems)
+		ib_usage_error("semaphore number %lu out of range: semaphore set %s has %d (0-%d)",
+			       semnum, c->label, nsems, nsems - 1);
+}
+
+/* Reports a failed semop and returns the exit status for it. */
+static int semop_failed(const struct semop_cmd *c, int err, int would_block_status)
+{
+	if (err == EAGAIN) {
+		if (c->until)
+			ib_warn("semaphore set %s: timed out after %s", c->label, c->wait_arg);
+		else
+			ib_warn("semaphore set %s: would block", c->label);
+		return would_block_status;
+	}
+	if (err == EIDRM || err == EINVAL)
+		ib_warn("semaphore set %s: removed while in use", c->label);
+	else if (err == ERANGE)
+		ib_warn("semaphore set %s: a value would go above %d", c->label, IB_SEMVMX);
+	else
+		ib_warn_sys(err, "semaphore set %s", c->label);
+	return err == EFBIG ? IB_EXIT_USAGE : IB_EXIT_FAIL;
+}
+
+/* Runs in the --hold child before exec: the undo entry then belongs to the process
+ * that runs COMMAND, so its end, however it ends, gives the semaphore back. */
+static int hold_acquire(void *arg)
+{
+	struct semop_cmd *c = arg;
+	int id = c->o.id;
+	struct sembuf op = { c->hold_semnum, (short)-c->hold_count,
+			     (short)(SEM_UNDO | (c->nowait ? IPC_NOWAIT : 0)) };
+	if (ib_semop_until(id, &op, 1, c->until) != 0)
+		return semop_failed(c, errno, c->conflict);
+	return -1; /* go on: run COMMAND */
+}
+
+static int sysv_get(const struct semop_cmd *c, int id, int nsems)
+{
+	unsigned short *v = calloc((size_t)nsems, sizeof *v);
+	if (!v || semctl(id, 0, GETALL, v) != 0)
+		ib_die_sys(IB_EXIT_FAIL, v ? errno : ENOMEM, "read semaphore set %s", c->label);
+	int n = c->nargs ? c->nargs : nsems;
+	for (int i = 0; i < c->nargs; i++)
+		check_semnum(c, parse_num("semaphore number", c->args[i], 0, IB_SEMVMX), nsems);
+	if (c->json)
+		printf("{\"id\": %d, \"nsems\": %d, \"semaphores\": [", id, nsems);
+	for (int i = 0; i < n; i++) {
+		int s = c->nargs ? (int)parse_num("semaphore number", c->args[i], 0, IB_SEMVMX) : i;
+		if (!c->json) {
+			printf("%u\n", v[s]);
+			continue;
+		}
+		int ncnt = semctl(id, s, GETNCNT), zcnt = semctl(id, s, GETZCNT);
+		int pid = semctl(id, s, GETPID);
+		printf("%s\n  {\"semnum\": %d, \"value\": %u, \"ncnt\": %d, \"zcnt\": %d, \"pid\": %d}",
+		       i ? "," : "", s, v[s], ncnt, zcnt, pid);
+	}
+	if (c->json)
+		printf("\n]}\n");
+	free(v);
+	return IB_EXIT_OK;
+}
+
+static int sysv_main(struct semop_cmd *c)
+{
+	int access = c->act == ACT_GET ? 0400 : c->act == ACT_CREATE ? 0 : 0200;
+	for (size_t i = 0; i < c->nops; i++)
+		access |= c->ops[i].sem_op ? 0200 : 0400;
+	int nsems = (int)(c->nsems ? c->nsems : c->ninit ? (long)c->ninit : 1);
+	if (c->init && c->ninit != (size_t)nsems)
+		ib_usage_error("--init gives %zu values for %d semaphores", c->ninit, nsems);
+	bool created;
+	int id = ib_sysv_open(&c->o, IB_SEM, (size_t)nsems, access, &created);
+	if (id < 0)
+		return IB_EXIT_FAIL;
+	c->o.id = id;
+	if (created) {
+		if (ib_sem_init_created(id, nsems, c->init) != 0) {
+			int err = errno;
+			semctl(id, 0, IPC_RMID);
+			ib_die_sys(IB_EXIT_FAIL, err, "initialise semaphore set %s", c->label);
+		}
+	} else {
+		int want = c->nsems ? nsems : 0;
+		if (ib_sem_wait_ready(id, &nsems) != 0 && errno != EACCES)
+			return semop_failed(c, errno, IB_EXIT_FAIL);
+		if (want && nsems && nsems < want)
+			ib_die(IB_EXIT_FAIL, "semaphore set %s has %d semaphores, not %d", c->label,
+			       nsems, want);
+	}
+	for (size_t i = 0; i < c->nops; i++)
+		check_semnum(c, c->ops[i].sem_num, nsems);
+
+	switch (c->act) {
+	case ACT_CREATE:
+		printf("%d\n", id);
+		return IB_EXIT_OK;
+	case ACT_OPS:
+		if (ib_semop_until(id, c->ops, c->nops, c->until) != 0)
+			return semop_failed(c, errno, IB_EXIT_TIMEOUT);
+		return IB_EXIT_OK;
+	case ACT_GET:
+		return sysv_get(c, id, nsems);
+	case ACT_SETALL:
+		if (nsems && c->ninit != (size_t)nsems)
+			ib_usage_error("--setall gives %zu values for %d semaphores", c->ninit, nsems);
+		if (semctl(id, 0, SETALL, c->init) != 0)
+			return semop_failed(c, errno, IB_EXIT_FAIL);
+		return IB_EXIT_OK;
+	case ACT_SET: {
+		int *num = calloc((size_t)c->nargs, 2 * sizeof *num);
+		if (!num)
+			ib_die_sys(IB_EXIT_FAIL, ENOMEM, "--set");
+		for (int i = 0; i < c->nargs; i++) {
+			char *eq = strchr(c->args[i], '=');
+			if (!eq || eq == c->args[i])
+				ib_usage_error("invalid assignment '%s': expected SEMNUM=VALUE", c->args[i]);
+			*eq = '\0';
+			num[2 * i] = (int)parse_num("semaphore number", c->args[i], 0, IB_SEMVMX);
+			num[2 * i + 1] = (int)parse_num("value", eq + 1, 0, IB_SEMVMX);
+			check_semnum(c, (unsigned long)num[2 * i], nsems);
+		}
+		int st = IB_EXIT_OK;
+		for (int i = 0; i < c->nargs && st == IB_EXIT_OK; i++)
+			if (semctl(id, num[2 * i], SETVAL, num[2 * i + 1]) != 0)
+				st = semop_failed(c, errno, IB_EXIT_FAIL);
+		free(num);
+		return st;
+	}
+	case ACT_HOLD: {
+		check_semnum(c, c->hold_semnum, nsems);
+		pid_t pid;
+		int st = ib_runcmd_start(c->args, hold_acquire, c, &pid);
+		return pid > 0 ? ib_runcmd_wait(pid) : st;
+	}
+	}
+	return IB_EXIT_FAIL;
+}
+
+/* Takes N from a POSIX semaphore; returns -1 when it has them, else the exit status
+ * (FAIL when it would have to wait or timed out). */
+static int posix_take(const struct semop_cmd *c, sem_t *s, unsigned n, bool nowait, int fail)
+{
+	if (ib_psem_take(s, n, nowait, c->until) == 0)
+		return -1;
+	if (errno != EAGAIN) {
+		ib_warn_sys(errno, "semaphore %s", c->label);
+		return IB_EXIT_FAIL;
+	}
+	if (c->until)
+		ib_warn("semaphore %s: timed out after %s", c->label, c->wait_arg);
+	else
+		ib_warn("semaphore %s: would block", c->label);
+	return fail;
+}
+
+static int posix_give(const struct semop_cmd *c, sem_t *s, unsigned n)
+{
+	unsigned given;
+	if (ib_psem_give(s, n, &given) == 0)
+		return IB_EXIT_OK;
+	ib_warn_sys(errno, "post semaphore %s (%u of %u given)", c->label, given, n);
+	return IB_EXIT_FAIL;
+}
+
+static void json_string(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '"' || ch == '\\')
+			printf("\\%c", ch);
+		else if (ch < 0x20)
+			printf("\\u%04x", ch);
+		else
+			putchar(ch);
+	}
+	putchar('"');
+}
+
+static int posix_act(struct semop_cmd *c, sem_t *s);
+
+static int posix_main(struct semop_cmd *c)
+{
+	int flags = c->o.create ? O_CREAT | (c->o.exclusive ? O_EXCL : 0) : 0;
+	mode_t mask = umask(0); /* -m is the mode, as for System V objects */
+	sem_t *s = sem_open(c->o.name, flags, c->o.mode, c->init ? (unsigned)c->init[0] : 0u);
+	umask(mask);
+	if (s == SEM_FAILED) {
+		if (errno == ENOENT)
+			ib_die(IB_EXIT_FAIL, "no semaphore %s", c->label);
+		ib_die_sys(IB_EXIT_FAIL, errno, "%s semaphore %s", c->o.create ? "create" : "open",
+			   c->label);
+	}
+	int st = posix_act(c, s);
+	sem_close(s);
+	return st;
+}
+
+static int posix_act(struct semop_cmd *c, sem_t *s)
+{
+	int v, st;
+	switch (c->act) {
+	case ACT_CREATE:
+		return IB_EXIT_OK;
+	case ACT_OPS: {
+		unsigned n = (unsigned)abs(c->ops[0].sem_op);
+		if (c->ops[0].sem_op > 0)
+			return posix_give(c, s, n);
+		st = posix_take(c, s, n, c->ops[0].sem_flg & IPC_NOWAIT, IB_EXIT_TIMEOUT);
+		return st < 0 ? IB_EXIT_OK : st;
+	}
+	case ACT_GET:
+		for (int i = 0; i < c->nargs; i++)
+			if (parse_num("semaphore number", c->args[i], 0, IB_SEMVMX) != 0)
+				ib_usage_error("semaphore number %s out of range: a POSIX semaphore has only 0",
+					       c->args[i]);
+		if (sem_getvalue(s, &v) != 0)
+			ib_die_sys(IB_EXIT_FAIL, errno, "read semaphore %s", c->label);
+		if (c->json) {
+			fputs("{\"name\": ", stdout);
+			json_string(c->o.name);
+			printf(", \"value\": %d}\n", v);
+		} else {
+			printf("%d\n", v);
+		}
+		return IB_EXIT_OK;
+	case ACT_HOLD: {
+		/* No undo for POSIX semaphores: semop holds them itself and gives them back
+		 * when COMMAND ends, however it ends (but not if semop is killed). */
+		if ((st = posix_take(c, s, c->hold_count, c->nowait, c->conflict)) >= 0)
+			return st;
+		pid_t pid;
+		st = ib_runcmd_start(c->args, NULL, NULL, &pid);
+		if (pid > 0)
+			st = ib_runcmd_wait(pid);
+		return posix_give(c, s, c->hold_count) ? IB_EXIT_FAIL : st;
+	}
+	default:
+		return IB_EXIT_FAIL;
+	}
+}
 
 int semop_main(int argc, char **argv)
 {
-	return ib_stub_main(argc, argv, usage);
+	struct semop_cmd c;
+	memset(&c, 0, sizeof c);
+	parse_args(&c, argc, argv);
+	int st = c.o.sel == IB_SEL_POSIX ? posix_main(&c) : sysv_main(&c);
+	free(c.ops);
+	free(c.init);
+	free(c.argv_copy);
+	return st;
 }

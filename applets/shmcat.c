@@ -311,13 +311,8 @@ int shmcat_main(int argc, char **argv)
 		return IB_EXIT_FAIL;
 	int status = IB_EXIT_OK;
 	if (stat_mode) {
-		struct ib_shm_info info;
-		if (ib_shm_stat(&s, &info) != 0)
+		if (ib_shm_print_status(&s, stdout, json) != 0)
 			status = IB_EXIT_FAIL;
-		else if (json)
-			ib_shm_info_json(stdout, &info);
-		else
-			ib_shm_info_print(stdout, &info);
 		ib_shm_close(&s);
 		return status;
 	}

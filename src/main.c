@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <locale.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,9 +125,11 @@ static int ipcbox_main(int argc, char **argv)
 	return ib_finish(a->main(argc - 1, argv + 1));
 }
 
+/* No setlocale() here: loading a locale is most of the start-up time, and most
+ * applets print nothing locale-dependent (JSON must not get a locale's decimal
+ * comma). An applet whose output follows the locale calls setlocale itself. */
 int main(int argc, char **argv)
 {
-	setlocale(LC_ALL, "");
 	const char *base = argv[0] ? strrchr(argv[0], '/') : NULL;
 	base = base ? base + 1 : (argv[0] ? argv[0] : "ipcbox");
 	const struct applet *a = find_applet(base);

@@ -1,13 +1,372 @@
 #!/usr/bin/env bats
-# pipeline: still a stub (its issue replaces this file with the real tests).
+# pipeline: stages, separators, every status rule, signals, timeouts, orphans.
 
 load helpers
+load pipeline_helpers
 
-@test "pipeline answers --help and says it is not implemented yet" {
+@test "a three-stage pipeline passes data through" {
+	run --separate-stderr pl printf 'b\na\nc\n' '|' sort '|' tr a-z A-Z
+	assert_status 0
+	assert_eq "$output" $'A\nB\nC'
+	assert_eq "$stderr" ""
+}
+
+@test "one stage alone runs it" {
+	run --separate-stderr pl echo just one
+	assert_status 0
+	assert_eq "$output" "just one"
+}
+
+@test "-s last (the default) is the last stage's status" {
+	run pl false '|' true
+	assert_status 0
+	run pl true '|' sh -c 'exit 7'
+	assert_status 7
+	run pl -s last sh -c 'exit 3' '|' true
+	assert_status 0
+}
+
+@test "-s fail is the rightmost non-zero status" {
+	run pl -s fail sh -c 'exit 3' '|' sh -c 'exit 4' '|' true
+	assert_status 4
+	run pl --status=fail sh -c 'exit 3' '|' true '|' true
+	assert_status 3
+	run pl -s fail true '|' true
+	assert_status 0
+}
+
+@test "-s N is stage N's status; out of range is a usage error" {
+	run pl -s 1 sh -c 'exit 3' '|' sh -c 'exit 4'
+	assert_status 3
+	run pl -s 2 sh -c 'exit 3' '|' sh -c 'exit 4'
+	assert_status 4
+	for bad in 0 3 -1 x 1x ''; do
+		run --separate-stderr pl -s "$bad" true '|' true
+		assert_status 2
+		assert_contains "$stderr" "pipeline: invalid --status '$bad'"
+	done
+}
+
+@test "a stage killed by a signal counts as 128+N" {
+	run pl true '|' sh -c 'kill -USR1 $$'
+	assert_status $((128 + 10))
+}
+
+@test "--status-fd writes every status on one line, like PIPESTATUS" {
+	run --separate-stderr pl --status-fd 3 sh -c 'exit 3' '|' false '|' true 3>status
+	assert_status 0
+	assert_eq "$(cat status)" "3 1 0"
+	run pl --status-fd=3 true 3>status
+	assert_eq "$(cat status)" "0"
+}
+
+@test "--status-fd is not inherited by the stages" {
+	run pl --status-fd 3 sh -c 'if [ -e /proc/self/fd/3 ]; then echo leaked; else echo closed; fi' 3>status
+	assert_status 0
+	assert_eq "$output" "closed"
+	assert_eq "$(cat status)" "0"
+}
+
+@test "--status-fd 2: statuses on stderr, and the stages keep their stderr" {
+	run --separate-stderr pl --status-fd 2 sh -c 'echo from-stage >&2' '|' true
+	assert_status 0
+	assert_eq "$stderr" $'from-stage\n0 0'
+}
+
+@test "--status-fd: a closed or bad descriptor is a usage error" {
+	run --separate-stderr pl --status-fd 9 true
+	assert_status 2
+	assert_contains "$stderr" "pipeline: invalid --status-fd 9: Bad file descriptor"
+	run --separate-stderr pl --status-fd x true
+	assert_status 2
+}
+
+@test "a failing middle stage: data still flows, -s fail reports it" {
+	run --separate-stderr pl -s fail --status-fd 3 printf 'a\nb\n' '|' sh -c 'cat; exit 5' '|' cat 3>status
+	assert_status 5
+	assert_eq "$output" $'a\nb'
+	assert_eq "$(cat status)" "0 5 0"
+}
+
+@test "a missing command is reported with its stage number, status 127" {
+	run --separate-stderr pl --status-fd 3 true '|' no-such-command-xyz '|' cat 3>status
+	assert_status 0
+	assert_eq "$stderr" "pipeline: stage 2: 'no-such-command-xyz': command not found"
+	assert_eq "$(cat status)" "0 127 0"
+	run -127 --separate-stderr pl true '|' no-such-command-xyz
+}
+
+@test "a command that cannot be executed is 126" {
+	printf 'x' >notexec
+	run --separate-stderr pl ./notexec
+	assert_status 126
+	assert_eq "$stderr" "pipeline: stage 1: cannot execute './notexec': Permission denied"
+	run --separate-stderr pl true '|' "$BATS_TEST_TMPDIR"
+	assert_status 126
+	run -127 --separate-stderr pl ./missing-file
+	assert_eq "$stderr" "pipeline: stage 1: cannot execute './missing-file': No such file or directory"
+}
+
+@test "commands are found in PATH; a script without #! runs with /bin/sh as in execvp" {
+	mkdir bin
+	printf 'echo script ran "$@"\n' >bin/myscript
+	chmod +x bin/myscript
+	PATH=$BATS_TEST_TMPDIR/bin:$PATH run --separate-stderr pl myscript a 'b c' '|' cat
+	assert_status 0
+	assert_eq "$output" "script ran a b c"
+}
+
+@test "arguments pass through untouched: no shell, no globbing, no quoting" {
+	run pl printf '%s\n' '*' '$HOME' "a b" "it's" '' '|' cat
+	assert_status 0
+	assert_eq "$output" $'*\n$HOME\na b\nit\'s'
+}
+
+@test "a huge argument list (100000 arguments) reaches the stage" {
+	local args
+	mapfile -t args < <(seq 100000)
+	run pl printf '%s\n' "${args[@]}" '|' wc -l
+	assert_status 0
+	assert_eq "$output" "100000"
+}
+
+@test "many stages" {
+	local argv=(echo deep) i
+	for ((i = 0; i < 50; i++)); do argv+=('|' cat); done
+	run pl "${argv[@]}"
+	assert_status 0
+	assert_eq "$output" "deep"
+}
+
+@test "yes | head -1: SIGPIPE is a failure, unless --sigpipe-ok" {
+	run --separate-stderr pl -s fail --status-fd 3 yes '|' head -1 3>status
+	assert_status 141
+	assert_eq "$output" "y"
+	assert_eq "$(cat status)" "141 0"
+	run --separate-stderr pl -s fail --sigpipe-ok --status-fd 3 yes '|' head -1 3>status
+	assert_status 0
+	assert_eq "$output" "y"
+	assert_eq "$(cat status)" "141 0"
+	run pl -s 1 --sigpipe-ok yes '|' head -1
+	assert_status 0
+}
+
+@test "|& sends the stage's stderr into the pipe too" {
+	run --separate-stderr pl sh -c 'echo out; echo err >&2' '|&' sort
+	assert_status 0
+	assert_eq "$output" $'err\nout'
+	assert_eq "$stderr" ""
+	run --separate-stderr pl sh -c 'echo out; echo err >&2' '|' sort
+	assert_eq "$output" "out"
+	assert_eq "$stderr" "err"
+}
+
+@test "-d WORD changes the separator; | becomes a plain argument" {
+	run --separate-stderr pl -d :: echo 'a | b' '|' c :: tr a-z A-Z
+	assert_status 0
+	assert_eq "$output" "A | B | C"
+	run --separate-stderr pl --delimiter=:: sh -c 'echo e >&2' '::&' cat
+	assert_eq "$output" "e"
+	run --separate-stderr pl -d '' true
+	assert_status 2
+}
+
+@test "an empty stage or a separator at either end is a usage error" {
+	run --separate-stderr pl true '|'
+	assert_status 2
+	assert_eq "${stderr%%$'\n'*}" "pipeline: the pipeline ends with '|'"
+	run --separate-stderr pl '|' true
+	assert_status 2
+	assert_eq "${stderr%%$'\n'*}" "pipeline: the pipeline starts with '|'"
+	run --separate-stderr pl true '|' '|&' true
+	assert_status 2
+	assert_eq "${stderr%%$'\n'*}" "pipeline: stage 2 is empty"
+	run --separate-stderr pl true '|&'
+	assert_status 2
+	run --separate-stderr pl
+	assert_status 2
+	assert_eq "$stderr" "pipeline: missing command
+Try 'pipeline --help' for more information."
+	run --separate-stderr pl --
+	assert_status 2
+}
+
+@test "options end at the first command word; -- ends them too" {
+	run --separate-stderr pl echo -s fail
+	assert_eq "$output" "-s fail"
+	run -127 --separate-stderr pl -- -no-such-cmd
+	run --separate-stderr pl --bogus true
+	assert_status 2
+}
+
+@test "stages get default signal dispositions and an empty signal mask" {
+	run pl grep -E '^Sig(Blk|Ign)' /proc/self/status
+	assert_status 0
+	assert_eq "$output" "$(grep -E '^Sig(Blk|Ign)' /proc/self/status | sed 's/^\(SigBlk:\t\).*/\10000000000000000/')"
+	assert_contains "$output" $'SigBlk:\t0000000000000000'
+	# pipeline ignores SIGPIPE itself; the stages must not
+	run pl yes '|' head -0
+	assert_status 0
+	run pl -s 1 yes '|' head -0
+	assert_status 141
+}
+
+@test "-k terminates the other stages when one fails" {
+	run --separate-stderr pl -k -s fail --status-fd 3 sleep 1000 '|' sh -c 'exit 4' 3>status
+	assert_status 4
+	assert_eq "$(cat status)" "143 4"
+	run --separate-stderr pl --kill-on-fail --status-fd 3 sleep 1000 '|' false '|' sleep 1000 3>status
+	assert_status 143
+	assert_eq "$(cat status)" "143 1 143"
+}
+
+@test "-k: a stage that cannot start counts as failed" {
+	run -127 --separate-stderr pl -k -s fail --status-fd 3 sleep 1000 '|' no-such-command-xyz 3>status
+	assert_eq "$(cat status)" "143 127"
+}
+
+@test "-k with --sigpipe-ok: a SIGPIPE death is not a failure" {
+	run --separate-stderr pl -k --sigpipe-ok -s fail yes '|' head -1
+	assert_status 0
+	assert_eq "$output" "y"
+}
+
+@test "-t: SIGTERM to every stage at expiry, exit 124" {
+	run --separate-stderr pl -t 0.2 --status-fd 3 sleep 1000 '|' cat 3>status
+	assert_status 124
+	assert_eq "$(cat status)" "143 143"
+	run --separate-stderr pl --timeout=250ms true
+	assert_status 0
+}
+
+@test "-t: SIGKILL after --kill-after for a stage that ignores SIGTERM" {
+	run --separate-stderr pl -t 0.1 --kill-after 0.1 --status-fd 3 \
+		sh -c 'trap "" TERM; while :; do read -r x || :; done </dev/zero >/dev/null' 3>status
+	assert_status 124
+	assert_eq "$(cat status)" "137"
+}
+
+@test "bad durations and sizes are usage errors" {
+	for o in -t --kill-after; do
+		run --separate-stderr pl "$o" abc true
+		assert_status 2
+		assert_contains "$stderr" "invalid"
+	done
+	for b in 0 x -1 1Q; do
+		run --separate-stderr pl -b "$b" true
+		assert_status 2
+		assert_contains "$stderr" "pipeline: invalid --pipe-size '$b'"
+	done
+}
+
+@test "-b sets every pipe's capacity" {
+	local py=/usr/bin/python3
+	[ -x $py ] || skip "no /usr/bin/python3"
+	local getsz='import fcntl, sys; print(fcntl.fcntl(int(sys.argv[1]), 1032), file=sys.stderr)'
+	run --separate-stderr pl -b 1M $py -c "$getsz" 1 '|' $py -c "$getsz" 0 '|' cat
+	assert_status 0
+	assert_eq "$stderr" $'1048576\n1048576'
+	run --separate-stderr pl --pipe-size=100000 $py -c "$getsz" 1 '|' cat
+	assert_eq "$stderr" "131072"
+}
+
+@test "-b past /proc/sys/fs/pipe-max-size is one clear error, nothing runs" {
+	local max
+	max=$(cat /proc/sys/fs/pipe-max-size)
+	run --separate-stderr pl -b $((max * 2)) touch ran '|' cat
+	assert_status 1
+	assert_eq "$stderr" "pipeline: pipe size $((max * 2)) exceeds the system maximum $max (/proc/sys/fs/pipe-max-size)"
+	[ ! -e ran ]
+}
+
+@test "-v reports each stage's command, pid, status and times" {
+	run --separate-stderr pl -v echo hi '|' sh -c 'cat; exit 3'
+	assert_status 3
+	assert_eq "$output" "hi"
+	local re1='^pipeline: stage 1 \(echo hi\) pid [0-9]+: exit 0, [0-9]+\.[0-9]{3}s wall, [0-9]+\.[0-9]{3}s user, [0-9]+\.[0-9]{3}s sys$'
+	local re2='^pipeline: stage 2 \(sh -c cat; exit 3\) pid [0-9]+: exit 3, '
+	local l1 l2
+	l1=$(grep 'stage 1' <<<"$stderr")
+	l2=$(grep 'stage 2' <<<"$stderr")
+	[[ $l1 =~ $re1 ]] || { echo "bad line: $l1" >&2; return 1; }
+	[[ $l2 =~ $re2 ]] || { echo "bad line: $l2" >&2; return 1; }
+	run --separate-stderr pl --verbose sh -c 'kill -TERM $$'
+	assert_status 143
+	assert_contains "$stderr" ": killed by SIGTERM, "
+}
+
+@test "SIGTERM, SIGINT and SIGHUP to pipeline reach every stage" {
+	for sig in TERM INT HUP; do
+		# started through env so SIGINT is not ignored as in a background job
+		start_bg env --default-signal=INT "$IPCBOX" pipeline --status-fd 5 \
+			sh -c 'echo "up $$" >&2; exec sleep 1000' '|' \
+			sh -c 'echo "up $$" >&2; exec sleep 1000' 5>status
+		expect_line '^up [0-9]+$'
+		local p1=${LINE#up }
+		expect_line '^up [0-9]+$'
+		local p2=${LINE#up }
+		kill -$sig $BG_PID
+		local rc=0
+		wait $BG_PID || rc=$?
+		local n
+		n=$(kill -l $sig)
+		assert_eq "$rc" $((128 + n))
+		assert_eq "$(cat status)" "$((128 + n)) $((128 + n))"
+		! kill -0 "$p1" 2>/dev/null
+		! kill -0 "$p2" 2>/dev/null
+		exec 8<&-
+	done
+}
+
+@test "stages die with pipeline even when it is SIGKILLed" {
+	start_bg "$IPCBOX" pipeline sh -c 'echo "up $$" >&2; exec sleep 1000' '|' cat
+	expect_line '^up [0-9]+$'
+	kill -KILL $BG_PID
+	wait $BG_PID || :
+	wait_dead "${LINE#up }"
+	exec 8<&-
+}
+
+@test "a signal ignored when pipeline starts stays ignored in the stages (nohup)" {
+	run bash -c 'trap "" HUP; exec "$0" pipeline grep ^SigIgn /proc/self/status' "$IPCBOX"
+	assert_status 0
+	[ $((0x${output##*$'\t'} & 1)) = 1 ]
+}
+
+@test "a double-forked orphan does not outlive pipeline" {
+	run --separate-stderr pl sh -c 'sleep 1000 >/dev/null 2>&1 & echo $!' '|' cat
+	assert_status 0
+	[[ $output =~ ^[0-9]+$ ]]
+	! kill -0 "$output" 2>/dev/null
+}
+
+@test "an orphan that ignores SIGTERM is killed after --kill-after" {
+	run --separate-stderr pl --kill-after 0.1 \
+		sh -c '(trap "" TERM; exec sleep 1000) >/dev/null 2>&1 & echo $!'
+	assert_status 0
+	[[ $output =~ ^[0-9]+$ ]]
+	! kill -0 "$output" 2>/dev/null
+}
+
+@test "a middle stage that closes its stdin at once" {
+	run --separate-stderr pl -s fail --sigpipe-ok --status-fd 3 \
+		yes '|' sh -c 'exec 0<&-; echo closed' '|' cat 3>status
+	assert_status 0
+	assert_eq "$output" "closed"
+	assert_eq "$(cat status)" "141 0 0"
+}
+
+@test "standard descriptors closed at start: stages still get their pipes" {
+	run --separate-stderr bash -c 'exec 0<&- 2>/dev/null; "$0" pipeline echo ok "|" cat' "$IPCBOX"
+	assert_status 0
+	assert_eq "$output" "ok"
+}
+
+@test "pipeline --help and --version" {
 	run "$IPCBOX" pipeline --help
 	assert_status 0
-	assert_contains "$output" "Usage: pipeline"
-	run --separate-stderr "$IPCBOX" pipeline
-	assert_status 1
-	assert_eq "$stderr" "pipeline: not implemented yet"
+	assert_contains "$output" "Usage: pipeline [OPTION]... [--] COMMAND"
+	run "$IPCBOX" pipeline --version
+	assert_status 0
+	assert_contains "$output" "pipeline (ipcbox)"
 }

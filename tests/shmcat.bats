@@ -301,7 +301,7 @@ teardown() {
 	assert_contains "$output" "status:       marked for removal"
 	assert_contains "$output" "key:          0x00000000"
 	run --separate-stderr "$IPCBOX" shmcat -i "$id" --stat --json
-	assert_eq "$(printf '%s' "$output" | "$PY" -c 'import json, sys; d = json.load(sys.stdin); print(d["dest"], d["attaches"], d["id"])')" "True 1 $id"
+	assert_eq "$(printf '%s' "$output" | "$PY" -c 'import json, sys; d = json.load(sys.stdin); print(d["dest"], d["nattch"], d["id"], d["key"])')" "True 1 $id 0x00000000"
 	printf 'changed' | "$IPCBOX" shmcat -i "$id" -w
 	assert_eq "$("$IPCBOX" shmcat -i "$id")" "changedere"
 	run --separate-stderr "$IPCBOX" shmcat -k $K
@@ -366,23 +366,31 @@ teardown() {
 	[[ $output != *"last attach:  never"* ]]
 }
 
-@test "--stat --json prints one JSON document, System V and POSIX" {
+@test "--stat --json prints one JSON document, System V and POSIX, as ipcs --json does" {
 	"$IPCBOX" shmcat -k $K -c -s 4K -m 0600
 	run --separate-stderr "$IPCBOX" shmcat -k $K --stat --json
 	assert_status 0
 	assert_eq "$(printf '%s' "$output" | "$PY" -c '
 import json, sys
 d = json.load(sys.stdin)
-print(d["type"], d["key"], d["size"], d["mode"], d["user"], d["cuser"], d["dest"], d["attaches"], d["atime"], d["ctime"] > 0, sorted(d))')" \
-		"sysv 0x5c000001 4096 0600 root root False 0 None True ['atime', 'attaches', 'cgid', 'cgroup', 'cpid', 'ctime', 'cuid', 'cuser', 'dest', 'dtime', 'gid', 'group', 'id', 'key', 'locked', 'lpid', 'mode', 'size', 'type', 'uid', 'user']"
+print(d["key"], d["size"], d["perms"], d["owner"], d["creator"], d["dest"], d["nattch"], d["attach_time"], d["change_time"] > 0, sorted(d))')" \
+		"0x5c000001 4096 0600 root root False 0 None True ['attach_time', 'cgid', 'cgroup', 'change_time', 'cpid', 'creator', 'cuid', 'dest', 'detach_time', 'gid', 'group', 'id', 'key', 'locked', 'lpid', 'mode', 'nattch', 'owner', 'perms', 'size', 'uid']"
+	# The same object as in ipcs --json (less rss and swap, which only /proc gives).
+	assert_eq "$(printf '%s' "$output" | "$PY" -c 'import json, sys; d = json.load(sys.stdin); d.pop("lpid"); print(sorted(d.items()))')" \
+		"$("$IPCBOX" ipcs -m --json | "$PY" -c '
+import json, sys
+d = [s for s in json.load(sys.stdin)["sharedmemory"] if s["key"] == "0x5c000001"][0]
+for k in ("rss", "swap", "lpid"):
+    d.pop(k, None)
+print(sorted(d.items()))')"
 	"$IPCBOX" shmcat -P /shmcat-j -c -s 10 -m 0644
 	run --separate-stderr "$IPCBOX" shmcat -P /shmcat-j --stat --json
 	assert_status 0
 	assert_eq "$(printf '%s' "$output" | "$PY" -c '
 import json, sys
 d = json.load(sys.stdin)
-print(d["type"], d["name"], d["size"], d["mode"], sorted(d))')" \
-		"posix /shmcat-j 10 0644 ['atime', 'ctime', 'gid', 'group', 'mode', 'mtime', 'name', 'size', 'type', 'uid', 'user']"
+print(d["name"], d["size"], d["perms"], d["owner"], sorted(d))')" \
+		"/shmcat-j 10 0644 root ['ctime', 'gid', 'group', 'mtime', 'name', 'owner', 'perms', 'size', 'uid']"
 	run --separate-stderr "$IPCBOX" shmcat -P /shmcat-j --stat
 	assert_contains "$output" "name:         /shmcat-j"
 	assert_contains "$output" "size:         10"

@@ -1,165 +1,174 @@
-/* The JSON writer. */
+/* A small JSON writer. It formats into its own buffer and writes whole blocks:
+ * a listing of 10,000 objects is a few hundred thousand tokens. */
 #include "ipc/json.h"
 
 #include <inttypes.h>
-#include <stddef.h>
+#include <string.h>
 
 void ib_json_init(struct ib_json *j, FILE *f)
 {
 	j->f = f;
 	j->depth = 0;
-	j->first[0] = true;
-	j->after_key = false;
+	j->has_items[0] = false;
+	j->len = 0;
 }
 
-/* Before any value or key: the comma and newline that separate it from the previous
- * one, and the indent. A value right after its key stays on the key's line. */
-static void separate(struct ib_json *j)
+static void flush(struct ib_json *j)
 {
-	if (j->after_key) {
-		j->after_key = false;
-		return;
+	if (j->len)
+		fwrite(j->buf, 1, j->len, j->f);
+	j->len = 0;
+}
+
+static void out(struct ib_json *j, const char *s, size_t n)
+{
+	if (j->len + n > sizeof j->buf) {
+		flush(j);
+		if (n > sizeof j->buf) {
+			fwrite(s, 1, n, j->f);
+			return;
+		}
 	}
-	if (j->depth == 0)
-		return;
-	fputs(j->first[j->depth] ? "\n" : ",\n", j->f);
-	j->first[j->depth] = false;
-	for (int i = 0; i < j->depth; i++)
-		fputs("  ", j->f);
+	memcpy(j->buf + j->len, s, n);
+	j->len += n;
 }
 
-static void open_container(struct ib_json *j, char c)
+static void outc(struct ib_json *j, char c)
 {
-	separate(j);
-	fputc(c, j->f);
-	if (j->depth + 1 < IB_JSON_MAX_DEPTH)
+	if (j->len == sizeof j->buf)
+		flush(j);
+	j->buf[j->len++] = c;
+}
+
+static void put_string(struct ib_json *j, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	outc(j, '"');
+	for (;;) {
+		size_t run = 0;
+		while (s[run] && (unsigned char)s[run] >= 0x20 && s[run] != '"' && s[run] != '\\' &&
+		       s[run] != 0x7f)
+			run++;
+		out(j, s, run);
+		s += run;
+		if (!*s)
+			break;
+		unsigned char c = (unsigned char)*s++;
+		switch (c) {
+		case '"': out(j, "\\\"", 2); break;
+		case '\\': out(j, "\\\\", 2); break;
+		case '\n': out(j, "\\n", 2); break;
+		case '\t': out(j, "\\t", 2); break;
+		case '\r': out(j, "\\r", 2); break;
+		default: {
+			char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+			out(j, u, 6);
+		}
+		}
+	}
+	outc(j, '"');
+}
+
+static void indent(struct ib_json *j)
+{
+	static const char spaces[2 * IB_JSON_MAX_DEPTH + 1] = "                                ";
+	outc(j, '\n');
+	out(j, spaces, (size_t)j->depth * 2);
+}
+
+/* The separator, indentation and key before a value. */
+static void item(struct ib_json *j, const char *key)
+{
+	if (j->depth > 0) {
+		if (j->has_items[j->depth])
+			outc(j, ',');
+		indent(j);
+	}
+	j->has_items[j->depth] = true;
+	if (key) {
+		put_string(j, key);
+		out(j, ": ", 2);
+	}
+}
+
+static void open_any(struct ib_json *j, const char *key, char c)
+{
+	item(j, key);
+	outc(j, c);
+	if (j->depth < IB_JSON_MAX_DEPTH - 1)
 		j->depth++;
-	j->first[j->depth] = true;
+	j->has_items[j->depth] = false;
 }
 
-static void close_container(struct ib_json *j, char c)
+static void close_any(struct ib_json *j, char c)
 {
-	bool empty = j->first[j->depth];
+	bool had = j->has_items[j->depth];
 	if (j->depth > 0)
 		j->depth--;
-	if (!empty) {
-		fputc('\n', j->f);
-		for (int i = 0; i < j->depth; i++)
-			fputs("  ", j->f);
+	if (had)
+		indent(j);
+	outc(j, c);
+}
+
+void ib_json_open(struct ib_json *j, const char *key) { open_any(j, key, '{'); }
+void ib_json_close(struct ib_json *j) { close_any(j, '}'); }
+void ib_json_open_array(struct ib_json *j, const char *key) { open_any(j, key, '['); }
+void ib_json_close_array(struct ib_json *j) { close_any(j, ']'); }
+
+void ib_json_str(struct ib_json *j, const char *key, const char *s)
+{
+	item(j, key);
+	if (s)
+		put_string(j, s);
+	else
+		out(j, "null", 4);
+}
+
+static void put_u64(struct ib_json *j, uint64_t v)
+{
+	char d[24];
+	size_t i = sizeof d;
+	do {
+		d[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	out(j, d + i, sizeof d - i);
+}
+
+void ib_json_int(struct ib_json *j, const char *key, int64_t v)
+{
+	item(j, key);
+	if (v < 0) {
+		outc(j, '-');
+		put_u64(j, (uint64_t)0 - (uint64_t)v);
+	} else {
+		put_u64(j, (uint64_t)v);
 	}
-	fputc(c, j->f);
 }
 
-void ib_json_begin_object(struct ib_json *j) { open_container(j, '{'); }
-void ib_json_end_object(struct ib_json *j) { close_container(j, '}'); }
-void ib_json_begin_array(struct ib_json *j) { open_container(j, '['); }
-void ib_json_end_array(struct ib_json *j) { close_container(j, ']'); }
-
-void ib_json_key(struct ib_json *j, const char *key)
+void ib_json_uint(struct ib_json *j, const char *key, uint64_t v)
 {
-	separate(j);
-	ib_json_write_string(j->f, key);
-	fputs(": ", j->f);
-	j->after_key = true;
+	item(j, key);
+	put_u64(j, v);
 }
 
-void ib_json_string(struct ib_json *j, const char *s)
+void ib_json_bool(struct ib_json *j, const char *key, bool v)
 {
-	separate(j);
-	ib_json_write_string(j->f, s);
+	item(j, key);
+	if (v)
+		out(j, "true", 4);
+	else
+		out(j, "false", 5);
 }
 
-void ib_json_u64(struct ib_json *j, uint64_t v)
+void ib_json_null(struct ib_json *j, const char *key)
 {
-	separate(j);
-	fprintf(j->f, "%" PRIu64, v);
+	item(j, key);
+	out(j, "null", 4);
 }
 
-void ib_json_i64(struct ib_json *j, int64_t v)
+void ib_json_end(struct ib_json *j)
 {
-	separate(j);
-	fprintf(j->f, "%" PRId64, v);
-}
-
-void ib_json_bool(struct ib_json *j, bool v)
-{
-	separate(j);
-	fputs(v ? "true" : "false", j->f);
-}
-
-void ib_json_null(struct ib_json *j)
-{
-	separate(j);
-	fputs("null", j->f);
-}
-
-void ib_json_finish(struct ib_json *j)
-{
-	fputc('\n', j->f);
-}
-
-/* The length of the valid UTF-8 sequence at S (1-4), or 0 if it is not one:
- * no overlong forms, no surrogates, nothing above U+10FFFF. */
-static size_t utf8_len(const unsigned char *s)
-{
-	unsigned char c = s[0];
-	if (c < 0x80)
-		return 1;
-	size_t n;
-	unsigned char lo = 0x80, hi = 0xbf;
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2;
-	else if (c >= 0xe0 && c <= 0xef) {
-		n = 3;
-		if (c == 0xe0)
-			lo = 0xa0;
-		else if (c == 0xed)
-			hi = 0x9f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4;
-		if (c == 0xf0)
-			lo = 0x90;
-		else if (c == 0xf4)
-			hi = 0x8f;
-	} else
-		return 0;
-	if (s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return n;
-}
-
-void ib_json_write_string(FILE *f, const char *str)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	fputc('"', f);
-	while (*s) {
-		unsigned char c = *s;
-		switch (c) {
-		case '"': fputs("\\\"", f); s++; continue;
-		case '\\': fputs("\\\\", f); s++; continue;
-		case '\b': fputs("\\b", f); s++; continue;
-		case '\f': fputs("\\f", f); s++; continue;
-		case '\n': fputs("\\n", f); s++; continue;
-		case '\r': fputs("\\r", f); s++; continue;
-		case '\t': fputs("\\t", f); s++; continue;
-		default: break;
-		}
-		if (c < 0x20 || c == 0x7f) {
-			fprintf(f, "\\u%04x", c);
-			s++;
-			continue;
-		}
-		size_t n = utf8_len(s);
-		if (n == 0) {
-			fputs("\\ufffd", f);
-			s++;
-			continue;
-		}
-		fwrite(s, 1, n, f);
-		s += n;
-	}
-	fputc('"', f);
+	outc(j, '\n');
+	flush(j);
 }

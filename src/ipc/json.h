@@ -1,7 +1,6 @@
-/* A small JSON writer: one document to a stdio stream, two-space indents, commas and
- * nesting tracked for the caller. Strings are escaped per RFC 8259 and bytes that are
- * not valid UTF-8 become U+FFFD, so any C string (a user name, a POSIX object name)
- * yields valid JSON. */
+/* A small JSON writer for --json output: one document on a FILE, indented two
+ * spaces a level (as lsipc -J does), strings escaped per RFC 8259. Keys are given
+ * inside objects and NULL inside arrays. */
 #ifndef IPCBOX_JSON_H
 #define IPCBOX_JSON_H
 
@@ -14,30 +13,23 @@
 struct ib_json {
 	FILE *f;
 	int depth;
-	bool first[IB_JSON_MAX_DEPTH]; /* nothing written yet at this level */
-	bool after_key;                /* a key was written: the value follows on its line */
+	bool has_items[IB_JSON_MAX_DEPTH];
+	size_t len;      /* bytes waiting in buf: written to F in large blocks */
+	char buf[16384];
 };
 
 void ib_json_init(struct ib_json *j, FILE *f);
-
-/* Containers. Inside an object, call ib_json_key before each value. */
-void ib_json_begin_object(struct ib_json *j);
-void ib_json_end_object(struct ib_json *j);
-void ib_json_begin_array(struct ib_json *j);
-void ib_json_end_array(struct ib_json *j);
-void ib_json_key(struct ib_json *j, const char *key);
-
-/* Values. */
-void ib_json_string(struct ib_json *j, const char *s);
-void ib_json_u64(struct ib_json *j, uint64_t v);
-void ib_json_i64(struct ib_json *j, int64_t v);
-void ib_json_bool(struct ib_json *j, bool v);
-void ib_json_null(struct ib_json *j);
-
-/* Ends the document with a newline. */
-void ib_json_finish(struct ib_json *j);
-
-/* Writes S to F as a JSON string literal, quotes included. */
-void ib_json_write_string(FILE *f, const char *s);
+void ib_json_open(struct ib_json *j, const char *key);       /* { */
+void ib_json_close(struct ib_json *j);                       /* } */
+void ib_json_open_array(struct ib_json *j, const char *key); /* [ */
+void ib_json_close_array(struct ib_json *j);                 /* ] */
+void ib_json_str(struct ib_json *j, const char *key, const char *s); /* NULL: null */
+void ib_json_int(struct ib_json *j, const char *key, int64_t v);
+void ib_json_uint(struct ib_json *j, const char *key, uint64_t v);
+void ib_json_bool(struct ib_json *j, const char *key, bool v);
+void ib_json_null(struct ib_json *j, const char *key);
+/* Ends the document with a newline (after the outermost close) and hands
+ * everything to the FILE. */
+void ib_json_end(struct ib_json *j);
 
 #endif

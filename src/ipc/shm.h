@@ -1,7 +1,6 @@
 /* Shared memory segments, System V or POSIX, as selected by an ib_object: open (or
- * create), attach, detach, and a stat record with text and JSON printers that suit
- * any tool showing segments. Every function that fails prints one line (with the
- * segment's label) and returns -1. */
+ * create), attach, detach, and print the status. Every function that fails prints
+ * one line (with the segment's label) and returns -1. */
 #ifndef IPCBOX_SHM_H
 #define IPCBOX_SHM_H
 
@@ -10,7 +9,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
-#include <time.h>
 
 #include "ipc/object.h"
 
@@ -39,30 +37,9 @@ int ib_shm_attach(struct ib_shm *s, bool writable);
 /* Detaches and closes; S may be half-opened. Never fails. */
 void ib_shm_close(struct ib_shm *s);
 
-/* What --stat shows. System V times are attach, detach, change; POSIX ones are the
- * file's access, modification and change times. 0 means never. */
-struct ib_shm_info {
-	bool posix;
-	const char *name;      /* POSIX */
-	key_t key;             /* System V */
-	int id;                /* System V */
-	uint64_t size;
-	uid_t uid, cuid;
-	gid_t gid, cgid;
-	mode_t mode;           /* permission bits */
-	bool dest, locked;     /* System V SHM_DEST, SHM_LOCKED */
-	uint64_t nattch;       /* System V */
-	pid_t cpid, lpid;      /* System V */
-	time_t atime, dtime, mtime, ctime;
-};
-
-/* Fills INFO; needs no read permission (falls back to /proc/sysvipc/shm or the
- * file in /dev/shm). */
-int ib_shm_stat(const struct ib_shm *s, struct ib_shm_info *info);
-
-/* "label:        value" lines, times in the locale's format. */
-void ib_shm_info_print(FILE *f, const struct ib_shm_info *info);
-/* One JSON object (fields in shmcat(1)), ending with a newline. */
-void ib_shm_info_json(FILE *f, const struct ib_shm_info *info);
+/* Prints the segment's status to F: "label:  value" lines (times in the locale's
+ * format), or with JSON one object with the fields ipcs --json gives a segment
+ * (ipc/ipcjson.h, ipcs(1)). Needs no read permission. */
+int ib_shm_print_status(const struct ib_shm *s, FILE *f, bool json);
 
 #endif

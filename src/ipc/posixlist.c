@@ -1,0 +1,440 @@
+/* Listing POSIX message queues, shared memory and named semaphores. */
+#include "ipc/posixlist.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <mqueue.h>
+#include <semaphore.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/sysmacros.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "ipc/io.h"
+
+#ifndef MQUEUE_MAGIC
+#define MQUEUE_MAGIC 0x19800202
+#endif
+
+const char *ib_posix_kind_name(enum ib_posix_kind kind)
+{
+	switch (kind) {
+	case IB_PMQ: return "message queue";
+	case IB_PSHM: return "shared memory";
+	case IB_PSEM: return "semaphore";
+	}
+	return "object";
+}
+
+bool ib_mqueue_mounted(void)
+{
+	struct statfs sf;
+	return statfs(IB_MQUEUE_DIR, &sf) == 0 && sf.f_type == MQUEUE_MAGIC;
+}
+
+/* "QSIZE:5          NOTIFY:0     SIGNO:0     NOTIFY_PID:0" */
+static void read_mq_status(int dirfd, const char *file, struct ib_posix_info *o)
+{
+	char buf[256];
+	int fd = openat(dirfd, file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return;
+	ssize_t len = ib_read_full(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (len <= 0)
+		return;
+	buf[len] = '\0';
+	const char *p;
+	if ((p = strstr(buf, "QSIZE:")))
+		o->size = strtoull(p + 6, NULL, 10);
+	if ((p = strstr(buf, "NOTIFY:")))
+		o->notify = (int)strtol(p + 7, NULL, 10);
+	if ((p = strstr(buf, "SIGNO:")))
+		o->signo = (int)strtol(p + 6, NULL, 10);
+	if ((p = strstr(buf, "NOTIFY_PID:")))
+		o->notify_pid = (pid_t)strtol(p + 11, NULL, 10);
+}
+
+static void read_mq_attr(struct ib_posix_info *o)
+{
+	mqd_t q = mq_open(o->name, O_RDONLY | O_NONBLOCK);
+	if (q == (mqd_t)-1)
+		return;
+	struct mq_attr a;
+	if (mq_getattr(q, &a) == 0) {
+		o->msgs_known = true;
+		o->msgs = a.mq_curmsgs;
+		o->maxmsg = a.mq_maxmsg;
+		o->msgsize = a.mq_msgsize;
+	}
+	mq_close(q);
+}
+
+/* The value of a named semaphore, read from a read-only mapping of its file:
+ * no sem_open, so nothing is created and nothing is left open. */
+static void read_sem_value(int dirfd, const char *file, struct ib_posix_info *o)
+{
+	int fd = openat(dirfd, file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return;
+	struct stat st;
+	if (fstat(fd, &st) == 0 && (size_t)st.st_size >= sizeof(sem_t)) {
+		void *p = mmap(NULL, sizeof(sem_t), PROT_READ, MAP_SHARED, fd, 0);
+		if (p != MAP_FAILED) {
+			int v;
+			if (sem_getvalue((sem_t *)p, &v) == 0) {
+				o->value = v;
+				o->value_known = true;
+			}
+			munmap(p, sizeof(sem_t));
+		}
+	}
+	close(fd);
+}
+
+static void fill_stat(struct ib_posix_info *o, const struct stat *st)
+{
+	o->uid = st->st_uid;
+	o->gid = st->st_gid;
+	o->mode = st->st_mode & 07777;
+	o->dev = st->st_dev;
+	o->ino = st->st_ino;
+	o->size = (uint64_t)st->st_size;
+	o->mtime = st->st_mtim.tv_sec;
+	o->ctime = st->st_ctim.tv_sec;
+	o->atime = st->st_atim.tv_sec;
+}
+
+/* Fills O for the directory entry FILE of DIRFD; false if it is not one of KIND. */
+static bool load(enum ib_posix_kind kind, int dirfd, const char *file, struct ib_posix_info *o)
+{
+	struct stat st;
+	bool is_sem = strncmp(file, "sem.", 4) == 0 && file[4] != '\0';
+	if (file[0] == '.' && (file[1] == '\0' || (file[1] == '.' && file[2] == '\0')))
+		return false;
+	if (kind == IB_PSHM && is_sem)
+		return false;
+	if (kind == IB_PSEM && !is_sem)
+		return false;
+	if (fstatat(dirfd, file, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
+		return false;
+	memset(o, 0, sizeof *o);
+	o->kind = kind;
+	const char *base = kind == IB_PSEM ? file + 4 : file;
+	if (strlen(base) + 1 >= sizeof o->name)
+		return false;
+	o->name[0] = '/';
+	strcpy(o->name + 1, base);
+	fill_stat(o, &st);
+	if (kind == IB_PMQ) {
+		o->size = 0;
+		read_mq_status(dirfd, file, o);
+		read_mq_attr(o);
+	} else if (kind == IB_PSEM) {
+		read_sem_value(dirfd, file, o);
+	}
+	return true;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct ib_posix_info *)a)->name, ((const struct ib_posix_info *)b)->name);
+}
+
+static const char *dir_of(enum ib_posix_kind kind)
+{
+	return kind == IB_PMQ ? IB_MQUEUE_DIR : IB_SHM_DIR;
+}
+
+int ib_posix_list(enum ib_posix_kind kind, struct ib_posix_info **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	if (kind == IB_PMQ && !ib_mqueue_mounted()) {
+		errno = ENOENT;
+		return -1;
+	}
+	DIR *d = opendir(dir_of(kind));
+	if (!d)
+		return -1;
+	struct ib_posix_info *arr = NULL;
+	size_t cap = 0, cnt = 0;
+	struct dirent *e;
+	for (;;) {
+		errno = 0;
+		if (!(e = readdir(d)))
+			break;
+		if (cnt == cap) {
+			size_t ncap = cap ? cap * 2 : 32;
+			struct ib_posix_info *p = realloc(arr, ncap * sizeof *arr);
+			if (!p) {
+				free(arr);
+				closedir(d);
+				errno = ENOMEM;
+				return -1;
+			}
+			arr = p;
+			cap = ncap;
+		}
+		if (load(kind, dirfd(d), e->d_name, &arr[cnt]))
+			cnt++;
+	}
+	int e2 = errno;
+	closedir(d);
+	if (e2) {
+		free(arr);
+		errno = e2;
+		return -1;
+	}
+	if (cnt > 1)
+		qsort(arr, cnt, sizeof *arr, by_name);
+	*out = arr;
+	*n = cnt;
+	return 0;
+}
+
+int ib_posix_stat(enum ib_posix_kind kind, const char *name, struct ib_posix_info *out)
+{
+	char file[NAME_MAX + 8];
+	if (name[0] != '/' || strchr(name + 1, '/') || name[1] == '\0') {
+		errno = EINVAL;
+		return -1;
+	}
+	if (kind == IB_PMQ && !ib_mqueue_mounted()) {
+		errno = ENOENT;
+		return -1;
+	}
+	snprintf(file, sizeof file, "%s%s", kind == IB_PSEM ? "sem." : "", name + 1);
+	int dfd = open(dir_of(kind), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -1;
+	bool ok = load(kind, dfd, file, out);
+	int e = errno;
+	close(dfd);
+	if (!ok) {
+		errno = e == 0 || e == EINVAL ? ENOENT : e;
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- limits ---- */
+
+static long read_long(const char *path)
+{
+	char buf[64];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = ib_read_full(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	char *end;
+	long v = strtol(buf, &end, 10);
+	return end == buf ? -1 : v;
+}
+
+int ib_mq_limits(struct ib_mq_limits *l)
+{
+	l->queues_max = read_long("/proc/sys/fs/mqueue/queues_max");
+	l->msg_max = read_long("/proc/sys/fs/mqueue/msg_max");
+	l->msgsize_max = read_long("/proc/sys/fs/mqueue/msgsize_max");
+	l->msg_default = read_long("/proc/sys/fs/mqueue/msg_default");
+	l->msgsize_default = read_long("/proc/sys/fs/mqueue/msgsize_default");
+	if (l->queues_max < 0 && l->msg_max < 0 && l->msgsize_max < 0) {
+		errno = ENOENT;
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- who uses POSIX objects ---- */
+
+struct ib_user_ent {
+	dev_t dev;
+	ino_t ino;
+	pid_t pid;
+};
+
+struct ib_posix_users {
+	struct ib_user_ent *v;
+	size_t n, cap;
+	bool complete;
+	dev_t shm_dev, mq_dev;
+	bool have_shm, have_mq;
+};
+
+static bool watched(const struct ib_posix_users *u, dev_t dev)
+{
+	return (u->have_shm && dev == u->shm_dev) || (u->have_mq && dev == u->mq_dev);
+}
+
+static bool add_user(struct ib_posix_users *u, dev_t dev, ino_t ino, pid_t pid)
+{
+	for (size_t i = u->n; i > 0 && u->v[i - 1].pid == pid; i--)
+		if (u->v[i - 1].dev == dev && u->v[i - 1].ino == ino)
+			return true; /* this process already counted for it */
+	if (u->n == u->cap) {
+		size_t ncap = u->cap ? u->cap * 2 : 64;
+		struct ib_user_ent *p = realloc(u->v, ncap * sizeof *p);
+		if (!p)
+			return false;
+		u->v = p;
+		u->cap = ncap;
+	}
+	u->v[u->n++] = (struct ib_user_ent){ dev, ino, pid };
+	return true;
+}
+
+/* False if the process's descriptors could not be read (for a reason other than
+ * the process having gone). */
+static bool scan_fds(struct ib_posix_users *u, int procfd, pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof path, "%d/fd", (int)pid);
+	int dfd = openat(procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return errno == ENOENT || errno == ESRCH;
+	DIR *d = fdopendir(dfd);
+	if (!d) {
+		close(dfd);
+		return false;
+	}
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		struct stat st;
+		if (e->d_name[0] == '.')
+			continue;
+		if (fstatat(dirfd(d), e->d_name, &st, 0) == 0 && watched(u, st.st_dev))
+			add_user(u, st.st_dev, st.st_ino, pid);
+	}
+	closedir(d);
+	return true;
+}
+
+static bool scan_maps(struct ib_posix_users *u, int procfd, pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof path, "%d/maps", (int)pid);
+	int fd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT || errno == ESRCH;
+	char *buf;
+	size_t len;
+	int rc = ib_read_to_end(fd, (size_t)64 << 20, &buf, &len);
+	int err = errno;
+	close(fd);
+	if (rc != 0)
+		return err == ESRCH || err == ENOENT;
+	for (char *line = buf; line && *line;) {
+		char *next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		unsigned maj, min;
+		unsigned long long ino;
+		/* start-end perms offset MAJ:MIN inode path */
+		if (sscanf(line, "%*s %*s %*s %x:%x %llu", &maj, &min, &ino) == 3 && ino != 0) {
+			dev_t dev = makedev(maj, min);
+			if (watched(u, dev))
+				add_user(u, dev, (ino_t)ino, pid);
+		}
+		line = next;
+	}
+	free(buf);
+	return true;
+}
+
+static int by_file(const void *a, const void *b)
+{
+	const struct ib_user_ent *x = a, *y = b;
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	if (x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+struct ib_posix_users *ib_posix_users_scan(void)
+{
+	struct ib_posix_users *u = calloc(1, sizeof *u);
+	struct stat st;
+	if (!u)
+		return NULL;
+	u->complete = true;
+	if (stat(IB_SHM_DIR, &st) == 0) {
+		u->shm_dev = st.st_dev;
+		u->have_shm = true;
+	}
+	if (ib_mqueue_mounted() && stat(IB_MQUEUE_DIR, &st) == 0) {
+		u->mq_dev = st.st_dev;
+		u->have_mq = true;
+	}
+	int procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = procfd >= 0 ? fdopendir(procfd) : NULL;
+	if (!d) {
+		if (procfd >= 0)
+			close(procfd);
+		u->complete = false;
+		return u;
+	}
+	pid_t self = getpid();
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		char *end;
+		long pid = strtol(e->d_name, &end, 10);
+		if (*end || pid <= 0 || pid == self)
+			continue;
+		if (!scan_fds(u, dirfd(d), (pid_t)pid))
+			u->complete = false;
+		if (!scan_maps(u, dirfd(d), (pid_t)pid))
+			u->complete = false;
+	}
+	closedir(d);
+	if (u->n > 1)
+		qsort(u->v, u->n, sizeof *u->v, by_file);
+	return u;
+}
+
+bool ib_posix_users_complete(const struct ib_posix_users *u)
+{
+	return u->complete;
+}
+
+size_t ib_posix_users_of(const struct ib_posix_users *u, const struct ib_posix_info *o,
+			 pid_t *pids, size_t max)
+{
+	size_t lo = 0, hi = u->n, count = 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct ib_user_ent *m = &u->v[mid];
+		if (m->dev < o->dev || (m->dev == o->dev && m->ino < o->ino))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	pid_t last = 0;
+	for (size_t i = lo; i < u->n && u->v[i].dev == o->dev && u->v[i].ino == o->ino; i++) {
+		if (u->v[i].pid == last)
+			continue; /* the same process by a descriptor and a mapping */
+		last = u->v[i].pid;
+		if (count < max)
+			pids[count] = last;
+		count++;
+	}
+	return count;
+}
+
+void ib_posix_users_free(struct ib_posix_users *u)
+{
+	if (u) {
+		free(u->v);
+		free(u);
+	}
+}

@@ -1,0 +1,75 @@
+/* Listing POSIX IPC objects (shared by ipcs and ipcrm):
+ *   message queues   files of the mqueue fs at /dev/mqueue ("QSIZE:..." read from
+ *                    each; the message count from mq_getattr where we may open it)
+ *   shared memory    regular files in /dev/shm not named sem.*
+ *   named semaphores /dev/shm/sem.NAME; the value read from a read-only mapping
+ *
+ * Every function returns 0 on success, -1 with errno set on failure; none prints.
+ * ib_posix_list fails with ENOENT when /dev/mqueue is not an mqueue mount (say so
+ * to the user: queues cannot be listed then), or the directory's own errno. */
+#ifndef IPCBOX_POSIXLIST_H
+#define IPCBOX_POSIXLIST_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+enum ib_posix_kind { IB_PMQ, IB_PSHM, IB_PSEM };
+
+#define IB_MQUEUE_DIR "/dev/mqueue"
+#define IB_SHM_DIR "/dev/shm"
+
+struct ib_posix_info {
+	enum ib_posix_kind kind;
+	char name[NAME_MAX + 2]; /* "/NAME", as mq_open/shm_open/sem_open take it */
+	uid_t uid;
+	gid_t gid;
+	mode_t mode;             /* permission bits only */
+	dev_t dev;               /* the file's device and inode, to match users */
+	ino_t ino;
+	uint64_t size;           /* shm: bytes; mq: QSIZE (bytes queued); sem: file size */
+	int64_t mtime, ctime, atime;
+	/* message queues */
+	bool msgs_known;         /* false when mq_open was refused */
+	long msgs, maxmsg, msgsize;
+	pid_t notify_pid;        /* 0: no one registered with mq_notify */
+	int notify, signo;
+	/* semaphores */
+	bool value_known;        /* false when the file could not be read */
+	int value;
+};
+
+/* Lists the objects of one kind into *OUT (malloc'd; free it), sorted by name. */
+int ib_posix_list(enum ib_posix_kind kind, struct ib_posix_info **out, size_t *n);
+
+/* One object by its "/NAME". ENOENT: no such object. */
+int ib_posix_stat(enum ib_posix_kind kind, const char *name, struct ib_posix_info *out);
+
+/* "message queue", "shared memory", "semaphore". */
+const char *ib_posix_kind_name(enum ib_posix_kind kind);
+
+/* POSIX message queue limits from /proc/sys/fs/mqueue (-1 where unreadable). */
+struct ib_mq_limits {
+	long queues_max, msg_max, msgsize_max, msg_default, msgsize_default;
+};
+int ib_mq_limits(struct ib_mq_limits *l); /* -1 if none could be read */
+
+/* True if /dev/mqueue is an mqueue file system (so queues can be listed). */
+bool ib_mqueue_mounted(void);
+
+/* Which processes have POSIX objects open (a descriptor, an mqd_t) or mapped
+ * (shm_open + mmap, sem_open), found by one scan of /proc/PID/fd and /proc/PID/maps
+ * for files on the /dev/shm and /dev/mqueue file systems. The scan is complete only
+ * if every process could be inspected (as root, or when all are our own); an
+ * incomplete scan must not be taken to mean "nobody uses it". */
+struct ib_posix_users;
+struct ib_posix_users *ib_posix_users_scan(void); /* NULL: out of memory */
+bool ib_posix_users_complete(const struct ib_posix_users *u);
+/* The pids using O: up to MAX into PIDS; returns how many there are. */
+size_t ib_posix_users_of(const struct ib_posix_users *u, const struct ib_posix_info *o,
+			 pid_t *pids, size_t max);
+void ib_posix_users_free(struct ib_posix_users *u);
+
+#endif

@@ -1,0 +1,56 @@
+/* Running commands: start one with PATH lookup and clean signal state, turn a wait
+ * status into a shell-style exit code, and find, signal and reap child processes
+ * (including orphans adopted as a child subreaper). */
+#ifndef IPCBOX_SPAWN_H
+#define IPCBOX_SPAWN_H
+
+#include <stdbool.h>
+#include <signal.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct ib_spawn {
+	char *const *argv;     /* the command: argv[0] is looked up in PATH unless it has a '/' */
+	int fd[3];             /* the child's stdin, stdout, stderr; -1 keeps ours. A descriptor
+				  other than its target must not be 0, 1 or 2 */
+	bool stderr_to_stdout; /* 2>&1, after the fd[] redirections */
+	pid_t pgroup;          /* -1: stay in our process group; 0: a new group; >0: join it */
+	const sigset_t *keep;  /* signals left as they are if ignored (NULL: none), such as
+				  those ignored when the program started (nohup, sh's &) */
+	int death_signal;      /* sent to the child if we die first (PR_SET_PDEATHSIG); 0: none */
+};
+
+/* Fills SET with the signals ignored right now: call it first thing, before changing any
+ * disposition, to get ib_spawn's KEEP. */
+void ib_ignored_signals(sigset_t *set);
+
+/* Starts S's command with vfork + execvp (so PATH lookup, and /bin/sh for a file
+ * without #!), with every signal at its default disposition but ignored ones in
+ * S->keep, and an empty signal mask, whatever ours are. Returns the pid; on failure
+ * returns -1 with *ERR set (ENOENT when the command is not found, the exec error
+ * otherwise), the child already reaped. */
+pid_t ib_spawn(const struct ib_spawn *s, int *err);
+
+/* The exit code for a failed ib_spawn: 127 when not found, 126 when not executable. */
+int ib_spawn_error_code(int err);
+
+/* Warns about a failed ib_spawn, prefixed by WHERE (may be NULL):
+ * "PROG: WHERE: CMD: command not found" or "PROG: WHERE: cannot execute CMD: REASON". */
+void ib_spawn_warn(const char *where, const char *cmd, int err);
+
+/* The exit code for a wait(2) status: the exit status, or 128+N after signal N. */
+int ib_wait_code(int wstatus);
+
+/* Describes a wait(2) status in words into BUF: "exit 3", "killed by SIGTERM". */
+const char *ib_wait_describe(int wstatus, char *buf, size_t len);
+
+/* Sends SIG to every current child of this process (found in /proc). Returns how many
+ * it signalled, or -1 if the children cannot be listed. */
+int ib_signal_children(int sig);
+
+/* Terminates and reaps every remaining child, orphans adopted as a subreaper included:
+ * SIGTERM, then SIGKILL once GRACE_NS has passed (at once if 0). Returns when there is
+ * no child left. SIGCHLD must be blocked by the caller. */
+void ib_reap_all_children(unsigned long long grace_ns);
+
+#endif

@@ -1,0 +1,33 @@
+# pipeline cases: starting a three-stage pipeline, and bulk data through three cats,
+# against dash running the same pipeline (startup in µs per run, data in ms per run).
+echo "== pipeline (start-up: µs per run; 2 GiB through cat | cat | cat: ms per run)"
+
+# Runs "$@" and prints its wall time in milliseconds.
+pl_bench_ms() {
+	local a b
+	a=$(date +%s%N)
+	"$@" >/dev/null || return 1
+	b=$(date +%s%N)
+	echo $(((b - a) / 1000000))
+}
+
+if have_peer dash; then
+	bench_case "pipeline: start 3 x /bin/true" 0.8 \
+		'"$TIMEIT" -n 300 -- "$IPCBOX" pipeline /bin/true "|" /bin/true "|" /bin/true' \
+		"dash -c 'a | b | c'" \
+		'"$TIMEIT" -n 300 -- dash -c "/bin/true | /bin/true | /bin/true"'
+	if [ -x "$IPCBOX_STATIC" ]; then
+		bench_case "pipeline (static): start 3 x true" 0.8 \
+			'"$TIMEIT" -n 300 -- "$IPCBOX_STATIC" pipeline /bin/true "|" /bin/true "|" /bin/true' \
+			"dash -c 'a | b | c'" \
+			'"$TIMEIT" -n 300 -- dash -c "/bin/true | /bin/true | /bin/true"'
+	fi
+	ROUNDS=3 bench_case "pipeline: 2 GiB through 3 cats" 1.05 \
+		'pl_bench_ms "$IPCBOX" pipeline head -c 2G /dev/zero "|" cat "|" cat "|" cat' \
+		"dash pipes" \
+		'pl_bench_ms dash -c "head -c 2G /dev/zero | cat | cat | cat"'
+	ROUNDS=3 bench_case "pipeline -b 1M: 2 GiB through 3 cats" 1.0 \
+		'pl_bench_ms "$IPCBOX" pipeline -b 1M head -c 2G /dev/zero "|" cat "|" cat "|" cat' \
+		"dash pipes" \
+		'pl_bench_ms dash -c "head -c 2G /dev/zero | cat | cat | cat"'
+fi
