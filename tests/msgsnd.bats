@@ -1,13 +1,226 @@
 #!/usr/bin/env bats
-# msgsnd: still a stub (its issue replaces this file with the real tests).
+# msgsnd: sending from arguments and stdin, to System V and POSIX queues; limits,
+# waiting and errors.
 
 load helpers
+load msg_helpers
 
-@test "msgsnd answers --help and says it is not implemented yet" {
+@test "each MESSAGE argument is one message, type 1 by default" {
+	run --separate-stderr "$IPCBOX" msgsnd -k $K -c hello 'two words' ''
+	assert_status 0
+	assert_eq "$stderr" ""
+	assert_eq "$(qnum $K)" 3
+	assert_eq "$("$IPCBOX" msgrcv -k $K -C 3 --typed)" $'1\thello\n1\ttwo words\n1\t'
+}
+
+@test "stdin is one binary-safe message by default" {
+	"$IPCBOX" msgsnd -k $K -c </dev/null
+	printf 'a\0b\nc\n\n' | "$IPCBOX" msgsnd -k $K
+	assert_eq "$(qnum $K)" 2
+	"$IPCBOX" msgrcv -k $K >empty
+	[ ! -s empty ]
+	"$IPCBOX" msgrcv -k $K >got
+	printf 'a\0b\nc\n\n' >want
+	cmp got want
+}
+
+@test "-l sends one message per line, -0 one per NUL record" {
+	printf 'one\n\nthree\nlast' | "$IPCBOX" msgsnd -k $K -c -l
+	assert_eq "$(qnum $K)" 4
+	assert_eq "$("$IPCBOX" msgrcv -k $K -C 4 -l)" $'one\n\nthree\nlast'
+	printf 'x\ny\0z\0' | "$IPCBOX" msgsnd -k $K --null
+	"$IPCBOX" msgrcv -k $K -C 2 -0 >got
+	printf 'x\ny\0z\0' >want
+	cmp got want
+}
+
+@test "--typed reads TYPE<TAB>payload records; -t sets the type" {
+	printf '7\tseven\n3\tthree\t with tab\n' | "$IPCBOX" msgsnd -k $K -c --typed
+	"$IPCBOX" msgsnd -k $K -t 9 nine
+	"$IPCBOX" msgsnd -k $K --type=2 two
+	assert_eq "$("$IPCBOX" msgrcv -k $K -C 4 --typed)" $'7\tseven\n3\tthree\t with tab\n9\tnine\n2\ttwo'
+	printf '5\tfive\0006\tsix\nlines\0' | "$IPCBOX" msgsnd -k $K --typed -0
+	assert_eq "$("$IPCBOX" msgrcv -k $K -t 6)" $'six\nlines'
+}
+
+@test "a malformed typed record is an error naming it; earlier ones were sent" {
+	mkq
+	for bad in 'x\tpayload' '0\tzero' '-1\tneg' 'notab' '\tempty' '99999999999999999999999\tbig'; do
+		run --separate-stderr bash -c 'printf "1\tok\n$1\n2\tnever\n" | "$0" msgsnd -k 0x5eed --typed' "$IPCBOX" "$bad"
+		assert_status 1
+		assert_contains "$stderr" "msgsnd: record 2 is not TYPE<TAB>payload with TYPE 1-"
+		assert_contains "$stderr" "1 message sent before it"
+		assert_eq "$("$IPCBOX" msgrcv -k $K -n -F --typed 2>/dev/null)" $'1\tok'
+	done
+}
+
+@test "-t must be a positive type for System V" {
+	mkq
+	for t in 0 -1 x 1x ''; do
+		run --separate-stderr "$IPCBOX" msgsnd -k $K -t "$t" m
+		assert_status 2
+		assert_contains "$stderr" "msgsnd: invalid type '$t'"
+	done
+	run --separate-stderr "$IPCBOX" msgsnd -k $K -t 9223372036854775807 m
+	assert_status 0
+}
+
+@test "a message over msgmax is an error naming its record and the limit; none half-sent" {
+	set_msgmax 100
+	mkq
+	{ echo a; echo b; head -c 101 /dev/zero | tr "\0" x; echo; echo d; } >in
+	run --separate-stderr "$IPCBOX" msgsnd -k $K -l <in
+	assert_status 1
+	assert_eq "$stderr" "msgsnd: message 3 of 101 bytes is larger than the limit of 100 bytes (msgmax) of key 0x00005eed; 2 messages sent before it"
+	assert_eq "$(qnum $K)" 2
+	# exactly the limit is fine
+	head -c 100 /dev/zero | "$IPCBOX" msgsnd -k $K
+	assert_eq "$(qnum $K)" 3
+	run --separate-stderr bash -c 'head -c 5000 /dev/zero | "$0" msgsnd -k 0x5eed' "$IPCBOX"
+	assert_status 1
+	assert_eq "$stderr" "msgsnd: message 1 is larger than the limit of 100 bytes (msgmax) of key 0x00005eed; 0 messages sent before it"
+	run --separate-stderr "$IPCBOX" msgsnd -k $K ok "$(printf '%0101d' 0)"
+	assert_status 1
+	assert_contains "$stderr" "message 2 of 101 bytes is larger than the limit of 100 bytes (msgmax)"
+	assert_eq "$(qnum $K)" 4
+}
+
+@test "a record longer than the read buffer is reported, not split" {
+	mkq
+	run --separate-stderr bash -c '{ echo first; head -c 200000 /dev/zero | tr "\0" y; echo; echo last; } |
+		"$0" msgsnd -k 0x5eed -l' "$IPCBOX"
+	assert_status 1
+	assert_eq "$stderr" "msgsnd: message 2 is larger than the limit of $(cat /proc/sys/kernel/msgmax) bytes (msgmax) of key 0x00005eed; 1 message sent before it"
+	assert_eq "$(qnum $K)" 1
+}
+
+@test "msg_qbytes (IPC_SET) limits the message size" {
+	need_sysv_ipc
+	mkq
+	set_qbytes $K 50
+	run --separate-stderr "$IPCBOX" msgsnd -k $K "$(printf '%051d' 0)"
+	assert_status 1
+	assert_eq "$stderr" "msgsnd: message 1 of 51 bytes is larger than the limit of 50 bytes (msg_qbytes) of key 0x00005eed; 0 messages sent before it"
+	run "$IPCBOX" msgsnd -k $K "$(printf '%050d' 0)"
+	assert_status 0
+}
+
+@test "-n on a full queue exits 3 and says how many were sent" {
+	need_sysv_ipc
+	mkq
+	set_qbytes $K 10
+	run --separate-stderr bash -c 'printf "aaaa\nbbbb\ncccc\n" | "$0" msgsnd -k 0x5eed -l -n' "$IPCBOX"
+	assert_status 3
+	assert_eq "$stderr" "msgsnd: queue key 0x00005eed is full; 2 messages sent before"
+	assert_eq "$(qnum $K)" 2
+}
+
+@test "-w waits for room, then exits 3 after the timeout" {
+	need_sysv_ipc
+	mkq
+	set_qbytes $K 4
+	"$IPCBOX" msgsnd -k $K full
+	run --separate-stderr "$IPCBOX" msgsnd -k $K -w 50ms more
+	assert_status 3
+	assert_eq "$stderr" "msgsnd: queue key 0x00005eed still full after 50ms; 0 messages sent before"
+	run --separate-stderr "$IPCBOX" msgsnd -k $K -w bogus more
+	assert_status 2
+}
+
+@test "-w succeeds once a receiver makes room" {
+	need_sysv_ipc
+	mkq
+	set_qbytes $K 8
+	"$IPCBOX" msgsnd -k $K full
+	start_bg "$IPCBOX" msgsnd -k $K -w 30s -v later
+	wait_blocked $BG_PID 'msgsnd'
+	assert_eq "$("$IPCBOX" msgrcv -k $K)" full
+	expect_line 'sent 1 message'
+	wait $BG_PID
+	assert_eq "$("$IPCBOX" msgrcv -k $K)" later
+}
+
+@test "blocked on a full queue that is removed: exit 1, says so" {
+	need_sysv_ipc
+	mkq
+	set_qbytes $K 8
+	"$IPCBOX" msgsnd -k $K full
+	start_bg "$IPCBOX" msgsnd -k $K blocked
+	wait_blocked $BG_PID 'msgsnd'
+	ipcrm -Q $K
+	expect_line 'msgsnd:'
+	assert_eq "$LINE" "msgsnd: send to key 0x00005eed: the queue was removed; 0 messages sent before"
+	wait_status $BG_PID
+	assert_status 1
+}
+
+@test "a missing queue, and one we may not write to" {
+	run --separate-stderr "$IPCBOX" msgsnd -k $K hi
+	assert_status 1
+	assert_eq "$stderr" "msgsnd: no message queue with key 0x00005eed"
+	run --separate-stderr "$IPCBOX" msgsnd -i 123456 hi
+	assert_status 1
+	assert_eq "$stderr" "msgsnd: no message queue with id 123456"
+	need_drop
+	"$IPCBOX" msgsnd -k $K -c -m 0644
+	run --separate-stderr as_nobody "$IPCBOX" msgsnd -k $K hi
+	assert_status 1
+	assert_eq "$stderr" "msgsnd: open message queue key 0x00005eed: Permission denied"
+	run --separate-stderr as_nobody "$IPCBOX" msgsnd -i "$(qid $K)" hi
+	assert_status 1
+	assert_eq "$stderr" "msgsnd: send to id $(qid $K): Permission denied"
+}
+
+@test "-c -x -m create a queue with exactly that mode; -f uses ftok" {
+	run --separate-stderr "$IPCBOX" msgsnd -k $K -c -x -m 0640 a
+	assert_status 0
+	awk -v k=$((K)) '$1 == k { print $3 }' /proc/sysvipc/msg >mode
+	assert_eq "$(cat mode)" 640
+	run --separate-stderr "$IPCBOX" msgsnd -k $K -c -x b
+	assert_status 1
+	assert_eq "$stderr" "msgsnd: create message queue key 0x00005eed: File exists"
+	: >anchor
+	"$IPCBOX" msgsnd -f anchor:7 -c via-ftok
+	assert_eq "$("$IPCBOX" msgrcv -f anchor:7)" via-ftok
+}
+
+@test "POSIX queues: -P, -c with --maxmsg/--msgsize, priority, the size limit, -n" {
+	need_mqueue
+	run --separate-stderr "$IPCBOX" msgsnd -P /jobs -c --maxmsg 2 --msgsize 16 -m 0640 one
+	assert_status 0
+	assert_eq "$(stat -c %a /dev/mqueue/jobs)" 640
+	"$IPCBOX" msgsnd -P /jobs -t 5 urgent
+	run --separate-stderr "$IPCBOX" msgsnd -P /jobs -n three
+	assert_status 3
+	assert_eq "$stderr" "msgsnd: queue /jobs is full; 0 messages sent before"
+	run --separate-stderr "$IPCBOX" msgsnd -P /jobs -w 20ms three
+	assert_status 3
+	assert_contains "$stderr" "still full after 20ms"
+	assert_eq "$("$IPCBOX" msgrcv -P /jobs -C 2 --typed)" $'5\turgent\n0\tone'
+	run --separate-stderr "$IPCBOX" msgsnd -P /jobs 0123456789abcdefX
+	assert_status 1
+	assert_eq "$stderr" "msgsnd: message 1 of 17 bytes is larger than the limit of 16 bytes (mq_msgsize) of /jobs; 0 messages sent before it"
+	run --separate-stderr "$IPCBOX" msgsnd -P /jobs -t 32768 x
+	assert_status 2
+	run --separate-stderr "$IPCBOX" msgsnd -P /nope x
+	assert_status 1
+	assert_eq "$stderr" "msgsnd: no message queue /nope"
+}
+
+@test "usage errors exit 2" {
+	for args in "" "-k $K -l a" "-k $K -l -0" "-k $K --typed -t 3" "-k $K --maxmsg 3" \
+		"-P /q --msgsize 10" "-k 1 -k 2" "-k $K -x" "-k $K --bogus" "-P noslash" \
+		"-P /q -c --maxmsg 0"; do
+		run --separate-stderr "$IPCBOX" msgsnd $args
+		assert_status 2 || { echo "args: $args" >&2; return 1; }
+		assert_contains "$stderr" "Try 'msgsnd --help'"
+	done
+}
+
+@test "msgsnd --help and --version" {
 	run "$IPCBOX" msgsnd --help
 	assert_status 0
-	assert_contains "$output" "Usage: msgsnd"
-	run --separate-stderr "$IPCBOX" msgsnd
-	assert_status 1
-	assert_eq "$stderr" "msgsnd: not implemented yet"
+	assert_contains "$output" "Usage: msgsnd OBJECT"
+	run "$IPCBOX" msgsnd --version
+	assert_status 0
 }
