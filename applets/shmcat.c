@@ -1,17 +1,345 @@
-/* shmcat: not implemented yet; its issue replaces this stub. */
+/* shmcat: read, write and inspect System V and POSIX shared memory segments.
+ * Bytes move in one copy between the segment and the descriptor: write(2) straight
+ * from the mapping, read(2) straight into it. -w is all or nothing: input that does
+ * not fit leaves the segment as it was (see write_segment). */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <poll.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "applet.h"
-#include "ipc/stub.h"
+#include "ipc/ahead.h"
+#include "ipc/err.h"
+#include "ipc/io.h"
+#include "ipc/object.h"
+#include "ipc/parse.h"
+#include "ipc/shm.h"
 
 static const char usage[] =
-	"Usage: shmcat [OPTION]...\n"
-	"Read, write and inspect shared memory segments.\n"
+	"Usage: shmcat OBJECT [-o OFFSET] [-L LENGTH]\n"
+	"   or: shmcat OBJECT -w [-o OFFSET] [-L LENGTH]\n"
+	"   or: shmcat OBJECT --stat [--json]\n"
+	"   or: shmcat OBJECT -c -s SIZE [-x] [-m MODE] [-w [-o OFFSET] [-L LENGTH] | --stat [--json]]\n"
+	"Copy a shared memory segment to standard output, fill it from standard input\n"
+	"(-w), show its status (--stat), or create it (-c).\n"
 	"\n"
-	"      --help     display this help and exit\n"
-	"      --version  output version information and exit\n"
+	"OBJECT is one of:\n"
+	"  -k, --key KEY          the System V segment with KEY (decimal, 0x hex, 0 octal)\n"
+	"  -i, --id ID            the System V segment with identifier ID\n"
+	"  -f, --ftok PATH[:PROJ]  the System V segment whose key is ftok(PATH, PROJ)\n"
+	"  -P, --posix /NAME      the POSIX shared memory object NAME\n"
 	"\n"
-	"This applet is not implemented yet.\n";
+	"  -o, --offset OFFSET    start OFFSET bytes into the segment (default 0)\n"
+	"  -L, --length LENGTH    copy LENGTH bytes (default: to the end of the segment)\n"
+	"  -w, --write            copy standard input into the segment at OFFSET; input\n"
+	"                           that does not fit is an error and changes nothing\n"
+	"      --stat             show size, owner, mode, attaches, pids and times\n"
+	"      --json             with --stat: print one JSON object\n"
+	"  -c, --create           create the segment if it does not exist\n"
+	"  -s, --size SIZE        the size of the segment -c creates\n"
+	"  -x, --exclusive        with -c: fail if the segment already exists\n"
+	"  -m, --mode MODE        with -c: permissions, octal or symbolic (default 0600)\n"
+	"      --help             display this help and exit\n"
+	"      --version          output version information and exit\n"
+	"\n"
+	"SIZE, OFFSET and LENGTH are bytes, with an optional K, M or G (1024-based).\n"
+	"Exit status: 0 done, 1 failed (a failed -w changed nothing), 2 usage error.\n";
+
+enum { OPT_STAT = 0x100, OPT_JSON };
+
+static const struct option longopts[] = {
+	IB_OBJECT_LONGOPTS,
+	{ "offset", required_argument, NULL, 'o' },
+	{ "length", required_argument, NULL, 'L' },
+	{ "write", no_argument, NULL, 'w' },
+	{ "size", required_argument, NULL, 's' },
+	{ "stat", no_argument, NULL, OPT_STAT },
+	{ "json", no_argument, NULL, OPT_JSON },
+	IB_STD_LONGOPTS,
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The most one read(2) or write(2) moves, so the helper that works ahead
+ * (ipc/ahead.h) hears of the progress often. */
+#define CHUNK IB_AHEAD_GRANULE
+
+/* The signal that interrupted -w, if any. */
+static volatile sig_atomic_t caught;
+
+static void on_signal(int sig)
+{
+	caught = sig;
+}
+
+static const int stop_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM };
+#define NSTOP (sizeof stop_signals / sizeof stop_signals[0])
+
+static size_t parse_bytes(const char *what, const char *arg)
+{
+	uint64_t v;
+	enum ib_parse_err e = ib_parse_size(arg, INT64_MAX, &v);
+	if (e != IB_PARSE_OK)
+		ib_usage_error("invalid %s '%s': %s", what, arg, ib_parse_strerror(e));
+	if (v > SIZE_MAX)
+		ib_usage_error("invalid %s '%s': %s", what, arg, ib_parse_strerror(IB_PARSE_RANGE));
+	return (size_t)v;
+}
+
+static int dump(const struct ib_shm *s, size_t off, size_t len)
+{
+	struct ib_ahead ahead;
+	int status = IB_EXIT_OK;
+	/* A reader that went away is an error to report, not a silent death. */
+	signal(SIGPIPE, SIG_IGN);
+	ib_ahead_start(&ahead, s->addr + off, len, false, NULL);
+	for (size_t done = 0; done < len;) {
+		size_t ready = ib_ahead_reached(&ahead, done), put;
+		size_t n = ready - done < CHUNK ? ready - done : CHUNK;
+		if (ib_write_all(STDOUT_FILENO, s->addr + off + done, n, &put) != 0) {
+			ib_warn_sys(errno, "write to standard output after %zu of %zu bytes",
+				    done + put, len);
+			status = IB_EXIT_FAIL;
+			break;
+		}
+		done += n;
+	}
+	ib_ahead_stop(&ahead);
+	return status;
+}
+
+/* How many bytes are left in standard input if it is a regular file that says so,
+ * or -1 if that cannot be known (a pipe, a terminal, a /proc file that reports 0). */
+static int64_t input_size(void)
+{
+	struct stat st;
+	if (fstat(STDIN_FILENO, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0)
+		return -1;
+	off_t pos = lseek(STDIN_FILENO, 0, SEEK_CUR);
+	if (pos < 0)
+		return -1;
+	return pos >= st.st_size ? 0 : (int64_t)(st.st_size - pos);
+}
+
+/* Copies standard input into DST (ROOM bytes), all or nothing.
+ * If the input is a regular file whose size fits, read(2) goes straight into the
+ * segment and nothing else is needed: signals wait until the copy is done. Otherwise
+ * (a pipe) read(2) still goes straight into the segment, but each 1 MiB granule is
+ * first saved to a private buffer (or, for a segment this run created, known to be
+ * zeros), so input that overflows, a read error or a signal puts the old bytes back.
+ * Returns 0, or -1 having said why and restored DST. */
+static int write_segment(struct ib_shm *s, unsigned char *dst, size_t room, size_t off)
+{
+	int64_t known = input_size();
+	if (known > (int64_t)room) {
+		ib_warn("write to %s: standard input is %lld bytes, more than the %zu from offset %zu"
+			" to the end; segment left unchanged", s->label, (long long)known, room, off);
+		return -1;
+	}
+	bool stream = known < 0;
+	bool zeros = s->created; /* a new segment is all zeros: restore with memset */
+	unsigned char *backup = NULL;
+	struct ib_ahead ahead;
+	bool ahead_on = false;
+	size_t done = 0;
+	int err = 0;
+	const char *why = NULL;
+
+	sigset_t block, old;
+	struct sigaction sa = { .sa_handler = on_signal }, oldsa[NSTOP];
+	sigemptyset(&block);
+	for (size_t i = 0; i < NSTOP; i++)
+		sigaddset(&block, stop_signals[i]);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < NSTOP; i++) {
+		sigaction(stop_signals[i], NULL, &oldsa[i]);
+		if (oldsa[i].sa_handler != SIG_IGN) /* nohup's SIGHUP stays ignored */
+			sigaction(stop_signals[i], &sa, NULL);
+	}
+
+	if (stream && !zeros && room > 0) {
+		backup = mmap(NULL, room, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (backup == MAP_FAILED) {
+			backup = NULL;
+			err = errno;
+			why = "cannot allocate memory to keep the old bytes";
+			goto out;
+		}
+		madvise(backup, room, MADV_HUGEPAGE); /* fewer faults; a hint only */
+	}
+	/* [0, DONE) holds input; [DONE, READY) is populated and, with a backup, saved. */
+	ib_ahead_start(&ahead, dst, room, true, backup);
+	ahead_on = true;
+	for (;;) {
+		/* Once the room is full, one more byte tells whether the input fits. */
+		unsigned char probe, *to = &probe;
+		size_t n = 1;
+		if (done < room) {
+			size_t ready = ib_ahead_reached(&ahead, done);
+			n = ready - done < CHUNK ? ready - done : CHUNK;
+			to = dst + done;
+		}
+		if (stream) {
+			/* Wait for input with the stop signals let through, so one that
+			 * comes while we wait is seen; read(2) itself runs with them blocked. */
+			struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+			if (ppoll(&p, 1, NULL, &old) < 0 && errno != EINTR) {
+				err = errno;
+				why = "read standard input";
+				goto out;
+			}
+			if (caught)
+				goto out;
+		}
+		ssize_t r = read(STDIN_FILENO, to, n);
+		if (r < 0) {
+			if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
+				continue;
+			err = errno;
+			why = "read standard input";
+			goto out;
+		}
+		if (r == 0)
+			break;
+		if (to == &probe) {
+			why = stream ? "standard input does not fit"
+				     : "standard input grew while it was read and does not fit";
+			goto out;
+		}
+		done += (size_t)r;
+	}
+out:
+	if (ahead_on)
+		ib_ahead_stop(&ahead); /* the helper thread is done with the segment */
+	if ((why || caught) && (stream || zeros) && done > 0) {
+		if (zeros)
+			memset(dst, 0, done);
+		else
+			memcpy(dst, backup, done);
+	}
+	if (backup)
+		munmap(backup, room);
+	if (why) {
+		const char *state = stream || zeros ? "segment left unchanged"
+						    : "the segment WAS CHANGED";
+		if (err)
+			ib_warn("write to %s: %s: %s; %s", s->label, why, strerror(err), state);
+		else
+			ib_warn("write to %s: %s in the %zu bytes from offset %zu; %s", s->label, why,
+				room, off, state);
+	}
+	/* Back to the signal dispositions we had; a signal still pending (or the one that
+	 * stopped us) then acts as it would have without us. */
+	for (size_t i = 0; i < NSTOP; i++)
+		sigaction(stop_signals[i], &oldsa[i], NULL);
+	if (caught) {
+		ib_shm_close(s);
+		raise(caught);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return why || caught ? -1 : 0;
+}
 
 int shmcat_main(int argc, char **argv)
 {
-	return ib_stub_main(argc, argv, usage);
+	struct ib_object o;
+	const char *off_arg = NULL, *len_arg = NULL;
+	size_t size = 0, off = 0, len = 0;
+	bool write_mode = false, stat_mode = false, json = false, size_given = false;
+	int opt;
+
+	ib_object_init(&o);
+	while ((opt = getopt_long(argc, argv, IB_OBJECT_SHORTOPTS "o:L:ws:", longopts, NULL)) != -1) {
+		if (ib_object_option(&o, opt, optarg))
+			continue;
+		switch (opt) {
+		case 'o':
+			off_arg = optarg;
+			off = parse_bytes("offset", optarg);
+			break;
+		case 'L':
+			len_arg = optarg;
+			len = parse_bytes("length", optarg);
+			break;
+		case 'w':
+			write_mode = true;
+			break;
+		case 's':
+			size = parse_bytes("size", optarg);
+			if (size == 0)
+				ib_usage_error("invalid size '%s': must be at least 1 byte", optarg);
+			size_given = true;
+			break;
+		case OPT_STAT:
+			stat_mode = true;
+			break;
+		case OPT_JSON:
+			json = true;
+			break;
+		case IB_OPT_HELP:
+			ib_help_exit(usage);
+		case IB_OPT_VERSION:
+			ib_version_exit();
+		default:
+			ib_bad_option(IB_EXIT_USAGE);
+		}
+	}
+	if (optind < argc)
+		ib_usage_error("unexpected argument '%s'", argv[optind]);
+	ib_object_check(&o, true);
+	if (o.create && !size_given)
+		ib_usage_error("-c needs -s SIZE");
+	if (size_given && !o.create)
+		ib_usage_error("-s needs -c");
+	if (json && !stat_mode)
+		ib_usage_error("--json needs --stat");
+	if (stat_mode && (write_mode || off_arg || len_arg))
+		ib_usage_error("--stat cannot be combined with -w, -o or -L");
+	if (o.create && !write_mode && (off_arg || len_arg))
+		ib_usage_error("with -c, -o and -L need -w");
+
+	struct ib_shm s;
+	int access = stat_mode ? 0 : write_mode ? 0600 : o.create ? 0 : 0400;
+	if (ib_shm_open(&o, size, access, &s) != 0)
+		return IB_EXIT_FAIL;
+	int status = IB_EXIT_OK;
+	if (stat_mode) {
+		if (ib_shm_print_status(&s, stdout, json) != 0)
+			status = IB_EXIT_FAIL;
+		ib_shm_close(&s);
+		return status;
+	}
+	if (o.create && !write_mode) {
+		ib_shm_close(&s); /* created (or found): that was all */
+		return IB_EXIT_OK;
+	}
+	if (ib_shm_attach(&s, write_mode) != 0) {
+		ib_shm_close(&s);
+		return IB_EXIT_FAIL;
+	}
+	if (off > s.size) {
+		ib_warn("offset %zu is past the end of %s (%zu bytes)", off, s.label, s.size);
+		status = IB_EXIT_FAIL;
+	} else if (len_arg && len > s.size - off) {
+		ib_warn("offset %zu plus length %zu is past the end of %s (%zu bytes)", off, len,
+			s.label, s.size);
+		status = IB_EXIT_FAIL;
+	} else {
+		if (!len_arg)
+			len = s.size - off;
+		if (write_mode)
+			status = write_segment(&s, s.addr ? s.addr + off : NULL, len, off) == 0
+					 ? IB_EXIT_OK : IB_EXIT_FAIL;
+		else
+			status = dump(&s, off, len);
+	}
+	ib_shm_close(&s);
+	return status;
 }

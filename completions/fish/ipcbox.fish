@@ -145,6 +145,19 @@ complete -c ipcbox -c semop -n '__ipcbox_is semop' -l help -d 'display help and 
 complete -c ipcbox -c semop -n '__ipcbox_is semop' -l version -d 'display version and exit'
 
 # ---- shmcat ----
+complete -c ipcbox -c shmcat -n '__ipcbox_is shmcat' -s k -l key -x -d 'System V key'
+complete -c ipcbox -c shmcat -n '__ipcbox_is shmcat' -s i -l id -x -a "(awk 'NR > 1 { print \$2 }' /proc/sysvipc/shm 2>/dev/null)" -d 'System V id'
+complete -c ipcbox -c shmcat -n '__ipcbox_is shmcat' -s f -l ftok -r -F -d 'System V key from ftok(PATH, PROJ)'
+complete -c ipcbox -c shmcat -n '__ipcbox_is shmcat' -s P -l posix -x -a "(string replace -r '^/dev/shm' '' -- /dev/shm/* | string match -v -- '/sem.*')" -d 'POSIX object /NAME'
+complete -c ipcbox -c shmcat -n '__ipcbox_is shmcat' -s o -l offset -x -d 'start OFFSET bytes in'
+complete -c ipcbox -c shmcat -n '__ipcbox_is shmcat' -s L -l length -x -d 'copy LENGTH bytes'
+complete -c ipcbox -c shmcat -n '__ipcbox_is shmcat' -s w -l write -d 'copy standard input into the segment'
+complete -c ipcbox -c shmcat -n '__ipcbox_is shmcat' -l stat -d 'show the status'
+complete -c ipcbox -c shmcat -n '__ipcbox_is shmcat' -l json -d 'with --stat: print JSON'
+complete -c ipcbox -c shmcat -n '__ipcbox_is shmcat' -s c -l create -d 'create the segment'
+complete -c ipcbox -c shmcat -n '__ipcbox_is shmcat' -s s -l size -x -d 'size of a created segment'
+complete -c ipcbox -c shmcat -n '__ipcbox_is shmcat' -s x -l exclusive -d 'with -c: fail if it exists'
+complete -c ipcbox -c shmcat -n '__ipcbox_is shmcat' -s m -l mode -x -a '600 640 644 660 666 u=rw,g=r,o=' -d 'with -c: permissions'
 complete -c ipcbox -c shmcat -n '__ipcbox_is shmcat' -l help -d 'display help and exit'
 complete -c ipcbox -c shmcat -n '__ipcbox_is shmcat' -l version -d 'display version and exit'
 

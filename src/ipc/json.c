@@ -40,6 +40,28 @@ static void outc(struct ib_json *j, char c)
 	j->buf[j->len++] = c;
 }
 
+/* The length of the valid UTF-8 sequence at S (2-4 bytes), or 0 if it is not one:
+ * no overlong forms, no surrogates, nothing above U+10FFFF. */
+static size_t utf8_len(const unsigned char *s)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+	size_t n;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
+	else
+		return 0;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return n;
+}
+
 static void put_string(struct ib_json *j, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -47,12 +69,23 @@ static void put_string(struct ib_json *j, const char *s)
 	for (;;) {
 		size_t run = 0;
 		while (s[run] && (unsigned char)s[run] >= 0x20 && s[run] != '"' && s[run] != '\\' &&
-		       s[run] != 0x7f)
+		       (unsigned char)s[run] < 0x7f)
 			run++;
 		out(j, s, run);
 		s += run;
 		if (!*s)
 			break;
+		if ((unsigned char)*s >= 0x80) {
+			/* Valid UTF-8 as is; any other byte (a name is just bytes) becomes
+			 * U+FFFD, so the document stays valid JSON. */
+			size_t n = utf8_len((const unsigned char *)s);
+			if (n)
+				out(j, s, n);
+			else
+				out(j, "\\ufffd", 6);
+			s += n ? n : 1;
+			continue;
+		}
 		unsigned char c = (unsigned char)*s++;
 		switch (c) {
 		case '"': out(j, "\\\"", 2); break;
