@@ -31,6 +31,15 @@ need_mqueue() {
 	[ -z "${IPCBOX_NO_MQUEUE:-}" ] || skip "$IPCBOX_NO_MQUEUE"
 }
 
+# The system's python, which has the sysv_ipc module (python3-sysv-ipc) that tests use
+# to make objects the way another program would.
+PY=/usr/bin/python3
+
+need_sysv_ipc() {
+	[ -x "$PY" ] && "$PY" -c 'import sysv_ipc' 2>/dev/null ||
+		skip "/usr/bin/python3 with sysv_ipc is not installed"
+}
+
 # Skips when COMMAND is not installed.
 need_cmd() {
 	command -v "$1" >/dev/null 2>&1 || skip "$1 is not installed"

@@ -50,10 +50,6 @@ set_qbytes() { # KEY BYTES
 q = sysv_ipc.MessageQueue(int(sys.argv[1], 0)); q.max_size = int(sys.argv[2])' "$1" "$2"
 }
 
-need_sysv_ipc() {
-	/usr/bin/python3 -c 'import sysv_ipc' 2>/dev/null || skip "python3 sysv_ipc is not installed"
-}
-
 # Sets this IPC namespace's msgmax (root in the namespace may).
 set_msgmax() {
 	echo "$1" >/proc/sys/kernel/msgmax 2>/dev/null || skip "cannot set msgmax here"

@@ -1,12 +1,5 @@
 # Helpers for tests/shmcat.bats.
 
-PY=/usr/bin/python3
-
-need_sysv_ipc() {
-	[ -x "$PY" ] && "$PY" -c 'import sysv_ipc' 2>/dev/null ||
-		skip "/usr/bin/python3 with sysv_ipc is not installed"
-}
-
 # Checksum of a segment's bytes, read by shmcat itself: shmcat_sum OBJECT-OPTIONS...
 shmcat_sum() {
 	"$IPCBOX" shmcat "$@" | sha256sum | cut -d' ' -f1
