@@ -1,0 +1,281 @@
+/* Object filters shared by ipcs and ipcrm, and the pid liveness cache. */
+#include "ipc/filter.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sem.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ipc/err.h"
+#include "ipc/io.h"
+#include "ipc/names.h"
+#include "ipc/object.h"
+#include "ipc/parse.h"
+
+/* ---- pid liveness ---- */
+
+struct ib_pid_ent {
+	pid_t pid; /* 0: empty slot */
+	bool alive;
+};
+
+static bool check_alive(pid_t pid)
+{
+	if (pid <= 0)
+		return false;
+	if (kill(pid, 0) == 0)
+		return true;
+	return errno != ESRCH;
+}
+
+bool ib_pid_alive(struct ib_pidcache *c, pid_t pid)
+{
+	if (pid <= 0)
+		return false;
+	if (c->count * 2 >= c->cap) {
+		size_t ncap = c->cap ? c->cap * 2 : 64;
+		struct ib_pid_ent *nt = calloc(ncap, sizeof *nt);
+		if (!nt)
+			return check_alive(pid);
+		for (size_t i = 0; i < c->cap; i++) {
+			if (!c->tab[i].pid)
+				continue;
+			size_t j = ((size_t)c->tab[i].pid * 2654435761u) & (ncap - 1);
+			while (nt[j].pid)
+				j = (j + 1) & (ncap - 1);
+			nt[j] = c->tab[i];
+		}
+		free(c->tab);
+		c->tab = nt;
+		c->cap = ncap;
+	}
+	size_t j = ((size_t)pid * 2654435761u) & (c->cap - 1);
+	while (c->tab[j].pid) {
+		if (c->tab[j].pid == pid)
+			return c->tab[j].alive;
+		j = (j + 1) & (c->cap - 1);
+	}
+	c->tab[j].pid = pid;
+	c->tab[j].alive = check_alive(pid);
+	c->count++;
+	return c->tab[j].alive;
+}
+
+void ib_pidcache_free(struct ib_pidcache *c)
+{
+	free(c->tab);
+	c->tab = NULL;
+	c->cap = c->count = 0;
+}
+
+bool ib_pid_comm(pid_t pid, char *buf, size_t len)
+{
+	char path[64];
+	if (pid <= 0 || len < 2)
+		return false;
+	snprintf(path, sizeof path, "/proc/%d/comm", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t n = ib_read_full(fd, buf, len - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	if (buf[n - 1] == '\n')
+		n--;
+	buf[n] = '\0';
+	return n > 0;
+}
+
+/* ---- options ---- */
+
+void ib_filter_init(struct ib_filter *f)
+{
+	memset(f, 0, sizeof *f);
+	f->now = (int64_t)time(NULL);
+}
+
+void ib_filter_free(struct ib_filter *f)
+{
+	ib_pidcache_free(&f->pids);
+}
+
+/* "A", "A-B", "A-", "-B" with PARSE for each end. */
+static bool parse_range(const char *arg, bool is_key, uint64_t *lo, uint64_t *hi)
+{
+	char buf[64];
+	uint64_t max = is_key ? UINT32_MAX : INT_MAX;
+	if (strlen(arg) >= sizeof buf)
+		return false;
+	strcpy(buf, arg);
+	char *dash = strchr(buf, '-');
+	const char *a = buf, *b = NULL;
+	if (dash) {
+		*dash = '\0';
+		b = dash + 1;
+		if (!*a && !*b)
+			return false;
+	}
+	*lo = 0;
+	*hi = max;
+	if (*a && ib_parse_u64(a, is_key ? 0 : 10, 0, max, lo) != IB_PARSE_OK)
+		return false;
+	if (!dash)
+		*hi = *lo;
+	else if (*b && ib_parse_u64(b, is_key ? 0 : 10, 0, max, hi) != IB_PARSE_OK)
+		return false;
+	return *lo <= *hi;
+}
+
+bool ib_filter_option(struct ib_filter *f, int opt, const char *arg)
+{
+	uint64_t lo, hi;
+	enum ib_parse_err e;
+	switch (opt) {
+	case IB_OPT_STALE:
+		f->stale = true;
+		break;
+	case IB_OPT_DEAD:
+		f->dead = true;
+		break;
+	case IB_OPT_UNATTACHED:
+		f->unattached = true;
+		break;
+	case IB_OPT_OLDER_THAN:
+		if ((e = ib_parse_duration(arg, &f->older_ns)) != IB_PARSE_OK)
+			ib_usage_error("invalid duration '%s': %s", arg, ib_parse_strerror(e));
+		f->older = true;
+		break;
+	case IB_OPT_OWNER:
+		if (!ib_parse_user(arg, &f->owner_uid))
+			ib_usage_error("invalid user '%s': no such user", arg);
+		f->owner = true;
+		break;
+	case IB_OPT_KEYS:
+		if (!parse_range(arg, true, &lo, &hi))
+			ib_usage_error("invalid key range '%s': expected KEY, LOW-HIGH, LOW- or -HIGH", arg);
+		f->keys = true;
+		f->key_lo = (uint32_t)lo;
+		f->key_hi = (uint32_t)hi;
+		break;
+	case IB_OPT_IDS:
+		if (!parse_range(arg, false, &lo, &hi))
+			ib_usage_error("invalid id range '%s': expected ID, LOW-HIGH, LOW- or -HIGH", arg);
+		f->ids = true;
+		f->id_lo = (int)lo;
+		f->id_hi = (int)hi;
+		break;
+	default:
+		return false;
+	}
+	f->active = true;
+	return true;
+}
+
+/* ---- matching ---- */
+
+bool ib_msq_dead(struct ib_pidcache *c, const struct ib_msq_info *q)
+{
+	return !ib_pid_alive(c, q->lspid) && !ib_pid_alive(c, q->lrpid);
+}
+
+bool ib_shm_dead(struct ib_pidcache *c, const struct ib_shm_info *s)
+{
+	return !ib_pid_alive(c, s->cpid) && !ib_pid_alive(c, s->lpid);
+}
+
+int ib_sem_dead(struct ib_pidcache *c, const struct ib_sem_info *s)
+{
+	for (uint64_t i = 0; i < s->nsems; i++) {
+		int pid = semctl(s->perm.id, (int)i, GETPID);
+		if (pid < 0)
+			return -1;
+		if (ib_pid_alive(c, pid))
+			return 0;
+	}
+	return 1;
+}
+
+static bool common(const struct ib_filter *f, const struct ib_sysv_perm *p, int64_t last)
+{
+	if (f->owner && p->uid != f->owner_uid)
+		return false;
+	if (f->keys && ((uint32_t)p->key < f->key_lo || (uint32_t)p->key > f->key_hi))
+		return false;
+	if (f->ids && (p->id < f->id_lo || p->id > f->id_hi))
+		return false;
+	if (f->older) {
+		int64_t age = f->now - last;
+		if (age < 0 || (uint64_t)age * 1000000000u < f->older_ns)
+			return false;
+	}
+	return true;
+}
+
+static int64_t max3(int64_t a, int64_t b, int64_t c)
+{
+	int64_t m = a > b ? a : b;
+	return m > c ? m : c;
+}
+
+bool ib_filter_msq(struct ib_filter *f, const struct ib_msq_info *q)
+{
+	if (!f->active)
+		return true;
+	if (f->unattached)
+		return false;
+	if (!common(f, &q->perm, max3(q->stime, q->rtime, q->ctime)))
+		return false;
+	if ((f->stale || f->dead) && !ib_msq_dead(&f->pids, q))
+		return false;
+	return true;
+}
+
+bool ib_filter_shm(struct ib_filter *f, const struct ib_shm_info *s)
+{
+	if (!f->active)
+		return true;
+	if ((f->unattached || f->stale) && s->nattch != 0)
+		return false;
+	if (!common(f, &s->perm, max3(s->atime, s->dtime, s->ctime)))
+		return false;
+	if ((f->stale || f->dead) && !ib_shm_dead(&f->pids, s))
+		return false;
+	return true;
+}
+
+bool ib_filter_sem(struct ib_filter *f, const struct ib_sem_info *s)
+{
+	if (!f->active)
+		return true;
+	if (f->unattached)
+		return false;
+	if (!common(f, &s->perm, s->otime > s->ctime ? s->otime : s->ctime))
+		return false;
+	if ((f->stale || f->dead) && ib_sem_dead(&f->pids, s) != 1)
+		return false;
+	return true;
+}
+
+bool ib_filter_posix(struct ib_filter *f, const struct ib_posix_info *o)
+{
+	if (!f->active)
+		return true;
+	if (f->stale || f->dead || f->unattached || f->keys || f->ids)
+		return false;
+	if (f->owner && o->uid != f->owner_uid)
+		return false;
+	if (f->older) {
+		int64_t age = f->now - o->mtime;
+		if (age < 0 || (uint64_t)age * 1000000000u < f->older_ns)
+			return false;
+	}
+	return true;
+}

@@ -1,0 +1,108 @@
+/* The object filters ipcs and ipcrm share, spelled once here:
+ *   --stale              nothing is behind it any more: no process recorded on it is
+ *                        alive (shm: creator and last attach/detach; queue: last sender
+ *                        and receiver; semaphore set: the last operator of every
+ *                        semaphore), and for a segment also nothing is attached
+ *   --dead               every process recorded on it is gone (attaches not counted)
+ *   --unattached         a shared memory segment with no attaches (other kinds never match)
+ *   --older-than DUR     last change or operation at least DUR ago (1h, 30m, 90s, 2d)
+ *   --owner USER         owned by USER (name or uid)
+ *   --keys RANGE         System V key in RANGE: K, K1-K2, K1- or -K2 (hex, octal, decimal)
+ *   --ids RANGE          System V id in RANGE, same syntax
+ * Several filters together must all match. A pid of 0 (never set, or not visible in
+ * this pid namespace) counts as no process. POSIX objects carry no pids: --stale,
+ * --dead and --unattached never match them; --owner and --older-than (by mtime) do.
+ *
+ * An applet puts IB_FILTER_LONGOPTS in its getopt_long table, hands each option to
+ * ib_filter_option() (before its own switch), and tests each object with
+ * ib_filter_{msq,shm,sem,posix}. IB_FILTER_HELP is the --help text for them. */
+#ifndef IPCBOX_FILTER_H
+#define IPCBOX_FILTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "ipc/posixlist.h"
+#include "ipc/sysvlist.h"
+
+enum {
+	IB_OPT_STALE = 0x1200,
+	IB_OPT_DEAD,
+	IB_OPT_UNATTACHED,
+	IB_OPT_OLDER_THAN,
+	IB_OPT_OWNER,
+	IB_OPT_KEYS,
+	IB_OPT_IDS,
+};
+
+#define IB_FILTER_LONGOPTS \
+	{ "stale", no_argument, NULL, IB_OPT_STALE }, \
+	{ "dead", no_argument, NULL, IB_OPT_DEAD }, \
+	{ "unattached", no_argument, NULL, IB_OPT_UNATTACHED }, \
+	{ "older-than", required_argument, NULL, IB_OPT_OLDER_THAN }, \
+	{ "owner", required_argument, NULL, IB_OPT_OWNER }, \
+	{ "keys", required_argument, NULL, IB_OPT_KEYS }, \
+	{ "ids", required_argument, NULL, IB_OPT_IDS }
+
+#define IB_FILTER_HELP \
+	"      --stale              only objects no live process is behind (and, for\n" \
+	"                             segments, with nothing attached)\n" \
+	"      --dead               only objects whose recorded processes are all gone\n" \
+	"      --unattached         only shared memory segments with no attaches\n" \
+	"      --older-than DURATION  only objects unchanged and unused for DURATION\n" \
+	"                             (s, m, h, d suffixes: 90s, 30m, 1h, 2d)\n" \
+	"      --owner USER         only objects owned by USER (name or uid)\n" \
+	"      --keys RANGE         only keys in RANGE (KEY, LOW-HIGH, LOW-, -HIGH)\n" \
+	"      --ids RANGE          only ids in RANGE (ID, LOW-HIGH, LOW-, -HIGH)\n"
+
+/* Liveness of pids, each checked once (kill(pid, 0): ESRCH means gone). */
+struct ib_pid_ent;
+struct ib_pidcache {
+	struct ib_pid_ent *tab;
+	size_t cap, count;
+};
+#define IB_PIDCACHE_INIT { NULL, 0, 0 }
+bool ib_pid_alive(struct ib_pidcache *c, pid_t pid);
+void ib_pidcache_free(struct ib_pidcache *c);
+/* The command name of a live pid (/proc/PID/comm) into BUF; false if unknown. */
+bool ib_pid_comm(pid_t pid, char *buf, size_t len);
+
+struct ib_filter {
+	bool active;              /* any filter given */
+	bool stale, dead, unattached;
+	bool older;
+	uint64_t older_ns;
+	bool owner;
+	uid_t owner_uid;
+	bool keys;
+	uint32_t key_lo, key_hi;
+	bool ids;
+	int id_lo, id_hi;
+	int64_t now;              /* seconds; set by ib_filter_init */
+	struct ib_pidcache pids;
+};
+
+void ib_filter_init(struct ib_filter *f);
+void ib_filter_free(struct ib_filter *f);
+
+/* Takes getopt's OPT/ARG if it is a filter option and returns true; false for any
+ * other option. A malformed argument is a usage error (exit 2). */
+bool ib_filter_option(struct ib_filter *f, int opt, const char *arg);
+
+/* True if the object passes every filter given (always true with none). */
+bool ib_filter_msq(struct ib_filter *f, const struct ib_msq_info *q);
+bool ib_filter_shm(struct ib_filter *f, const struct ib_shm_info *s);
+/* Reads the set's per-semaphore pids (GETPID) when --stale/--dead needs them; a set
+ * they cannot be read from does not match those filters. */
+bool ib_filter_sem(struct ib_filter *f, const struct ib_sem_info *s);
+bool ib_filter_posix(struct ib_filter *f, const struct ib_posix_info *o);
+
+/* Whether the pids of an object are all gone (pid 0 counts as gone). */
+bool ib_msq_dead(struct ib_pidcache *c, const struct ib_msq_info *q);
+bool ib_shm_dead(struct ib_pidcache *c, const struct ib_shm_info *s);
+/* -1: the set's pids cannot be read. */
+int ib_sem_dead(struct ib_pidcache *c, const struct ib_sem_info *s);
+
+#endif
