@@ -1,7 +1,6 @@
 /* ipcrm: remove System V and POSIX IPC objects. A drop-in for util-linux ipcrm:
  * the same options, messages, output and exit codes (1 for every failure, usage
  * errors included), with the POSIX options of util-linux 2.41, and -n/--dry-run. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -23,10 +22,15 @@
 
 #include "applet.h"
 #include "ipc/err.h"
+#include "ipc/filter.h"
+#include "ipc/names.h"
+#include "ipc/posixlist.h"
+#include "ipc/sysvlist.h"
 
 static const char usage[] =
 	"Usage: ipcrm [OPTION]...\n"
 	"   or: ipcrm shm|msg|sem ID...\n"
+	"   or: ipcrm FILTER... [-q] [-m] [-s] [-a[=KIND]] [-n] [-v]\n"
 	"Remove System V and POSIX IPC objects.\n"
 	"\n"
 	"  -m, --shmem-id ID          remove the shared memory segment with id ID\n"
@@ -45,8 +49,14 @@ static const char usage[] =
 	"  -h, --help                 display this help and exit\n"
 	"  -V, --version              output version information and exit\n"
 	"\n"
+	"Filters: remove only the objects that pass every filter given. With a filter,\n"
+	"-m, -q and -s take no ID: they choose the kinds to look at (default: all,\n"
+	"System V and POSIX, as -a).\n"
+	IB_FILTER_HELP
+	"\n"
 	"KEY is decimal, 0x hex or 0 octal; ID is decimal. Exit status is 0 if every\n"
-	"object was removed, 1 otherwise.\n";
+	"object was removed, 1 otherwise (and for a bad command line); 2 for a\n"
+	"malformed filter argument.\n";
 
 /* What can be removed; the order is the order of a sweep (as util-linux). */
 enum kind { SHM, PSHM, SEM, PSEM, MSG, PMSG, NKINDS };
@@ -76,14 +86,20 @@ static const struct option longopts[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
+	IB_FILTER_LONGOPTS,
 	{ NULL, 0, NULL, 0 },
 };
 static const char shortopts[] = "m:M:q:Q:s:S:a::nvhV";
+/* With a filter, -m, -q and -s choose kinds and take no argument. */
+static const char filter_shortopts[] = "mqsM:Q:S:a::nvhV";
 
 struct run {
 	bool verbose;
 	bool dry_run;
 	int failures;
+	struct ib_filter *filter;
+	struct ib_names names;
+	const char *detail; /* appended to a -v/-n line: who the object is */
 };
 
 union semun {
@@ -153,8 +169,8 @@ static int rmid(const struct run *run, enum kind k, int id)
 static void remove_id(struct run *run, enum kind k, bool iskey, int id, bool sweep)
 {
 	if (run->verbose || run->dry_run)
-		printf("%s %s id `%d'\n", run->dry_run ? "would remove" : "removing",
-		       kind_text[k], id);
+		printf("%s %s id `%d'%s\n", run->dry_run ? "would remove" : "removing",
+		       kind_text[k], id, run->detail);
 	int err = rmid(run, k, id);
 	if (!err)
 		return;
@@ -256,14 +272,16 @@ static int posix_exists(enum kind k, const char *name)
 	return stat(path, &st) == 0 ? 0 : errno;
 }
 
-/* Removes the POSIX object NAME (with or without its leading slash). */
-static void remove_name(struct run *run, enum kind k, const char *arg)
+/* Removes the POSIX object NAME (with or without its leading slash). In a sweep,
+ * an object that went away after it was listed is not a failure. */
+static void remove_name(struct run *run, enum kind k, const char *arg, bool sweep)
 {
 	char name[NAME_MAX + 3];
 	int r = snprintf(name, sizeof name, "%s%s", arg[0] == '/' ? "" : "/", arg);
 	int err = 0;
 	if (run->verbose || run->dry_run)
-		printf("%s %s `%s'\n", run->dry_run ? "would remove" : "removing", kind_text[k], arg);
+		printf("%s %s `%s'%s\n", run->dry_run ? "would remove" : "removing", kind_text[k],
+		       arg, run->detail);
 	if (r < 0 || (size_t)r >= sizeof name)
 		err = ENAMETOOLONG;
 	else if (strchr(name + 1, '/') || !name[1])
@@ -274,6 +292,11 @@ static void remove_name(struct run *run, enum kind k, const char *arg)
 		err = errno;
 	if (!err)
 		return;
+	if (sweep && err == ENOENT) {
+		if (run->verbose)
+			printf("%s `%s' was already removed\n", kind_text[k], arg);
+		return;
+	}
 	switch (err) {
 	case EACCES:
 	case EPERM:
@@ -292,73 +315,119 @@ static void remove_name(struct run *run, enum kind k, const char *arg)
 	run->failures++;
 }
 
-/* Every System V object of kind K, by index, as util-linux's -a walks them. */
+/* The fresh record of id ID and whether it passes the filters; 0, or the errno of
+ * the lookup (EINVAL: gone). Checked right before the removal, so an object that
+ * changed since it was listed (attached, used, given away) is left alone. */
+static int recheck(struct run *run, enum kind k, int id, struct ib_sysv_perm *perm, bool *match)
+{
+	struct ib_msq_info q;
+	struct ib_shm_info s;
+	struct ib_sem_info m;
+	int r;
+	if (k == MSG) {
+		r = ib_msq_stat(id, &q);
+		*match = r == 0 && ib_filter_msq(run->filter, &q);
+		*perm = q.perm;
+	} else if (k == SHM) {
+		r = ib_shm_stat(id, &s);
+		*match = r == 0 && ib_filter_shm(run->filter, &s);
+		*perm = s.perm;
+	} else {
+		r = ib_sem_stat(id, &m);
+		*match = r == 0 && ib_filter_sem(run->filter, &m);
+		*perm = m.perm;
+	}
+	return r < 0 ? errno : 0;
+}
+
+/* Lists the ids of every System V object of kind K into *IDS (malloc'd). */
+static int list_ids(enum kind k, int **ids, size_t *n)
+{
+	struct ib_msq_info *q = NULL;
+	struct ib_shm_info *s = NULL;
+	struct ib_sem_info *m = NULL;
+	int r = k == MSG ? ib_msq_list(&q, n) : k == SHM ? ib_shm_list(&s, n) : ib_sem_list(&m, n);
+	if (r < 0)
+		return -1;
+	*ids = malloc((*n + 1) * sizeof **ids);
+	for (size_t i = 0; *ids && i < *n; i++)
+		(*ids)[i] = k == MSG ? q[i].perm.id : k == SHM ? s[i].perm.id : m[i].perm.id;
+	free(q);
+	free(s);
+	free(m);
+	if (!*ids)
+		errno = ENOMEM;
+	return *ids ? 0 : -1;
+}
+
+/* Removes every System V object of kind K (that passes the filters, if any). */
 static void sweep_sysv(struct run *run, enum kind k)
 {
-	struct shmid_ds shm;
-	struct msqid_ds msg;
-	struct semid_ds sem;
-	struct seminfo si;
-	int maxid;
-	if (k == SHM)
-		maxid = shmctl(0, SHM_INFO, &shm);
-	else if (k == MSG)
-		maxid = msgctl(0, MSG_INFO, (struct msqid_ds *)(void *)&si);
-	else
-		maxid = semctl(0, 0, SEM_INFO, (union semun){ .__buf = &si });
-	if (maxid < 0)
-		ib_die(IB_EXIT_FAIL, "kernel not configured for %s",
-		       k == SHM ? "shared memory" : k == MSG ? "message queues" : "semaphores");
-	for (int idx = 0; idx <= maxid; idx++) {
-		int id;
-		if (k == SHM)
-			id = shmctl(idx, SHM_STAT, &shm);
-		else if (k == MSG)
-			id = msgctl(idx, MSG_STAT, &msg);
-		else
-			id = semctl(idx, 0, SEM_STAT, (union semun){ .buf = &sem });
-		if (id >= 0)
-			remove_id(run, k, false, id, true);
-	}
-}
-
-static int names_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Every POSIX object of kind K: the files of /dev/shm or /dev/mqueue, sorted. */
-static void sweep_posix(struct run *run, enum kind k)
-{
-	const char *dir = k == PMSG ? "/dev/mqueue" : "/dev/shm";
-	DIR *d = opendir(dir);
-	if (!d) {
-		if (errno != ENOENT)
-			ib_warn_sys(errno, "cannot read %s", dir);
+	int *ids;
+	size_t n;
+	if (list_ids(k, &ids, &n) < 0) {
+		ib_warn_sys(errno, "cannot list %ss", kind_text[k]);
+		run->failures++;
 		return;
 	}
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		const char *nm = e->d_name;
-		bool is_sem = strncmp(nm, "sem.", 4) == 0;
-		if (nm[0] == '.' || (e->d_type != DT_REG && e->d_type != DT_UNKNOWN))
-			continue;
-		if ((k == PSEM) != is_sem && k != PMSG)
-			continue;
-		if (n == cap && !(names = realloc(names, (cap = cap * 2 + 16) * sizeof *names)))
-			ib_die_sys(IB_EXIT_FAIL, ENOMEM, "listing %s", dir);
-		if (!(names[n++] = strdup(k == PSEM ? nm + 4 : nm)))
-			ib_die_sys(IB_EXIT_FAIL, ENOMEM, "listing %s", dir);
-	}
-	closedir(d);
-	qsort(names, n, sizeof *names, names_cmp);
 	for (size_t i = 0; i < n; i++) {
-		remove_name(run, k, names[i]);
-		free(names[i]);
+		struct ib_sysv_perm perm;
+		bool match;
+		if (!run->filter->active) {
+			remove_id(run, k, false, ids[i], true);
+			continue;
+		}
+		int err = recheck(run, k, ids[i], &perm, &match);
+		if (err == EINVAL || err == EIDRM) {
+			if (run->verbose)
+				printf("%s id `%d' was already removed\n", kind_text[k], ids[i]);
+		} else if (err) {
+			ib_warn_sys(err, "%s id `%d'", kind_text[k], ids[i]);
+			run->failures++;
+		} else if (match) {
+			const char *owner = ib_user_name(&run->names, perm.uid);
+			char detail[128];
+			snprintf(detail, sizeof detail, " (key 0x%08x, owner %s)", (unsigned)perm.key,
+				 owner ? owner : "?");
+			run->detail = detail;
+			remove_id(run, k, false, ids[i], true);
+			run->detail = "";
+		}
 	}
-	free(names);
+	free(ids);
+}
+
+/* Removes every POSIX object of kind K (that passes the filters, if any). EXPLICIT:
+ * the user named this kind, so a queue file system that is not mounted is an error. */
+static void sweep_posix(struct run *run, enum kind k, bool explicit)
+{
+	enum ib_posix_kind pk = k == PMSG ? IB_PMQ : k == PSHM ? IB_PSHM : IB_PSEM;
+	struct ib_posix_info *objs;
+	size_t n;
+	if (ib_posix_list(pk, &objs, &n) < 0) {
+		if (!explicit && errno == ENOENT)
+			return;
+		if (errno == ENOENT && pk == IB_PMQ)
+			ib_warn("cannot list POSIX message queues: no mqueue file system on %s",
+				IB_MQUEUE_DIR);
+		else
+			ib_warn_sys(errno, "cannot list %s objects", kind_text[k]);
+		run->failures++;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!ib_filter_posix(run->filter, &objs[i]))
+			continue;
+		char detail[128] = "";
+		if (run->filter->active) {
+			const char *owner = ib_user_name(&run->names, objs[i].uid);
+			snprintf(detail, sizeof detail, " (owner %s)", owner ? owner : "?");
+		}
+		run->detail = detail;
+		remove_name(run, k, objs[i].name, true);
+		run->detail = "";
+	}
+	free(objs);
 }
 
 /* ipcrm shm|msg|sem ID...: the historical syntax; "resource(s) deleted" on success. */
@@ -397,29 +466,72 @@ static bool kind_of_word(const char *w, enum kind *k)
 	return false;
 }
 
-int ipcrm_main(int argc, char **argv)
+/* With a filter: sweep the chosen kinds (all by default), removing what passes. */
+static int filter_main(struct run *run, int argc, char **argv)
 {
-	struct run run = { 0 };
+	unsigned kinds = 0;
 	enum kind k;
-	if (argc < 2) {
-		ib_warn("bad usage");
-		ib_try_help();
-		return IB_EXIT_FAIL;
-	}
-	if (kind_of_word(argv[1], &k) && (k == SHM || k == MSG || k == SEM))
-		return legacy_main(&run, k, argc - 2, argv + 2);
-
-	/* First pass: only --dry-run, which must hold wherever it is on the line. */
 	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1)
-		if (c == 'n')
-			run.dry_run = true;
-	opterr = 1;
-	optind = 0;
+	while ((c = getopt_long(argc, argv, filter_shortopts, longopts, NULL)) != -1) {
+		if (ib_filter_option(run->filter, c, optarg))
+			continue;
+		switch (c) {
+		case 'm':
+		case 'q':
+		case 's':
+			kinds |= KIND_BIT(c == 'm' ? SHM : c == 'q' ? MSG : SEM);
+			break;
+		case 'a':
+			if (!optarg)
+				kinds |= ALL_KINDS;
+			else if (kind_of_word(optarg, &k))
+				kinds |= KIND_BIT(k);
+			else
+				ib_die(IB_EXIT_FAIL, "unknown argument: %s", optarg);
+			break;
+		case 'M':
+		case 'Q':
+		case 'S':
+			ib_usage_error_code(IB_EXIT_FAIL, "-%c cannot be combined with a filter", c);
+		case OPT_PSHM:
+		case OPT_PMSG:
+		case OPT_PSEM:
+			ib_usage_error_code(IB_EXIT_FAIL, "--%s cannot be combined with a filter",
+					    c == OPT_PSHM ? "posix-shmem" :
+					    c == OPT_PMSG ? "posix-mqueue" : "posix-semaphore");
+		case 'n':
+			break;
+		case 'v':
+			run->verbose = true;
+			break;
+		case 'h':
+			ib_help_exit(usage);
+		case 'V':
+			ib_version_exit();
+		default:
+			ib_bad_option(IB_EXIT_FAIL);
+		}
+	}
+	if (optind < argc)
+		ib_usage_error_code(IB_EXIT_FAIL, "unknown argument: %s", argv[optind]);
+	unsigned todo = kinds ? kinds : ALL_KINDS;
+	for (int i = 0; i < NKINDS; i++) {
+		if (!(todo & KIND_BIT(i)))
+			continue;
+		if (i == SHM || i == MSG || i == SEM)
+			sweep_sysv(run, (enum kind)i);
+		else
+			sweep_posix(run, (enum kind)i, todo != ALL_KINDS);
+	}
+	return run->failures ? IB_EXIT_FAIL : IB_EXIT_OK;
+}
 
-	/* Second pass: each option acts in order, as util-linux's do. */
+/* Without a filter: each option acts in command-line order, as util-linux's do. */
+static int plain_main(struct run *run, int argc, char **argv)
+{
 	unsigned sweep = 0;
+	enum kind k;
+	int c;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		int id;
 		switch (c) {
@@ -427,19 +539,20 @@ int ipcrm_main(int argc, char **argv)
 		case 'Q':
 		case 'S':
 			k = c == 'M' ? SHM : c == 'Q' ? MSG : SEM;
-			if ((id = key_to_id(&run, k, optarg)) >= 0)
-				remove_id(&run, k, true, id, false);
+			if ((id = key_to_id(run, k, optarg)) >= 0)
+				remove_id(run, k, true, id, false);
 			break;
 		case 'm':
 		case 'q':
 		case 's':
 			k = c == 'm' ? SHM : c == 'q' ? MSG : SEM;
-			remove_id(&run, k, false, parse_id_or_die(optarg), false);
+			remove_id(run, k, false, parse_id_or_die(optarg), false);
 			break;
 		case OPT_PSHM:
 		case OPT_PMSG:
 		case OPT_PSEM:
-			remove_name(&run, c == OPT_PSHM ? PSHM : c == OPT_PMSG ? PMSG : PSEM, optarg);
+			k = c == OPT_PSHM ? PSHM : c == OPT_PMSG ? PMSG : PSEM;
+			remove_name(run, k, optarg, false);
 			break;
 		case 'a':
 			if (!optarg)
@@ -452,7 +565,7 @@ int ipcrm_main(int argc, char **argv)
 		case 'n':
 			break;
 		case 'v':
-			run.verbose = true;
+			run->verbose = true;
 			break;
 		case 'h':
 			ib_help_exit(usage);
@@ -466,14 +579,53 @@ int ipcrm_main(int argc, char **argv)
 		if (!(sweep & KIND_BIT(i)))
 			continue;
 		if (i == SHM || i == MSG || i == SEM)
-			sweep_sysv(&run, (enum kind)i);
+			sweep_sysv(run, (enum kind)i);
 		else
-			sweep_posix(&run, (enum kind)i);
+			sweep_posix(run, (enum kind)i, sweep != ALL_KINDS);
 	}
 	if (optind < argc) {
 		ib_warn("unknown argument: %s", argv[optind]);
 		ib_try_help();
 		return IB_EXIT_FAIL;
 	}
-	return run.failures ? IB_EXIT_FAIL : IB_EXIT_OK;
+	return run->failures ? IB_EXIT_FAIL : IB_EXIT_OK;
+}
+
+int ipcrm_main(int argc, char **argv)
+{
+	struct ib_filter filter;
+	ib_filter_init(&filter);
+	struct run run = { .filter = &filter, .names = IB_NAMES_INIT, .detail = "" };
+	enum kind k;
+	if (argc < 2) {
+		ib_warn("bad usage");
+		ib_try_help();
+		return IB_EXIT_FAIL;
+	}
+	if (kind_of_word(argv[1], &k) && (k == SHM || k == MSG || k == SEM))
+		return legacy_main(&run, k, argc - 2, argv + 2);
+
+	/* First pass, quiet: --dry-run holds wherever it is written, and any filter
+	 * turns -q, -m and -s into choices of kind, without an argument.
+	 * getopt_long permutes what it parses, so this pass reads a copy of ARGV. */
+	bool filtering = false;
+	int c;
+	char **copy = malloc(((size_t)argc + 1) * sizeof *copy);
+	if (!copy)
+		ib_die_sys(IB_EXIT_FAIL, ENOMEM, "reading the command line");
+	memcpy(copy, argv, ((size_t)argc + 1) * sizeof *copy);
+	opterr = 0;
+	while ((c = getopt_long(argc, copy, filter_shortopts, longopts, NULL)) != -1) {
+		if (c == 'n')
+			run.dry_run = true;
+		else if (c >= IB_OPT_STALE && c <= IB_OPT_IDS)
+			filtering = true;
+	}
+	free(copy);
+	opterr = 1;
+	optind = 0;
+	int status = filtering ? filter_main(&run, argc, argv) : plain_main(&run, argc, argv);
+	ib_names_free(&run.names);
+	ib_filter_free(&filter);
+	return status;
 }
