@@ -176,3 +176,109 @@ sys.stderr.write("attached\n"); sys.stderr.flush(); open("hold").read()'
 	assert_status 1
 	assert_contains "$output" "bad usage"
 }
+
+@test "--posix-shmem, --posix-mqueue and --posix-semaphore remove POSIX objects" {
+	need_mqueue
+	build_mkposix
+	"$MKPOSIX" shm /s1 && "$MKPOSIX" shm /s2 && "$MKPOSIX" sem /p1 && "$MKPOSIX" mq /q1
+	run --separate-stderr "$IPCBOX" ipcrm -v --posix-shmem /s1 --posix-semaphore p1 --posix-mqueue /q1
+	assert_status 0
+	assert_eq "$output" "removing POSIX shared memory \`/s1'
+removing POSIX semaphore \`p1'
+removing POSIX message queue \`/q1'"
+	assert_eq "$stderr" ""
+	assert_eq "$(posix_state)" "shm s2"
+}
+
+@test "a missing or bad POSIX name is reported and ipcrm carries on" {
+	need_mqueue
+	build_mkposix
+	"$MKPOSIX" shm /s1
+	run --separate-stderr "$IPCBOX" ipcrm --posix-mqueue /nope --posix-semaphore /a/b \
+		--posix-shmem "/$(printf 'x%.0s' {1..300})" --posix-shmem /s1
+	assert_status 1
+	assert_eq "$output" ""
+	assert_eq "$stderr" "ipcrm: name \`/nope' not found
+ipcrm: name \`/a/b': Invalid argument
+ipcrm: name \`/$(printf 'x%.0s' {1..300})' too long"
+	assert_eq "$(posix_state)" ""
+}
+
+@test "an unprivileged user may not remove another's POSIX objects" {
+	need_drop
+	need_mqueue
+	build_mkposix
+	"$MKPOSIX" shm /s1 0666 && "$MKPOSIX" sem /p1 0666 && "$MKPOSIX" mq /q1 0666
+	run --separate-stderr as_nobody "$IPCBOX" ipcrm --posix-shmem /s1 --posix-semaphore /p1 --posix-mqueue /q1
+	assert_status 1
+	assert_eq "$stderr" "ipcrm: permission denied for name \`/s1'
+ipcrm: permission denied for name \`/p1'
+ipcrm: permission denied for name \`/q1'"
+	assert_eq "$(posix_state)" "mq q1
+sem p1
+shm s1"
+}
+
+@test "--all=pshm, --all=psem and --all=pmsg remove one POSIX kind; -a removes every kind" {
+	need_mqueue
+	need_sysv_ipc
+	build_mkposix
+	"$MKPOSIX" shm /s1 && "$MKPOSIX" shm /s2 && "$MKPOSIX" sem /p1 && "$MKPOSIX" mq /q1
+	mk msg 0x1111 >/dev/null
+	run --separate-stderr "$IPCBOX" ipcrm -v --all=pshm
+	assert_status 0
+	assert_eq "$output" "removing POSIX shared memory \`/s1'
+removing POSIX shared memory \`/s2'"
+	assert_eq "$(posix_state)" "mq q1
+sem p1"
+	run --separate-stderr "$IPCBOX" ipcrm --all=psem
+	assert_status 0
+	assert_eq "$(posix_state)" "mq q1"
+	"$MKPOSIX" shm /s3
+	run --separate-stderr "$IPCBOX" ipcrm -a
+	assert_status 0
+	assert_eq "$stderr" ""
+	assert_eq "$(posix_state)" ""
+	assert_eq "$(sysv_state)" ""
+}
+
+@test "-n/--dry-run prints what would be removed and removes nothing, wherever it is written" {
+	need_mqueue
+	need_sysv_ipc
+	build_mkposix
+	"$MKPOSIX" shm /s1
+	local q m before
+	q=$(mk msg 0x1111)
+	m=$(mk shm 0x2222)
+	before=$(sysv_state)
+	run --separate-stderr "$IPCBOX" ipcrm -q "$q" -M 0x2222 --posix-shmem /s1 -q 7 --posix-shmem /nope --dry-run
+	assert_status 1
+	assert_eq "$output" "would remove message queue id \`$q'
+would remove shared memory segment id \`$m'
+would remove POSIX shared memory \`/s1'
+would remove message queue id \`7'
+would remove POSIX shared memory \`/nope'"
+	assert_eq "$stderr" "ipcrm: invalid id (7)
+ipcrm: name \`/nope' not found"
+	run --separate-stderr "$IPCBOX" ipcrm -n -a
+	assert_status 0
+	assert_eq "$output" "would remove shared memory segment id \`$m'
+would remove POSIX shared memory \`/s1'
+would remove message queue id \`$q'"
+	assert_eq "$(sysv_state)" "$before"
+	assert_eq "$(posix_state)" "shm s1"
+}
+
+@test "--dry-run as an unprivileged user foresees permission denied" {
+	need_drop
+	need_sysv_ipc
+	local a b
+	a=$(mk msg 0x1111 0644)
+	b=$(mk msg 0x2222 0)
+	run --separate-stderr as_nobody "$IPCBOX" ipcrm -n -q "$a" -q "$b" -Q 0x1111
+	assert_status 1
+	assert_eq "$stderr" "ipcrm: permission denied for id ($a)
+ipcrm: permission denied for id ($b)
+ipcrm: permission denied for key ($a)"
+	assert_eq "$(sysv_state | wc -l)" 2
+}

@@ -90,6 +90,7 @@ build_mkposix() {
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 int main(int argc, char **argv)
 {
