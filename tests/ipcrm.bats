@@ -282,3 +282,197 @@ ipcrm: permission denied for id ($b)
 ipcrm: permission denied for key ($a)"
 	assert_eq "$(sysv_state | wc -l)" 2
 }
+
+@test "--stale removes what no live process is behind, and nothing attached" {
+	need_sysv_ipc
+	start_holder
+	mk shm 0xd1 >/dev/null
+	mk msg 0xe1 >/dev/null
+	mk sem 0xf1 >/dev/null
+	run --separate-stderr "$IPCBOX" ipcrm -v --stale
+	assert_status 0
+	assert_eq "$stderr" ""
+	assert_contains "$output" "(key 0x000000d1, owner root)"
+	assert_contains "$output" "removing semaphore id"
+	assert_eq "$(printf '%s\n' "$output" | wc -l)" 3
+	assert_eq "$(keys_left)" "msg 0xc1
+shm 0xa1
+shm 0xb1"
+	# Its process gone (and so detached), everything it made is stale.
+	stop_holder
+	run --separate-stderr "$IPCBOX" ipcrm --stale
+	assert_status 0
+	assert_eq "$output" ""
+	assert_eq "$(keys_left)" ""
+}
+
+@test "--dead removes objects whose processes are all gone" {
+	need_sysv_ipc
+	start_holder
+	mk shm 0xd1 >/dev/null
+	mk msg 0xe1 >/dev/null
+	run --separate-stderr "$IPCBOX" ipcrm --dead -q -m
+	assert_status 0
+	assert_eq "$(keys_left)" "msg 0xc1
+shm 0xa1
+shm 0xb1"
+	stop_holder
+}
+
+@test "--unattached -m removes only segments nothing is attached to" {
+	need_sysv_ipc
+	start_holder
+	mk shm 0xd1 >/dev/null
+	mk msg 0xe1 >/dev/null
+	run --separate-stderr "$IPCBOX" ipcrm --unattached --older-than 0 -m
+	assert_status 0
+	assert_eq "$(keys_left)" "msg 0xc1
+msg 0xe1
+shm 0xb1"
+	# Without -m the other kinds never match --unattached either.
+	run --separate-stderr "$IPCBOX" ipcrm --unattached
+	assert_status 0
+	assert_eq "$(keys_left)" "msg 0xc1
+msg 0xe1
+shm 0xb1"
+	stop_holder
+}
+
+@test "--older-than keeps what changed recently; -q/-s/--all=KIND choose kinds" {
+	need_sysv_ipc
+	mk shm 0xd1 >/dev/null
+	mk msg 0xe1 >/dev/null
+	mk sem 0xf1 >/dev/null
+	run --separate-stderr "$IPCBOX" ipcrm -v --older-than 1h
+	assert_status 0
+	assert_eq "$output" ""
+	assert_eq "$(keys_left | wc -l)" 3
+	run --separate-stderr "$IPCBOX" ipcrm --older-than 0s -q --all=sem
+	assert_status 0
+	assert_eq "$(keys_left)" "shm 0xd1"
+}
+
+@test "--owner, --keys and --ids pick objects by owner, key and id" {
+	need_drop
+	need_sysv_ipc
+	need_mqueue
+	build_mkposix
+	local n r
+	n=$(as_nobody "$PY" -c 'import sysv_ipc; print(sysv_ipc.MessageQueue(0x11, sysv_ipc.IPC_CREX, 0o600).id)')
+	r=$(mk msg 0x22)
+	mk msg 0x1234 >/dev/null
+	as_nobody "$MKPOSIX" shm /theirs
+	"$MKPOSIX" shm /mine
+	run --separate-stderr "$IPCBOX" ipcrm -v --owner nobody
+	assert_status 0
+	assert_eq "$output" "removing POSIX shared memory \`/theirs' (owner nobody)
+removing message queue id \`$n' (key 0x00000011, owner nobody)"
+	assert_eq "$(posix_state)" "shm mine"
+	run --separate-stderr "$IPCBOX" ipcrm --keys 0x1000-0x1fff
+	assert_status 0
+	assert_eq "$(keys_left)" "msg 0x22"
+	run --separate-stderr "$IPCBOX" ipcrm -v --ids "$r" --owner 0 -q
+	assert_status 0
+	assert_eq "$output" "removing message queue id \`$r' (key 0x00000022, owner root)"
+	assert_eq "$(keys_left)" ""
+	assert_eq "$(posix_state)" "shm mine"
+}
+
+@test "--dry-run with a filter prints exactly what a real run then removes" {
+	need_sysv_ipc
+	mk shm 0xd1 >/dev/null
+	mk msg 0xe1 >/dev/null
+	local before
+	before=$(keys_left)
+	run --separate-stderr "$IPCBOX" ipcrm --stale -n
+	assert_status 0
+	local would=$output
+	assert_eq "$(keys_left)" "$before"
+	run --separate-stderr "$IPCBOX" ipcrm --stale --verbose
+	assert_status 0
+	assert_eq "${would//would remove/removing}" "$output"
+	assert_eq "$(printf '%s\n' "$output" | wc -l)" 2
+	assert_eq "$(keys_left)" ""
+}
+
+@test "an unprivileged user's filtered removal reports what it may not remove" {
+	need_drop
+	need_sysv_ipc
+	local id
+	id=$(mk msg 0xe1 0666)
+	run --separate-stderr as_nobody "$IPCBOX" ipcrm --stale
+	assert_status 1
+	assert_eq "$stderr" "ipcrm: permission denied for id ($id)"
+	assert_eq "$(keys_left)" "msg 0xe1"
+}
+
+@test "a filter never widens to everything: misuse is an error that removes nothing" {
+	need_sysv_ipc
+	mk msg 0xe1 >/dev/null
+	mk shm 0xd1 >/dev/null
+	run --separate-stderr "$IPCBOX" ipcrm -m
+	assert_status 1
+	assert_contains "$stderr" "option requires an argument -- 'm'"
+	run --separate-stderr "$IPCBOX" ipcrm --stale -q 5
+	assert_status 1
+	assert_eq "$stderr" "ipcrm: unknown argument: 5
+Try 'ipcrm --help' for more information."
+	run --separate-stderr "$IPCBOX" ipcrm --stale -Q 0xe1
+	assert_status 1
+	assert_eq "$stderr" "ipcrm: -Q cannot be combined with a filter
+Try 'ipcrm --help' for more information."
+	run --separate-stderr "$IPCBOX" ipcrm --dead --posix-shmem /x
+	assert_status 1
+	assert_contains "$stderr" "--posix-shmem cannot be combined with a filter"
+	run --separate-stderr "$IPCBOX" ipcrm --older-than soon
+	assert_status 2
+	assert_contains "$stderr" "invalid duration 'soon'"
+	run --separate-stderr "$IPCBOX" ipcrm --owner no-such-user-here
+	assert_status 2
+	run --separate-stderr "$IPCBOX" ipcrm --stale --all=bogus
+	assert_status 1
+	assert_eq "$stderr" "ipcrm: unknown argument: bogus"
+	assert_eq "$(keys_left)" "msg 0xe1
+shm 0xd1"
+}
+
+@test "an object removed by someone else mid-sweep is not a failure" {
+	need_sysv_ipc
+	build_race_shim
+	local a b
+	a=$(mk msg 0xe1)
+	b=$(mk msg 0xe2)
+	for e in 22 43; do # EINVAL, EIDRM
+		RACE=rmid RACE_ERRNO=$e run --separate-stderr race_ipcrm -v -a
+		assert_status 0
+		assert_eq "$stderr" ""
+		assert_contains "$output" "message queue id \`$a' was already removed"
+		assert_eq "$(keys_left)" ""
+		a=$(mk msg 0xe1)
+		b=$(mk msg 0xe2)
+	done
+	RACE=rmid RACE_ERRNO=22 run --separate-stderr race_ipcrm -v --stale
+	assert_status 0
+	assert_eq "$stderr" ""
+	assert_eq "$(keys_left)" ""
+	a=$(mk msg 0xe1)
+	RACE=stat run --separate-stderr race_ipcrm -v --stale
+	assert_status 0
+	assert_eq "$output" "message queue id \`$a' was already removed"
+	assert_eq "$stderr" ""
+}
+
+@test "an object removed by someone else before an explicit removal is reported as util-linux does" {
+	need_sysv_ipc
+	build_race_shim
+	local a
+	a=$(mk msg 0xe1)
+	RACE=rmid RACE_ERRNO=43 run --separate-stderr race_ipcrm -q "$a"
+	assert_status 1
+	assert_eq "$stderr" "ipcrm: already removed id ($a)"
+	a=$(mk msg 0xe1)
+	RACE=rmid RACE_ERRNO=43 run --separate-stderr race_ipcrm -Q 0xe1
+	assert_status 1
+	assert_eq "$stderr" "ipcrm: already removed key ($a)"
+	assert_eq "$(keys_left)" ""
+}

@@ -129,3 +129,71 @@ clear_ipc() {
 	"$IPCBOX" ipcrm -a 2>/dev/null || true
 	rm -f /dev/shm/* /dev/mqueue/* 2>/dev/null || true
 }
+
+# Starts a process that makes, and keeps alive behind them: segment 0xa1 (made
+# and detached), segment 0xb1 (attached), queue 0xc1 (one message sent). It holds
+# them until a line is written to the fifo $BATS_TEST_TMPDIR/hold.
+start_holder() {
+	mkfifo "$BATS_TEST_TMPDIR/hold"
+	start_bg "$PY" -c 'import sys, sysv_ipc
+a = sysv_ipc.SharedMemory(0xa1, sysv_ipc.IPC_CREX, 0o600, 4096); a.detach()
+b = sysv_ipc.SharedMemory(0xb1, sysv_ipc.IPC_CREX, 0o600, 4096)
+q = sysv_ipc.MessageQueue(0xc1, sysv_ipc.IPC_CREX, 0o600); q.send(b"x")
+sys.stderr.write("ready\n"); sys.stderr.flush()
+open(sys.argv[1]).read()' "$BATS_TEST_TMPDIR/hold"
+	expect_line ready
+}
+
+stop_holder() {
+	echo >"$BATS_TEST_TMPDIR/hold"
+	wait "$BG_PID"
+}
+
+# The System V objects left, as "KIND 0xKEY" lines, sorted.
+keys_left() {
+	local k
+	for k in msg shm sem; do
+		awk -v k="$k" 'NR > 1 { printf "%s 0x%x\n", k, $1 }' "/proc/sysvipc/$k"
+	done | LC_ALL=C sort
+}
+
+# Builds $RACE_SO, an LD_PRELOAD library that makes ipcrm lose a race: with
+# RACE=rmid, another "process" removes a queue just before ipcrm's IPC_RMID, which
+# then fails with errno $RACE_ERRNO; with RACE=stat, just before ipcrm looks it up.
+build_race_shim() {
+	ldd "$IPCBOX" >/dev/null 2>&1 || skip "ipcbox is not dynamically linked"
+	RACE_SO=$BATS_TEST_TMPDIR/race.so
+	cat >"$RACE_SO.c" <<'EOF2'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/msg.h>
+int msgctl(int id, int cmd, struct msqid_ds *buf)
+{
+	int (*real)(int, int, struct msqid_ds *) =
+		(int (*)(int, int, struct msqid_ds *))dlsym(RTLD_NEXT, "msgctl");
+	const char *race = getenv("RACE");
+	if (race && strcmp(race, "rmid") == 0 && cmd == IPC_RMID) {
+		real(id, IPC_RMID, NULL);
+		errno = atoi(getenv("RACE_ERRNO"));
+		return -1;
+	}
+	if (race && strcmp(race, "stat") == 0 && (cmd == IPC_STAT || cmd == MSG_STAT_ANY)) {
+		struct msqid_ds ds;
+		int full = cmd == IPC_STAT ? id : real(id, MSG_STAT_ANY, &ds);
+		if (full >= 0)
+			real(full, IPC_RMID, NULL);
+	}
+	return real(id, cmd, buf);
+}
+EOF2
+	cc -shared -fPIC -o "$RACE_SO" "$RACE_SO.c" -ldl || skip "cannot build a C helper"
+}
+
+# Runs ipcrm with the race library preloaded (an ASan build must not object to it).
+race_ipcrm() {
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+		LD_PRELOAD=$RACE_SO "$IPCBOX" ipcrm "$@"
+}
