@@ -120,9 +120,9 @@ union semun {
 static int stat_id(enum kind k, int id, struct ipc_perm *perm)
 {
 	int idx = id & 0x7fff, r;
-	struct shmid_ds shm;
-	struct msqid_ds msg;
-	struct semid_ds sem;
+	struct shmid_ds shm = { 0 };
+	struct msqid_ds msg = { 0 };
+	struct semid_ds sem = { 0 };
 	union semun arg = { .buf = &sem };
 	switch (k) {
 	case SHM:
@@ -261,21 +261,24 @@ static int key_to_id(struct run *run, enum kind k, const char *s)
 	return -1;
 }
 
-/* Where the POSIX object NAME lives in the file system, for --dry-run. */
-static int posix_exists(enum kind k, const char *name)
+/* What unlinking the POSIX object NAME would do, for --dry-run: 0 or an errno.
+ * /dev/shm and the mqueue fs are sticky: only the owner (or root) may unlink. */
+static int posix_check(enum kind k, const char *name)
 {
 	char path[PATH_MAX];
 	struct stat st;
-	if (k == PMSG) {
+	if (k == PMSG && !ib_mqueue_mounted()) {
 		mqd_t q = mq_open(name, O_RDONLY | O_NONBLOCK);
-		if (q != (mqd_t)-1) {
-			mq_close(q);
-			return 0;
-		}
-		return errno == EACCES ? 0 : errno;
+		if (q == (mqd_t)-1)
+			return errno == EACCES ? 0 : errno;
+		mq_close(q);
+		return 0;
 	}
-	snprintf(path, sizeof path, "/dev/shm/%s%s", k == PSEM ? "sem." : "", name + 1);
-	return stat(path, &st) == 0 ? 0 : errno;
+	snprintf(path, sizeof path, "%s/%s%s", k == PMSG ? IB_MQUEUE_DIR : IB_SHM_DIR,
+		 k == PSEM ? "sem." : "", name + 1);
+	if (stat(path, &st) < 0)
+		return errno;
+	return geteuid() == 0 || geteuid() == st.st_uid ? 0 : EACCES;
 }
 
 /* Removes the POSIX object NAME (with or without its leading slash). In a sweep,
@@ -293,7 +296,7 @@ static void remove_name(struct run *run, enum kind k, const char *arg, bool swee
 	else if (strchr(name + 1, '/') || !name[1])
 		err = EINVAL;
 	else if (run->dry_run)
-		err = posix_exists(k, name);
+		err = posix_check(k, name);
 	else if ((k == PSHM ? shm_unlink(name) : k == PMSG ? mq_unlink(name) : sem_unlink(name)) < 0)
 		err = errno;
 	if (!err)
@@ -326,9 +329,9 @@ static void remove_name(struct run *run, enum kind k, const char *arg, bool swee
  * changed since it was listed (attached, used, given away) is left alone. */
 static int recheck(struct run *run, enum kind k, int id, struct ib_sysv_perm *perm, bool *match)
 {
-	struct ib_msq_info q;
-	struct ib_shm_info s;
-	struct ib_sem_info m;
+	struct ib_msq_info q = { 0 };
+	struct ib_shm_info s = { 0 };
+	struct ib_sem_info m = { 0 };
 	int r;
 	if (k == MSG) {
 		r = ib_msq_stat(id, &q);

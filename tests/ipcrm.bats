@@ -476,3 +476,24 @@ shm 0xd1"
 	assert_eq "$stderr" "ipcrm: already removed key ($a)"
 	assert_eq "$(keys_left)" ""
 }
+
+@test "--dry-run foresees what POSIX removals would fail" {
+	need_drop
+	need_mqueue
+	build_mkposix
+	"$MKPOSIX" shm /s1 0666 && "$MKPOSIX" mq /q1 0666
+	as_nobody "$MKPOSIX" sem /mine
+	run --separate-stderr as_nobody "$IPCBOX" ipcrm -n --posix-shmem /s1 --posix-mqueue q1 \
+		--posix-semaphore /mine --posix-semaphore /nope
+	assert_status 1
+	assert_eq "$output" "would remove POSIX shared memory \`/s1'
+would remove POSIX message queue \`q1'
+would remove POSIX semaphore \`/mine'
+would remove POSIX semaphore \`/nope'"
+	assert_eq "$stderr" "ipcrm: permission denied for name \`/s1'
+ipcrm: permission denied for name \`q1'
+ipcrm: name \`/nope' not found"
+	assert_eq "$(posix_state)" "mq q1
+sem mine
+shm s1"
+}
