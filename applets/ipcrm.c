@@ -108,51 +108,38 @@ struct run {
 	const char *detail; /* appended to a -v/-n line: who the object is */
 };
 
-union semun {
-	int val;
-	struct semid_ds *buf;
-	unsigned short *array;
-	struct seminfo *__buf;
-};
-
-/* The id's kernel record, without needing read permission where the kernel allows
- * (*_STAT_ANY, Linux 4.17+). Returns 0, or the errno of the lookup. */
-static int stat_id(enum kind k, int id, struct ipc_perm *perm)
+/* The fresh record of id ID and whether it passes the filters; 0, or the errno of
+ * the lookup (EINVAL: gone). Checked right before the removal, so an object that
+ * changed since it was listed (attached, used, given away) is left alone. */
+static int recheck(struct run *run, enum kind k, int id, struct ib_sysv_perm *perm, bool *match)
 {
-	int idx = id & 0x7fff, r;
-	struct shmid_ds shm = { 0 };
-	struct msqid_ds msg = { 0 };
-	struct semid_ds sem = { 0 };
-	union semun arg = { .buf = &sem };
-	switch (k) {
-	case SHM:
-		r = shmctl(idx, SHM_STAT_ANY, &shm);
-		if (r != id)
-			r = shmctl(id, IPC_STAT, &shm);
-		*perm = shm.shm_perm;
-		break;
-	case MSG:
-		r = msgctl(idx, MSG_STAT_ANY, &msg);
-		if (r != id)
-			r = msgctl(id, IPC_STAT, &msg);
-		*perm = msg.msg_perm;
-		break;
-	default:
-		r = semctl(idx, 0, SEM_STAT_ANY, arg);
-		if (r != id)
-			r = semctl(id, 0, IPC_STAT, arg);
-		*perm = sem.sem_perm;
-		break;
+	struct ib_msq_info q = { 0 };
+	struct ib_shm_info s = { 0 };
+	struct ib_sem_info m = { 0 };
+	int r;
+	if (k == MSG) {
+		r = ib_msq_stat(id, &q);
+		*match = r == 0 && ib_filter_msq(run->filter, &q);
+		*perm = q.perm;
+	} else if (k == SHM) {
+		r = ib_shm_stat(id, &s);
+		*match = r == 0 && ib_filter_shm(run->filter, &s);
+		*perm = s.perm;
+	} else {
+		r = ib_sem_stat(id, &m);
+		*match = r == 0 && ib_filter_sem(run->filter, &m);
+		*perm = m.perm;
 	}
 	return r < 0 ? errno : 0;
 }
 
 /* IPC_RMID, or with --dry-run what IPC_RMID would do: 0 or an errno. */
-static int rmid(const struct run *run, enum kind k, int id)
+static int rmid(struct run *run, enum kind k, int id)
 {
 	if (run->dry_run) {
-		struct ipc_perm perm;
-		int err = stat_id(k, id, &perm);
+		struct ib_sysv_perm perm;
+		bool match;
+		int err = recheck(run, k, id, &perm, &match);
 		if (err == EACCES)
 			return 0;
 		if (err == 0 && geteuid() != 0 && geteuid() != perm.uid && geteuid() != perm.cuid)
@@ -165,7 +152,7 @@ static int rmid(const struct run *run, enum kind k, int id)
 	else if (k == MSG)
 		r = msgctl(id, IPC_RMID, NULL);
 	else
-		r = semctl(id, 0, IPC_RMID, (union semun){ .val = 0 });
+		r = semctl(id, 0, IPC_RMID);
 	return r < 0 ? errno : 0;
 }
 
@@ -324,43 +311,24 @@ static void remove_name(struct run *run, enum kind k, const char *arg, bool swee
 	run->failures++;
 }
 
-/* The fresh record of id ID and whether it passes the filters; 0, or the errno of
- * the lookup (EINVAL: gone). Checked right before the removal, so an object that
- * changed since it was listed (attached, used, given away) is left alone. */
-static int recheck(struct run *run, enum kind k, int id, struct ib_sysv_perm *perm, bool *match)
-{
-	struct ib_msq_info q = { 0 };
-	struct ib_shm_info s = { 0 };
-	struct ib_sem_info m = { 0 };
-	int r;
-	if (k == MSG) {
-		r = ib_msq_stat(id, &q);
-		*match = r == 0 && ib_filter_msq(run->filter, &q);
-		*perm = q.perm;
-	} else if (k == SHM) {
-		r = ib_shm_stat(id, &s);
-		*match = r == 0 && ib_filter_shm(run->filter, &s);
-		*perm = s.perm;
-	} else {
-		r = ib_sem_stat(id, &m);
-		*match = r == 0 && ib_filter_sem(run->filter, &m);
-		*perm = m.perm;
-	}
-	return r < 0 ? errno : 0;
-}
-
-/* Lists the ids of every System V object of kind K into *IDS (malloc'd). */
-static int list_ids(enum kind k, int **ids, size_t *n)
+/* Lists into *IDS (malloc'd) the ids of the System V objects of kind K that pass
+ * the filters as listed. */
+static int list_ids(struct ib_filter *f, enum kind k, int **ids, size_t *n)
 {
 	struct ib_msq_info *q = NULL;
 	struct ib_shm_info *s = NULL;
 	struct ib_sem_info *m = NULL;
-	int r = k == MSG ? ib_msq_list(&q, n) : k == SHM ? ib_shm_list(&s, n) : ib_sem_list(&m, n);
+	size_t all;
+	int r = k == MSG ? ib_msq_list(&q, &all) : k == SHM ? ib_shm_list(&s, &all) : ib_sem_list(&m, &all);
 	if (r < 0)
 		return -1;
-	*ids = malloc((*n + 1) * sizeof **ids);
-	for (size_t i = 0; *ids && i < *n; i++)
-		(*ids)[i] = k == MSG ? q[i].perm.id : k == SHM ? s[i].perm.id : m[i].perm.id;
+	*n = 0;
+	*ids = malloc((all + 1) * sizeof **ids);
+	for (size_t i = 0; *ids && i < all; i++) {
+		if (k == MSG ? ib_filter_msq(f, &q[i]) : k == SHM ? ib_filter_shm(f, &s[i]) :
+		    ib_filter_sem(f, &m[i]))
+			(*ids)[(*n)++] = k == MSG ? q[i].perm.id : k == SHM ? s[i].perm.id : m[i].perm.id;
+	}
 	free(q);
 	free(s);
 	free(m);
@@ -374,7 +342,7 @@ static void sweep_sysv(struct run *run, enum kind k)
 {
 	int *ids;
 	size_t n;
-	if (list_ids(k, &ids, &n) < 0) {
+	if (list_ids(run->filter, k, &ids, &n) < 0) {
 		ib_warn_sys(errno, "cannot list %ss", kind_text[k]);
 		run->failures++;
 		return;
@@ -401,6 +369,9 @@ static void sweep_sysv(struct run *run, enum kind k)
 			run->detail = detail;
 			remove_id(run, k, false, ids[i], true);
 			run->detail = "";
+		} else if (run->verbose || run->dry_run) {
+			printf("%s id `%d' changed since it was listed: left alone\n", kind_text[k],
+			       ids[i]);
 		}
 	}
 	free(ids);

@@ -497,3 +497,26 @@ ipcrm: name \`/nope' not found"
 sem mine
 shm s1"
 }
+
+@test "an object attached after it was listed is left alone" {
+	need_sysv_ipc
+	build_race_shim
+	local a
+	a=$(mk shm 0xd1)
+	RACE=attach run --separate-stderr race_ipcrm -v --stale
+	assert_status 0
+	assert_eq "$output" "shared memory segment id \`$a' changed since it was listed: left alone"
+	assert_eq "$stderr" ""
+	assert_eq "$(keys_left)" "shm 0xd1"
+}
+
+@test "a failed write to stdout is an error" {
+	need_sysv_ipc
+	mk msg 0xe1 >/dev/null
+	run --separate-stderr "$IPCBOX" ipcrm -n -a
+	assert_status 0
+	run --separate-stderr bash -c '"$IPCBOX" ipcrm -n -a >/dev/full'
+	assert_status 1
+	assert_contains "$stderr" "ipcrm: write error: No space left on device"
+	assert_eq "$(keys_left)" "msg 0xe1"
+}

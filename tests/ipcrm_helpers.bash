@@ -159,7 +159,8 @@ keys_left() {
 
 # Builds $RACE_SO, an LD_PRELOAD library that makes ipcrm lose a race: with
 # RACE=rmid, another "process" removes a queue just before ipcrm's IPC_RMID, which
-# then fails with errno $RACE_ERRNO; with RACE=stat, just before ipcrm looks it up.
+# then fails with errno $RACE_ERRNO; with RACE=stat, just before ipcrm looks it up;
+# with RACE=attach, a segment gets attached just before ipcrm looks it up.
 build_race_shim() {
 	ldd "$IPCBOX" >/dev/null 2>&1 || skip "ipcbox is not dynamically linked"
 	RACE_SO=$BATS_TEST_TMPDIR/race.so
@@ -170,6 +171,7 @@ build_race_shim() {
 #include <stdlib.h>
 #include <string.h>
 #include <sys/msg.h>
+#include <sys/shm.h>
 int msgctl(int id, int cmd, struct msqid_ds *buf)
 {
 	int (*real)(int, int, struct msqid_ds *) =
@@ -185,6 +187,21 @@ int msgctl(int id, int cmd, struct msqid_ds *buf)
 		int full = cmd == IPC_STAT ? id : real(id, MSG_STAT_ANY, &ds);
 		if (full >= 0)
 			real(full, IPC_RMID, NULL);
+	}
+	return real(id, cmd, buf);
+}
+int shmctl(int id, int cmd, struct shmid_ds *buf)
+{
+	int (*real)(int, int, struct shmid_ds *) =
+		(int (*)(int, int, struct shmid_ds *))dlsym(RTLD_NEXT, "shmctl");
+	static int done;
+	const char *race = getenv("RACE");
+	if (race && strcmp(race, "attach") == 0 && !done && (cmd == IPC_STAT || cmd == SHM_STAT_ANY)) {
+		struct shmid_ds ds;
+		int full = cmd == IPC_STAT ? id : real(id, SHM_STAT_ANY, &ds);
+		done = 1;
+		if (full >= 0)
+			shmat(full, NULL, SHM_RDONLY);
 	}
 	return real(id, cmd, buf);
 }
