@@ -1,13 +1,314 @@
 #!/usr/bin/env bats
-# ipcs: still a stub (its issue replaces this file with the real tests).
+# ipcs: a drop-in for util-linux ipcs (differential tests against /usr/bin/ipcs on
+# objects made here), plus --posix, --processes, --json and the shared filters.
 
 load helpers
+load ipcs_helpers
 
-@test "ipcs answers --help and says it is not implemented yet" {
+setup() {
+	ib_setup
+	[ -x /usr/bin/python3 ] || skip "/usr/bin/python3 is not installed"
+	clear_ipc
+}
+
+teardown() {
+	stop_holder
+	clear_ipc
+}
+
+@test "empty namespace: every listing mode matches util-linux" {
+	need_peer_ipcs
+	for a in "" -a -q -m -s -t -p -c -l -u -b --human "-b -l" "--human -l" "-b -u" "--human -u"; do
+		# shellcheck disable=SC2086
+		same_as_peer $a
+	done
+}
+
+@test "listing modes match util-linux on queues, segments and semaphore sets" {
+	need_peer_ipcs
+	start_holder
+	for a in "" -a -q -m -s -t -p -c -l -u --human -b "-m --human" "-q --human" "-m -t" \
+		"-s -t" "-q -c" "-q -p" "-m -p" "-s -p" "--shmems --time" "--queues --creator" \
+		"--semaphores --pid" "-tp" "-q -m" "--human -u" "-b -u" "-b -l" "--human -l" "--all --summary"; do
+		# shellcheck disable=SC2086
+		same_as_peer $a
+	done
+	run "$IPCBOX" ipcs
+	assert_contains "$output" "$(printf '0x00000000 %-10d root       600        3145728    2          dest' "$M2")"
+	assert_contains "$output" "$(printf '0xfffffff0 %-10d 12345      666' "$Q3")"
+	assert_contains "$output" "nobody     640        1536"
+}
+
+@test "listings match util-linux in a UTF-8 locale and another time zone" {
+	need_peer_ipcs
+	start_holder
+	for a in "" -t "-q -i $Q1" "-s -i $S1" "-m -i $M2" --human "--human -l"; do
+		# shellcheck disable=SC2086
+		LC_ALL=C.UTF-8 TZ=Asia/Kolkata same_as_peer $a
+		# shellcheck disable=SC2086
+		LC_ALL=C TZ=UTC same_as_peer $a
+	done
+}
+
+@test "-i details match util-linux for each kind, and with --human" {
+	need_peer_ipcs
+	start_holder
+	for id in "$Q0" "$Q1" "$Q2" "$Q3"; do
+		same_as_peer -q -i "$id"
+		same_as_peer -q -i "$id" --human
+	done
+	for id in "$S0" "$S1" "$S2" "$S3"; do
+		same_as_peer -s --id "$id"
+	done
+	for id in "$M0" "$M1" "$M2" "$M3" "$M4"; do
+		same_as_peer -m -i "$id"
+		same_as_peer -m -i "$id" --human
+		same_as_peer --shmems -i "$id" -b
+	done
+	run "$IPCBOX" ipcs -s -i "$S2"
+	assert_contains "$output" "2          0          0          0          $HOLDER_PID"
+	assert_contains "$output" "nsems = 3"
+}
+
+@test "-i quirks and errors match util-linux: not found exits 0, bad ids exit 1" {
+	need_peer_ipcs
+	start_holder
+	same_as_peer -m -i 999
+	same_as_peer -q -i 32768
+	same_as_peer -s -i 99999
+	same_as_peer -i 3
+	same_as_peer -a -i 1
+	same_as_peer -q -m -i 1
+	same_as_peer -q -i x
+	same_as_peer -q -i ''
+	same_as_peer -q -i 12abc
+	same_as_peer -q -i 99999999999
+	same_as_peer -q -i -1
+	same_as_peer -m -i -1
+	same_as_peer -q -i ' 1'
+	same_as_peer -q -i +1
+	run --separate-stderr "$IPCBOX" ipcs -m -i 999
+	assert_status 0
+	assert_eq "$output" ""
+	assert_eq "$stderr" "ipcs: id 999 not found"
+}
+
+@test "bad options: util-linux's message and exit status 1" {
+	run --separate-stderr "$IPCBOX" ipcs -z
+	assert_status 1
+	assert_eq "$stderr" "ipcs: invalid option -- 'z'
+Try 'ipcs --help' for more information."
+	run --separate-stderr "$IPCBOX" ipcs --bogus
+	assert_status 1
+	assert_contains "$stderr" "unrecognized option '--bogus'"
+	run --separate-stderr "$IPCBOX" ipcs -i
+	assert_status 1
+	assert_contains "$stderr" "option requires an argument -- 'i'"
+	run --separate-stderr "$IPCBOX" ipcs stray
+	assert_status 1
+	assert_contains "$stderr" "unexpected argument 'stray'"
+}
+
+@test "as an unprivileged user the listings match util-linux" {
+	need_peer_ipcs
+	need_drop
+	start_holder
+	for a in "" -t -p -c -u -l "-m -i $M1" "-m -i $M3" "-s -i $S1" "-s -i $S2" "-q -i $Q1"; do
+		# shellcheck disable=SC2086
+		AS=as_nobody same_as_peer $a
+	done
+	run --separate-stderr as_nobody "$IPCBOX" ipcs -s -i "$S1"
+	assert_status 1
+	assert_eq "$stderr" "ipcs: semctl(GETVAL) failed: Permission denied"
+	# -i reads a queue's capacity even without read permission (util-linux prints 0)
+	run as_nobody "$IPCBOX" ipcs -q -i "$Q0"
+	assert_status 0
+	assert_contains "$output" "qbytes=16384"
+}
+
+@test "without /proc/sysvipc the fallback stat calls give the same output" {
+	need_peer_ipcs
+	start_holder
+	run unshare --mount -- sh -c '
+		mount -t tmpfs none /proc/sysvipc || exit 99
+		for a in "" -t -p -c "-q -i $4" "-m -i $5" "-s -i $6"; do
+			echo "== $a"; /usr/bin/ipcs $a 2>&1 | sed "s|^/usr/bin/ipcs:|ipcs:|"
+		done >"$1"
+		for a in "" -t -p -c "-q -i $4" "-m -i $5" "-s -i $6"; do
+			echo "== $a"; "$2" ipcs $a 2>&1
+		done >"$3"'	_ "$BATS_TEST_TMPDIR/peer" "$IPCBOX" "$BATS_TEST_TMPDIR/ours" "$Q1" "$M2" "$S2"
+	[ "$status" -ne 99 ] || skip "cannot mount over /proc/sysvipc"
+	assert_status 0
+	diff -u "$BATS_TEST_TMPDIR/peer" "$BATS_TEST_TMPDIR/ours"
+	assert_contains "$(cat "$BATS_TEST_TMPDIR/ours")" "$(printf '0x00001234 %-10d root       644        1505         2' "$Q1")"
+}
+
+@test "--posix lists POSIX queues, shared memory and named semaphores" {
+	need_mqueue
+	/usr/bin/python3 - <<'PY'
+import ctypes, os
+rt = ctypes.CDLL("librt.so.1", use_errno=True)
+q = rt.mq_open(b"/jobs", os.O_CREAT | os.O_WRONLY, 0o640, None)
+assert q >= 0
+assert rt.mq_send(q, b"hello", 5, 0) == 0
+c = ctypes.CDLL(None)
+c.sem_open.restype = ctypes.c_void_p
+assert c.sem_open(b"/lock", os.O_CREAT, 0o644, 7)
+with open("/dev/shm/frame", "wb") as f:
+    f.write(b"x" * 3000)
+PY
+	run --separate-stderr "$IPCBOX" ipcs --posix
+	assert_status 0
+	assert_contains "$output" "------ POSIX Message Queues --------"
+	assert_contains "$output" "/jobs                root       640        5            1"
+	assert_contains "$output" "/frame               root       644        3000"
+	assert_contains "$output" "/lock                root       644        7"
+	[[ $output != *"Message Queues --------"$'\n'"key"* ]]
+	run "$IPCBOX" ipcs --posix -s
+	assert_contains "$output" "/lock"
+	[[ $output != *"/jobs"* ]]
+	run "$IPCBOX" ipcs --posix -m --human
+	assert_contains "$output" "/frame               root       644        2.9K"
+	# -a --posix: System V and POSIX
+	run "$IPCBOX" ipcs -a --posix
+	assert_contains "$output" "------ Semaphore Arrays --------"
+	assert_contains "$output" "------ POSIX Semaphores --------"
+}
+
+@test "--posix says plainly when /dev/mqueue is not mounted" {
+	run unshare --mount -- sh -c 'umount /dev/mqueue 2>/dev/null; "$1" ipcs --posix -q' _ "$IPCBOX"
+	assert_status 0
+	assert_contains "$output" "/dev/mqueue is not mounted: POSIX message queues cannot be listed"
+	run --separate-stderr unshare --mount -- sh -c 'umount /dev/mqueue 2>/dev/null; "$1" ipcs --posix -q --json' _ "$IPCBOX"
+	assert_status 0
+	assert_contains "$stderr" "/dev/mqueue is not mounted"
+	assert_eq "$(printf '%s' "$output" | json_eval 'd["posix-messages"]')" "None"
+}
+
+@test "--processes names the processes behind each object and whether they live" {
+	start_holder
+	run --separate-stderr "$IPCBOX" ipcs --processes
+	assert_status 0
+	assert_contains "$output" "------ Shared Memory Processes --------"
+	assert_contains "$output" "python3"
+	assert_contains "$output" "(dead)"
+	# the stale segment: made by a process that has exited, nothing attached
+	local line
+	line=$(grep "^$M0 " <<<"$(sed -n '/Shared Memory Processes/,/^$/p' <<<"$output")")
+	assert_contains "$line" "(dead)"
+	[[ $line == *yes ]]
+	run "$IPCBOX" ipcs -m --processes --json
+	assert_eq "$(printf '%s' "$output" | json_eval '[(o["stale"], [p["alive"] for p in o["processes"]]) for o in d["sharedmemory"]][:2]')" \
+		"[(True, [False, False]), (False, [True, True])]"
+}
+
+@test "--json: one document with every kind, field names as documented" {
+	start_holder
+	run --separate-stderr "$IPCBOX" ipcs --json
+	assert_status 0
+	printf '%s' "$output" | json_ok >/dev/null
+	assert_eq "$(printf '%s' "$output" | json_eval 'sorted(d)')" "['messages', 'semaphores', 'sharedmemory']"
+	assert_eq "$(printf '%s' "$output" | json_eval 'sorted(d["messages"][1])')" \
+		"['cgid', 'cgroup', 'change_time', 'creator', 'cuid', 'gid', 'group', 'id', 'key', 'lrpid', 'lspid', 'max_bytes', 'messages', 'mode', 'owner', 'perms', 'recv_time', 'send_time', 'uid', 'used_bytes']"
+	assert_eq "$(printf '%s' "$output" | json_eval '(d["messages"][1]["key"], d["messages"][1]["used_bytes"], d["messages"][1]["recv_time"])')" \
+		"('0x00001234', 1505, None)"
+	assert_eq "$(printf '%s' "$output" | json_eval '[(s["dest"], s["locked"]) for s in d["sharedmemory"]]')" \
+		"[(False, False), (False, False), (True, False), (False, False), (False, True)]"
+	assert_eq "$(printf '%s' "$output" | json_eval '(d["sharedmemory"][3]["owner"], d["messages"][3]["owner"], d["messages"][3]["uid"])')" \
+		"('nobody', None, 12345)"
+}
+
+@test "--json -i: one object, semaphore elements included; not found is an empty list" {
+	start_holder
+	run "$IPCBOX" ipcs -s -i "$S2" --json
+	assert_status 0
+	assert_eq "$(printf '%s' "$output" | json_eval '[(e["semnum"], e["value"]) for e in d["semaphores"][0]["semaphores"]]')" \
+		"[(0, 1), (1, 2), (2, 0)]"
+	run "$IPCBOX" ipcs -q -i "$Q1" --json
+	assert_eq "$(printf '%s' "$output" | json_eval '(d["messages"][0]["max_bytes"], d["messages"][0]["messages"])')" "(16384, 2)"
+	run --separate-stderr "$IPCBOX" ipcs -m -i 77 --json
+	assert_status 0
+	assert_eq "$stderr" "ipcs: id 77 not found"
+	assert_eq "$(printf '%s' "$output" | json_ok)" '{"sharedmemory": []}'
+}
+
+@test "--json -l and -u give the limits and summaries" {
+	run "$IPCBOX" ipcs -l --json
+	assert_status 0
+	assert_eq "$(printf '%s' "$output" | json_eval '(d["limits"]["messages"]["msgmax"] == int(open("/proc/sys/kernel/msgmax").read()), d["limits"]["semaphores"]["semvmx"])')" "(True, 32767)"
+	run "$IPCBOX" ipcs -u -q --json
+	assert_eq "$(printf '%s' "$output" | json_ok)" '{"summary": {"messages": {"headers": 0, "queues": 0, "used_bytes": 0}}}'
+	need_mqueue
+	run "$IPCBOX" ipcs -a --posix --json
+	assert_eq "$(printf '%s' "$output" | json_eval 'sorted(d)')" \
+		"['messages', 'posix-messages', 'posix-semaphores', 'posix-sharedmemory', 'semaphores', 'sharedmemory']"
+}
+
+@test "filters: --stale and --dead pick the objects whose processes are gone" {
+	start_holder
+	run "$IPCBOX" ipcs --stale
+	assert_status 0
+	assert_contains "$output" "0x5a000001"
+	assert_contains "$output" "0x5a000002"
+	assert_contains "$output" "0x5a000003"
+	[[ $output != *0x00001234* && $output != *0x00000077* ]]
+	# a queue nobody used yet has no pids: not stale
+	[[ $output != *nobody* ]]
+	run "$IPCBOX" ipcs --dead -m
+	assert_eq "$(grep -c '^0x' <<<"$output")" 1
+}
+
+@test "filters: --unattached, --owner, --keys, --ids, --older-than" {
+	start_holder
+	run "$IPCBOX" ipcs --unattached
+	assert_eq "$(grep '^0x' <<<"$output")" "$(printf '0x5a000002 %-10d root       600        4096       0                       ' "$M0")"
+	run "$IPCBOX" ipcs --owner nobody
+	assert_eq "$(grep -c '^0x' <<<"$output")" 2
+	run "$IPCBOX" ipcs --owner 12345 -q
+	assert_eq "$(grep '^0x' <<<"$output" | cut -c1-10)" "0xfffffff0"
+	run "$IPCBOX" ipcs --keys 0x77-0x78 -s
+	assert_eq "$(grep '^0x' <<<"$output" | cut -c1-10 | tr '\n' ' ')" "0x00000077 0x00000078 "
+	run "$IPCBOX" ipcs --keys 0x5a000000-0x5affffff -c
+	assert_eq "$(grep -c '^[0-9]' <<<"$output")" 3
+	run "$IPCBOX" ipcs --ids "$M3" -m -t
+	assert_eq "$(grep -c "^$M3 " <<<"$output")" 1
+	assert_eq "$(grep -c '^[0-9]' <<<"$output")" 1
+	run "$IPCBOX" ipcs --older-than 1d
+	assert_eq "$(grep -c '^0x' <<<"$output")" 0
+	run "$IPCBOX" ipcs --older-than 0s --json
+	assert_eq "$(printf '%s' "$output" | json_eval 'len(d["messages"]) + len(d["sharedmemory"]) + len(d["semaphores"])')" 13
+}
+
+@test "filters: malformed arguments are usage errors (exit 2)" {
+	for a in "--older-than soon" "--owner no-such-user-here" "--keys 5-1" "--keys x" "--ids 1-2-3" "--ids -"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr "$IPCBOX" ipcs $a
+		assert_status 2
+		assert_contains "$stderr" "Try 'ipcs --help' for more information."
+	done
+}
+
+@test "--help, --version; output errors are reported" {
 	run "$IPCBOX" ipcs --help
 	assert_status 0
 	assert_contains "$output" "Usage: ipcs"
-	run --separate-stderr "$IPCBOX" ipcs
-	assert_status 1
-	assert_eq "$stderr" "ipcs: not implemented yet"
+	run "$IPCBOX" ipcs -h
+	assert_status 0
+	run "$IPCBOX" ipcs -V
+	assert_status 0
+	assert_contains "$output" "ipcs"
+	run --separate-stderr "$IPCBOX" ipcs -l
+	assert_status 0
+	if [ -w /dev/full ]; then
+		run --separate-stderr sh -c '"$1" ipcs -a >/dev/full' _ "$IPCBOX"
+		assert_status 1
+		assert_contains "$stderr" "No space left on device"
+	fi
+}
+
+@test "an object removed before -i is simply not found" {
+	id=$(/usr/bin/python3 -c 'import sysv_ipc; q = sysv_ipc.MessageQueue(None, sysv_ipc.IPC_CREX); print(q.id); q.remove()')
+	run --separate-stderr "$IPCBOX" ipcs -q -i "$id"
+	assert_status 0
+	assert_eq "$stderr" "ipcs: id $id not found"
 }

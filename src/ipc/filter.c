@@ -181,26 +181,37 @@ bool ib_filter_option(struct ib_filter *f, int opt, const char *arg)
 
 /* ---- matching ---- */
 
+/* Dead: at least one pid is recorded and none of them is alive. */
+static bool all_dead(struct ib_pidcache *c, pid_t a, pid_t b)
+{
+	if (a <= 0 && b <= 0)
+		return false;
+	return !ib_pid_alive(c, a) && !ib_pid_alive(c, b);
+}
+
 bool ib_msq_dead(struct ib_pidcache *c, const struct ib_msq_info *q)
 {
-	return !ib_pid_alive(c, q->lspid) && !ib_pid_alive(c, q->lrpid);
+	return all_dead(c, q->lspid, q->lrpid);
 }
 
 bool ib_shm_dead(struct ib_pidcache *c, const struct ib_shm_info *s)
 {
-	return !ib_pid_alive(c, s->cpid) && !ib_pid_alive(c, s->lpid);
+	return all_dead(c, s->cpid, s->lpid);
 }
 
 int ib_sem_dead(struct ib_pidcache *c, const struct ib_sem_info *s)
 {
+	bool any = false;
 	for (uint64_t i = 0; i < s->nsems; i++) {
 		int pid = semctl(s->perm.id, (int)i, GETPID);
 		if (pid < 0)
 			return -1;
+		if (pid > 0)
+			any = true;
 		if (ib_pid_alive(c, pid))
 			return 0;
 	}
-	return 1;
+	return any ? 1 : 0;
 }
 
 static bool common(const struct ib_filter *f, const struct ib_sysv_perm *p, int64_t last)

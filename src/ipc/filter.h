@@ -10,7 +10,8 @@
  *   --keys RANGE         System V key in RANGE: K, K1-K2, K1- or -K2 (hex, octal, decimal)
  *   --ids RANGE          System V id in RANGE, same syntax
  * Several filters together must all match. A pid of 0 (never set, or not visible in
- * this pid namespace) counts as no process. POSIX objects carry no pids: --stale,
+ * this pid namespace) counts as no process; an object with no pid recorded at all
+ * (a queue nobody has used yet) is never dead or stale: nothing says it was left. POSIX objects carry no pids: --stale,
  * --dead and --unattached never match them; --owner and --older-than (by mtime) do.
  *
  * An applet puts IB_FILTER_LONGOPTS in its getopt_long table, hands each option to
@@ -54,8 +55,9 @@ enum {
 	"      --older-than DURATION  only objects unchanged and unused for DURATION\n" \
 	"                             (s, m, h, d suffixes: 90s, 30m, 1h, 2d)\n" \
 	"      --owner USER         only objects owned by USER (name or uid)\n" \
-	"      --keys RANGE         only keys in RANGE (KEY, LOW-HIGH, LOW-, -HIGH)\n" \
-	"      --ids RANGE          only ids in RANGE (ID, LOW-HIGH, LOW-, -HIGH)\n"
+	"      --keys RANGE         only keys in RANGE: KEY or LOW-HIGH (an end may\n" \
+	"                             be left out)\n" \
+	"      --ids RANGE          only ids in RANGE: ID or LOW-HIGH (likewise)\n"
 
 /* Liveness of pids, each checked once (kill(pid, 0): ESRCH means gone). */
 struct ib_pid_ent;
@@ -99,7 +101,7 @@ bool ib_filter_shm(struct ib_filter *f, const struct ib_shm_info *s);
 bool ib_filter_sem(struct ib_filter *f, const struct ib_sem_info *s);
 bool ib_filter_posix(struct ib_filter *f, const struct ib_posix_info *o);
 
-/* Whether the pids of an object are all gone (pid 0 counts as gone). */
+/* Whether an object has a recorded pid and all its recorded pids are gone. */
 bool ib_msq_dead(struct ib_pidcache *c, const struct ib_msq_info *q);
 bool ib_shm_dead(struct ib_pidcache *c, const struct ib_shm_info *s);
 /* -1: the set's pids cannot be read. */

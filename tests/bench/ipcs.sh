@@ -1,0 +1,26 @@
+# ipcs cases (microseconds per run, median): 10,000 message queues in the bench's
+# private IPC namespace, listed and looked up by id, against util-linux ipcs.
+echo "== ipcs on 10,000 queues (µs per run)"
+if have_peer /usr/bin/ipcs && /usr/bin/python3 -c 'import sysv_ipc' 2>/dev/null; then
+	IPCS_LAST_ID=$(/usr/bin/python3 -c '
+import sysv_ipc
+q = None
+for k in range(10000):
+    q = sysv_ipc.MessageQueue(0x10000 + k, sysv_ipc.IPC_CREX, 0o600)
+    if k % 7 == 0:
+        q.send(b"payload %d" % k)
+print(q.id)')
+	bench_case "ipcs -q: list 10,000 queues" 0.25 \
+		'"$TIMEIT" -n 20 -- "$IPCBOX" ipcs -q' "util-linux ipcs" '"$TIMEIT" -n 20 -- /usr/bin/ipcs -q'
+	bench_case "ipcs -q -i ID (last of 10,000)" 0.05 \
+		'"$TIMEIT" -n 50 -- "$IPCBOX" ipcs -q -i "$IPCS_LAST_ID"' "util-linux ipcs" \
+		'"$TIMEIT" -n 50 -- /usr/bin/ipcs -q -i "$IPCS_LAST_ID"'
+	bench_case "ipcs -q --json: 10,000 queues" - \
+		'"$TIMEIT" -n 20 -- "$IPCBOX" ipcs -q --json' "util-linux ipcs -q" '"$TIMEIT" -n 20 -- /usr/bin/ipcs -q'
+	/usr/bin/python3 -c '
+import sysv_ipc
+for k in range(10000):
+    sysv_ipc.MessageQueue(0x10000 + k).remove()'
+else
+	echo "skipped: needs util-linux ipcs and /usr/bin/python3 with sysv_ipc"
+fi
