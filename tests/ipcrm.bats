@@ -11,6 +11,14 @@ setup() {
 	clear_ipc
 }
 
+# A holder left by a failed test would keep its segments attached.
+teardown() {
+	if [ -n "${BG_PID:-}" ]; then
+		kill "$BG_PID" 2>/dev/null || true
+		wait "$BG_PID" 2>/dev/null || true
+	fi
+}
+
 @test "ipcrm answers -h, --help, -V and --version" {
 	for o in -h --help; do
 		run --separate-stderr "$IPCBOX" ipcrm "$o"

@@ -8,8 +8,9 @@ need_sysv_ipc() {
 }
 
 # mk KIND KEY [MODE] [SIZE]: makes a System V object (KIND msg, shm or sem; KEY 0
-# for IPC_PRIVATE; SIZE bytes or semaphores) and prints its id. The creating
-# process exits at once, so the creator is dead afterwards.
+# for IPC_PRIVATE; SIZE bytes) and prints its id. The making process also uses it
+# (sends a message, attaches, operates) and exits at once, so a dead process is
+# recorded on it: it is what --stale and --dead look for.
 mk() {
 	"$PY" - "$@" <<'EOF'
 import sys, sysv_ipc
@@ -19,11 +20,13 @@ size = int(sys.argv[4]) if len(sys.argv) > 4 else (4096 if kind == "shm" else 1)
 key = sysv_ipc.IPC_PRIVATE if key == 0 else key
 if kind == "msg":
     o = sysv_ipc.MessageQueue(key, sysv_ipc.IPC_CREX, mode)
+    o.send(b"x")
 elif kind == "shm":
     o = sysv_ipc.SharedMemory(key, sysv_ipc.IPC_CREX, mode, size)
     o.detach()
 else:
-    o = sysv_ipc.Semaphore(key, sysv_ipc.IPC_CREX, mode) if size == 1 else None
+    o = sysv_ipc.Semaphore(key, sysv_ipc.IPC_CREX, mode)
+    o.release()
 print(o.id)
 EOF
 }
@@ -147,6 +150,7 @@ open(sys.argv[1]).read()' "$BATS_TEST_TMPDIR/hold"
 stop_holder() {
 	echo >"$BATS_TEST_TMPDIR/hold"
 	wait "$BG_PID"
+	unset BG_PID
 }
 
 # The System V objects left, as "KIND 0xKEY" lines, sorted.
@@ -159,7 +163,8 @@ keys_left() {
 
 # Builds $RACE_SO, an LD_PRELOAD library that makes ipcrm lose a race: with
 # RACE=rmid, another "process" removes a queue just before ipcrm's IPC_RMID, which
-# then fails with errno $RACE_ERRNO; with RACE=stat, just before ipcrm looks it up;
+# then fails with errno $RACE_ERRNO; with RACE=stat, just before ipcrm looks it up
+# again after listing it;
 # with RACE=attach, a segment gets attached just before ipcrm looks it up.
 build_race_shim() {
 	ldd "$IPCBOX" >/dev/null 2>&1 || skip "ipcbox is not dynamically linked"
@@ -182,7 +187,16 @@ int msgctl(int id, int cmd, struct msqid_ds *buf)
 		errno = atoi(getenv("RACE_ERRNO"));
 		return -1;
 	}
-	if (race && strcmp(race, "stat") == 0 && (cmd == IPC_STAT || cmd == MSG_STAT_ANY)) {
+	/* A listing (from /proc, or by index, each index once) comes first; a look at an
+	 * index already seen, or one without a listing by index, is the check before removal. */
+	static char seen[4096];
+	static int by_index; /* a listing by index starts with MSG_INFO */
+	by_index |= cmd == MSG_INFO;
+	int again = cmd == IPC_STAT ||
+		(cmd == MSG_STAT_ANY && (!by_index || (id >= 0 && id < 4096 && seen[id])));
+	if (cmd == MSG_STAT_ANY && id >= 0 && id < 4096)
+		seen[id] = 1;
+	if (race && strcmp(race, "stat") == 0 && again) {
 		struct msqid_ds ds;
 		int full = cmd == IPC_STAT ? id : real(id, MSG_STAT_ANY, &ds);
 		if (full >= 0)
@@ -195,8 +209,15 @@ int shmctl(int id, int cmd, struct shmid_ds *buf)
 	int (*real)(int, int, struct shmid_ds *) =
 		(int (*)(int, int, struct shmid_ds *))dlsym(RTLD_NEXT, "shmctl");
 	static int done;
+	static char seen[4096];
+	static int by_index; /* a listing by index starts with SHM_INFO */
+	by_index |= cmd == SHM_INFO;
+	int again = cmd == IPC_STAT ||
+		(cmd == SHM_STAT_ANY && (!by_index || (id >= 0 && id < 4096 && seen[id])));
+	if (cmd == SHM_STAT_ANY && id >= 0 && id < 4096)
+		seen[id] = 1;
 	const char *race = getenv("RACE");
-	if (race && strcmp(race, "attach") == 0 && !done && (cmd == IPC_STAT || cmd == SHM_STAT_ANY)) {
+	if (race && strcmp(race, "attach") == 0 && !done && again) {
 		struct shmid_ds ds;
 		int full = cmd == IPC_STAT ? id : real(id, SHM_STAT_ANY, &ds);
 		done = 1;
