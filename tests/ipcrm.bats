@@ -528,3 +528,14 @@ shm s1"
 	assert_contains "$stderr" "ipcrm: write error: No space left on device"
 	assert_eq "$(keys_left)" "msg 0xe1"
 }
+
+@test "--stale and --dead leave objects no process has used yet" {
+	need_sysv_ipc
+	"$PY" -c 'import sysv_ipc; sysv_ipc.MessageQueue(0xe9, sysv_ipc.IPC_CREX, 0o600)'
+	mk msg 0xe1 >/dev/null
+	run --separate-stderr "$IPCBOX" ipcrm --stale
+	assert_status 0
+	run --separate-stderr "$IPCBOX" ipcrm --dead
+	assert_status 0
+	assert_eq "$(keys_left)" "msg 0xe9"
+}
