@@ -100,6 +100,7 @@ struct run {
 	struct ib_filter *filter;
 	struct ib_names names;
 	const char *detail; /* appended to a -v/-n line: who the object is */
+	char uid_buf[16];
 };
 
 /* The fresh record of id ID and whether it passes the filters; 0, or the errno of
@@ -331,6 +332,16 @@ static int list_ids(struct ib_filter *f, enum kind k, int **ids, size_t *n)
 	return *ids ? 0 : -1;
 }
 
+/* The user name of UID for -v/-n lines, or the number when it has none. */
+static const char *owner_name(struct run *run, uid_t uid)
+{
+	const char *name = ib_user_name(&run->names, uid);
+	if (name)
+		return name;
+	snprintf(run->uid_buf, sizeof run->uid_buf, "%u", (unsigned)uid);
+	return run->uid_buf;
+}
+
 /* Removes every System V object of kind K (that passes the filters, if any). */
 static void sweep_sysv(struct run *run, enum kind k)
 {
@@ -356,10 +367,9 @@ static void sweep_sysv(struct run *run, enum kind k)
 			ib_warn_sys(err, "%s id `%d'", kind_text[k], ids[i]);
 			run->failures++;
 		} else if (match) {
-			const char *owner = ib_user_name(&run->names, perm.uid);
 			char detail[128];
 			snprintf(detail, sizeof detail, " (key 0x%08x, owner %s)", (unsigned)perm.key,
-				 owner ? owner : "?");
+				 owner_name(run, perm.uid));
 			run->detail = detail;
 			remove_id(run, k, false, ids[i], true);
 			run->detail = "";
@@ -394,8 +404,7 @@ static void sweep_posix(struct run *run, enum kind k, bool explicit)
 			continue;
 		char detail[128] = "";
 		if (run->filter->active) {
-			const char *owner = ib_user_name(&run->names, objs[i].uid);
-			snprintf(detail, sizeof detail, " (owner %s)", owner ? owner : "?");
+			snprintf(detail, sizeof detail, " (owner %s)", owner_name(run, objs[i].uid));
 		}
 		run->detail = detail;
 		remove_name(run, k, objs[i].name, true);
