@@ -539,3 +539,16 @@ shm s1"
 	assert_status 0
 	assert_eq "$(keys_left)" "msg 0xe9"
 }
+
+@test "POSIX queues cannot be swept without an mqueue fs: an error when asked for, else skipped" {
+	need_mqueue
+	need_sysv_ipc
+	mk msg 0xe1 >/dev/null
+	run --separate-stderr unshare --mount bash -c 'umount /dev/mqueue && "$IPCBOX" ipcrm --all=pmsg'
+	assert_status 1
+	assert_eq "$stderr" "ipcrm: cannot list POSIX message queues: no mqueue file system on /dev/mqueue"
+	run --separate-stderr unshare --mount bash -c 'umount /dev/mqueue && "$IPCBOX" ipcrm -a'
+	assert_status 0
+	assert_eq "$stderr" ""
+	assert_eq "$(keys_left)" ""
+}
