@@ -18,6 +18,7 @@
 #include "ipc/err.h"
 #include "ipc/filter.h"
 #include "ipc/humanfmt.h"
+#include "ipc/ipcjson.h"
 #include "ipc/json.h"
 #include "ipc/names.h"
 #include "ipc/object.h"
@@ -91,6 +92,7 @@ struct ctx {
 	struct ib_json j;
 	struct ib_names names;
 	struct ib_filter filter;
+	struct ib_ipcjson jc;     /* JSON records: points at j, names, filter */
 };
 
 /* ---- text helpers, in util-linux's exact formats ---- */
@@ -175,74 +177,13 @@ static const char *proc_cell(struct ctx *c, pid_t pid, char *buf, size_t len)
 	return buf;
 }
 
-static void json_proc(struct ctx *c, const char *role, pid_t pid)
-{
-	char comm[64];
-	if (pid <= 0)
-		return;
-	bool alive = ib_pid_alive(&c->filter.pids, pid);
-	ib_json_open(&c->j, NULL);
-	ib_json_str(&c->j, "role", role);
-	ib_json_int(&c->j, "pid", pid);
-	ib_json_bool(&c->j, "alive", alive);
-	ib_json_str(&c->j, "command", alive && ib_pid_comm(pid, comm, sizeof comm) ? comm : NULL);
-	ib_json_close(&c->j);
-}
 
 /* ---- JSON pieces ---- */
 
-static void json_perm(struct ctx *c, const struct ib_sysv_perm *p)
-{
-	char buf[16];
-	snprintf(buf, sizeof buf, "0x%08x", (unsigned)p->key);
-	ib_json_str(&c->j, "key", buf);
-	ib_json_int(&c->j, "id", p->id);
-	ib_json_str(&c->j, "owner", ib_user_name(&c->names, p->uid));
-	ib_json_uint(&c->j, "uid", p->uid);
-	ib_json_str(&c->j, "group", ib_group_name(&c->names, p->gid));
-	ib_json_uint(&c->j, "gid", p->gid);
-	ib_json_str(&c->j, "creator", ib_user_name(&c->names, p->cuid));
-	ib_json_uint(&c->j, "cuid", p->cuid);
-	ib_json_str(&c->j, "cgroup", ib_group_name(&c->names, p->cgid));
-	ib_json_uint(&c->j, "cgid", p->cgid);
-	snprintf(buf, sizeof buf, "%04o", p->mode & 0777);
-	ib_json_str(&c->j, "perms", buf);
-	snprintf(buf, sizeof buf, "%#o", p->mode);
-	ib_json_str(&c->j, "mode", buf);
-}
 
-static void json_time(struct ctx *c, const char *key, int64_t t)
-{
-	if (t)
-		ib_json_int(&c->j, key, t);
-	else
-		ib_json_null(&c->j, key);
-}
 
 /* ---- message queues ---- */
 
-static void json_msq(struct ctx *c, const struct ib_msq_info *q)
-{
-	ib_json_open(&c->j, NULL);
-	json_perm(c, &q->perm);
-	ib_json_uint(&c->j, "used_bytes", q->cbytes);
-	ib_json_uint(&c->j, "messages", q->qnum);
-	if (q->qbytes_known)
-		ib_json_uint(&c->j, "max_bytes", q->qbytes);
-	ib_json_int(&c->j, "lspid", q->lspid);
-	ib_json_int(&c->j, "lrpid", q->lrpid);
-	json_time(c, "send_time", q->stime);
-	json_time(c, "recv_time", q->rtime);
-	json_time(c, "change_time", q->ctime);
-	if (c->format == F_PROCESSES) {
-		ib_json_bool(&c->j, "stale", ib_msq_dead(&c->filter.pids, q));
-		ib_json_open_array(&c->j, "processes");
-		json_proc(c, "last-sender", q->lspid);
-		json_proc(c, "last-receiver", q->lrpid);
-		ib_json_close_array(&c->j);
-	}
-	ib_json_close(&c->j);
-}
 
 static void msg_header(struct ctx *c)
 {
@@ -322,7 +263,7 @@ static void do_msg(struct ctx *c)
 		if (!ib_filter_msq(&c->filter, &qs[i]))
 			continue;
 		if (c->json)
-			json_msq(c, &qs[i]);
+			ib_ipcjson_msq(&c->jc, &qs[i]);
 		else
 			msg_row(c, &qs[i]);
 	}
@@ -333,37 +274,7 @@ static void do_msg(struct ctx *c)
 
 /* ---- shared memory ---- */
 
-static bool shm_stale(struct ctx *c, const struct ib_shm_info *s)
-{
-	return s->nattch == 0 && ib_shm_dead(&c->filter.pids, s);
-}
 
-static void json_shm(struct ctx *c, const struct ib_shm_info *s)
-{
-	ib_json_open(&c->j, NULL);
-	json_perm(c, &s->perm);
-	ib_json_uint(&c->j, "size", s->segsz);
-	ib_json_uint(&c->j, "nattch", s->nattch);
-	ib_json_bool(&c->j, "dest", (s->perm.mode & SHM_DEST) != 0);
-	ib_json_bool(&c->j, "locked", (s->perm.mode & SHM_LOCKED) != 0);
-	ib_json_int(&c->j, "cpid", s->cpid);
-	ib_json_int(&c->j, "lpid", s->lpid);
-	json_time(c, "attach_time", s->atime);
-	json_time(c, "detach_time", s->dtime);
-	json_time(c, "change_time", s->ctime);
-	if (s->rss_known) {
-		ib_json_uint(&c->j, "rss", s->rss);
-		ib_json_uint(&c->j, "swap", s->swap);
-	}
-	if (c->format == F_PROCESSES) {
-		ib_json_bool(&c->j, "stale", shm_stale(c, s));
-		ib_json_open_array(&c->j, "processes");
-		json_proc(c, "creator", s->cpid);
-		json_proc(c, "last-operator", s->lpid);
-		ib_json_close_array(&c->j);
-	}
-	ib_json_close(&c->j);
-}
 
 static void shm_header(struct ctx *c)
 {
@@ -412,7 +323,7 @@ static void shm_row(struct ctx *c, const struct ib_shm_info *s)
 		put_id_owner(c, s->perm.id, 10, s->perm.uid);
 		printf(" %-10" PRIu64 " %-10d %-16s %-10d %-16s %s\n", s->nattch, s->cpid,
 		       proc_cell(c, s->cpid, t1, sizeof t1), s->lpid, proc_cell(c, s->lpid, t2, sizeof t2),
-		       shm_stale(c, s) ? "yes" : "no");
+		       ib_shm_stale(&c->filter.pids, s) ? "yes" : "no");
 		break;
 	default:
 		printf("0x%08x ", (unsigned)s->perm.key);
@@ -433,7 +344,7 @@ static void do_shm(struct ctx *c)
 	size_t n;
 	if (!c->json)
 		shm_header(c);
-	if (ib_shm_list(&ss, &n) != 0) {
+	if ((c->json ? ib_shm_list_rss(&ss, &n) : ib_shm_list(&ss, &n)) != 0) {
 		if (c->json)
 			ib_json_null(&c->j, "sharedmemory");
 		return;
@@ -444,7 +355,7 @@ static void do_shm(struct ctx *c)
 		if (!ib_filter_shm(&c->filter, &ss[i]))
 			continue;
 		if (c->json)
-			json_shm(c, &ss[i]);
+			ib_ipcjson_shm(&c->jc, &ss[i]);
 		else
 			shm_row(c, &ss[i]);
 	}
@@ -455,62 +366,7 @@ static void do_shm(struct ctx *c)
 
 /* ---- semaphore sets ---- */
 
-/* The distinct last-operator pids of a set (at most MAX); -1 if unreadable. */
-static int sem_pids(const struct ib_sem_info *s, pid_t *pids, int max)
-{
-	struct ib_sem_elem *e = calloc(s->nsems ? s->nsems : 1, sizeof *e);
-	const char *what;
-	int n = 0;
-	if (!e || ib_sem_elems(s->perm.id, s->nsems, e, &what) != 0) {
-		free(e);
-		return -1;
-	}
-	for (uint64_t i = 0; i < s->nsems; i++) {
-		bool seen = e[i].pid == 0;
-		for (int k = 0; k < n && !seen; k++)
-			seen = pids[k] == e[i].pid;
-		if (!seen && n < max)
-			pids[n++] = e[i].pid;
-	}
-	free(e);
-	return n;
-}
 
-static void json_sem(struct ctx *c, const struct ib_sem_info *s, const struct ib_sem_elem *elems)
-{
-	ib_json_open(&c->j, NULL);
-	json_perm(c, &s->perm);
-	ib_json_uint(&c->j, "nsems", s->nsems);
-	json_time(c, "op_time", s->otime);
-	json_time(c, "change_time", s->ctime);
-	if (elems) {
-		ib_json_open_array(&c->j, "semaphores");
-		for (uint64_t i = 0; i < s->nsems; i++) {
-			ib_json_open(&c->j, NULL);
-			ib_json_uint(&c->j, "semnum", i);
-			ib_json_int(&c->j, "value", elems[i].val);
-			ib_json_int(&c->j, "ncount", elems[i].ncount);
-			ib_json_int(&c->j, "zcount", elems[i].zcount);
-			ib_json_int(&c->j, "pid", elems[i].pid);
-			ib_json_close(&c->j);
-		}
-		ib_json_close_array(&c->j);
-	}
-	if (c->format == F_PROCESSES) {
-		pid_t pids[32];
-		int n = sem_pids(s, pids, 32);
-		int dead = ib_sem_dead(&c->filter.pids, s);
-		if (dead < 0)
-			ib_json_null(&c->j, "stale");
-		else
-			ib_json_bool(&c->j, "stale", dead == 1);
-		ib_json_open_array(&c->j, "processes");
-		for (int i = 0; i < n; i++)
-			json_proc(c, "last-operator", pids[i]);
-		ib_json_close_array(&c->j);
-	}
-	ib_json_close(&c->j);
-}
 
 static void sem_header(struct ctx *c)
 {
@@ -551,7 +407,7 @@ static void sem_row(struct ctx *c, const struct ib_sem_info *s)
 		break;
 	case F_PROCESSES: {
 		pid_t pids[32];
-		int n = sem_pids(s, pids, 32);
+		int n = ib_sem_last_pids(s, pids, 32);
 		int dead = ib_sem_dead(&c->filter.pids, s);
 		put_id_owner(c, s->perm.id, 10, s->perm.uid);
 		printf(" %-10" PRIu64 " %-6s", s->nsems, dead < 0 ? "?" : dead ? "yes" : "no");
@@ -588,7 +444,7 @@ static void do_sem(struct ctx *c)
 		if (!ib_filter_sem(&c->filter, &ss[i]))
 			continue;
 		if (c->json)
-			json_sem(c, &ss[i], NULL);
+			ib_ipcjson_sem(&c->jc, &ss[i], NULL);
 		else
 			sem_row(c, &ss[i]);
 	}
@@ -683,91 +539,7 @@ static void status_text(struct ctx *c, enum ib_kind kind)
 	}
 }
 
-static void limits_json(struct ctx *c, enum ib_kind kind)
-{
-	struct ib_json *j = &c->j;
-	if (kind == IB_MSG) {
-		struct ib_msg_limits l;
-		if (ib_msg_limits(&l) != 0)
-			{
-			ib_json_null(j, "messages");
-			return;
-		}
-		ib_json_open(j, "messages");
-		ib_json_int(j, "msgmni", l.msgmni);
-		ib_json_uint(j, "msgmax", l.msgmax);
-		ib_json_int(j, "msgmnb", l.msgmnb);
-	} else if (kind == IB_SHM) {
-		struct ib_shm_limits l;
-		if (ib_shm_limits(&l) != 0)
-			{
-			ib_json_null(j, "sharedmemory");
-			return;
-		}
-		ib_json_open(j, "sharedmemory");
-		ib_json_uint(j, "shmmni", l.shmmni);
-		ib_json_uint(j, "shmmax", l.shmmax);
-		ib_json_uint(j, "shmall", l.shmall);
-		ib_json_uint(j, "shmmin", l.shmmin);
-		ib_json_uint(j, "page_size", (uint64_t)getpagesize());
-	} else {
-		struct ib_sem_limits l;
-		if (ib_sem_limits(&l) != 0)
-			{
-			ib_json_null(j, "semaphores");
-			return;
-		}
-		ib_json_open(j, "semaphores");
-		ib_json_int(j, "semmni", l.semmni);
-		ib_json_int(j, "semmsl", l.semmsl);
-		ib_json_int(j, "semmns", l.semmns);
-		ib_json_int(j, "semopm", l.semopm);
-		ib_json_uint(j, "semvmx", l.semvmx);
-	}
-	ib_json_close(j);
-}
 
-static void status_json(struct ctx *c, enum ib_kind kind)
-{
-	struct ib_json *j = &c->j;
-	if (kind == IB_MSG) {
-		struct ib_msg_status s;
-		if (ib_msg_status(&s) != 0)
-			{
-			ib_json_null(j, "messages");
-			return;
-		}
-		ib_json_open(j, "messages");
-		ib_json_int(j, "queues", s.pool);
-		ib_json_int(j, "headers", s.map);
-		ib_json_int(j, "used_bytes", s.tql);
-	} else if (kind == IB_SHM) {
-		struct ib_shm_status s;
-		if (ib_shm_status(&s) != 0)
-			{
-			ib_json_null(j, "sharedmemory");
-			return;
-		}
-		ib_json_open(j, "sharedmemory");
-		ib_json_int(j, "segments", s.used_ids);
-		ib_json_uint(j, "pages_allocated", s.tot);
-		ib_json_uint(j, "pages_resident", s.rss);
-		ib_json_uint(j, "pages_swapped", s.swp);
-		ib_json_uint(j, "swap_attempts", s.swap_attempts);
-		ib_json_uint(j, "swap_successes", s.swap_successes);
-	} else {
-		struct ib_sem_status s;
-		if (ib_sem_status(&s) != 0)
-			{
-			ib_json_null(j, "semaphores");
-			return;
-		}
-		ib_json_open(j, "semaphores");
-		ib_json_int(j, "arrays", s.usz);
-		ib_json_int(j, "semaphores", s.aem);
-	}
-	ib_json_close(j);
-}
 
 /* ---- one object (-i) ---- */
 
@@ -845,11 +617,11 @@ static int print_one(struct ctx *c, enum ib_kind kind, int id)
 		ib_json_open(&c->j, NULL);
 		ib_json_open_array(&c->j, table[kind]);
 		if (kind == IB_MSG)
-			json_msq(c, &u.q);
+			ib_ipcjson_msq(&c->jc, &u.q);
 		else if (kind == IB_SHM)
-			json_shm(c, &u.s);
+			ib_ipcjson_shm(&c->jc, &u.s);
 		else
-			json_sem(c, &u.e, elems);
+			ib_ipcjson_sem(&c->jc, &u.e, elems);
 		ib_json_close_array(&c->j);
 		ib_json_close(&c->j);
 		ib_json_end(&c->j);
@@ -905,44 +677,27 @@ static const char *const posix_table[] = { "posix-messages", "posix-sharedmemory
 static const char *const posix_title[] = { "POSIX Message Queues", "POSIX Shared Memory",
 					   "POSIX Semaphores" };
 
-static void json_posix(struct ctx *c, const struct ib_posix_info *o)
-{
-	char buf[16];
-	ib_json_open(&c->j, NULL);
-	ib_json_str(&c->j, "name", o->name);
-	ib_json_str(&c->j, "owner", ib_user_name(&c->names, o->uid));
-	ib_json_uint(&c->j, "uid", o->uid);
-	ib_json_str(&c->j, "group", ib_group_name(&c->names, o->gid));
-	ib_json_uint(&c->j, "gid", o->gid);
-	snprintf(buf, sizeof buf, "%04o", (unsigned)o->mode & 0777);
-	ib_json_str(&c->j, "perms", buf);
-	if (o->kind == IB_PMQ) {
-		ib_json_uint(&c->j, "used_bytes", o->size);
-		if (o->msgs_known) {
-			ib_json_int(&c->j, "messages", o->msgs);
-			ib_json_int(&c->j, "max_messages", o->maxmsg);
-			ib_json_int(&c->j, "max_message_size", o->msgsize);
-		} else {
-			ib_json_null(&c->j, "messages");
-		}
-		ib_json_int(&c->j, "notify_pid", o->notify_pid);
-	} else if (o->kind == IB_PSHM) {
-		ib_json_uint(&c->j, "size", o->size);
-	} else if (o->value_known) {
-		ib_json_int(&c->j, "value", o->value);
-	} else {
-		ib_json_null(&c->j, "value");
-	}
-	ib_json_int(&c->j, "mtime", o->mtime);
-	ib_json_int(&c->j, "ctime", o->ctime);
-	ib_json_close(&c->j);
-}
+
 
 static void posix_row(struct ctx *c, const struct ib_posix_info *o)
 {
 	char t[64], h[32];
-	printf("%-20s ", o->name);
+	char name[sizeof o->name];
+	/* a name is any bytes but '/': keep control characters out of the table */
+	for (size_t i = 0; i < sizeof name && (name[i] = o->name[i]); i++)
+		if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
+			name[i] = '?';
+	printf("%-20s ", name);
 	put_user(c, o->uid, "%-10.10s", "%-10u");
+	if (c->format == F_PROCESSES) {
+		pid_t pids[32];
+		int n = ib_filter_posix_users_of(&c->filter, o, pids, 32);
+		printf(" %-6s", n < 0 ? "?" : n == 0 ? "yes" : "no");
+		for (int i = 0; i < n; i++)
+			printf(" %d:%s", pids[i], proc_cell(c, pids[i], t, sizeof t));
+		printf(n < 0 ? " ?\n" : n == 0 ? " -\n" : "\n");
+		return;
+	}
 	printf(" %-10o ", (unsigned)o->mode & 0777);
 	if (o->kind == IB_PSEM) {
 		if (o->value_known)
@@ -975,7 +730,9 @@ static void do_posix(struct ctx *c, enum ib_posix_kind kind)
 	};
 	if (!c->json) {
 		printf("------ %s --------\n", posix_title[kind]);
-		if (kind == IB_PMQ)
+		if (c->format == F_PROCESSES)
+			printf("%-20s %-10s %-6s %s\n", "name", "owner", "stale", "users");
+		else if (kind == IB_PMQ)
 			printf(headers[0], "name", "owner", "perms", c->unit == U_HUMAN ? "size" : "used-bytes", "messages");
 		else if (kind == IB_PSHM)
 			printf(headers[1], "name", "owner", "perms", c->unit == U_HUMAN ? "size" : "bytes", "modified");
@@ -1003,7 +760,7 @@ static void do_posix(struct ctx *c, enum ib_posix_kind kind)
 		if (!ib_filter_posix(&c->filter, &os[i]))
 			continue;
 		if (c->json)
-			json_posix(c, &os[i]);
+			ib_ipcjson_posix(&c->jc, &os[i]);
 		else
 			posix_row(c, &os[i]);
 	}
@@ -1031,12 +788,11 @@ static int parse_id(const char *s)
 
 static void section(struct ctx *c, enum ib_kind kind)
 {
-	static const char *const table[] = { "messages", "sharedmemory", "semaphores" };
 	if (c->format == F_LIMITS || c->format == F_STATUS) {
 		if (!c->json)
 			(c->format == F_LIMITS ? limits_text : status_text)(c, kind);
 		else
-			(c->format == F_LIMITS ? limits_json : status_json)(c, kind);
+			(c->format == F_LIMITS ? ib_ipcjson_limits : ib_ipcjson_status)(&c->j, kind);
 	} else if (kind == IB_MSG) {
 		do_msg(c);
 	} else if (kind == IB_SHM) {
@@ -1044,7 +800,6 @@ static void section(struct ctx *c, enum ib_kind kind)
 	} else {
 		do_sem(c);
 	}
-	(void)table;
 	if (!c->json)
 		printf("\n");
 }
@@ -1054,7 +809,7 @@ int ipcs_main(int argc, char **argv)
 	struct ctx c = { .format = F_DEFAULT, .unit = U_DEFAULT, .names = IB_NAMES_INIT };
 	bool want[3] = { false, false, false }, all = false, posix = false, specific = false;
 	int opt, id = 0;
-	static char outbuf[1 << 16];
+	static char outbuf[1 << 16]; /* stdout's buffer: lives until ib_finish flushes it */
 
 	setlocale(LC_ALL, "");
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
@@ -1088,15 +843,13 @@ int ipcs_main(int argc, char **argv)
 		default: ib_bad_option(IB_EXIT_FAIL);
 		}
 	}
-	if (optind < argc) {
-		/* util-linux ignores operands; we say so, as it has no place for them */
-		ib_usage_error_code(IB_EXIT_FAIL, "unexpected argument '%s'", argv[optind]);
-	}
+	/* Operands: util-linux ignores them, and so do we (scripts pass them). */
 	int nwant = want[0] + want[1] + want[2];
 	if (specific && nwant != 1)
 		ib_die(IB_EXIT_FAIL, "when using an ID, a single resource must be specified");
 	if (c.json)
 		ib_json_init(&c.j, stdout);
+	c.jc = (struct ib_ipcjson){ &c.j, &c.names, &c.filter, c.format == F_PROCESSES };
 	int rc = IB_EXIT_OK;
 	if (specific) {
 		rc = print_one(&c, want[IB_MSG] ? IB_MSG : want[IB_SHM] ? IB_SHM : IB_SEM, id);

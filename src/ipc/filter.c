@@ -105,6 +105,17 @@ void ib_filter_init(struct ib_filter *f)
 void ib_filter_free(struct ib_filter *f)
 {
 	ib_pidcache_free(&f->pids);
+	ib_posix_users_free(f->posix_users);
+	f->posix_users = NULL;
+}
+
+struct ib_posix_users *ib_filter_posix_users(struct ib_filter *f)
+{
+	if (!f->posix_scanned) {
+		f->posix_users = ib_posix_users_scan();
+		f->posix_scanned = true;
+	}
+	return f->posix_users;
 }
 
 /* "A", "A-B", "A-", "-B" with PARSE for each end. */
@@ -279,7 +290,7 @@ bool ib_filter_posix(struct ib_filter *f, const struct ib_posix_info *o)
 {
 	if (!f->active)
 		return true;
-	if (f->stale || f->dead || f->unattached || f->keys || f->ids)
+	if (f->keys || f->ids)
 		return false;
 	if (f->owner && o->uid != f->owner_uid)
 		return false;
@@ -288,5 +299,26 @@ bool ib_filter_posix(struct ib_filter *f, const struct ib_posix_info *o)
 		if (age < 0 || (uint64_t)age * 1000000000u < f->older_ns)
 			return false;
 	}
+	if (f->stale || f->dead || f->unattached) {
+		struct ib_posix_users *u = ib_filter_posix_users(f);
+		pid_t pid;
+		if (!u || !ib_posix_users_complete(u) || ib_posix_users_of(u, o, &pid, 1) != 0)
+			return false;
+	}
 	return true;
+}
+
+bool ib_shm_stale(struct ib_pidcache *c, const struct ib_shm_info *s)
+{
+	return s->nattch == 0 && ib_shm_dead(c, s);
+}
+
+int ib_filter_posix_users_of(struct ib_filter *f, const struct ib_posix_info *o, pid_t *pids,
+			     size_t max)
+{
+	struct ib_posix_users *u = ib_filter_posix_users(f);
+	if (!u || !ib_posix_users_complete(u))
+		return -1;
+	size_t n = ib_posix_users_of(u, o, pids, max);
+	return (int)(n < max ? n : max);
 }

@@ -11,8 +11,12 @@
  *   --ids RANGE          System V id in RANGE, same syntax
  * Several filters together must all match. A pid of 0 (never set, or not visible in
  * this pid namespace) counts as no process; an object with no pid recorded at all
- * (a queue nobody has used yet) is never dead or stale: nothing says it was left. POSIX objects carry no pids: --stale,
- * --dead and --unattached never match them; --owner and --older-than (by mtime) do.
+ * (a queue nobody has used yet) is never dead or stale: nothing says it was left.
+ * POSIX objects carry no pids: for them --stale, --dead and --unattached all mean
+ * "no process has it open or mapped", from one scan of /proc (ib_posix_users_scan);
+ * when that scan could not see every process (not root), they match nothing.
+ * --owner and --older-than (by mtime) apply as to System V objects; --keys and
+ * --ids never match POSIX objects.
  *
  * An applet puts IB_FILTER_LONGOPTS in its getopt_long table, hands each option to
  * ib_filter_option() (before its own switch), and tests each object with
@@ -84,7 +88,16 @@ struct ib_filter {
 	int id_lo, id_hi;
 	int64_t now;              /* seconds; set by ib_filter_init */
 	struct ib_pidcache pids;
+	struct ib_posix_users *posix_users; /* scanned on first need */
+	bool posix_scanned;
 };
+
+/* The users of POSIX objects, scanned once per filter; NULL if out of memory. */
+struct ib_posix_users *ib_filter_posix_users(struct ib_filter *f);
+/* The processes that have O open or mapped (up to MAX into PIDS): how many, or -1
+ * when the scan could not see every process. */
+int ib_filter_posix_users_of(struct ib_filter *f, const struct ib_posix_info *o, pid_t *pids,
+			     size_t max);
 
 void ib_filter_init(struct ib_filter *f);
 void ib_filter_free(struct ib_filter *f);
@@ -106,5 +119,7 @@ bool ib_msq_dead(struct ib_pidcache *c, const struct ib_msq_info *q);
 bool ib_shm_dead(struct ib_pidcache *c, const struct ib_shm_info *s);
 /* -1: the set's pids cannot be read. */
 int ib_sem_dead(struct ib_pidcache *c, const struct ib_sem_info *s);
+/* A segment with nothing attached and only dead processes recorded (--stale). */
+bool ib_shm_stale(struct ib_pidcache *c, const struct ib_shm_info *s);
 
 #endif

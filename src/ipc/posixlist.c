@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/sysmacros.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -101,6 +102,8 @@ static void fill_stat(struct ib_posix_info *o, const struct stat *st)
 	o->uid = st->st_uid;
 	o->gid = st->st_gid;
 	o->mode = st->st_mode & 07777;
+	o->dev = st->st_dev;
+	o->ino = st->st_ino;
 	o->size = (uint64_t)st->st_size;
 	o->mtime = st->st_mtim.tv_sec;
 	o->ctime = st->st_ctim.tv_sec;
@@ -218,4 +221,188 @@ int ib_posix_stat(enum ib_posix_kind kind, const char *name, struct ib_posix_inf
 		return -1;
 	}
 	return 0;
+}
+
+/* ---- who uses POSIX objects ---- */
+
+struct ib_user_ent {
+	dev_t dev;
+	ino_t ino;
+	pid_t pid;
+};
+
+struct ib_posix_users {
+	struct ib_user_ent *v;
+	size_t n, cap;
+	bool complete;
+	dev_t shm_dev, mq_dev;
+	bool have_shm, have_mq;
+};
+
+static bool watched(const struct ib_posix_users *u, dev_t dev)
+{
+	return (u->have_shm && dev == u->shm_dev) || (u->have_mq && dev == u->mq_dev);
+}
+
+static bool add_user(struct ib_posix_users *u, dev_t dev, ino_t ino, pid_t pid)
+{
+	for (size_t i = u->n; i > 0 && u->v[i - 1].pid == pid; i--)
+		if (u->v[i - 1].dev == dev && u->v[i - 1].ino == ino)
+			return true; /* this process already counted for it */
+	if (u->n == u->cap) {
+		size_t ncap = u->cap ? u->cap * 2 : 64;
+		struct ib_user_ent *p = realloc(u->v, ncap * sizeof *p);
+		if (!p)
+			return false;
+		u->v = p;
+		u->cap = ncap;
+	}
+	u->v[u->n++] = (struct ib_user_ent){ dev, ino, pid };
+	return true;
+}
+
+/* False if the process's descriptors could not be read (for a reason other than
+ * the process having gone). */
+static bool scan_fds(struct ib_posix_users *u, int procfd, pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof path, "%d/fd", (int)pid);
+	int dfd = openat(procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return errno == ENOENT || errno == ESRCH;
+	DIR *d = fdopendir(dfd);
+	if (!d) {
+		close(dfd);
+		return false;
+	}
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		struct stat st;
+		if (e->d_name[0] == '.')
+			continue;
+		if (fstatat(dirfd(d), e->d_name, &st, 0) == 0 && watched(u, st.st_dev))
+			add_user(u, st.st_dev, st.st_ino, pid);
+	}
+	closedir(d);
+	return true;
+}
+
+static bool scan_maps(struct ib_posix_users *u, int procfd, pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof path, "%d/maps", (int)pid);
+	int fd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT || errno == ESRCH;
+	char *buf;
+	size_t len;
+	int rc = ib_read_to_end(fd, (size_t)64 << 20, &buf, &len);
+	int err = errno;
+	close(fd);
+	if (rc != 0)
+		return err == ESRCH || err == ENOENT;
+	for (char *line = buf; line && *line;) {
+		char *next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		unsigned maj, min;
+		unsigned long long ino;
+		/* start-end perms offset MAJ:MIN inode path */
+		if (sscanf(line, "%*s %*s %*s %x:%x %llu", &maj, &min, &ino) == 3 && ino != 0) {
+			dev_t dev = makedev(maj, min);
+			if (watched(u, dev))
+				add_user(u, dev, (ino_t)ino, pid);
+		}
+		line = next;
+	}
+	free(buf);
+	return true;
+}
+
+static int by_file(const void *a, const void *b)
+{
+	const struct ib_user_ent *x = a, *y = b;
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	if (x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+struct ib_posix_users *ib_posix_users_scan(void)
+{
+	struct ib_posix_users *u = calloc(1, sizeof *u);
+	struct stat st;
+	if (!u)
+		return NULL;
+	u->complete = true;
+	if (stat(IB_SHM_DIR, &st) == 0) {
+		u->shm_dev = st.st_dev;
+		u->have_shm = true;
+	}
+	if (ib_mqueue_mounted() && stat(IB_MQUEUE_DIR, &st) == 0) {
+		u->mq_dev = st.st_dev;
+		u->have_mq = true;
+	}
+	int procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = procfd >= 0 ? fdopendir(procfd) : NULL;
+	if (!d) {
+		if (procfd >= 0)
+			close(procfd);
+		u->complete = false;
+		return u;
+	}
+	pid_t self = getpid();
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		char *end;
+		long pid = strtol(e->d_name, &end, 10);
+		if (*end || pid <= 0 || pid == self)
+			continue;
+		if (!scan_fds(u, dirfd(d), (pid_t)pid))
+			u->complete = false;
+		if (!scan_maps(u, dirfd(d), (pid_t)pid))
+			u->complete = false;
+	}
+	closedir(d);
+	if (u->n > 1)
+		qsort(u->v, u->n, sizeof *u->v, by_file);
+	return u;
+}
+
+bool ib_posix_users_complete(const struct ib_posix_users *u)
+{
+	return u->complete;
+}
+
+size_t ib_posix_users_of(const struct ib_posix_users *u, const struct ib_posix_info *o,
+			 pid_t *pids, size_t max)
+{
+	size_t lo = 0, hi = u->n, count = 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct ib_user_ent *m = &u->v[mid];
+		if (m->dev < o->dev || (m->dev == o->dev && m->ino < o->ino))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	pid_t last = 0;
+	for (size_t i = lo; i < u->n && u->v[i].dev == o->dev && u->v[i].ino == o->ino; i++) {
+		if (u->v[i].pid == last)
+			continue; /* the same process by a descriptor and a mapping */
+		last = u->v[i].pid;
+		if (count < max)
+			pids[count] = last;
+		count++;
+	}
+	return count;
+}
+
+void ib_posix_users_free(struct ib_posix_users *u)
+{
+	if (u) {
+		free(u->v);
+		free(u);
+	}
 }

@@ -212,7 +212,7 @@ static int msq_from_proc(struct ib_msq_info **out, size_t *n)
 	return 0;
 }
 
-/* Queues and semaphore sets are listed by index first: for 10,000 queues the
+/* Objects are listed by index first: for 10,000 queues the
  * MSG_STAT_ANY loop takes a quarter of the time the kernel needs to format
  * /proc/sysvipc/msg (measured: ~5 ms against ~19 ms), and gives qbytes too.
  * /proc is the fallback when the loop misses objects (kernels before 4.17 have no
@@ -281,10 +281,12 @@ static void shm_from_kernel(struct ib_shm_info *s, const struct shmid_ds *ds, in
 	s->ctime = ds->shm_ctime;
 }
 
-static int shm_fallback(struct ib_shm_info **out, size_t *n)
+/* Every segment by index, as msq_by_index. */
+static int shm_by_index(struct ib_shm_info **out, size_t *n, bool *complete)
 {
 	struct shm_info si;
 	int max = shmctl(0, SHM_INFO, (struct shmid_ds *)(void *)&si);
+	*complete = false;
 	if (max < 0)
 		return -1;
 	struct ib_shm_info *arr = NULL;
@@ -304,17 +306,38 @@ static int shm_fallback(struct ib_shm_info **out, size_t *n)
 	}
 	*out = arr;
 	*n = cnt;
+	*complete = cnt >= (size_t)si.used_ids;
 	return 0;
 }
 
 int ib_shm_list(struct ib_shm_info **out, size_t *n)
 {
+	bool complete;
+	*out = NULL;
+	*n = 0;
+	if (shm_by_index(out, n, &complete) == 0) {
+		if (complete)
+			return 0;
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	if (ib_shm_list_rss(out, n) == 0)
+		return 0;
+	bool ignored;
+	return shm_by_index(out, n, &ignored);
+}
+
+int ib_shm_list_rss(struct ib_shm_info **out, size_t *n)
+{
 	char *buf;
 	size_t len;
 	*out = NULL;
 	*n = 0;
-	if (slurp("/proc/sysvipc/shm", &buf, &len) != 0)
-		return shm_fallback(out, n);
+	if (slurp("/proc/sysvipc/shm", &buf, &len) != 0) {
+		bool ignored;
+		return shm_by_index(out, n, &ignored);
+	}
 	struct ib_shm_info *arr = NULL;
 	size_t cap = 0, cnt = 0;
 	const char *p = strchr(buf, '\n');
@@ -511,6 +534,26 @@ int ib_sem_elems(int id, size_t nsems, struct ib_sem_elem *out, const char **wha
 		}
 	}
 	return 0;
+}
+
+int ib_sem_last_pids(const struct ib_sem_info *s, pid_t *pids, int max)
+{
+	struct ib_sem_elem *e = calloc(s->nsems ? s->nsems : 1, sizeof *e);
+	const char *what;
+	int n = 0;
+	if (!e || ib_sem_elems(s->perm.id, s->nsems, e, &what) != 0) {
+		free(e);
+		return -1;
+	}
+	for (uint64_t i = 0; i < s->nsems; i++) {
+		bool seen = e[i].pid == 0;
+		for (int k = 0; k < n && !seen; k++)
+			seen = pids[k] == e[i].pid;
+		if (!seen && n < max)
+			pids[n++] = e[i].pid;
+	}
+	free(e);
+	return n;
 }
 
 /* ---- limits and status ---- */

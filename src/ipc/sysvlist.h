@@ -1,8 +1,9 @@
 /* Listing and inspecting System V IPC objects (shared by ipcs and ipcrm).
  *
- * A listing reads /proc/sysvipc/{msg,shm,sem} ONCE into an array of records with
- * every column the kernel gives; when /proc is unreadable it falls back to
- * MSG_INFO/SHM_INFO/SEM_INFO and one *_STAT_ANY (or *_STAT) call per index.
+ * A listing is one *_STAT_ANY call per index in use (MSG_INFO/SHM_INFO/SEM_INFO give
+ * the highest), into an array of records with every field the kernel gives; where
+ * that misses objects (no *_STAT_ANY before Linux 4.17 and no read permission) it
+ * reads /proc/sysvipc/{msg,shm,sem} once instead.
  * A single object by id is one direct call (*_STAT_ANY on its index, else IPC_STAT),
  * never a scan, so `ipcs -i ID` costs the same with 10 objects or 10,000.
  *
@@ -57,10 +58,15 @@ struct ib_sem_elem {
 	int val, ncount, zcount, pid;
 };
 
-/* A listing: *OUT is malloc'd (free it), *N records, in /proc's order (index order). */
+/* A listing: *OUT is malloc'd (free it), *N records, in index order (as /proc).
+ * These use *_STAT_ANY by index, which is several times faster than having the
+ * kernel format /proc/sysvipc, and read /proc only when that misses objects. */
 int ib_msq_list(struct ib_msq_info **out, size_t *n);
 int ib_shm_list(struct ib_shm_info **out, size_t *n);
 int ib_sem_list(struct ib_sem_info **out, size_t *n);
+/* Segments from /proc/sysvipc/shm, which alone gives rss and swap (rss_known);
+ * the stat calls when /proc cannot be read. */
+int ib_shm_list_rss(struct ib_shm_info **out, size_t *n);
 
 /* One object by id: a direct call, no scan. Works without read permission where
  * the kernel has *_STAT_ANY (4.17+). EINVAL: no such id. */
@@ -71,6 +77,10 @@ int ib_sem_stat(int id, struct ib_sem_info *out);
 /* The NSEMS semaphores of set ID into OUT[0..NSEMS-1] (needs read permission).
  * On failure *WHAT names the semctl command that failed ("semctl(GETVAL)"). */
 int ib_sem_elems(int id, size_t nsems, struct ib_sem_elem *out, const char **what);
+
+/* The distinct non-zero last-operator pids of set S (GETPID of each semaphore),
+ * at most MAX into PIDS. Returns how many, or -1 if they cannot be read. */
+int ib_sem_last_pids(const struct ib_sem_info *s, pid_t *pids, int max);
 
 /* System limits, as /proc/sys/kernel gives them (falling back to *_INFO). */
 struct ib_msg_limits { int msgmni, msgmnb; uint64_t msgmax; };

@@ -1,0 +1,267 @@
+/* JSON records of IPC objects: the fields ipcs(1) documents under JSON OUTPUT,
+ * one function per kind writing one object into an open array (ipcs --json; any
+ * applet that reports objects in JSON uses the same names). */
+#include "ipc/ipcjson.h"
+
+#include <stdio.h>
+#include <sys/shm.h>
+#include <unistd.h>
+
+static void json_proc(const struct ib_ipcjson *c, const char *role, pid_t pid)
+{
+	char comm[64];
+	if (pid <= 0)
+		return;
+	bool alive = ib_pid_alive(&c->filter->pids, pid);
+	ib_json_open(c->j, NULL);
+	ib_json_str(c->j, "role", role);
+	ib_json_int(c->j, "pid", pid);
+	ib_json_bool(c->j, "alive", alive);
+	ib_json_str(c->j, "command", alive && ib_pid_comm(pid, comm, sizeof comm) ? comm : NULL);
+	ib_json_close(c->j);
+}
+
+static void json_perm(const struct ib_ipcjson *c, const struct ib_sysv_perm *p)
+{
+	char buf[16];
+	snprintf(buf, sizeof buf, "0x%08x", (unsigned)p->key);
+	ib_json_str(c->j, "key", buf);
+	ib_json_int(c->j, "id", p->id);
+	ib_json_str(c->j, "owner", ib_user_name(c->names, p->uid));
+	ib_json_uint(c->j, "uid", p->uid);
+	ib_json_str(c->j, "group", ib_group_name(c->names, p->gid));
+	ib_json_uint(c->j, "gid", p->gid);
+	ib_json_str(c->j, "creator", ib_user_name(c->names, p->cuid));
+	ib_json_uint(c->j, "cuid", p->cuid);
+	ib_json_str(c->j, "cgroup", ib_group_name(c->names, p->cgid));
+	ib_json_uint(c->j, "cgid", p->cgid);
+	snprintf(buf, sizeof buf, "%04o", p->mode & 0777);
+	ib_json_str(c->j, "perms", buf);
+	snprintf(buf, sizeof buf, "%#o", p->mode);
+	ib_json_str(c->j, "mode", buf);
+}
+
+static void json_time(const struct ib_ipcjson *c, const char *key, int64_t t)
+{
+	if (t)
+		ib_json_int(c->j, key, t);
+	else
+		ib_json_null(c->j, key);
+}
+
+void ib_ipcjson_msq(const struct ib_ipcjson *c, const struct ib_msq_info *q)
+{
+	ib_json_open(c->j, NULL);
+	json_perm(c, &q->perm);
+	ib_json_uint(c->j, "used_bytes", q->cbytes);
+	ib_json_uint(c->j, "messages", q->qnum);
+	if (q->qbytes_known)
+		ib_json_uint(c->j, "max_bytes", q->qbytes);
+	ib_json_int(c->j, "lspid", q->lspid);
+	ib_json_int(c->j, "lrpid", q->lrpid);
+	json_time(c, "send_time", q->stime);
+	json_time(c, "recv_time", q->rtime);
+	json_time(c, "change_time", q->ctime);
+	if (c->processes) {
+		ib_json_bool(c->j, "stale", ib_msq_dead(&c->filter->pids, q));
+		ib_json_open_array(c->j, "processes");
+		json_proc(c, "last-sender", q->lspid);
+		json_proc(c, "last-receiver", q->lrpid);
+		ib_json_close_array(c->j);
+	}
+	ib_json_close(c->j);
+}
+
+void ib_ipcjson_shm(const struct ib_ipcjson *c, const struct ib_shm_info *s)
+{
+	ib_json_open(c->j, NULL);
+	json_perm(c, &s->perm);
+	ib_json_uint(c->j, "size", s->segsz);
+	ib_json_uint(c->j, "nattch", s->nattch);
+	ib_json_bool(c->j, "dest", (s->perm.mode & SHM_DEST) != 0);
+	ib_json_bool(c->j, "locked", (s->perm.mode & SHM_LOCKED) != 0);
+	ib_json_int(c->j, "cpid", s->cpid);
+	ib_json_int(c->j, "lpid", s->lpid);
+	json_time(c, "attach_time", s->atime);
+	json_time(c, "detach_time", s->dtime);
+	json_time(c, "change_time", s->ctime);
+	if (s->rss_known) {
+		ib_json_uint(c->j, "rss", s->rss);
+		ib_json_uint(c->j, "swap", s->swap);
+	}
+	if (c->processes) {
+		ib_json_bool(c->j, "stale", ib_shm_stale(&c->filter->pids, s));
+		ib_json_open_array(c->j, "processes");
+		json_proc(c, "creator", s->cpid);
+		json_proc(c, "last-operator", s->lpid);
+		ib_json_close_array(c->j);
+	}
+	ib_json_close(c->j);
+}
+
+
+void ib_ipcjson_sem(const struct ib_ipcjson *c, const struct ib_sem_info *s, const struct ib_sem_elem *elems)
+{
+	ib_json_open(c->j, NULL);
+	json_perm(c, &s->perm);
+	ib_json_uint(c->j, "nsems", s->nsems);
+	json_time(c, "op_time", s->otime);
+	json_time(c, "change_time", s->ctime);
+	if (elems) {
+		ib_json_open_array(c->j, "semaphores");
+		for (uint64_t i = 0; i < s->nsems; i++) {
+			ib_json_open(c->j, NULL);
+			ib_json_uint(c->j, "semnum", i);
+			ib_json_int(c->j, "value", elems[i].val);
+			ib_json_int(c->j, "ncount", elems[i].ncount);
+			ib_json_int(c->j, "zcount", elems[i].zcount);
+			ib_json_int(c->j, "pid", elems[i].pid);
+			ib_json_close(c->j);
+		}
+		ib_json_close_array(c->j);
+	}
+	if (c->processes) {
+		pid_t pids[32];
+		int n = ib_sem_last_pids(s, pids, 32);
+		int dead = ib_sem_dead(&c->filter->pids, s);
+		if (dead < 0)
+			ib_json_null(c->j, "stale");
+		else
+			ib_json_bool(c->j, "stale", dead == 1);
+		ib_json_open_array(c->j, "processes");
+		for (int i = 0; i < n; i++)
+			json_proc(c, "last-operator", pids[i]);
+		ib_json_close_array(c->j);
+	}
+	ib_json_close(c->j);
+}
+
+void ib_ipcjson_limits(struct ib_json *j, enum ib_kind kind)
+{
+	if (kind == IB_MSG) {
+		struct ib_msg_limits l;
+		if (ib_msg_limits(&l) != 0)
+			{
+			ib_json_null(j, "messages");
+			return;
+		}
+		ib_json_open(j, "messages");
+		ib_json_int(j, "msgmni", l.msgmni);
+		ib_json_uint(j, "msgmax", l.msgmax);
+		ib_json_int(j, "msgmnb", l.msgmnb);
+	} else if (kind == IB_SHM) {
+		struct ib_shm_limits l;
+		if (ib_shm_limits(&l) != 0)
+			{
+			ib_json_null(j, "sharedmemory");
+			return;
+		}
+		ib_json_open(j, "sharedmemory");
+		ib_json_uint(j, "shmmni", l.shmmni);
+		ib_json_uint(j, "shmmax", l.shmmax);
+		ib_json_uint(j, "shmall", l.shmall);
+		ib_json_uint(j, "shmmin", l.shmmin);
+		ib_json_uint(j, "page_size", (uint64_t)getpagesize());
+	} else {
+		struct ib_sem_limits l;
+		if (ib_sem_limits(&l) != 0)
+			{
+			ib_json_null(j, "semaphores");
+			return;
+		}
+		ib_json_open(j, "semaphores");
+		ib_json_int(j, "semmni", l.semmni);
+		ib_json_int(j, "semmsl", l.semmsl);
+		ib_json_int(j, "semmns", l.semmns);
+		ib_json_int(j, "semopm", l.semopm);
+		ib_json_uint(j, "semvmx", l.semvmx);
+	}
+	ib_json_close(j);
+}
+
+void ib_ipcjson_status(struct ib_json *j, enum ib_kind kind)
+{
+	if (kind == IB_MSG) {
+		struct ib_msg_status s;
+		if (ib_msg_status(&s) != 0)
+			{
+			ib_json_null(j, "messages");
+			return;
+		}
+		ib_json_open(j, "messages");
+		ib_json_int(j, "queues", s.pool);
+		ib_json_int(j, "headers", s.map);
+		ib_json_int(j, "used_bytes", s.tql);
+	} else if (kind == IB_SHM) {
+		struct ib_shm_status s;
+		if (ib_shm_status(&s) != 0)
+			{
+			ib_json_null(j, "sharedmemory");
+			return;
+		}
+		ib_json_open(j, "sharedmemory");
+		ib_json_int(j, "segments", s.used_ids);
+		ib_json_uint(j, "pages_allocated", s.tot);
+		ib_json_uint(j, "pages_resident", s.rss);
+		ib_json_uint(j, "pages_swapped", s.swp);
+		ib_json_uint(j, "swap_attempts", s.swap_attempts);
+		ib_json_uint(j, "swap_successes", s.swap_successes);
+	} else {
+		struct ib_sem_status s;
+		if (ib_sem_status(&s) != 0)
+			{
+			ib_json_null(j, "semaphores");
+			return;
+		}
+		ib_json_open(j, "semaphores");
+		ib_json_int(j, "arrays", s.usz);
+		ib_json_int(j, "semaphores", s.aem);
+	}
+	ib_json_close(j);
+}
+
+
+void ib_ipcjson_posix(const struct ib_ipcjson *c, const struct ib_posix_info *o)
+{
+	char buf[16];
+	ib_json_open(c->j, NULL);
+	ib_json_str(c->j, "name", o->name);
+	ib_json_str(c->j, "owner", ib_user_name(c->names, o->uid));
+	ib_json_uint(c->j, "uid", o->uid);
+	ib_json_str(c->j, "group", ib_group_name(c->names, o->gid));
+	ib_json_uint(c->j, "gid", o->gid);
+	snprintf(buf, sizeof buf, "%04o", (unsigned)o->mode & 0777);
+	ib_json_str(c->j, "perms", buf);
+	if (o->kind == IB_PMQ) {
+		ib_json_uint(c->j, "used_bytes", o->size);
+		if (o->msgs_known) {
+			ib_json_int(c->j, "messages", o->msgs);
+			ib_json_int(c->j, "max_messages", o->maxmsg);
+			ib_json_int(c->j, "max_message_size", o->msgsize);
+		} else {
+			ib_json_null(c->j, "messages");
+		}
+		ib_json_int(c->j, "notify_pid", o->notify_pid);
+	} else if (o->kind == IB_PSHM) {
+		ib_json_uint(c->j, "size", o->size);
+	} else if (o->value_known) {
+		ib_json_int(c->j, "value", o->value);
+	} else {
+		ib_json_null(c->j, "value");
+	}
+	ib_json_int(c->j, "mtime", o->mtime);
+	ib_json_int(c->j, "ctime", o->ctime);
+	if (c->processes) {
+		pid_t pids[32];
+		int n = ib_filter_posix_users_of(c->filter, o, pids, 32);
+		if (n < 0)
+			ib_json_null(c->j, "stale");
+		else
+			ib_json_bool(c->j, "stale", n == 0);
+		ib_json_open_array(c->j, "processes");
+		for (int i = 0; i < n && i < 32; i++)
+			json_proc(c, "user", pids[i]);
+		ib_json_close_array(c->j);
+	}
+	ib_json_close(c->j);
+}
