@@ -552,3 +552,42 @@ shm s1"
 	assert_eq "$stderr" ""
 	assert_eq "$(keys_left)" ""
 }
+
+@test "--stale takes the POSIX objects no process has open or mapped" {
+	need_mqueue
+	build_mkposix
+	"$MKPOSIX" shm /held && "$MKPOSIX" shm /free && "$MKPOSIX" sem /lock
+	# In a new pid namespace with its own /proc every process can be seen, which the
+	# check needs (outside, a process we may not inspect would make it match nothing).
+	unshare --pid --fork --mount-proc true 2>/dev/null || skip "no private pid namespace"
+	mkfifo hold ready
+	run --separate-stderr unshare --pid --fork --mount-proc bash -c '
+		"$1" -c "import mmap, os
+fd = os.open(\"/dev/shm/held\", os.O_RDWR); m = mmap.mmap(fd, 4096); os.close(fd)
+open(\"ready\", \"w\").write(\"x\"); open(\"hold\").read()" &
+		read -r _ <ready
+		"$IPCBOX" ipcrm -v --stale --all=pshm || exit
+		ls /dev/shm
+		echo >hold
+		wait
+		"$IPCBOX" ipcrm -v --stale' _ "$PY"
+	assert_status 0
+	assert_eq "$stderr" ""
+	assert_eq "$output" "removing POSIX shared memory \`/free' (owner root)
+held
+sem.lock
+removing POSIX shared memory \`/held' (owner root)
+removing POSIX semaphore \`/lock' (owner root)"
+	assert_eq "$(posix_state)" ""
+}
+
+@test "without privilege the POSIX users cannot all be seen, so no POSIX object is stale" {
+	need_drop
+	need_mqueue
+	build_mkposix
+	as_nobody "$MKPOSIX" shm /mine
+	run --separate-stderr as_nobody "$IPCBOX" ipcrm -v --stale
+	assert_status 0
+	assert_eq "$output" ""
+	assert_eq "$(posix_state)" "shm mine"
+}
