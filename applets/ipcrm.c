@@ -413,6 +413,20 @@ static void sweep_posix(struct run *run, enum kind k, bool explicit)
 	free(objs);
 }
 
+/* Removes every object of the KINDS (bits), in util-linux's order. A POSIX kind
+ * asked for alone must be listable; within "all", one that is not is skipped. */
+static void sweep_kinds(struct run *run, unsigned kinds)
+{
+	for (int i = 0; i < NKINDS; i++) {
+		if (!(kinds & KIND_BIT(i)))
+			continue;
+		if (i == SHM || i == MSG || i == SEM)
+			sweep_sysv(run, (enum kind)i);
+		else
+			sweep_posix(run, (enum kind)i, kinds != ALL_KINDS);
+	}
+}
+
 /* ipcrm shm|msg|sem ID...: the historical syntax; "resource(s) deleted" on success. */
 static int legacy_main(struct run *run, enum kind k, int argc, char **argv)
 {
@@ -497,22 +511,14 @@ static int filter_main(struct run *run, int argc, char **argv)
 	}
 	if (optind < argc)
 		ib_usage_error_code(IB_EXIT_FAIL, "unknown argument: %s", argv[optind]);
-	unsigned todo = kinds ? kinds : ALL_KINDS;
-	for (int i = 0; i < NKINDS; i++) {
-		if (!(todo & KIND_BIT(i)))
-			continue;
-		if (i == SHM || i == MSG || i == SEM)
-			sweep_sysv(run, (enum kind)i);
-		else
-			sweep_posix(run, (enum kind)i, todo != ALL_KINDS);
-	}
+	sweep_kinds(run, kinds ? kinds : ALL_KINDS);
 	return run->failures ? IB_EXIT_FAIL : IB_EXIT_OK;
 }
 
 /* Without a filter: each option acts in command-line order, as util-linux's do. */
 static int plain_main(struct run *run, int argc, char **argv)
 {
-	unsigned sweep = 0;
+	unsigned kinds = 0;
 	enum kind k;
 	int c;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
@@ -539,9 +545,9 @@ static int plain_main(struct run *run, int argc, char **argv)
 			break;
 		case 'a':
 			if (!optarg)
-				sweep = ALL_KINDS;
+				kinds = ALL_KINDS;
 			else if (kind_of_word(optarg, &k))
-				sweep = KIND_BIT(k);
+				kinds = KIND_BIT(k);
 			else
 				ib_die(IB_EXIT_FAIL, "unknown argument: %s", optarg);
 			break;
@@ -558,14 +564,7 @@ static int plain_main(struct run *run, int argc, char **argv)
 			ib_bad_option(IB_EXIT_FAIL);
 		}
 	}
-	for (int i = 0; i < NKINDS; i++) {
-		if (!(sweep & KIND_BIT(i)))
-			continue;
-		if (i == SHM || i == MSG || i == SEM)
-			sweep_sysv(run, (enum kind)i);
-		else
-			sweep_posix(run, (enum kind)i, sweep != ALL_KINDS);
-	}
+	sweep_kinds(run, kinds);
 	if (optind < argc) {
 		ib_warn("unknown argument: %s", argv[optind]);
 		ib_try_help();
