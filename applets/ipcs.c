@@ -541,6 +541,21 @@ static void status_text(struct ctx *c, enum ib_kind kind)
 
 
 
+static void mq_limits_text(void)
+{
+	struct ib_mq_limits l;
+	if (ib_mq_limits(&l) != 0) {
+		printf("unable to fetch POSIX message queue limits\n\n");
+		return;
+	}
+	printf("------ POSIX Message Queues Limits --------\n");
+	printf("max queues system wide = %ld\n", l.queues_max);
+	printf("max messages per queue = %ld\n", l.msg_max);
+	printf("max size of message (bytes) = %ld\n", l.msgsize_max);
+	printf("default max messages per queue = %ld\n", l.msg_default);
+	printf("default max size of message (bytes) = %ld\n\n", l.msgsize_default);
+}
+
 /* ---- one object (-i) ---- */
 
 /* util-linux reads -i from /proc: a negative id matches the first object. */
@@ -869,6 +884,12 @@ int ipcs_main(int argc, char **argv)
 		for (int k = IB_MSG; k <= IB_SEM; k++)
 			if (want[k])
 				section(&c, (enum ib_kind)k);
+	if (posix && c.format == F_LIMITS && want[IB_MSG]) {
+		if (c.json)
+			ib_ipcjson_mq_limits(&c.j);
+		else
+			mq_limits_text();
+	}
 	if (posix && c.format != F_LIMITS && c.format != F_STATUS) {
 		static const enum ib_kind of[] = { IB_MSG, IB_SHM, IB_SEM };
 		for (int k = IB_PMQ; k <= IB_PSEM; k++) {

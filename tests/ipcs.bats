@@ -423,3 +423,16 @@ PY
 	assert_status 0
 	assert_eq "$stderr" "ipcs: id $Q3 not found"
 }
+
+@test "-l --posix adds the POSIX message queue limits, in text and JSON" {
+	run --separate-stderr "$IPCBOX" ipcs -l --posix
+	assert_status 0
+	assert_contains "$output" "------ POSIX Message Queues Limits --------
+max queues system wide = $(cat /proc/sys/fs/mqueue/queues_max)
+max messages per queue = $(cat /proc/sys/fs/mqueue/msg_max)
+max size of message (bytes) = $(cat /proc/sys/fs/mqueue/msgsize_max)"
+	[[ $output != *"Semaphore Limits"* ]]
+	run "$IPCBOX" ipcs -a -l --posix --json
+	assert_eq "$(printf '%s' "$output" | json_eval '(sorted(d["limits"]), d["limits"]["posix-messages"]["msg_max"] == int(open("/proc/sys/fs/mqueue/msg_max").read()))')" \
+		"(['messages', 'posix-messages', 'semaphores', 'sharedmemory'], True)"
+}

@@ -265,3 +265,27 @@ void ib_ipcjson_posix(const struct ib_ipcjson *c, const struct ib_posix_info *o)
 	}
 	ib_json_close(c->j);
 }
+
+static void limit(struct ib_json *j, const char *key, long v)
+{
+	if (v >= 0)
+		ib_json_int(j, key, v);
+	else
+		ib_json_null(j, key);
+}
+
+void ib_ipcjson_mq_limits(struct ib_json *j)
+{
+	struct ib_mq_limits l;
+	if (ib_mq_limits(&l) != 0) {
+		ib_json_null(j, "posix-messages");
+		return;
+	}
+	ib_json_open(j, "posix-messages");
+	limit(j, "queues_max", l.queues_max);
+	limit(j, "msg_max", l.msg_max);
+	limit(j, "msgsize_max", l.msgsize_max);
+	limit(j, "msg_default", l.msg_default);
+	limit(j, "msgsize_default", l.msgsize_default);
+	ib_json_close(j);
+}

@@ -31,5 +31,7 @@ void ib_ipcjson_posix(const struct ib_ipcjson *c, const struct ib_posix_info *o)
  * when the kernel does not answer). */
 void ib_ipcjson_limits(struct ib_json *j, enum ib_kind kind);
 void ib_ipcjson_status(struct ib_json *j, enum ib_kind kind);
+/* The "posix-messages" member of -l --posix output. */
+void ib_ipcjson_mq_limits(struct ib_json *j);
 
 #endif

@@ -223,6 +223,38 @@ int ib_posix_stat(enum ib_posix_kind kind, const char *name, struct ib_posix_inf
 	return 0;
 }
 
+/* ---- limits ---- */
+
+static long read_long(const char *path)
+{
+	char buf[64];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = ib_read_full(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	char *end;
+	long v = strtol(buf, &end, 10);
+	return end == buf ? -1 : v;
+}
+
+int ib_mq_limits(struct ib_mq_limits *l)
+{
+	l->queues_max = read_long("/proc/sys/fs/mqueue/queues_max");
+	l->msg_max = read_long("/proc/sys/fs/mqueue/msg_max");
+	l->msgsize_max = read_long("/proc/sys/fs/mqueue/msgsize_max");
+	l->msg_default = read_long("/proc/sys/fs/mqueue/msg_default");
+	l->msgsize_default = read_long("/proc/sys/fs/mqueue/msgsize_default");
+	if (l->queues_max < 0 && l->msg_max < 0 && l->msgsize_max < 0) {
+		errno = ENOENT;
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- who uses POSIX objects ---- */
 
 struct ib_user_ent {

@@ -50,6 +50,12 @@ int ib_posix_stat(enum ib_posix_kind kind, const char *name, struct ib_posix_inf
 /* "message queue", "shared memory", "semaphore". */
 const char *ib_posix_kind_name(enum ib_posix_kind kind);
 
+/* POSIX message queue limits from /proc/sys/fs/mqueue (-1 where unreadable). */
+struct ib_mq_limits {
+	long queues_max, msg_max, msgsize_max, msg_default, msgsize_default;
+};
+int ib_mq_limits(struct ib_mq_limits *l); /* -1 if none could be read */
+
 /* True if /dev/mqueue is an mqueue file system (so queues can be listed). */
 bool ib_mqueue_mounted(void);
 
