@@ -614,3 +614,13 @@ removing POSIX semaphore \`/lock' (owner root)"
 	assert_eq "$output" ""
 	assert_eq "$(posix_state)" "shm mine"
 }
+
+@test "an empty id in the historical syntax is refused, not taken for id 0" {
+	need_sysv_ipc
+	local id
+	id=$(mk msg 0xe1)
+	run --separate-stderr "$IPCBOX" ipcrm msg ""
+	assert_status 1
+	assert_eq "$stderr" "ipcrm: invalid id: "
+	assert_eq "$(keys_left)" "msg 0xe1"
+}
