@@ -11,29 +11,6 @@ setup() {
 	clear_ipc
 }
 
-# The kernel hands out ids cyclically (the next index, wrapping at 64 while few
-# objects exist): leave the cursor where a fresh namespace has it, so the test files
-# after this one (which share the namespace) see ids in creation order again.
-teardown_file() {
-	[ "${IPCBOX_IN_NS:-}" = 1 ] || return 0
-	clear_ipc
-	"$PY" - <<'EOF' || true
-import sysv_ipc
-def shm():
-    o = sysv_ipc.SharedMemory(None, sysv_ipc.IPC_CREX, size=4096)
-    o.detach()
-    return o
-for make in (lambda: sysv_ipc.MessageQueue(None, sysv_ipc.IPC_CREX), shm,
-             lambda: sysv_ipc.Semaphore(None, sysv_ipc.IPC_CREX)):
-    for _ in range(128):
-        o = make()
-        idx = o.id % 32768
-        o.remove()
-        if idx == 63:
-            break
-EOF
-}
-
 # A holder left by a failed test would keep its segments attached.
 teardown() {
 	if [ -n "${BG_PID:-}" ]; then
