@@ -17,8 +17,9 @@
 #include "ipc/err.h"
 #include "ipc/object.h"
 #include "ipc/parse.h"
-#include "ipc/runcmd.h"
+#include "ipc/quote.h"
 #include "ipc/sem.h"
+#include "ipc/spawn.h"
 
 static const char usage[] =
 	"Usage: semop OBJECT [-n | -w DURATION] OP...\n"
@@ -349,6 +350,23 @@ static int hold_acquire(void *arg)
 	return -1; /* go on: run COMMAND */
 }
 
+/* Runs COMMAND in the foreground, PREPARE (if not NULL) first in its process; returns
+ * its status, or 126/127 when it cannot run. Signals ignored now stay ignored in it. */
+static int run_command(struct semop_cmd *c, int (*prepare)(void *))
+{
+	sigset_t ignored;
+	ib_ignored_signals(&ignored);
+	struct ib_spawn s = {
+		.argv = c->args, .fd = { -1, -1, -1 }, .pgroup = -1, .keep = &ignored,
+		.prepare = prepare, .prepare_arg = c,
+	};
+	int err, st = ib_spawn_foreground(&s, &err);
+	if (st >= 0)
+		return st;
+	ib_warn_sys(err, "cannot run %s", ib_quote(c->args[0]));
+	return ib_spawn_error_code(err);
+}
+
 static int sysv_get(const struct semop_cmd *c, int id, int nsems)
 {
 	unsigned short *v = calloc((size_t)nsems, sizeof *v);
@@ -444,9 +462,7 @@ static int sysv_main(struct semop_cmd *c)
 	}
 	case ACT_HOLD: {
 		check_semnum(c, c->hold_semnum, nsems);
-		pid_t pid;
-		int st = ib_runcmd_start(c->args, hold_acquire, c, &pid);
-		return pid > 0 ? ib_runcmd_wait(pid) : st;
+		return run_command(c, hold_acquire);
 	}
 	}
 	return IB_EXIT_FAIL;
@@ -545,10 +561,7 @@ static int posix_act(struct semop_cmd *c, sem_t *s)
 		 * when COMMAND ends, however it ends (but not if semop is killed). */
 		if ((st = posix_take(c, s, c->hold_count, c->nowait, c->conflict)) >= 0)
 			return st;
-		pid_t pid;
-		st = ib_runcmd_start(c->args, NULL, NULL, &pid);
-		if (pid > 0)
-			st = ib_runcmd_wait(pid);
+		st = run_command(c, NULL);
 		return posix_give(c, s, c->hold_count) ? IB_EXIT_FAIL : st;
 	}
 	default:
