@@ -15,6 +15,7 @@
 
 #include "applet.h"
 #include "ipc/err.h"
+#include "ipc/json.h"
 #include "ipc/object.h"
 #include "ipc/parse.h"
 #include "ipc/quote.h"
@@ -375,21 +376,33 @@ static int sysv_get(const struct semop_cmd *c, int id, int nsems)
 	int n = c->nargs ? c->nargs : nsems;
 	for (int i = 0; i < c->nargs; i++)
 		check_semnum(c, parse_num("semaphore number", c->args[i], 0, IB_SEMVMX), nsems);
-	if (c->json)
-		printf("{\"id\": %d, \"nsems\": %d, \"semaphores\": [", id, nsems);
+	struct ib_json j;
+	if (c->json) {
+		ib_json_init(&j, stdout);
+		ib_json_open_line(&j, NULL);
+		ib_json_int(&j, "id", id);
+		ib_json_int(&j, "nsems", nsems);
+		ib_json_open_array(&j, "semaphores");
+	}
 	for (int i = 0; i < n; i++) {
 		int s = c->nargs ? (int)parse_num("semaphore number", c->args[i], 0, IB_SEMVMX) : i;
 		if (!c->json) {
 			printf("%u\n", v[s]);
 			continue;
 		}
-		int ncnt = semctl(id, s, GETNCNT), zcnt = semctl(id, s, GETZCNT);
-		int pid = semctl(id, s, GETPID);
-		printf("%s\n  {\"semnum\": %d, \"value\": %u, \"ncnt\": %d, \"zcnt\": %d, \"pid\": %d}",
-		       i ? "," : "", s, v[s], ncnt, zcnt, pid);
+		ib_json_open_line(&j, NULL);
+		ib_json_int(&j, "semnum", s);
+		ib_json_uint(&j, "value", v[s]);
+		ib_json_int(&j, "ncnt", semctl(id, s, GETNCNT));
+		ib_json_int(&j, "zcnt", semctl(id, s, GETZCNT));
+		ib_json_int(&j, "pid", semctl(id, s, GETPID));
+		ib_json_close(&j);
 	}
-	if (c->json)
-		printf("\n]}\n");
+	if (c->json) {
+		ib_json_close_array(&j);
+		ib_json_close(&j);
+		ib_json_end(&j);
+	}
 	free(v);
 	return IB_EXIT_OK;
 }
@@ -494,21 +507,6 @@ static int posix_give(const struct semop_cmd *c, sem_t *s, unsigned n)
 	return IB_EXIT_FAIL;
 }
 
-static void json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			printf("\\%c", ch);
-		else if (ch < 0x20)
-			printf("\\u%04x", ch);
-		else
-			putchar(ch);
-	}
-	putchar('"');
-}
-
 static int posix_act(struct semop_cmd *c, sem_t *s);
 
 static int posix_main(struct semop_cmd *c)
@@ -549,9 +547,13 @@ static int posix_act(struct semop_cmd *c, sem_t *s)
 		if (sem_getvalue(s, &v) != 0)
 			ib_die_sys(IB_EXIT_FAIL, errno, "read semaphore %s", c->label);
 		if (c->json) {
-			fputs("{\"name\": ", stdout);
-			json_string(c->o.name);
-			printf(", \"value\": %d}\n", v);
+			struct ib_json j;
+			ib_json_init(&j, stdout);
+			ib_json_open_line(&j, NULL);
+			ib_json_str(&j, "name", c->o.name);
+			ib_json_int(&j, "value", v);
+			ib_json_close(&j);
+			ib_json_end(&j);
 		} else {
 			printf("%d\n", v);
 		}
