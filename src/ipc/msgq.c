@@ -22,18 +22,8 @@
 
 static long read_proc_long(const char *path, long fallback)
 {
-	char buf[32];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return fallback;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return fallback;
-	buf[n] = '\0';
-	char *end;
-	long v = strtol(buf, &end, 10);
-	return (end == buf || v <= 0) ? fallback : v;
+	uint64_t v;
+	return ib_read_numbers(path, &v, 1) == 1 && v > 0 && v <= LONG_MAX ? (long)v : fallback;
 }
 
 size_t ib_msgmax(void)

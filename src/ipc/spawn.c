@@ -320,14 +320,8 @@ static int signal_by_scan(int sig)
 			continue;
 		long pid = atol(de->d_name);
 		snprintf(path, sizeof path, "/proc/%ld/stat", pid);
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
+		if (ib_read_small_file(AT_FDCWD, path, buf, sizeof buf) <= 0)
 			continue;
-		ssize_t r = read(fd, buf, sizeof buf - 1);
-		close(fd);
-		if (r <= 0)
-			continue;
-		buf[r] = '\0';
 		char *p = strrchr(buf, ')'); /* the name may hold spaces and parentheses */
 		long ppid;
 		char state;
