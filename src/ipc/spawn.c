@@ -278,12 +278,9 @@ int ib_wait_code(int wstatus)
 const char *ib_wait_describe(int wstatus, char *buf, size_t len)
 {
 	if (WIFSIGNALED(wstatus)) {
-		const char *name = sigabbrev_np(WTERMSIG(wstatus));
-		if (name)
-			snprintf(buf, len, "killed by SIG%s%s", name,
-				 WCOREDUMP(wstatus) ? " (core dumped)" : "");
-		else
-			snprintf(buf, len, "killed by signal %d", WTERMSIG(wstatus));
+		char name[32];
+		ib_signal_name(WTERMSIG(wstatus), name, sizeof name);
+		snprintf(buf, len, "killed by %s%s", name, WCOREDUMP(wstatus) ? " (core dumped)" : "");
 	} else {
 		snprintf(buf, len, "exit %d", ib_wait_code(wstatus));
 	}
