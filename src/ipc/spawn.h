@@ -12,8 +12,9 @@
 
 struct ib_spawn {
 	char *const *argv;     /* the command: argv[0] is looked up in PATH unless it has a '/' */
-	int fd[3];             /* the child's stdin, stdout, stderr; -1 keeps ours. A descriptor
-				  other than its target must not be 0, 1 or 2 */
+	int fd[3];             /* the child's stdin, stdout, stderr; -1 keeps ours. They are
+				  set in order: fd[i] must not be a lower one that fd[]
+				  replaces by another (fd[0] = 5, fd[1] = 0 is wrong) */
 	bool stderr_to_stdout; /* 2>&1, after the fd[] redirections */
 	pid_t pgroup;          /* -1: stay in our process group; 0: a new group; >0: join it */
 	const sigset_t *keep;  /* signals left as they are if ignored (NULL: none), such as
