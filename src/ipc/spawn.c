@@ -48,18 +48,17 @@ static int become(const struct ib_spawn *s, pid_t parent)
 	if (s->stderr_to_stdout && dup2(1, 2) != 2)
 		goto fail;
 	/* exec resets caught signals, but a handler must not run in this child: reset them
-	 * now; and reset the ignored ones, but those the caller keeps. */
-	struct sigaction dfl;
-	memset(&dfl, 0, sizeof dfl);
-	dfl.sa_handler = SIG_DFL;
+	 * now; and the ignored ones, but those the caller keeps, which are ignored even if
+	 * we have taken one over meanwhile (SIGCHLD, to wait). */
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
 	for (int sig = 1; sig < NSIG; sig++) {
 		struct sigaction old;
-		if (sig == SIGKILL || sig == SIGSTOP || sigaction(sig, NULL, &old) != 0 ||
-		    old.sa_handler == SIG_DFL)
+		if (sig == SIGKILL || sig == SIGSTOP || sigaction(sig, NULL, &old) != 0)
 			continue;
-		if (old.sa_handler == SIG_IGN && s->keep && sigismember(s->keep, sig) == 1)
-			continue;
-		sigaction(sig, &dfl, NULL);
+		sa.sa_handler = s->keep && sigismember(s->keep, sig) == 1 ? SIG_IGN : SIG_DFL;
+		if (old.sa_handler != sa.sa_handler)
+			sigaction(sig, &sa, NULL);
 	}
 	sigset_t none;
 	sigemptyset(&none);

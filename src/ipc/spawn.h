@@ -17,8 +17,8 @@ struct ib_spawn {
 				  replaces by another (fd[0] = 5, fd[1] = 0 is wrong) */
 	bool stderr_to_stdout; /* 2>&1, after the fd[] redirections */
 	pid_t pgroup;          /* -1: stay in our process group; 0: a new group; >0: join it */
-	const sigset_t *keep;  /* signals left as they are if ignored (NULL: none), such as
-				  those ignored when the program started (nohup, sh's &) */
+	const sigset_t *keep;  /* signals the child gets ignored (NULL: none), such as those
+				  ignored when the program started (nohup, sh's &) */
 	int death_signal;      /* sent to the child if we die first (PR_SET_PDEATHSIG); 0: none */
 	int (*prepare)(void *arg); /* NULL, or run in the child last, just before exec, with
 				  its descriptors and signals set up: returns -1 to go on, or
@@ -32,8 +32,8 @@ struct ib_spawn {
 void ib_ignored_signals(sigset_t *set);
 
 /* Starts S's command with vfork + execvp (so PATH lookup, and /bin/sh for a file
- * without #!), with every signal at its default disposition but ignored ones in
- * S->keep, and an empty signal mask, whatever ours are. With S->prepare it uses fork,
+ * without #!), with the signals in S->keep ignored, every other at its default
+ * disposition, and an empty signal mask, whatever ours are. With S->prepare it uses fork,
  * and returns once the command runs or PREPARE has ended the child (its wait status
  * then carries PREPARE's status). Returns the pid; on failure returns -1 with *ERR set
  * (ENOENT when the command is not found, the exec or fork error otherwise), the child
