@@ -122,6 +122,8 @@ static pid_t spawn(const struct ib_spawn *s, int *err, volatile pid_t *early,
 	}
 	if (pid > 0 && e) {
 		int ws;
+		if (early)
+			*early = 0; /* no signal to it once it may be reaped */
 		while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
 			;
 	}
