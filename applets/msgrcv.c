@@ -158,11 +158,11 @@ static void flush(struct receiver *r)
 	size_t first = 0;
 	while (first < r->nheld && r->held[first].end <= done)
 		first++;
-	char why[160];
+	char why[160], name[32];
 	int sig = ib_msgq_stop_signal();
 	if (err == EINTR && sig)
-		snprintf(why, sizeof why, "interrupted by SIG%s while writing to stdout",
-			 sigabbrev_np(sig));
+		snprintf(why, sizeof why, "interrupted by %s while writing to stdout",
+			 ib_signal_name(sig, name, sizeof name));
 	else
 		snprintf(why, sizeof why, "write to stdout: %s", strerror(err));
 	put_back_and_die(r, first, done, why);

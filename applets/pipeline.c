@@ -416,14 +416,11 @@ static void parse_options(int argc, char **argv, struct opts *o, const char **de
  * processes may exceed, with one clear message before anything starts. */
 static void check_pipe_size(uint64_t size)
 {
-	FILE *f = fopen("/proc/sys/fs/pipe-max-size", "re");
-	unsigned long long max;
-	if (!f)
-		return;
-	if (fscanf(f, "%llu", &max) == 1 && size > max)
+	uint64_t max;
+	if (ib_read_numbers("/proc/sys/fs/pipe-max-size", &max, 1) == 1 && size > max)
 		ib_die(IB_EXIT_FAIL, "pipe size %llu exceeds the system maximum %llu "
-		       "(/proc/sys/fs/pipe-max-size)", (unsigned long long)size, max);
-	fclose(f);
+		       "(/proc/sys/fs/pipe-max-size)", (unsigned long long)size,
+		       (unsigned long long)max);
 }
 
 int pipeline_main(int argc, char **argv)

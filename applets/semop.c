@@ -15,10 +15,12 @@
 
 #include "applet.h"
 #include "ipc/err.h"
+#include "ipc/json.h"
 #include "ipc/object.h"
 #include "ipc/parse.h"
-#include "ipc/runcmd.h"
+#include "ipc/quote.h"
 #include "ipc/sem.h"
+#include "ipc/spawn.h"
 
 static const char usage[] =
 	"Usage: semop OBJECT [-n | -w DURATION] OP...\n"
@@ -349,6 +351,23 @@ static int hold_acquire(void *arg)
 	return -1; /* go on: run COMMAND */
 }
 
+/* Runs COMMAND in the foreground, PREPARE (if not NULL) first in its process; returns
+ * its status, or 126/127 when it cannot run. Signals ignored now stay ignored in it. */
+static int run_command(struct semop_cmd *c, int (*prepare)(void *))
+{
+	sigset_t ignored;
+	ib_ignored_signals(&ignored);
+	struct ib_spawn s = {
+		.argv = c->args, .fd = { -1, -1, -1 }, .pgroup = -1, .keep = &ignored,
+		.prepare = prepare, .prepare_arg = c,
+	};
+	int err, st = ib_spawn_foreground(&s, &err);
+	if (st >= 0)
+		return st;
+	ib_warn_sys(err, "cannot run %s", ib_quote(c->args[0]));
+	return ib_spawn_error_code(err);
+}
+
 static int sysv_get(const struct semop_cmd *c, int id, int nsems)
 {
 	unsigned short *v = calloc((size_t)nsems, sizeof *v);
@@ -357,21 +376,33 @@ static int sysv_get(const struct semop_cmd *c, int id, int nsems)
 	int n = c->nargs ? c->nargs : nsems;
 	for (int i = 0; i < c->nargs; i++)
 		check_semnum(c, parse_num("semaphore number", c->args[i], 0, IB_SEMVMX), nsems);
-	if (c->json)
-		printf("{\"id\": %d, \"nsems\": %d, \"semaphores\": [", id, nsems);
+	struct ib_json j;
+	if (c->json) {
+		ib_json_init(&j, stdout);
+		ib_json_open_line(&j, NULL);
+		ib_json_int(&j, "id", id);
+		ib_json_int(&j, "nsems", nsems);
+		ib_json_open_array(&j, "semaphores");
+	}
 	for (int i = 0; i < n; i++) {
 		int s = c->nargs ? (int)parse_num("semaphore number", c->args[i], 0, IB_SEMVMX) : i;
 		if (!c->json) {
 			printf("%u\n", v[s]);
 			continue;
 		}
-		int ncnt = semctl(id, s, GETNCNT), zcnt = semctl(id, s, GETZCNT);
-		int pid = semctl(id, s, GETPID);
-		printf("%s\n  {\"semnum\": %d, \"value\": %u, \"ncnt\": %d, \"zcnt\": %d, \"pid\": %d}",
-		       i ? "," : "", s, v[s], ncnt, zcnt, pid);
+		ib_json_open_line(&j, NULL);
+		ib_json_int(&j, "semnum", s);
+		ib_json_uint(&j, "value", v[s]);
+		ib_json_int(&j, "ncnt", semctl(id, s, GETNCNT));
+		ib_json_int(&j, "zcnt", semctl(id, s, GETZCNT));
+		ib_json_int(&j, "pid", semctl(id, s, GETPID));
+		ib_json_close(&j);
 	}
-	if (c->json)
-		printf("\n]}\n");
+	if (c->json) {
+		ib_json_close_array(&j);
+		ib_json_close(&j);
+		ib_json_end(&j);
+	}
 	free(v);
 	return IB_EXIT_OK;
 }
@@ -444,9 +475,7 @@ static int sysv_main(struct semop_cmd *c)
 	}
 	case ACT_HOLD: {
 		check_semnum(c, c->hold_semnum, nsems);
-		pid_t pid;
-		int st = ib_runcmd_start(c->args, hold_acquire, c, &pid);
-		return pid > 0 ? ib_runcmd_wait(pid) : st;
+		return run_command(c, hold_acquire);
 	}
 	}
 	return IB_EXIT_FAIL;
@@ -476,21 +505,6 @@ static int posix_give(const struct semop_cmd *c, sem_t *s, unsigned n)
 		return IB_EXIT_OK;
 	ib_warn_sys(errno, "post semaphore %s (%u of %u given)", c->label, given, n);
 	return IB_EXIT_FAIL;
-}
-
-static void json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			printf("\\%c", ch);
-		else if (ch < 0x20)
-			printf("\\u%04x", ch);
-		else
-			putchar(ch);
-	}
-	putchar('"');
 }
 
 static int posix_act(struct semop_cmd *c, sem_t *s);
@@ -533,9 +547,13 @@ static int posix_act(struct semop_cmd *c, sem_t *s)
 		if (sem_getvalue(s, &v) != 0)
 			ib_die_sys(IB_EXIT_FAIL, errno, "read semaphore %s", c->label);
 		if (c->json) {
-			fputs("{\"name\": ", stdout);
-			json_string(c->o.name);
-			printf(", \"value\": %d}\n", v);
+			struct ib_json j;
+			ib_json_init(&j, stdout);
+			ib_json_open_line(&j, NULL);
+			ib_json_str(&j, "name", c->o.name);
+			ib_json_int(&j, "value", v);
+			ib_json_close(&j);
+			ib_json_end(&j);
 		} else {
 			printf("%d\n", v);
 		}
@@ -545,10 +563,7 @@ static int posix_act(struct semop_cmd *c, sem_t *s)
 		 * when COMMAND ends, however it ends (but not if semop is killed). */
 		if ((st = posix_take(c, s, c->hold_count, c->nowait, c->conflict)) >= 0)
 			return st;
-		pid_t pid;
-		st = ib_runcmd_start(c->args, NULL, NULL, &pid);
-		if (pid > 0)
-			st = ib_runcmd_wait(pid);
+		st = run_command(c, NULL);
 		return posix_give(c, s, c->hold_count) ? IB_EXIT_FAIL : st;
 	}
 	default:

@@ -22,6 +22,7 @@
 #include "ipc/relay.h"
 #include "ipc/sockaddr.h"
 #include "ipc/sockopen.h"
+#include "ipc/spawn.h"
 
 static const char usage[] =
 	"Usage: sockcat [OPTION]... ADDRESS [-e -- COMMAND [ARG]...]\n"
@@ -111,6 +112,7 @@ struct opts {
 	unsigned uids[MAX_IDS], gids[MAX_IDS];
 	int nuids, ngids;
 	char **cmd;
+	sigset_t cmd_keep; /* for COMMAND: ignored when we started, but those we take over */
 	struct ib_sockspec spec;
 	char name[IB_SOCKADDR_STRLEN];
 };
@@ -221,41 +223,24 @@ static int parse_address(struct opts *o, int n, char **ops)
 	return used;
 }
 
-static void restore_signals(void)
-{
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	signal(SIGPIPE, SIG_DFL);
-	signal(SIGCHLD, SIG_DFL);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
-}
-
-/* Becomes COMMAND with the socket as stdin and stdout. */
-static _Noreturn void exec_command(int sock, char **cmd)
+/* COMMAND with SOCK (blocking again) as its stdin and stdout; the signals sockcat takes
+ * over back at their defaults, any other it was started with ignored kept ignored. */
+static struct ib_spawn command(const struct opts *o, int sock)
 {
 	int fl = fcntl(sock, F_GETFL);
 	if (fl >= 0)
 		fcntl(sock, F_SETFL, fl & ~O_NONBLOCK);
-	if (dup2(sock, 0) < 0 || dup2(sock, 1) < 0)
-		ib_die_sys(IB_EXIT_NOEXEC, errno, "exec %s", cmd[0]);
-	if (sock > 1)
-		close(sock);
-	restore_signals();
-	execvp(cmd[0], cmd);
-	ib_die_sys(errno == ENOENT ? IB_EXIT_NOTFOUND : IB_EXIT_NOEXEC, errno, "exec %s",
-		   ib_quote(cmd[0]));
+	return (struct ib_spawn){
+		.argv = o->cmd, .fd = { sock, sock, -1 }, .pgroup = -1, .keep = &o->cmd_keep,
+	};
 }
 
-static int wait_status(pid_t pid)
+/* Becomes COMMAND with the socket as stdin and stdout. */
+static _Noreturn void exec_command(const struct opts *o, int sock)
 {
-	int st;
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return IB_EXIT_FAIL;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : WIFSIGNALED(st) ? 128 + WTERMSIG(st) : IB_EXIT_FAIL;
+	struct ib_spawn s = command(o, sock);
+	int err = ib_spawn_exec(&s);
+	ib_die_sys(ib_spawn_error_code(err), err, "exec %s", ib_quote(o->cmd[0]));
 }
 
 struct hex {
@@ -331,15 +316,15 @@ static int serve(const struct opts *o, int sock, const char *peer, bool forked, 
 	if (!o->exec)
 		return relay(o, sock, peer, recv_only);
 	if (forked)
-		exec_command(sock, o->cmd);
-	pid_t pid = fork();
+		exec_command(o, sock);
+	struct ib_spawn s = command(o, sock);
+	int err;
+	pid_t pid = ib_spawn(&s, &err);
 	if (pid < 0) {
-		ib_warn_sys(errno, "fork");
-		return IB_EXIT_FAIL;
+		ib_warn_sys(err, "exec %s", ib_quote(o->cmd[0]));
+		return ib_spawn_error_code(err);
 	}
-	if (pid == 0)
-		exec_command(sock, o->cmd);
-	return wait_status(pid);
+	return ib_spawn_wait(pid);
 }
 
 /* Logs a client and checks its credentials. Returns false to drop it. */
@@ -473,7 +458,7 @@ static int run_connect(struct opts *o)
 	if (o->verbose)
 		ib_warn("connected to %s", peer);
 	if (o->exec)
-		exec_command(fd, o->cmd);
+		exec_command(o, fd);
 	int status = relay(o, fd, peer, false);
 	close(fd);
 	return status;
@@ -537,6 +522,9 @@ int sockcat_main(int argc, char **argv)
 	static struct opts o;
 	memset(&o, 0, sizeof(o));
 	o.quit_ns = UINT64_MAX;
+	ib_ignored_signals(&o.cmd_keep);
+	for (int i = 0; i < 5; i++)
+		sigdelset(&o.cmd_keep, (int[]){ SIGPIPE, SIGCHLD, SIGINT, SIGTERM, SIGHUP }[i]);
 	/* With -e, the command follows "--": keep it away from getopt. */
 	int dash = argc;
 	for (int i = 1; i < argc; i++)

@@ -2,6 +2,7 @@
 #include "ipc/err.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,4 +119,14 @@ int ib_finish(int status)
 		return status;
 	fprintf(stderr, "%s: write error: %s\n", prog, strerror(err));
 	return status ? status : IB_EXIT_FAIL;
+}
+
+const char *ib_signal_name(int sig, char *buf, size_t len)
+{
+	const char *name = sigabbrev_np(sig);
+	if (name)
+		snprintf(buf, len, "SIG%s", name);
+	else
+		snprintf(buf, len, "signal %d", sig);
+	return buf;
 }

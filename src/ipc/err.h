@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Exit codes (CONVENTIONS.md). */
 enum {
@@ -36,6 +37,9 @@ _Noreturn void ib_usage_error_code(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Just the "Try 'PROG --help' ..." line. */
 void ib_try_help(void);
+
+/* A signal's name for messages, into BUF: "SIGTERM", or "signal 40" when it has none. */
+const char *ib_signal_name(int sig, char *buf, size_t len);
 
 /* Standard answers. HELP is the applet's whole usage text, printed as is. */
 _Noreturn void ib_help_exit(const char *help);

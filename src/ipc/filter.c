@@ -81,11 +81,7 @@ bool ib_pid_comm(pid_t pid, char *buf, size_t len)
 	if (pid <= 0 || len < 2)
 		return false;
 	snprintf(path, sizeof path, "/proc/%d/comm", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	ssize_t n = ib_read_full(fd, buf, len - 1);
-	close(fd);
+	ssize_t n = ib_read_small_file(AT_FDCWD, path, buf, len);
 	if (n <= 0)
 		return false;
 	if (buf[n - 1] == '\n')

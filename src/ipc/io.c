@@ -1,7 +1,8 @@
-/* Byte I/O loops. */
+/* Byte I/O loops, and reading whole files with them. */
 #include "ipc/io.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -115,4 +116,56 @@ int ib_read_to_end(int fd, size_t max, char **bufp, size_t *lenp)
 	*bufp = buf;
 	*lenp = len;
 	return 0;
+}
+
+static int open_to_read(int dirfd, const char *path)
+{
+	return openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+}
+
+ssize_t ib_read_small_file(int dirfd, const char *path, char *buf, size_t len)
+{
+	if (len == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	int fd = open_to_read(dirfd, path);
+	if (fd < 0)
+		return -1;
+	ssize_t n = ib_read_full(fd, buf, len - 1);
+	int e = errno;
+	close(fd);
+	buf[n < 0 ? 0 : n] = '\0';
+	errno = e;
+	return n;
+}
+
+int ib_read_file(int dirfd, const char *path, size_t max, char **buf, size_t *len)
+{
+	int fd = open_to_read(dirfd, path);
+	if (fd < 0)
+		return -1;
+	int rc = ib_read_to_end(fd, max, buf, len);
+	int e = errno;
+	close(fd);
+	errno = e;
+	return rc;
+}
+
+size_t ib_read_numbers(const char *path, uint64_t *v, size_t max)
+{
+	char buf[256];
+	if (ib_read_small_file(AT_FDCWD, path, buf, sizeof buf) <= 0)
+		return 0;
+	size_t n = 0;
+	char *s = buf, *end;
+	while (n < max) {
+		errno = 0;
+		unsigned long long x = strtoull(s, &end, 10);
+		if (end == s || errno)
+			break;
+		v[n++] = x;
+		s = end;
+	}
+	return n;
 }

@@ -9,7 +9,9 @@ void ib_json_init(struct ib_json *j, FILE *f)
 {
 	j->f = f;
 	j->depth = 0;
+	j->indent = 0;
 	j->has_items[0] = false;
+	j->one_line[0] = false;
 	j->len = 0;
 }
 
@@ -106,16 +108,20 @@ static void indent(struct ib_json *j)
 {
 	static const char spaces[2 * IB_JSON_MAX_DEPTH + 1] = "                                ";
 	outc(j, '\n');
-	out(j, spaces, (size_t)j->depth * 2);
+	out(j, spaces, (size_t)j->indent * 2);
 }
 
 /* The separator, indentation and key before a value. */
 static void item(struct ib_json *j, const char *key)
 {
 	if (j->depth > 0) {
-		if (j->has_items[j->depth])
+		bool more = j->has_items[j->depth];
+		if (more)
 			outc(j, ',');
-		indent(j);
+		if (!j->one_line[j->depth])
+			indent(j);
+		else if (more)
+			outc(j, ' ');
 	}
 	j->has_items[j->depth] = true;
 	if (key) {
@@ -124,29 +130,35 @@ static void item(struct ib_json *j, const char *key)
 	}
 }
 
-static void open_any(struct ib_json *j, const char *key, char c)
+static void open_any(struct ib_json *j, const char *key, char c, bool one_line)
 {
 	item(j, key);
 	outc(j, c);
-	if (j->depth < IB_JSON_MAX_DEPTH - 1)
+	if (j->depth < IB_JSON_MAX_DEPTH - 1) {
 		j->depth++;
+		j->indent += !one_line;
+	}
 	j->has_items[j->depth] = false;
+	j->one_line[j->depth] = one_line;
 }
 
 static void close_any(struct ib_json *j, char c)
 {
-	bool had = j->has_items[j->depth];
-	if (j->depth > 0)
+	bool had = j->has_items[j->depth], one_line = j->one_line[j->depth];
+	if (j->depth > 0) {
 		j->depth--;
-	if (had)
+		j->indent -= !one_line;
+	}
+	if (had && !one_line)
 		indent(j);
 	outc(j, c);
 }
 
-void ib_json_open(struct ib_json *j, const char *key) { open_any(j, key, '{'); }
+void ib_json_open(struct ib_json *j, const char *key) { open_any(j, key, '{', false); }
 void ib_json_close(struct ib_json *j) { close_any(j, '}'); }
-void ib_json_open_array(struct ib_json *j, const char *key) { open_any(j, key, '['); }
+void ib_json_open_array(struct ib_json *j, const char *key) { open_any(j, key, '[', false); }
 void ib_json_close_array(struct ib_json *j) { close_any(j, ']'); }
+void ib_json_open_line(struct ib_json *j, const char *key) { open_any(j, key, '{', true); }
 
 void ib_json_str(struct ib_json *j, const char *key, const char *s)
 {

@@ -22,18 +22,8 @@
 
 static long read_proc_long(const char *path, long fallback)
 {
-	char buf[32];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return fallback;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return fallback;
-	buf[n] = '\0';
-	char *end;
-	long v = strtol(buf, &end, 10);
-	return (end == buf || v <= 0) ? fallback : v;
+	uint64_t v;
+	return ib_read_numbers(path, &v, 1) == 1 && v > 0 && v <= LONG_MAX ? (long)v : fallback;
 }
 
 size_t ib_msgmax(void)
@@ -260,19 +250,6 @@ static ssize_t wait_for(attempt_fn attempt, void *ctx, uint64_t ns)
 	return r;
 }
 
-static struct timespec realtime_after(uint64_t ns)
-{
-	struct timespec t, add = ib_ns_to_timespec(ns);
-	clock_gettime(CLOCK_REALTIME, &t);
-	t.tv_sec += add.tv_sec;
-	t.tv_nsec += add.tv_nsec;
-	if (t.tv_nsec >= 1000000000L) {
-		t.tv_sec++;
-		t.tv_nsec -= 1000000000L;
-	}
-	return t;
-}
-
 /* ---- sending ---- */
 
 struct send_ctx {
@@ -290,7 +267,7 @@ static ssize_t sysv_send_blocking(void *p)
 static int posix_send(struct ib_msgq *q, long prio, const void *data, size_t len,
 		      const struct ib_wait *w)
 {
-	struct timespec ts = realtime_after(w->mode == IB_WAIT_FOR ? w->ns : 0);
+	struct timespec ts = ib_clock_after(CLOCK_REALTIME, w->mode == IB_WAIT_FOR ? w->ns : 0);
 	for (;;) {
 		int r = w->mode == IB_WAIT_FOREVER
 			? mq_send(q->mqd, data, len, (unsigned)prio)
@@ -359,7 +336,7 @@ static ssize_t sysv_recv_once(void *p)
 static int posix_recv(struct ib_msgq *q, struct ib_msgbuf *b, const struct ib_wait *w,
 		      struct ib_msg *m)
 {
-	struct timespec ts = realtime_after(w->mode == IB_WAIT_FOR ? w->ns : 0);
+	struct timespec ts = ib_clock_after(CLOCK_REALTIME, w->mode == IB_WAIT_FOR ? w->ns : 0);
 	char *text = b->mem + sizeof(long);
 	for (;;) {
 		unsigned prio = 0;

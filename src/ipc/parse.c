@@ -333,8 +333,13 @@ struct timespec ib_ns_to_timespec(uint64_t ns)
 
 struct timespec ib_deadline_after(uint64_t ns)
 {
+	return ib_clock_after(CLOCK_MONOTONIC, ns);
+}
+
+struct timespec ib_clock_after(clockid_t clock, uint64_t ns)
+{
 	struct timespec now, add = ib_ns_to_timespec(ns);
-	clock_gettime(CLOCK_MONOTONIC, &now);
+	clock_gettime(clock, &now);
 	now.tv_sec += add.tv_sec;
 	now.tv_nsec += add.tv_nsec;
 	if (now.tv_nsec >= 1000000000L) {

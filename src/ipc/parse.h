@@ -43,6 +43,9 @@ bool ib_parse_mode(const char *s, mode_t base, mode_t umask_bits, mode_t *out);
 /* Nanoseconds to a struct timespec, and an absolute CLOCK_MONOTONIC deadline. */
 struct timespec ib_ns_to_timespec(uint64_t ns);
 struct timespec ib_deadline_after(uint64_t ns);
+/* The time NS from now on CLOCK, for calls that take another clock than
+ * CLOCK_MONOTONIC (mq_timedsend: CLOCK_REALTIME). */
+struct timespec ib_clock_after(clockid_t clock, uint64_t ns);
 /* Nanoseconds left until DEADLINE (0 once it has passed). */
 uint64_t ib_ns_until(struct timespec deadline);
 

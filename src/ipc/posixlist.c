@@ -41,14 +41,8 @@ bool ib_mqueue_mounted(void)
 static void read_mq_status(int dirfd, const char *file, struct ib_posix_info *o)
 {
 	char buf[256];
-	int fd = openat(dirfd, file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
+	if (ib_read_small_file(dirfd, file, buf, sizeof buf) <= 0)
 		return;
-	ssize_t len = ib_read_full(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (len <= 0)
-		return;
-	buf[len] = '\0';
 	const char *p;
 	if ((p = strstr(buf, "QSIZE:")))
 		o->size = strtoull(p + 6, NULL, 10);
@@ -227,18 +221,8 @@ int ib_posix_stat(enum ib_posix_kind kind, const char *name, struct ib_posix_inf
 
 static long read_long(const char *path)
 {
-	char buf[64];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t n = ib_read_full(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	char *end;
-	long v = strtol(buf, &end, 10);
-	return end == buf ? -1 : v;
+	uint64_t v;
+	return ib_read_numbers(path, &v, 1) == 1 && v <= LONG_MAX ? (long)v : -1;
 }
 
 int ib_mq_limits(struct ib_mq_limits *l)
@@ -323,16 +307,10 @@ static bool scan_maps(struct ib_posix_users *u, int procfd, pid_t pid)
 {
 	char path[64];
 	snprintf(path, sizeof path, "%d/maps", (int)pid);
-	int fd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT || errno == ESRCH;
 	char *buf;
 	size_t len;
-	int rc = ib_read_to_end(fd, (size_t)64 << 20, &buf, &len);
-	int err = errno;
-	close(fd);
-	if (rc != 0)
-		return err == ESRCH || err == ENOENT;
+	if (ib_read_file(procfd, path, (size_t)64 << 20, &buf, &len) != 0)
+		return errno == ENOENT || errno == ESRCH;
 	for (char *line = buf; line && *line;) {
 		char *next = strchr(line, '\n');
 		if (next)

@@ -14,27 +14,29 @@
 #include <unistd.h>
 
 #include "ipc/err.h"
+#include "ipc/io.h"
 #include "ipc/parse.h"
 #include "ipc/quote.h"
 
-/* What the child does between vfork and exec, all decided beforehand. */
+/* What the child does between fork and exec, all decided beforehand. */
 struct plan {
 	const struct ib_spawn *s;
 	pid_t parent;
-	volatile int err; /* set by the child when it cannot exec */
+	int report_fd;    /* fork: where the child writes its errno if it cannot exec */
+	volatile int err; /* vfork (report_fd -1): set by the child when it cannot exec */
 };
 
-/* Runs in the vfork child, on the parent's memory and with every signal blocked: only
- * system calls here, and the parent's data is touched only to report an error. */
-__attribute__((noreturn)) static void child(struct plan *p)
+/* Sets this process up as S says and execs its command; returns the error number if it
+ * cannot. In a vfork child it runs on the parent's memory with every signal blocked:
+ * only system calls then (S->prepare implies fork). */
+static int become(const struct ib_spawn *s, pid_t parent)
 {
-	const struct ib_spawn *s = p->s;
 	if (s->pgroup >= 0 && setpgid(0, s->pgroup) != 0)
 		goto fail;
 	if (s->death_signal > 0) {
 		if (prctl(PR_SET_PDEATHSIG, s->death_signal, 0, 0, 0) != 0)
 			goto fail;
-		if (getppid() != p->parent) /* we already died: too late for the signal */
+		if (getppid() != parent) /* it already died: too late for the signal */
 			_exit(128 + s->death_signal);
 	}
 	for (int i = 0; i < 3; i++) {
@@ -46,47 +48,82 @@ __attribute__((noreturn)) static void child(struct plan *p)
 	if (s->stderr_to_stdout && dup2(1, 2) != 2)
 		goto fail;
 	/* exec resets caught signals, but a handler must not run in this child: reset them
-	 * now; and reset the ignored ones, but those the caller keeps. */
-	struct sigaction dfl;
-	memset(&dfl, 0, sizeof dfl);
-	dfl.sa_handler = SIG_DFL;
+	 * now; and the ignored ones, but those the caller keeps, which are ignored even if
+	 * we have taken one over meanwhile (SIGCHLD, to wait). */
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
 	for (int sig = 1; sig < NSIG; sig++) {
 		struct sigaction old;
-		if (sig == SIGKILL || sig == SIGSTOP || sigaction(sig, NULL, &old) != 0 ||
-		    old.sa_handler == SIG_DFL)
+		if (sig == SIGKILL || sig == SIGSTOP || sigaction(sig, NULL, &old) != 0)
 			continue;
-		if (old.sa_handler == SIG_IGN && s->keep && sigismember(s->keep, sig) == 1)
-			continue;
-		sigaction(sig, &dfl, NULL);
+		sa.sa_handler = s->keep && sigismember(s->keep, sig) == 1 ? SIG_IGN : SIG_DFL;
+		if (old.sa_handler != sa.sa_handler)
+			sigaction(sig, &sa, NULL);
 	}
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (s->prepare) {
+		int st = s->prepare(s->prepare_arg);
+		if (st >= 0)
+			_exit(st);
+	}
 	execvp(s->argv[0], s->argv);
 fail:
-	p->err = errno ? errno : EINVAL;
-	_exit(IB_EXIT_NOTFOUND);
+	return errno ? errno : EINVAL;
 }
 
-static pid_t start_child(struct plan *p)
+__attribute__((noreturn)) static void child(struct plan *p)
 {
-	pid_t pid = vfork();
-	if (pid == 0)
-		child(p);
-	return pid;
+	int err = become(p->s, p->parent);
+	if (p->report_fd >= 0)
+		(void)ib_write_all(p->report_fd, &err, sizeof err, NULL);
+	else
+		p->err = err;
+	_exit(ib_spawn_error_code(err));
 }
 
-pid_t ib_spawn(const struct ib_spawn *s, int *err)
+/* ib_spawn, that also stores the child's pid in *EARLY (if not NULL) as soon as it is
+ * forked, with every signal blocked, for a signal handler to forward to; then sets the
+ * signal mask to MASK (NULL: the one it found). */
+static pid_t spawn(const struct ib_spawn *s, int *err, volatile pid_t *early,
+		   const sigset_t *mask)
 {
-	struct plan p = { .s = s, .parent = getpid(), .err = 0 };
+	struct plan p = { .s = s, .parent = getpid(), .report_fd = -1, .err = 0 };
+	/* PREPARE may wait long (semop --hold takes a semaphore there, with SEM_UNDO so
+	 * that the command's process owns the undo) and prints why it fails: a vfork
+	 * parent would stay suspended, unable to forward a signal, and the child would
+	 * write to the parent's stdio and errno. So fork, and let the child report a
+	 * failed exec through a close-on-exec pipe, which closes unread when it works. */
+	int pfd[2] = { -1, -1 };
+	if (s->prepare) {
+		if (pipe2(pfd, O_CLOEXEC) != 0) {
+			*err = errno;
+			return -1;
+		}
+		p.report_fd = pfd[1];
+		fflush(NULL); /* or the child would write our buffered output again */
+	}
 	sigset_t all, old;
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, &old);
-	pid_t pid = start_child(&p);
+	pid_t pid = s->prepare ? fork() : vfork();
+	if (pid == 0)
+		child(&p);
 	int e = pid < 0 ? errno : p.err;
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (pid > 0 && early)
+		*early = pid;
+	sigprocmask(SIG_SETMASK, mask ? mask : &old, NULL);
+	if (s->prepare) {
+		close(pfd[1]);
+		if (pid > 0 && ib_read_full(pfd[0], &e, sizeof e) != (ssize_t)sizeof e)
+			e = 0;
+		close(pfd[0]);
+	}
 	if (pid > 0 && e) {
 		int ws;
+		if (early)
+			*early = 0; /* no signal to it once it may be reaped */
 		while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
 			;
 	}
@@ -95,6 +132,112 @@ pid_t ib_spawn(const struct ib_spawn *s, int *err)
 		return -1;
 	}
 	return pid;
+}
+
+pid_t ib_spawn(const struct ib_spawn *s, int *err)
+{
+	return spawn(s, err, NULL, NULL);
+}
+
+int ib_spawn_exec(const struct ib_spawn *s)
+{
+	return become(s, getppid());
+}
+
+int ib_spawn_wait(pid_t pid)
+{
+	int ws;
+	while (waitpid(pid, &ws, 0) < 0)
+		if (errno != EINTR)
+			return IB_EXIT_FAIL;
+	return ib_wait_code(ws);
+}
+
+/* ---- running in the foreground, signals forwarded ---- */
+
+static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP };
+#define NFORWARDED (sizeof forwarded / sizeof forwarded[0])
+
+/* The child signals go to; 0 when none. Written with the signals blocked. */
+static volatile pid_t forward_to;
+static struct sigaction saved[NFORWARDED], saved_chld;
+static bool installed[NFORWARDED];
+
+static void forward(int sig)
+{
+	int saved_errno = errno;
+	if (forward_to > 0)
+		kill(forward_to, sig);
+	errno = saved_errno;
+}
+
+static void forwarded_set(sigset_t *set)
+{
+	sigemptyset(set);
+	for (size_t i = 0; i < NFORWARDED; i++)
+		sigaddset(set, forwarded[i]);
+}
+
+static void install_forwarding(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = forward;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	for (size_t i = 0; i < NFORWARDED; i++) {
+		sigaction(forwarded[i], NULL, &saved[i]);
+		installed[i] = saved[i].sa_handler != SIG_IGN;
+		if (installed[i])
+			sigaction(forwarded[i], &sa, NULL);
+	}
+	/* An inherited SIGCHLD "ignore" would reap the child before we can wait. */
+	sa.sa_handler = SIG_DFL;
+	sa.sa_flags = 0;
+	sigaction(SIGCHLD, &sa, &saved_chld);
+}
+
+/* Stops forwarding: no signal goes to a pid that may be reused from now on. */
+static void stop_forwarding(void)
+{
+	sigset_t set, oldmask;
+	forwarded_set(&set);
+	sigprocmask(SIG_BLOCK, &set, &oldmask);
+	forward_to = 0;
+	for (size_t i = 0; i < NFORWARDED; i++)
+		if (installed[i]) {
+			sigaction(forwarded[i], &saved[i], NULL);
+			installed[i] = false;
+		}
+	sigaction(SIGCHLD, &saved_chld, NULL);
+	sigprocmask(SIG_SETMASK, &oldmask, NULL);
+}
+
+int ib_spawn_foreground(const struct ib_spawn *s, int *err)
+{
+	/* A signal that comes before the child exists waits for it: blocked until then. */
+	sigset_t set, oldmask;
+	forwarded_set(&set);
+	sigprocmask(SIG_BLOCK, &set, &oldmask);
+	install_forwarding();
+	pid_t pid = spawn(s, err, &forward_to, &oldmask);
+	if (pid < 0) {
+		stop_forwarding();
+		sigprocmask(SIG_SETMASK, &oldmask, NULL);
+		return -1;
+	}
+	/* Wait without reaping, so the pid cannot be reused while a forwarded signal
+	 * may still be on its way to it; stop forwarding; then reap. */
+	siginfo_t info;
+	memset(&info, 0, sizeof info);
+	while (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT) != 0) {
+		if (errno != EINTR) {
+			ib_warn_sys(errno, "waiting for process %d", (int)pid);
+			break;
+		}
+	}
+	stop_forwarding();
+	return ib_spawn_wait(pid);
 }
 
 void ib_ignored_signals(sigset_t *set)
@@ -136,12 +279,9 @@ int ib_wait_code(int wstatus)
 const char *ib_wait_describe(int wstatus, char *buf, size_t len)
 {
 	if (WIFSIGNALED(wstatus)) {
-		const char *name = sigabbrev_np(WTERMSIG(wstatus));
-		if (name)
-			snprintf(buf, len, "killed by SIG%s%s", name,
-				 WCOREDUMP(wstatus) ? " (core dumped)" : "");
-		else
-			snprintf(buf, len, "killed by signal %d", WTERMSIG(wstatus));
+		char name[32];
+		ib_signal_name(WTERMSIG(wstatus), name, sizeof name);
+		snprintf(buf, len, "killed by %s%s", name, WCOREDUMP(wstatus) ? " (core dumped)" : "");
 	} else {
 		snprintf(buf, len, "exit %d", ib_wait_code(wstatus));
 	}
@@ -178,14 +318,8 @@ static int signal_by_scan(int sig)
 			continue;
 		long pid = atol(de->d_name);
 		snprintf(path, sizeof path, "/proc/%ld/stat", pid);
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
+		if (ib_read_small_file(AT_FDCWD, path, buf, sizeof buf) <= 0)
 			continue;
-		ssize_t r = read(fd, buf, sizeof buf - 1);
-		close(fd);
-		if (r <= 0)
-			continue;
-		buf[r] = '\0';
 		char *p = strrchr(buf, ')'); /* the name may hold spaces and parentheses */
 		long ppid;
 		char state;

@@ -34,18 +34,6 @@ union ib_semun {
 /* A /proc/sysvipc file is at most a few MB even with 32000 objects. */
 #define PROC_MAX ((size_t)256 << 20)
 
-static int slurp(const char *path, char **buf, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	int rc = ib_read_to_end(fd, PROC_MAX, buf, len);
-	int e = errno;
-	close(fd);
-	errno = e;
-	return rc;
-}
-
 /* Parses up to MAX whitespace-separated signed decimal numbers from *P to the end
  * of its line, moving *P past the newline. Returns how many were read; a field that
  * is not a number stops the line (the caller rejects short lines). */
@@ -180,7 +168,7 @@ static int msq_from_proc(struct ib_msq_info **out, size_t *n)
 {
 	char *buf;
 	size_t len;
-	if (slurp("/proc/sysvipc/msg", &buf, &len) != 0)
+	if (ib_read_file(AT_FDCWD, "/proc/sysvipc/msg", PROC_MAX, &buf, &len) != 0)
 		return -1;
 	struct ib_msq_info *arr = NULL;
 	size_t cap = 0, cnt = 0;
@@ -334,7 +322,7 @@ int ib_shm_list_rss(struct ib_shm_info **out, size_t *n)
 	size_t len;
 	*out = NULL;
 	*n = 0;
-	if (slurp("/proc/sysvipc/shm", &buf, &len) != 0) {
+	if (ib_read_file(AT_FDCWD, "/proc/sysvipc/shm", PROC_MAX, &buf, &len) != 0) {
 		bool ignored;
 		return shm_by_index(out, n, &ignored);
 	}
@@ -442,7 +430,7 @@ static int sem_from_proc(struct ib_sem_info **out, size_t *n)
 {
 	char *buf;
 	size_t len;
-	if (slurp("/proc/sysvipc/sem", &buf, &len) != 0)
+	if (ib_read_file(AT_FDCWD, "/proc/sysvipc/sem", PROC_MAX, &buf, &len) != 0)
 		return -1;
 	struct ib_sem_info *arr = NULL;
 	size_t cap = 0, cnt = 0;
@@ -558,37 +546,12 @@ int ib_sem_last_pids(const struct ib_sem_info *s, pid_t *pids, int max)
 
 /* ---- limits and status ---- */
 
-/* Reads up to MAX unsigned numbers from a /proc/sys file. Returns how many. */
-static size_t read_sys(const char *path, uint64_t *v, size_t max)
-{
-	char buf[256];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	ssize_t len = ib_read_full(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (len <= 0)
-		return 0;
-	buf[len] = '\0';
-	size_t n = 0;
-	char *s = buf, *end;
-	while (n < max) {
-		errno = 0;
-		unsigned long long x = strtoull(s, &end, 10);
-		if (end == s || errno)
-			break;
-		v[n++] = x;
-		s = end;
-	}
-	return n;
-}
-
 int ib_msg_limits(struct ib_msg_limits *l)
 {
 	uint64_t a, b, c;
-	if (read_sys("/proc/sys/kernel/msgmni", &a, 1) == 1 &&
-	    read_sys("/proc/sys/kernel/msgmnb", &b, 1) == 1 &&
-	    read_sys("/proc/sys/kernel/msgmax", &c, 1) == 1) {
+	if (ib_read_numbers("/proc/sys/kernel/msgmni", &a, 1) == 1 &&
+	    ib_read_numbers("/proc/sys/kernel/msgmnb", &b, 1) == 1 &&
+	    ib_read_numbers("/proc/sys/kernel/msgmax", &c, 1) == 1) {
 		l->msgmni = (int)a;
 		l->msgmnb = (int)b;
 		l->msgmax = c;
@@ -607,9 +570,9 @@ int ib_shm_limits(struct ib_shm_limits *l)
 {
 	uint64_t a, b, c;
 	l->shmmin = 1;
-	if (read_sys("/proc/sys/kernel/shmall", &a, 1) == 1 &&
-	    read_sys("/proc/sys/kernel/shmmax", &b, 1) == 1 &&
-	    read_sys("/proc/sys/kernel/shmmni", &c, 1) == 1) {
+	if (ib_read_numbers("/proc/sys/kernel/shmall", &a, 1) == 1 &&
+	    ib_read_numbers("/proc/sys/kernel/shmmax", &b, 1) == 1 &&
+	    ib_read_numbers("/proc/sys/kernel/shmmni", &c, 1) == 1) {
 		l->shmall = a;
 		l->shmmax = b;
 		l->shmmni = c;
@@ -633,7 +596,7 @@ int ib_sem_limits(struct ib_sem_limits *l)
 	l->semopm = 500;
 	l->semmni = 32000;
 	l->semvmx = 32767;
-	if (read_sys("/proc/sys/kernel/sem", v, 4) == 4) {
+	if (ib_read_numbers("/proc/sys/kernel/sem", v, 4) == 4) {
 		l->semmsl = (int)v[0];
 		l->semmns = (int)v[1];
 		l->semopm = (int)v[2];
