@@ -262,7 +262,9 @@ Try 'pipeline --help' for more information."
 @test "-b sets every pipe's capacity" {
 	local py=/usr/bin/python3
 	[ -x $py ] || skip "no /usr/bin/python3"
-	local getsz='import fcntl, sys; print(fcntl.fcntl(int(sys.argv[1]), 1032), file=sys.stderr)'
+	# One write per line (print() writes the newline separately), so the two stages'
+	# lines cannot interleave.
+	local getsz='import fcntl, sys; sys.stderr.write("%d\n" % fcntl.fcntl(int(sys.argv[1]), 1032))'
 	run --separate-stderr pl -b 1M $py -c "$getsz" 1 '|' $py -c "$getsz" 0 '|' cat
 	assert_status 0
 	assert_eq "$stderr" $'1048576\n1048576'
