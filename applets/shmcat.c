@@ -3,6 +3,7 @@
  * from the mapping, read(2) straight into it. -w is all or nothing: input that does
  * not fit leaves the segment as it was (see write_segment). */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdint.h>
@@ -97,6 +98,8 @@ static int dump(const struct ib_shm *s, size_t off, size_t len)
 	int status = IB_EXIT_OK;
 	/* A reader that went away is an error to report, not a silent death. */
 	signal(SIGPIPE, SIG_IGN);
+	/* A bigger pipe means fewer switches between us and the reader (best effort). */
+	(void)fcntl(STDOUT_FILENO, F_SETPIPE_SZ, (int)CHUNK);
 	ib_ahead_start(&ahead, s->addr + off, len, false, NULL);
 	for (size_t done = 0; done < len;) {
 		size_t ready = ib_ahead_reached(&ahead, done), put;
@@ -174,6 +177,9 @@ static int write_segment(struct ib_shm *s, unsigned char *dst, size_t room, size
 		}
 		madvise(backup, room, MADV_HUGEPAGE); /* fewer faults; a hint only */
 	}
+	/* A bigger pipe means fewer switches between the writer and us (best effort). */
+	if (stream)
+		(void)fcntl(STDIN_FILENO, F_SETPIPE_SZ, (int)CHUNK);
 	/* [0, DONE) holds input; [DONE, READY) is populated and, with a backup, saved. */
 	ib_ahead_start(&ahead, dst, room, true, backup);
 	ahead_on = true;
