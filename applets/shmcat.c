@@ -96,6 +96,8 @@ static int dump(const struct ib_shm *s, size_t off, size_t len)
 {
 	struct ib_ahead ahead;
 	int status = IB_EXIT_OK;
+	if (len == 0)
+		return status; /* nothing to copy; an empty object may not be mapped at all */
 	/* A reader that went away is an error to report, not a silent death. */
 	signal(SIGPIPE, SIG_IGN);
 	/* A bigger pipe means fewer switches between us and the reader (best effort). */
