@@ -102,6 +102,7 @@ static void fill_stat(struct ib_posix_info *o, const struct stat *st)
 	o->mtime = st->st_mtim.tv_sec;
 	o->ctime = st->st_ctim.tv_sec;
 	o->atime = st->st_atim.tv_sec;
+	o->blocks = (uint64_t)st->st_blocks;
 }
 
 /* Fills O for the directory entry FILE of DIRFD; false if it is not one of KIND. */
@@ -214,6 +215,31 @@ int ib_posix_stat(enum ib_posix_kind kind, const char *name, struct ib_posix_inf
 		errno = e == 0 || e == EINVAL ? ENOENT : e;
 		return -1;
 	}
+	return 0;
+}
+
+int ib_posix_summary(enum ib_posix_kind kind, struct ib_posix_summary *s)
+{
+	struct ib_posix_info *os;
+	size_t n;
+	memset(s, 0, sizeof *s);
+	if (ib_posix_list(kind, &os, &n) != 0)
+		return -1;
+	uint64_t blocks = 0, page = (uint64_t)sysconf(_SC_PAGESIZE);
+	s->objects = n;
+	for (size_t i = 0; i < n; i++) {
+		if (kind == IB_PMQ && !os[i].msgs_known) {
+			s->unreadable++;
+		} else if (kind == IB_PMQ) {
+			s->messages += (uint64_t)os[i].msgs;
+			s->bytes += os[i].size;
+		} else if (kind == IB_PSHM) {
+			s->bytes += os[i].size;
+			blocks += os[i].blocks;
+		}
+	}
+	s->pages = (blocks * 512 + page - 1) / page;
+	free(os);
 	return 0;
 }
 
