@@ -29,6 +29,7 @@
 static const char usage[] =
 	"Usage: ipcs [resource-option...] [output-option] [filter...]\n"
 	"   or: ipcs -m|-q|-s -i <id> [--json]\n"
+	"   or: ipcs --posix -m|-q|-s -i </name> [--json]\n"
 	"\n"
 	"Show information on IPC facilities.\n"
 	"\n"
