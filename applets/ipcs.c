@@ -905,8 +905,7 @@ static int posix_one(struct ctx *c, enum ib_posix_kind kind, const char *name)
 		printf("notify=%d\tsigno=%d\tnotify_pid=%d\n", o.notify, o.signo, (int)o.notify_pid);
 	} else if (kind == IB_PSHM) {
 		put_size(c->unit, c->unit == U_HUMAN ? "size=" : "bytes=", o.size, "\t", 0);
-		long page = sysconf(_SC_PAGESIZE);
-		printf("pages_used=%" PRIu64 "\n", (o.blocks * 512 + (uint64_t)page - 1) / (uint64_t)page);
+		printf("pages_used=%" PRIu64 "\n", ib_posix_pages_used(&o));
 	} else if (o.value_known) {
 		printf("value=%d\n", o.value);
 	} else {

@@ -208,6 +208,7 @@ int ib_posix_stat(enum ib_posix_kind kind, const char *name, struct ib_posix_inf
 	int dfd = open(dir_of(kind), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return -1;
+	errno = 0; /* load says nothing of why for a file that is not one of KIND */
 	bool ok = load(kind, dfd, file, out);
 	int e = errno;
 	close(dfd);
@@ -218,6 +219,12 @@ int ib_posix_stat(enum ib_posix_kind kind, const char *name, struct ib_posix_inf
 	return 0;
 }
 
+uint64_t ib_posix_pages_used(const struct ib_posix_info *o)
+{
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+	return (o->blocks * 512 + page - 1) / page;
+}
+
 int ib_posix_summary(enum ib_posix_kind kind, struct ib_posix_summary *s)
 {
 	struct ib_posix_info *os;
@@ -225,7 +232,6 @@ int ib_posix_summary(enum ib_posix_kind kind, struct ib_posix_summary *s)
 	memset(s, 0, sizeof *s);
 	if (ib_posix_list(kind, &os, &n) != 0)
 		return -1;
-	uint64_t blocks = 0, page = (uint64_t)sysconf(_SC_PAGESIZE);
 	s->objects = n;
 	for (size_t i = 0; i < n; i++) {
 		if (kind == IB_PMQ && !os[i].msgs_known) {
@@ -235,10 +241,9 @@ int ib_posix_summary(enum ib_posix_kind kind, struct ib_posix_summary *s)
 			s->bytes += os[i].size;
 		} else if (kind == IB_PSHM) {
 			s->bytes += os[i].size;
-			blocks += os[i].blocks;
+			s->pages += ib_posix_pages_used(&os[i]);
 		}
 	}
-	s->pages = (blocks * 512 + page - 1) / page;
 	free(os);
 	return 0;
 }

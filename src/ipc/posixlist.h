@@ -61,6 +61,9 @@ struct ib_posix_summary {
 /* Fails as ib_posix_list does. */
 int ib_posix_summary(enum ib_posix_kind kind, struct ib_posix_summary *s);
 
+/* The pages of memory or swap behind O (from its block count). */
+uint64_t ib_posix_pages_used(const struct ib_posix_info *o);
+
 /* "message queue", "shared memory", "semaphore". */
 const char *ib_posix_kind_name(enum ib_posix_kind kind);
 
