@@ -23,11 +23,13 @@
 #include "ipc/names.h"
 #include "ipc/object.h"
 #include "ipc/posixlist.h"
+#include "ipc/quote.h"
 #include "ipc/sysvlist.h"
 
 static const char usage[] =
 	"Usage: ipcs [resource-option...] [output-option] [filter...]\n"
 	"   or: ipcs -m|-q|-s -i <id> [--json]\n"
+	"   or: ipcs --posix -m|-q|-s -i </name> [--json]\n"
 	"\n"
 	"Show information on IPC facilities.\n"
 	"\n"
@@ -784,6 +786,138 @@ static void do_posix(struct ctx *c, enum ib_posix_kind kind)
 	free(os);
 }
 
+/* -u --posix: totals, in the style of the System V summaries. */
+static void posix_status(struct ctx *c, enum ib_posix_kind kind)
+{
+	static const char *const title[] = { "POSIX Messages Status", "POSIX Shared Memory Status",
+					     "POSIX Semaphore Status" };
+	struct ib_posix_summary s;
+	if (ib_posix_summary(kind, &s) != 0) {
+		int e = errno;
+		if (kind == IB_PMQ && e == ENOENT && !c->json)
+			printf(IB_MQUEUE_DIR " is not mounted: POSIX message queues cannot be listed\n");
+		else if (kind == IB_PMQ && e == ENOENT)
+			ib_warn(IB_MQUEUE_DIR " is not mounted: POSIX message queues cannot be listed");
+		else
+			ib_warn_sys(e, "cannot list %s", kind == IB_PMQ ? IB_MQUEUE_DIR : IB_SHM_DIR);
+		if (c->json)
+			ib_json_null(&c->j, posix_table[kind]);
+		else
+			printf("\n");
+		return;
+	}
+	if (c->json) {
+		ib_json_open(&c->j, posix_table[kind]);
+		if (kind == IB_PMQ) {
+			ib_json_uint(&c->j, "queues", s.objects);
+			ib_json_uint(&c->j, "messages", s.messages);
+			ib_json_uint(&c->j, "used_bytes", s.bytes);
+			ib_json_uint(&c->j, "unreadable", s.unreadable);
+		} else if (kind == IB_PSHM) {
+			ib_json_uint(&c->j, "objects", s.objects);
+			ib_json_uint(&c->j, "bytes", s.bytes);
+			ib_json_uint(&c->j, "pages_used", s.pages);
+		} else {
+			ib_json_uint(&c->j, "semaphores", s.objects);
+		}
+		ib_json_close(&c->j);
+		return;
+	}
+	printf("------ %s --------\n", title[kind]);
+	if (kind == IB_PMQ) {
+		printf("allocated queues = %zu\n", s.objects);
+		printf("queued messages = %" PRIu64 "\n", s.messages);
+		put_size(c->unit, "used space", s.bytes, c->unit == U_DEFAULT ? " bytes\n" : "\n", 0);
+		if (s.unreadable)
+			printf("unreadable queues = %zu\n", s.unreadable);
+	} else if (kind == IB_PSHM) {
+		char h[32];
+		printf("objects allocated %zu\n", s.objects);
+		if (c->unit == U_HUMAN)
+			printf("size allocated  %s\n", ib_human_size(s.bytes, h, sizeof h));
+		else
+			printf("bytes allocated %" PRIu64 "\n", s.bytes);
+		printf("pages used      %" PRIu64 "\n", s.pages);
+	} else {
+		printf("allocated semaphores = %zu\n", s.objects);
+	}
+	printf("\n");
+}
+
+/* -i /NAME with --posix: one object's details, in the style of -i for System V.
+ * Unlike a missing System V id, a missing name exits 1. */
+static int posix_one(struct ctx *c, enum ib_posix_kind kind, const char *name)
+{
+	static const char *const title[] = { "POSIX Message Queue", "POSIX Shared Memory",
+					     "POSIX Semaphore" };
+	struct ib_posix_info o;
+	char t[64];
+	const char *why = ib_posix_name_error(name);
+	if (why)
+		ib_die(IB_EXIT_FAIL, "invalid POSIX name %s: %s", ib_quote(name), why);
+	bool found = false;
+	if (kind == IB_PMQ && !ib_mqueue_mounted())
+		ib_warn(IB_MQUEUE_DIR " is not mounted: POSIX message queues cannot be read");
+	else if (ib_posix_stat(kind, name, &o) == 0)
+		found = true;
+	else if (errno == ENOENT)
+		ib_warn("POSIX %s %s not found", ib_posix_kind_name(kind), ib_quote(name));
+	else
+		ib_warn_sys(errno, "POSIX %s %s", ib_posix_kind_name(kind), ib_quote(name));
+	if (!found) {
+		if (c->json) {
+			ib_json_open(&c->j, NULL);
+			ib_json_open_array(&c->j, posix_table[kind]);
+			ib_json_close_array(&c->j);
+			ib_json_close(&c->j);
+			ib_json_end(&c->j);
+		}
+		return IB_EXIT_FAIL;
+	}
+	if (c->json) {
+		ib_json_open(&c->j, NULL);
+		ib_json_open_array(&c->j, posix_table[kind]);
+		ib_ipcjson_posix(&c->jc, &o);
+		ib_json_close_array(&c->j);
+		ib_json_close(&c->j);
+		ib_json_end(&c->j);
+		return IB_EXIT_OK;
+	}
+	/* the name as posix_row shows it: no control characters on the terminal */
+	for (char *p = o.name; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	printf("\n%s name=%s\n", title[kind], o.name);
+	printf("uid=%u\tgid=%u\t", (unsigned)o.uid, (unsigned)o.gid);
+	put_user(c, o.uid, "owner=%s\t", "owner=%u\t");
+	const char *g = ib_group_name(&c->names, o.gid);
+	if (g)
+		printf("group=%s\t", g);
+	else
+		printf("group=%u\t", (unsigned)o.gid);
+	printf("mode=%#o\n", (unsigned)o.mode);
+	if (kind == IB_PMQ) {
+		put_size(c->unit, c->unit == U_HUMAN ? "used_size=" : "used_bytes=", o.size, "\t", 0);
+		if (o.msgs_known)
+			printf("messages=%ld\tmq_maxmsg=%ld\tmq_msgsize=%ld\n", o.msgs, o.maxmsg, o.msgsize);
+		else
+			printf("messages=?\tmq_maxmsg=?\tmq_msgsize=?\n");
+		printf("notify=%d\tsigno=%d\tnotify_pid=%d\n", o.notify, o.signo, (int)o.notify_pid);
+	} else if (kind == IB_PSHM) {
+		put_size(c->unit, c->unit == U_HUMAN ? "size=" : "bytes=", o.size, "\t", 0);
+		printf("pages_used=%" PRIu64 "\n", ib_posix_pages_used(&o));
+	} else if (o.value_known) {
+		printf("value=%d\n", o.value);
+	} else {
+		printf("value=?\n");
+	}
+	printf("access_time=%s\n", ib_ctime(o.atime, t, sizeof t));
+	printf("modify_time=%s\n", ib_ctime(o.mtime, t, sizeof t));
+	printf("change_time=%s\n", ib_ctime(o.ctime, t, sizeof t));
+	printf("\n");
+	return IB_EXIT_OK;
+}
+
 /* ---- main ---- */
 
 /* util-linux strtos32_or_err: a decimal int32, leading blanks and a sign allowed. */
@@ -799,6 +933,16 @@ static int parse_id(const char *s)
 	if (end == s || *end != '\0' || errno)
 		ib_die(IB_EXIT_FAIL, "failed to parse id argument: '%s'", s);
 	return (int)v;
+}
+
+/* Whether getopt_long will still meet --posix (or an abbreviation of it) in ARGV
+ * from index I on. */
+static bool posix_ahead(int argc, char **argv, int i)
+{
+	for (; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strncmp(argv[i], "--po", 4) == 0 && strncmp(argv[i], "--posix", strlen(argv[i])) == 0)
+			return true;
+	return false;
 }
 
 static void section(struct ctx *c, enum ib_kind kind)
@@ -824,6 +968,7 @@ int ipcs_main(int argc, char **argv)
 	struct ctx c = { .format = F_DEFAULT, .unit = U_DEFAULT, .names = IB_NAMES_INIT };
 	bool want[3] = { false, false, false }, all = false, posix = false, specific = false;
 	int opt, id = 0;
+	const char *pname = NULL; /* -i /NAME: a POSIX object, with --posix */
 	static char outbuf[1 << 16]; /* stdout's buffer: lives until ib_finish flushes it */
 
 	setlocale(LC_ALL, "");
@@ -834,7 +979,12 @@ int ipcs_main(int argc, char **argv)
 			continue;
 		switch (opt) {
 		case 'i':
-			id = parse_id(optarg);
+			/* util-linux stops at once on a bad id; with --posix (given
+			 * before or after) what is not a number is a POSIX name */
+			pname = (posix || posix_ahead(argc, argv, optind)) &&
+				strspn(optarg, " \t+-0123456789") != strlen(optarg) ? optarg : NULL;
+			if (!pname)
+				id = parse_id(optarg);
 			specific = true;
 			break;
 		case 'a':
@@ -866,6 +1016,10 @@ int ipcs_main(int argc, char **argv)
 		ib_json_init(&c.j, stdout);
 	c.jc = (struct ib_ipcjson){ &c.j, &c.names, &c.filter, c.format == F_PROCESSES };
 	int rc = IB_EXIT_OK;
+	if (specific && pname) {
+		rc = posix_one(&c, want[IB_MSG] ? IB_PMQ : want[IB_SHM] ? IB_PSHM : IB_PSEM, pname);
+		goto out;
+	}
 	if (specific) {
 		rc = print_one(&c, want[IB_MSG] ? IB_MSG : want[IB_SHM] ? IB_SHM : IB_SEM, id);
 		goto out;
@@ -890,11 +1044,15 @@ int ipcs_main(int argc, char **argv)
 		else
 			mq_limits_text();
 	}
-	if (posix && c.format != F_LIMITS && c.format != F_STATUS) {
+	if (posix && c.format != F_LIMITS) {
 		static const enum ib_kind of[] = { IB_MSG, IB_SHM, IB_SEM };
 		for (int k = IB_PMQ; k <= IB_PSEM; k++) {
 			if (!want[of[k]])
 				continue;
+			if (c.format == F_STATUS) {
+				posix_status(&c, (enum ib_posix_kind)k);
+				continue;
+			}
 			do_posix(&c, (enum ib_posix_kind)k);
 			if (!c.json)
 				printf("\n");

@@ -436,3 +436,188 @@ max size of message (bytes) = $(cat /proc/sys/fs/mqueue/msgsize_max)"
 	assert_eq "$(printf '%s' "$output" | json_eval '(sorted(d["limits"]), d["limits"]["posix-messages"]["msg_max"] == int(open("/proc/sys/fs/mqueue/msg_max").read()))')" \
 		"(['messages', 'posix-messages', 'semaphores', 'sharedmemory'], True)"
 }
+
+# Makes POSIX objects for the -u --posix and -i /NAME tests: queue /jobs (0640, two
+# messages of 5 and 6 bytes), queue /private (0600, one byte), semaphore /lock (7),
+# shared memory /frame (3000 bytes written) and /sparse (1 MiB, never written).
+make_posix_objects() {
+	/usr/bin/python3 - <<'PY'
+import ctypes, os
+rt = ctypes.CDLL("librt.so.1", use_errno=True)
+q = rt.mq_open(b"/jobs", os.O_CREAT | os.O_WRONLY, 0o640, None)
+assert q >= 0 and rt.mq_send(q, b"hello", 5, 0) == 0 and rt.mq_send(q, b"world!", 6, 0) == 0
+q = rt.mq_open(b"/private", os.O_CREAT | os.O_WRONLY, 0o600, None)
+assert q >= 0 and rt.mq_send(q, b"x", 1, 0) == 0
+c = ctypes.CDLL(None)
+c.sem_open.restype = ctypes.c_void_p
+assert c.sem_open(b"/lock", os.O_CREAT, 0o644, 7)
+with open("/dev/shm/frame", "wb") as f:
+    f.write(b"x" * 3000)
+fd = os.open("/dev/shm/sparse", os.O_CREAT | os.O_RDWR, 0o600)
+os.ftruncate(fd, 1 << 20)
+PY
+}
+
+@test "-u --posix sums up POSIX queues, shared memory and semaphores" {
+	need_mqueue
+	make_posix_objects
+	run --separate-stderr "$IPCBOX" ipcs -u --posix
+	assert_status 0
+	assert_eq "$stderr" ""
+	assert_eq "$output" "
+------ POSIX Messages Status --------
+allocated queues = 2
+queued messages = 3
+used space = 12 bytes
+
+------ POSIX Shared Memory Status --------
+objects allocated 2
+bytes allocated 1051576
+pages used      1
+
+------ POSIX Semaphore Status --------
+allocated semaphores = 1"
+	# sizes as -u prints them for System V: -b and --human
+	run "$IPCBOX" ipcs -u --posix -q -b
+	assert_contains "$output" "used space (bytes) = 12"
+	[[ $output != *"Shared Memory"* ]]
+	run "$IPCBOX" ipcs --summary --posix -m --human
+	assert_contains "$output" "size allocated  1M"
+	[[ $output != *"Messages"* ]]
+	# -a -u --posix: System V summaries first, then POSIX; without -a only POSIX
+	run "$IPCBOX" ipcs -a -u --posix
+	assert_contains "$output" "------ Semaphore Status --------
+used arrays = 0
+allocated semaphores = 0
+
+------ POSIX Messages Status --------"
+	run "$IPCBOX" ipcs -s -u --posix
+	assert_eq "$output" "
+------ POSIX Semaphore Status --------
+allocated semaphores = 1"
+	# JSON: inside "summary", beside the System V members with -a
+	run --separate-stderr "$IPCBOX" ipcs -u --posix --json
+	assert_status 0
+	assert_eq "$(printf '%s' "$output" | json_ok)" \
+		'{"summary": {"posix-messages": {"messages": 3, "queues": 2, "unreadable": 0, "used_bytes": 12}, "posix-semaphores": {"semaphores": 1}, "posix-sharedmemory": {"bytes": 1051576, "objects": 2, "pages_used": 1}}}'
+	run "$IPCBOX" ipcs -a -u --posix --json
+	assert_eq "$(printf '%s' "$output" | json_eval 'sorted(d["summary"])')" \
+		"['messages', 'posix-messages', 'posix-semaphores', 'posix-sharedmemory', 'semaphores', 'sharedmemory']"
+	# queues nobody may open are counted, and said to be unreadable
+	need_drop
+	chmod 0644 /dev/mqueue/jobs
+	run --separate-stderr as_nobody "$IPCBOX" ipcs -u --posix -q
+	assert_status 0
+	assert_eq "$output" "
+------ POSIX Messages Status --------
+allocated queues = 2
+queued messages = 2
+used space = 11 bytes
+unreadable queues = 1"
+	run as_nobody "$IPCBOX" ipcs -u --posix -q --json
+	assert_eq "$(printf '%s' "$output" | json_ok)" \
+		'{"summary": {"posix-messages": {"messages": 2, "queues": 2, "unreadable": 1, "used_bytes": 11}}}'
+}
+
+@test "-u --posix says plainly when /dev/mqueue is not mounted" {
+	run --separate-stderr unshare --mount -- sh -c 'umount /dev/mqueue 2>/dev/null; "$1" ipcs -u --posix -q' _ "$IPCBOX"
+	assert_status 0
+	assert_eq "$output" "
+/dev/mqueue is not mounted: POSIX message queues cannot be listed"
+	run --separate-stderr unshare --mount -- sh -c 'umount /dev/mqueue 2>/dev/null; "$1" ipcs -u --posix --json' _ "$IPCBOX"
+	assert_status 0
+	assert_eq "$stderr" "ipcs: /dev/mqueue is not mounted: POSIX message queues cannot be listed"
+	assert_eq "$(printf '%s' "$output" | json_eval '(d["summary"]["posix-messages"], d["summary"]["posix-semaphores"])')" \
+		"(None, {'semaphores': 0})"
+}
+
+@test "--posix -q|-m|-s -i /NAME shows one POSIX object, in text and JSON" {
+	need_mqueue
+	make_posix_objects
+	local maxmsg msgsize
+	maxmsg=$(cat /proc/sys/fs/mqueue/msg_default)
+	msgsize=$(cat /proc/sys/fs/mqueue/msgsize_default)
+	run --separate-stderr "$IPCBOX" ipcs --posix -q -i /jobs
+	assert_status 0
+	assert_eq "$stderr" ""
+	assert_eq "$(sed '/_time=/d' <<<"$output")" "
+POSIX Message Queue name=/jobs
+uid=0	gid=0	owner=root	group=root	mode=0640
+used_bytes=11	messages=2	mq_maxmsg=$maxmsg	mq_msgsize=$msgsize
+notify=0	signo=0	notify_pid=0"
+	assert_eq "$(grep -c '^access_time=... ... .. ..:..:.. ....$' <<<"$output")" 1
+	assert_eq "$(grep -c '^modify_time=\|^change_time=' <<<"$output")" 2
+	# -i before --posix, long forms, and --human
+	run "$IPCBOX" ipcs --queues --id /jobs --posix --human
+	assert_contains "$output" "used_size=11B	messages=2"
+	run "$IPCBOX" ipcs --posix -m -i /sparse
+	assert_contains "$output" "POSIX Shared Memory name=/sparse
+uid=0	gid=0	owner=root	group=root	mode=0600
+bytes=1048576	pages_used=0
+access_time="
+	run "$IPCBOX" ipcs --posix -m -i /frame --human
+	assert_contains "$output" "size=2.9K	pages_used=1"
+	run "$IPCBOX" ipcs --posix -s -i /lock
+	assert_contains "$output" "POSIX Semaphore name=/lock
+uid=0	gid=0	owner=root	group=root	mode=0644
+value=7
+access_time="
+	# JSON: the listing's record, alone in its kind's array
+	run --separate-stderr "$IPCBOX" ipcs --posix -q -i /jobs --json
+	assert_status 0
+	assert_eq "$(printf '%s' "$output" | json_eval '(sorted(d), [(o["name"], o["messages"], o["used_bytes"], o["max_messages"], o["max_message_size"], o["perms"]) for o in d["posix-messages"]])')" \
+		"(['posix-messages'], [('/jobs', 2, 11, $maxmsg, $msgsize, '0640')])"
+	run "$IPCBOX" ipcs --posix -s -i /lock --json
+	assert_eq "$(printf '%s' "$output" | json_eval '[(o["name"], o["value"]) for o in d["posix-semaphores"]]')" "[('/lock', 7)]"
+	run "$IPCBOX" ipcs --posix -m -i /frame --json
+	assert_eq "$(printf '%s' "$output" | json_eval '[(o["name"], o["size"]) for o in d["posix-sharedmemory"]]')" "[('/frame', 3000)]"
+	# a queue the user may not open: its counts are '?', the rest is shown
+	need_drop
+	run --separate-stderr as_nobody "$IPCBOX" ipcs --posix -q -i /private
+	assert_status 0
+	assert_contains "$output" "messages=?	mq_maxmsg=?	mq_msgsize=?"
+}
+
+@test "--posix -i errors: a missing name exits 1, bad names, numbers stay System V ids" {
+	need_mqueue
+	make_posix_objects
+	run --separate-stderr "$IPCBOX" ipcs --posix -q -i /nope
+	assert_status 1
+	assert_eq "$output" ""
+	assert_eq "$stderr" "ipcs: POSIX message queue '/nope' not found"
+	run --separate-stderr "$IPCBOX" ipcs --posix -q -i /nope --json
+	assert_status 1
+	assert_eq "$stderr" "ipcs: POSIX message queue '/nope' not found"
+	assert_eq "$(printf '%s' "$output" | json_ok)" '{"posix-messages": []}'
+	# a semaphore is not shared memory, nor the other way round
+	run --separate-stderr "$IPCBOX" ipcs --posix -m -i /lock
+	assert_status 1
+	assert_eq "$stderr" "ipcs: POSIX shared memory '/lock' not found"
+	run --separate-stderr "$IPCBOX" ipcs --posix -s -i /frame
+	assert_status 1
+	assert_eq "$stderr" "ipcs: POSIX semaphore '/frame' not found"
+	run --separate-stderr "$IPCBOX" ipcs --posix -m -i /a/b
+	assert_status 1
+	assert_eq "$stderr" "ipcs: invalid POSIX name '/a/b': must not contain another '/'"
+	run --separate-stderr "$IPCBOX" ipcs --posix -s -i lock
+	assert_status 1
+	assert_eq "$stderr" "ipcs: invalid POSIX name 'lock': must start with '/'"
+	run --separate-stderr "$IPCBOX" ipcs --posix -i /jobs
+	assert_status 1
+	assert_eq "$stderr" "ipcs: when using an ID, a single resource must be specified"
+	# a number is a System V id, with --posix too (util-linux's quirk: exit 0)
+	run --separate-stderr "$IPCBOX" ipcs --posix -q -i 99
+	assert_status 0
+	assert_eq "$stderr" "ipcs: id 99 not found"
+	run --separate-stderr unshare --mount -- sh -c 'umount /dev/mqueue 2>/dev/null; "$1" ipcs --posix -q -i /jobs' _ "$IPCBOX"
+	assert_status 1
+	assert_eq "$stderr" "ipcs: /dev/mqueue is not mounted: POSIX message queues cannot be read"
+	# without --posix a name is a bad id, exactly as util-linux says
+	run --separate-stderr "$IPCBOX" ipcs -q -i /jobs -z
+	assert_status 1
+	assert_eq "$stderr" "ipcs: failed to parse id argument: '/jobs'"
+	need_peer_ipcs
+	same_as_peer -q -i /jobs
+	same_as_peer -m -i /frame -z
+	same_as_peer -s -i /lock --pid
+}

@@ -59,7 +59,30 @@ complete -c ipcbox -c ipcrm -n '__ipcbox_is ipcrm' -s h -l help -d 'display help
 complete -c ipcbox -c ipcrm -n '__ipcbox_is ipcrm' -s V -l version -d 'display version and exit'
 
 # ---- ipcs ----
-complete -c ipcbox -c ipcs -n '__ipcbox_is ipcs' -s i -l id -x -d 'print details on the object with this id'
+# -i with --posix: the POSIX names of the kinds given (-q, -m, -s); else System V ids.
+function __ipcbox_ipcs_ids
+    set -l words (commandline -opc)
+    if not contains -- --posix $words
+        awk 'FNR > 1 { print $2 }' /proc/sysvipc/msg /proc/sysvipc/shm /proc/sysvipc/sem 2>/dev/null
+        return
+    end
+    if contains -- -q $words; or contains -- --queues $words
+        for f in /dev/mqueue/*
+            echo /(basename $f)
+        end
+    end
+    if contains -- -m $words; or contains -- --shmems $words
+        for f in /dev/shm/*
+            string match -q 'sem.*' -- (basename $f); or echo /(basename $f)
+        end
+    end
+    if contains -- -s $words; or contains -- --semaphores $words
+        for f in /dev/shm/sem.*
+            echo /(basename $f | string replace -r '^sem\.' '')
+        end
+    end
+end
+complete -c ipcbox -c ipcs -n '__ipcbox_is ipcs' -s i -l id -x -a '(__ipcbox_ipcs_ids)' -d 'print details on the object with this id or POSIX name'
 complete -c ipcbox -c ipcs -n '__ipcbox_is ipcs' -s h -l help -d 'display help and exit'
 complete -c ipcbox -c ipcs -n '__ipcbox_is ipcs' -s V -l version -d 'display version and exit'
 complete -c ipcbox -c ipcs -n '__ipcbox_is ipcs' -s m -l shmems -d 'shared memory segments'

@@ -102,6 +102,7 @@ static void fill_stat(struct ib_posix_info *o, const struct stat *st)
 	o->mtime = st->st_mtim.tv_sec;
 	o->ctime = st->st_ctim.tv_sec;
 	o->atime = st->st_atim.tv_sec;
+	o->blocks = (uint64_t)st->st_blocks;
 }
 
 /* Fills O for the directory entry FILE of DIRFD; false if it is not one of KIND. */
@@ -207,6 +208,7 @@ int ib_posix_stat(enum ib_posix_kind kind, const char *name, struct ib_posix_inf
 	int dfd = open(dir_of(kind), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return -1;
+	errno = 0; /* load says nothing of why for a file that is not one of KIND */
 	bool ok = load(kind, dfd, file, out);
 	int e = errno;
 	close(dfd);
@@ -214,6 +216,35 @@ int ib_posix_stat(enum ib_posix_kind kind, const char *name, struct ib_posix_inf
 		errno = e == 0 || e == EINVAL ? ENOENT : e;
 		return -1;
 	}
+	return 0;
+}
+
+uint64_t ib_posix_pages_used(const struct ib_posix_info *o)
+{
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+	return (o->blocks * 512 + page - 1) / page;
+}
+
+int ib_posix_summary(enum ib_posix_kind kind, struct ib_posix_summary *s)
+{
+	struct ib_posix_info *os;
+	size_t n;
+	memset(s, 0, sizeof *s);
+	if (ib_posix_list(kind, &os, &n) != 0)
+		return -1;
+	s->objects = n;
+	for (size_t i = 0; i < n; i++) {
+		if (kind == IB_PMQ && !os[i].msgs_known) {
+			s->unreadable++;
+		} else if (kind == IB_PMQ) {
+			s->messages += (uint64_t)os[i].msgs;
+			s->bytes += os[i].size;
+		} else if (kind == IB_PSHM) {
+			s->bytes += os[i].size;
+			s->pages += ib_posix_pages_used(&os[i]);
+		}
+	}
+	free(os);
 	return 0;
 }
 

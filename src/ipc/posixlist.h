@@ -39,6 +39,7 @@ struct ib_posix_info {
 	/* semaphores */
 	bool value_known;        /* false when the file could not be read */
 	int value;
+	uint64_t blocks;         /* st_blocks: 512-byte units of memory or swap behind it */
 };
 
 /* Lists the objects of one kind into *OUT (malloc'd; free it), sorted by name. */
@@ -46,6 +47,22 @@ int ib_posix_list(enum ib_posix_kind kind, struct ib_posix_info **out, size_t *n
 
 /* One object by its "/NAME". ENOENT: no such object. */
 int ib_posix_stat(enum ib_posix_kind kind, const char *name, struct ib_posix_info *out);
+
+/* Totals over every object of one kind (ipcs -u --posix). */
+struct ib_posix_summary {
+	size_t objects;          /* how many there are */
+	size_t unreadable;       /* mq: queues whose counts could not be read (no
+				  * permission to open them): left out of the totals */
+	uint64_t messages;       /* mq: messages queued */
+	uint64_t bytes;          /* mq: bytes queued (QSIZE); shm: sum of the sizes */
+	uint64_t pages;          /* shm: pages of memory or swap behind them (from
+				  * st_blocks; a sparse object uses fewer than its size) */
+};
+/* Fails as ib_posix_list does. */
+int ib_posix_summary(enum ib_posix_kind kind, struct ib_posix_summary *s);
+
+/* The pages of memory or swap behind O (from its block count). */
+uint64_t ib_posix_pages_used(const struct ib_posix_info *o);
 
 /* "message queue", "shared memory", "semaphore". */
 const char *ib_posix_kind_name(enum ib_posix_kind kind);
