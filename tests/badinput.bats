@@ -286,18 +286,27 @@ object_cases() {
 @test "sockcat: bad addresses, paths, durations, numbers, conflicts" {
 	local long=$BATS_TEST_TMPDIR/$(printf 's%.0s' {1..120})
 	bad u2 sockcat
-	for a in foo foo:bar tcp: tcp:host tcp:127.0.0.1: tcp:127.0.0.1:99999 tcp:127.0.0.1:-1 \
-		tcp:127.0.0.1:80x tcp:127.0.0.1:99999999999999999999 'tcp:[::1' 'tcp:[::1]' 'tcp:[::1]80' \
-		tcp4:[::1]:80 tcp6:127.0.0.1:80 udp: unix: unix-dgram: unix-seqpacket: unix:@ \
-		"unix:$long" "unix:@$LONG300" "unix-dgram:$long" tcp::80 ''; do
+	for a in foo foo:bar tcp: tcp:127.0.0.1: tcp:127.0.0.1:99999 \
+		tcp:127.0.0.1:99999999999999999999 'tcp:[::1' 'tcp:[::1]' 'tcp:[::1]80' \
+		udp: unix: unix-dgram: unix-seqpacket: \
+		"unix:$long" "unix:@$LONG300" "unix-dgram:$long" ''; do
 		bad u2 sockcat "$a"
 	done
+	# A port may be a service name (tcp:PORT alone means any host), so these are
+	# names the resolver does not know; a family that the address does not have;
+	# the empty abstract name and the empty host are addresses (nothing listens).
+	for a in tcp:host tcp:127.0.0.1:-1 tcp:127.0.0.1:80x tcp4:[::1]:80 tcp6:127.0.0.1:80 \
+		unix:@ tcp::80; do
+		bad 1 sockcat "$a"
+	done
+	bad 1 sockcat 127.0.0.1 abc
+	# -4 and -6: the last one counts.
+	bad 1 sockcat -4 -6 tcp:127.0.0.1:1
 	bad u2 sockcat -l "unix:$long"
 	bad u2 sockcat -U "$long"
 	bad u2 sockcat -U
 	bad u2 sockcat -U ''
 	bad u2 sockcat 127.0.0.1
-	bad u2 sockcat 127.0.0.1 abc
 	bad u2 sockcat 127.0.0.1 99999
 	bad u2 sockcat 127.0.0.1 80 extra
 	bad u2 sockcat tcp:127.0.0.1:1 extra
@@ -310,8 +319,8 @@ object_cases() {
 	for o in --allow-uid --allow-gid; do
 		for v in '' abc 1,,2 , -1 99999999999999999999 1x; do bad u2 sockcat -l "$o=$v" unix:s; done
 	done
-	for v in '' abc -1 99999 99999999999999999999; do bad u2 sockcat -p "$v" tcp:127.0.0.1:1; done
-	bad u2 sockcat -4 -6 tcp:127.0.0.1:1
+	for v in '' 99999 99999999999999999999; do bad u2 sockcat -p "$v" tcp:127.0.0.1:1; done
+	for v in abc -1; do bad 1 sockcat -p "$v" tcp:127.0.0.1:1; done
 	bad u2 sockcat -e tcp:127.0.0.1:1
 	bad u2 sockcat -e tcp:127.0.0.1:1 --
 	bad u2 sockcat --bogus tcp:127.0.0.1:1
