@@ -18,53 +18,60 @@ setup() {
 
 LONG300=$(printf 'n%.0s' {1..300})
 
-# The IPC objects and files that exist now, to tell that a failed command made none.
+# The IPC objects (and each queue's messages) and the files that exist now, in SNAP,
+# to tell that a failed command made, removed or changed none. Builtins only: this
+# runs twice per case.
 snapshot() {
-	cat /proc/sysvipc/msg /proc/sysvipc/shm /proc/sysvipc/sem 2>/dev/null
-	ls -A /dev/shm /dev/mqueue . 2>/dev/null
+	local f a b c d e rest g
+	SNAP=
+	for f in /proc/sysvipc/msg /proc/sysvipc/shm /proc/sysvipc/sem; do
+		while read -r a b c d e rest; do
+			[ "$f" = /proc/sysvipc/msg ] || e=
+			SNAP+="$a $b $c $d $e;"
+		done <"$f"
+	done
+	shopt -s nullglob dotglob
+	g=(/dev/shm/* /dev/mqueue/* ./*)
+	shopt -u nullglob dotglob
+	SNAP+="${g[*]}"
 }
 
-# bad WANT APPLET ARG...: runs `ipcbox APPLET ARG...` with stdin from /dev/null.
-# WANT is the exit code; prefixed with u (u2) it is a usage error: stdout must be
-# empty as well. Problems are collected in FAILS; check_all reports them at the end,
-# so one run shows every failing case.
+# bad WANT APPLET ARG...: runs `ipcbox APPLET ARG...` with stdin from /dev/null
+# (or from $STDIN if set). WANT is the exit code; prefixed with u (u2) it is a
+# usage error: stdout must be empty as well. Problems are collected in FAILS;
+# check_all reports them at the end, so one run shows every failing case.
 bad() {
-	local want=$1 usage=0 rc=0 problem= before after
+	local want=$1 usage=0 rc=0 problem= before lines
 	shift
 	case $want in u*) usage=1 want=${want#u} ;; esac
-	before=$(snapshot)
-	timeout 10 "$IPCBOX" "$@" </dev/null >"$IO/out" 2>"$IO/err" || rc=$?
-	after=$(snapshot)
-	local err
-	err=$(cat "$IO/err")
+	snapshot
+	before=$SNAP
+	timeout 10 "$IPCBOX" "$@" <"${STDIN:-/dev/null}" >"$IO/out" 2>"$IO/err" || rc=$?
+	snapshot
+	mapfile -t lines <"$IO/err"
+	local err="${lines[*]}"
 	if [ "$rc" = 124 ]; then
 		problem+=" hung;"
 	elif [ "$rc" != "$want" ]; then
 		problem+=" exit $rc, want $want;"
 	fi
-	if [ -z "$err" ]; then
+	if [ ${#lines[@]} = 0 ]; then
 		problem+=" nothing on stderr;"
 	else
 		case $err in
 		*'runtime error'* | *AddressSanitizer* | *LeakSanitizer*) problem+=" sanitizer report;" ;;
 		esac
-		case $err in "$1: "*) ;; *) problem+=" stderr does not start with '$1: ';" ;; esac
-		local n
-		n=$(printf '%s\n' "$err" | wc -l)
-		if [ "$n" -gt 1 ]; then
-			if [ "$usage" = 1 ] && [ "$n" = 2 ] &&
-				[[ $(printf '%s\n' "$err" | sed -n 2p) == "Try '"*" --help' for more information." ]]; then
-				:
-			else
-				problem+=" $n lines on stderr;"
-			fi
+		case ${lines[0]} in "$1: "*) ;; *) problem+=" stderr does not start with '$1: ';" ;; esac
+		if [ ${#lines[@]} -gt 1 ] && ! { [ "$usage" = 1 ] && [ ${#lines[@]} = 2 ] &&
+			[[ ${lines[1]} == "Try '"*" --help' for more information." ]]; }; then
+			problem+=" ${#lines[@]} lines on stderr;"
 		fi
 	fi
 	if [ "$usage" = 1 ] && [ -s "$IO/out" ]; then
 		problem+=" stdout not empty;"
 	fi
-	if [ "$rc" != 0 ] && [ "$before" != "$after" ]; then
-		problem+=" left something behind;"
+	if [ "$rc" != 0 ] && [ "$before" != "$SNAP" ]; then
+		problem+=" changed objects or files: $before -> $SNAP;"
 	fi
 	if [ -n "$problem" ]; then
 		FAILS+="$(printf '%q ' "$@")->${problem}
