@@ -14,6 +14,7 @@ setup() {
 	mkdir -p "$IO" "$BATS_TEST_TMPDIR/cwd"
 	cd "$BATS_TEST_TMPDIR/cwd"
 	FAILS=
+	AS=()
 }
 
 LONG300=$(printf 'n%.0s' {1..300})
@@ -46,7 +47,7 @@ bad() {
 	case $want in u*) usage=1 want=${want#u} ;; esac
 	snapshot
 	before=$SNAP
-	timeout 10 "$IPCBOX" "$@" <"${STDIN:-/dev/null}" >"$IO/out" 2>"$IO/err" || rc=$?
+	timeout 10 "${AS[@]}" "$IPCBOX" "$@" <"${STDIN:-/dev/null}" >"$IO/out" 2>"$IO/err" || rc=$?
 	snapshot
 	mapfile -t lines <"$IO/err"
 	local err="${lines[*]}"
@@ -336,5 +337,97 @@ object_cases() {
 	bad 1 sockcat unix:/nonexistent/sock
 	bad 1 sockcat -l unix:/nonexistent/dir/sock
 	bad 1 sockcat -x /nonexistent/dir/dump unix:/nonexistent/sock
+	check_all
+}
+
+# Objects for the cases below: a queue with one message, a 100-byte segment, a set of
+# two semaphores, and their POSIX kin, all mode 0600 and owned by root.
+make_objects() {
+	"$IPCBOX" msgsnd -k 0x11 -c first
+	"$IPCBOX" shmcat -k 0x12 -c -s 100
+	"$IPCBOX" semop -k 0x13 -c -N 2 >/dev/null
+	"$IPCBOX" shmcat -P /s -c -s 100
+	"$IPCBOX" semop -P /sem -c
+	QID=$(awk '$1 == 17 { print $2 }' /proc/sysvipc/msg)
+}
+
+@test "bad input against existing objects: ranges, sizes, limits, would-block" {
+	make_objects
+	bad 1 msgsnd -k 0x11 -c -x hi
+	bad 1 shmcat -k 0x12 -c -x -s 100
+	bad 1 semop -k 0x13 -c -x
+	bad 1 shmcat -P /s -c -x -s 100
+	bad 1 semop -P /sem -c -x
+	bad 1 msgsnd -k 0 hi
+	bad 1 shmcat -k 0
+	bad 1 semop -k 0 --get
+	bad 3 msgrcv -k 0x11 -t 5 -n
+	bad 3 msgrcv -k 0x11 -t 5 -w 10ms
+	bad 3 msgrcv -k 0x11 --peek=5
+	head -c 9000 /dev/zero >"$IO/big"
+	STDIN=$IO/big bad 1 msgsnd -k 0x11
+	printf 'abc\n' >"$IO/typed"
+	STDIN=$IO/typed bad 1 msgsnd -k 0x11 --typed
+	head -c 101 /dev/zero >"$IO/101"
+	STDIN=$IO/101 bad 1 shmcat -k 0x12 -w
+	STDIN=$IO/101 bad 1 shmcat -k 0x12 -w -o 1 -L 99
+	STDIN=$IO/101 bad 1 shmcat -P /s -w
+	bad 1 shmcat -k 0x12 -o 101
+	bad 1 shmcat -k 0x12 -o 100 -L 1
+	bad 1 shmcat -k 0x12 -L 101
+	bad 1 shmcat -P /s -o 101
+	bad 1 shmcat -k 0x12 -o 99999999999999999
+	bad 1 semop -k 0x13 -c -N 5
+	for v in 2:+1 '0:+1 2:-1' 99:0; do bad u2 semop -k 0x13 $v; done
+	bad u2 semop -k 0x13 --get 2
+	bad u2 semop -k 0x13 --set 2=1
+	bad u2 semop -k 0x13 --setall 1
+	bad u2 semop -k 0x13 --setall 1,2,3
+	bad u2 semop -k 0x13 --hold -s 2 -- true
+	bad u2 semop -P /sem --get 1
+	bad 3 semop -k 0x13 0:-1n
+	bad 3 semop -k 0x13 -n 0:-1
+	bad 3 semop -k 0x13 -w 10ms 0:-1
+	bad 3 semop -P /sem -- -1n
+	bad 3 semop -k 0x13 --hold -n -- true
+	bad 7 semop -k 0x13 --hold -n -E 7 -- true
+	"$IPCBOX" semop -k 0x13 1:+32767
+	bad 1 semop -k 0x13 1:+1
+	check_all
+	# What a failed command must not do: the message is still there, alone.
+	assert_eq "$("$IPCBOX" msgrcv -k 0x11 -n -C 1)" first
+}
+
+@test "bad input as an unprivileged user: permission denied is one line and status 1" {
+	need_drop
+	make_objects
+	"$IPCBOX" msgsnd -P /q -c hi
+	mkdir -m 0755 "$BATS_TEST_TMPDIR/rootdir"
+	AS=(setpriv --reuid=65534 --regid=65534 --clear-groups --)
+	cd /
+	bad 1 msgrcv -k 0x11 -n
+	bad 1 msgsnd -k 0x11 hi
+	bad 1 msgrcv -i "$QID" -n
+	bad 1 msgrcv -P /q -n
+	bad 1 msgsnd -P /q hi
+	bad 1 shmcat -k 0x12
+	STDIN=/dev/null bad 1 shmcat -k 0x12 -w
+	bad 1 shmcat -P /s
+	bad 1 semop -k 0x13 0:+1
+	bad 1 semop -k 0x13 --get
+	bad 1 semop -k 0x13 --set 0=1
+	bad 1 semop -P /sem +1
+	bad 1 ipcrm -Q 0x11
+	bad 1 ipcrm -q "$QID"
+	bad 1 ipcrm -M 0x12
+	bad 1 ipcrm -S 0x13
+	bad 1 ipcrm --posix-shmem /s
+	bad 1 ipcrm --posix-mqueue /q
+	bad 1 ipcrm --posix-semaphore /sem
+	bad 1 mkfifo "$BATS_TEST_TMPDIR/rootdir/p"
+	bad 1 sockcat -l "unix:$BATS_TEST_TMPDIR/rootdir/sock"
+	bad 1 sockcat -l tcp:127.0.0.1:80
+	bad 1 msgsnd -k 0x11 -c -x hi
+	bad 126 pipeline "$BATS_TEST_TMPDIR/rootdir"
 	check_all
 }
