@@ -431,3 +431,24 @@ make_objects() {
 	bad 126 pipeline "$BATS_TEST_TMPDIR/rootdir"
 	check_all
 }
+
+@test "the longest durations parse and work (no overflow when they become deadlines)" {
+	local max=18446744073.709551615
+	"$IPCBOX" msgsnd -k 0x21 -c one two
+	"$IPCBOX" semop -k 0x22 -c
+	for d in "$max" 18446744073s 9999999999.5s; do
+		run --separate-stderr timeout 10 "$IPCBOX" msgrcv -k 0x21 -C 1 -w "$d"
+		assert_status 0
+		assert_eq "$stderr" ""
+		run --separate-stderr timeout 10 "$IPCBOX" semop -k 0x22 -w "$d" 0:+1
+		assert_status 0
+		assert_eq "$stderr" ""
+		run --separate-stderr timeout 10 "$IPCBOX" pipeline -t "$d" --kill-after="$d" true
+		assert_status 0
+		assert_eq "$stderr" ""
+		"$IPCBOX" msgsnd -k 0x21 again
+	done
+	run --separate-stderr timeout 10 "$IPCBOX" pipeline -t "$max" -- "$IPCBOX" msgrcv -k 0x21 -w "$max" -C 1
+	assert_status 0
+	assert_eq "$output" again
+}
