@@ -300,6 +300,10 @@ static void parse_args(struct semop_cmd *c, int argc, char **argv_in)
 	if (c->nsems > lim.semmsl)
 		ib_usage_error("too many semaphores (%ld): the kernel allows %d in a set (SEMMSL)",
 			       c->nsems, lim.semmsl);
+	/* Without -N, --init's values say how many (then semget would only say EINVAL). */
+	if (c->act != ACT_SETALL && !c->nsems && c->ninit > (size_t)lim.semmsl)
+		ib_usage_error("too many --init values (%zu): the kernel allows %d in a set (SEMMSL)",
+			       c->ninit, lim.semmsl);
 	if (c->act == ACT_OPS) {
 		if (c->nargs > lim.semopm)
 			ib_usage_error("too many operations (%d): the kernel allows %d in one call (SEMOPM)",

@@ -223,6 +223,8 @@ object_cases() {
 	for v in '' 0 -1 abc 99999999999999999999; do bad u2 semop -k 0x77 -c -N "$v"; done
 	for v in '' 1,,2 1,x -1 40000; do bad u2 semop -k 0x77 -c --init "$v"; done
 	bad u2 semop -k 0x77 -c -N 1 --init 1,2
+	bad u2 semop -k 0x77 -c -N 32001
+	bad u2 semop -k 0x77 -c --init "$(printf '1,%.0s' {1..32000})1"
 	for v in '' abc -1 256 99999999999999999999; do bad u2 semop -k 1 --hold -E "$v" -- true; done
 	for v in '' abc -1 99999999999999999999; do bad u2 semop -k 1 --hold -s "$v" -- true; done
 	for v in '' abc -1 0 99999999999999999999 40000; do bad u2 semop -k 1 --hold -C "$v" -- true; done
