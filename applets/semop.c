@@ -282,6 +282,10 @@ static void parse_args(struct semop_cmd *c, int argc, char **argv_in)
 	if (c->act == ACT_SET && c->nargs == 0)
 		ib_usage_error("--set needs SEMNUM=VALUE operands");
 	if (posix) {
+		/* sem_open makes "sem.NAME" in /dev/shm: 4 characters fewer than NAME_MAX. */
+		if (strlen(c->o.name + 1) > NAME_MAX - 4)
+			ib_usage_error("invalid POSIX name '%s': is too long (a semaphore name has at most %d characters)",
+				       c->o.name, NAME_MAX - 4);
 		if (c->act == ACT_SET || c->act == ACT_SETALL)
 			ib_usage_error("--set and --setall are for System V sets; use -P with OPs");
 		if (c->nsems > 1 || c->ninit > 1)

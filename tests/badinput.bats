@@ -217,6 +217,8 @@ object_cases() {
 		bad u2 semop -k 1 "$v"
 	done
 	for v in x '' ++1 +99999999999999999999 +40000 1 -1x; do bad u2 semop -P /s "$v"; done
+	# sem_open's file is sem.NAME: a name may have NAME_MAX - 4 characters.
+	bad u2 semop -P "/$(printf 's%.0s' {1..252})" -c
 	for v in abc 0= =1 0=abc 0=-1 0=40000 0=99999999999999999999 x=1; do bad u2 semop -k 1 --set "$v"; done
 	bad u2 semop -k 1 --set
 	for v in '' 1,,2 1,x -1 40000 99999999999999999999 ,; do bad u2 semop -k 1 --setall "$v"; done
