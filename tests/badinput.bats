@@ -312,6 +312,8 @@ object_cases() {
 		bad 1 sockcat "$a"
 	done
 	bad 1 sockcat 127.0.0.1 abc
+	run --separate-stderr "$IPCBOX" sockcat tcp:host
+	assert_eq "$stderr" "sockcat: resolve tcp::host: unknown port 'host' (a number 0-65535 or a service name)"
 	# -4 and -6: the last one counts.
 	bad 1 sockcat -4 -6 tcp:127.0.0.1:1
 	bad u2 sockcat -l "unix:$long"
