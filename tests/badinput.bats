@@ -458,3 +458,23 @@ make_objects() {
 	assert_status 0
 	assert_eq "$output" again
 }
+
+@test "ipcbox: unknown applets and options, --install without or with a bad DIR" {
+	run --separate-stderr "$IPCBOX" nosuch
+	assert_status 127
+	assert_eq "$stderr" "ipcbox: nosuch: applet not found"
+	run --separate-stderr "$IPCBOX" --install /nonexistent/dir
+	assert_status 1
+	assert_eq "$stderr" "ipcbox: cannot install into /nonexistent/dir: No such file or directory"
+	run --separate-stderr "$IPCBOX" --install /etc/passwd
+	assert_status 1
+	assert_eq "$stderr" "ipcbox: cannot install into /etc/passwd: Not a directory"
+	for args in --install '--install -s' '--install -s a b' '--install a b' --bogus '--list x'; do
+		# shellcheck disable=SC2086
+		run --separate-stderr "$IPCBOX" $args
+		assert_status 2
+		assert_eq "$output" ""
+		assert_contains "$stderr" "Try 'ipcbox --help' for more information."
+		assert_eq "$(printf '%s\n' "$stderr" | wc -l)" 2
+	done
+}
