@@ -318,6 +318,14 @@ object_cases() {
 	bad 1 sockcat -4 -6 tcp:127.0.0.1:1
 	bad u2 sockcat -l "unix:$long"
 	bad u2 sockcat -U "$long"
+	# sun_path has 108 bytes: a path of 107 and the NUL fit, 108 do not; an abstract
+	# name (no NUL) may have 107 after its leading 0 byte.
+	local p107=$BATS_TEST_TMPDIR/
+	while [ ${#p107} -lt 107 ]; do p107+=p; done
+	bad 1 sockcat "unix:$p107"
+	bad u2 sockcat "unix:${p107}p"
+	bad 1 sockcat "unix:@$p107"
+	bad u2 sockcat "unix:@${p107}p"
 	bad u2 sockcat -U
 	bad u2 sockcat -U ''
 	bad u2 sockcat 127.0.0.1
