@@ -186,6 +186,13 @@ object_cases() {
 	bad u2 msgrcv -k 1 -l -0
 	bad u2 msgrcv -k 1 --except
 	bad u2 msgrcv -k 1 extra
+	# Each message says what was expected.
+	run --separate-stderr "$IPCBOX" msgrcv -k 1 -w 5x
+	assert_eq "${stderr%%$'\n'*}" "msgrcv: invalid duration '5x': expected seconds like 2, 1.5s or 250ms"
+	run --separate-stderr "$IPCBOX" msgrcv -k 1 -t -9223372036854775808
+	assert_eq "${stderr%%$'\n'*}" "msgrcv: invalid type '-9223372036854775808': expected -9223372036854775807 to 9223372036854775807"
+	run --separate-stderr "$IPCBOX" msgsnd -P /q -c --maxmsg 0
+	assert_eq "${stderr%%$'\n'*}" "msgsnd: invalid --maxmsg '0': expected a number > 0"
 	bad 1 msgrcv -k 0x1234 -n
 	bad 1 msgrcv -i 123456 -n
 	bad 1 msgrcv -P /missing -n
