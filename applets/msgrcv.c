@@ -324,7 +324,8 @@ int msgrcv_main(int argc, char **argv)
 			break;
 		case 'w':
 			if (ib_parse_duration(optarg, &wait.ns) != IB_PARSE_OK)
-				ib_usage_error("invalid duration '%s'", optarg);
+				ib_usage_error("invalid duration '%s': expected seconds like 2, 1.5s or 250ms",
+					       optarg);
 			wait.mode = IB_WAIT_FOR;
 			wait_arg = optarg;
 			waiting = true;
@@ -376,7 +377,8 @@ int msgrcv_main(int argc, char **argv)
 	if (type_arg) {
 		int64_t t;
 		if (ib_parse_i64(type_arg, LONG_MIN + 1, LONG_MAX, &t) != IB_PARSE_OK)
-			ib_usage_error("invalid type '%s'", type_arg);
+			ib_usage_error("invalid type '%s': expected %ld to %ld", type_arg, LONG_MIN + 1,
+				       LONG_MAX);
 		type = (long)t;
 	}
 	if (except && type <= 0)
@@ -385,7 +387,7 @@ int msgrcv_main(int argc, char **argv)
 		if (type_arg || except || waiting)
 			ib_usage_error("--peek takes no -t, --except or -w");
 		if (peek_arg && ib_parse_u64(peek_arg, 10, 0, LONG_MAX, &v) != IB_PARSE_OK)
-			ib_usage_error("invalid --peek index '%s'", peek_arg);
+			ib_usage_error("invalid --peek index '%s': expected a number >= 0", peek_arg);
 		index = peek_arg ? (long)v : 0;
 	}
 

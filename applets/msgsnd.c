@@ -177,7 +177,8 @@ int msgsnd_main(int argc, char **argv)
 			break;
 		case 'w':
 			if (ib_parse_duration(optarg, &s.wait.ns) != IB_PARSE_OK)
-				ib_usage_error("invalid duration '%s'", optarg);
+				ib_usage_error("invalid duration '%s': expected seconds like 2, 1.5s or 250ms",
+					       optarg);
 			s.wait.mode = IB_WAIT_FOR;
 			s.wait_arg = optarg;
 			break;
@@ -197,8 +198,9 @@ int msgsnd_main(int argc, char **argv)
 		case OPT_MSGSIZE:
 			if ((opt == OPT_MAXMSG ? ib_parse_u64(optarg, 10, 1, LONG_MAX, &v)
 					       : ib_parse_size(optarg, LONG_MAX, &v)) != IB_PARSE_OK || v == 0)
-				ib_usage_error("invalid %s '%s'", opt == OPT_MAXMSG ? "--maxmsg" : "--msgsize",
-					       optarg);
+				ib_usage_error("invalid %s '%s': expected %s > 0",
+					       opt == OPT_MAXMSG ? "--maxmsg" : "--msgsize", optarg,
+					       opt == OPT_MAXMSG ? "a number" : "a size (like 8192 or 64K)");
 			*(opt == OPT_MAXMSG ? &maxmsg : &msgsize) = (long)v;
 			break;
 		case IB_OPT_HELP:

@@ -105,6 +105,7 @@ struct semop_cmd {
 	char **args;  /* operands */
 	int nargs;
 	char **argv_copy; /* from sort_words, to free */
+	int *setv;   /* --set: SEMNUM, VALUE pairs, parsed from args */
 };
 
 static uint64_t parse_num(const char *what, const char *s, uint64_t min, uint64_t max)
@@ -281,6 +282,10 @@ static void parse_args(struct semop_cmd *c, int argc, char **argv_in)
 	if (c->act == ACT_SET && c->nargs == 0)
 		ib_usage_error("--set needs SEMNUM=VALUE operands");
 	if (posix) {
+		/* sem_open makes "sem.NAME" in /dev/shm: 4 characters fewer than NAME_MAX. */
+		if (strlen(c->o.name + 1) > NAME_MAX - 4)
+			ib_usage_error("invalid POSIX name '%s': is too long (a semaphore name has at most %d characters)",
+				       c->o.name, NAME_MAX - 4);
 		if (c->act == ACT_SET || c->act == ACT_SETALL)
 			ib_usage_error("--set and --setall are for System V sets; use -P with OPs");
 		if (c->nsems > 1 || c->ninit > 1)
@@ -299,6 +304,10 @@ static void parse_args(struct semop_cmd *c, int argc, char **argv_in)
 	if (c->nsems > lim.semmsl)
 		ib_usage_error("too many semaphores (%ld): the kernel allows %d in a set (SEMMSL)",
 			       c->nsems, lim.semmsl);
+	/* Without -N, --init's values say how many (then semget would only say EINVAL). */
+	if (c->act != ACT_SETALL && !c->nsems && c->ninit > (size_t)lim.semmsl)
+		ib_usage_error("too many --init values (%zu): the kernel allows %d in a set (SEMMSL)",
+			       c->ninit, lim.semmsl);
 	if (c->act == ACT_OPS) {
 		if (c->nargs > lim.semopm)
 			ib_usage_error("too many operations (%d): the kernel allows %d in one call (SEMOPM)",
@@ -309,6 +318,25 @@ static void parse_args(struct semop_cmd *c, int argc, char **argv_in)
 			ib_die_sys(IB_EXIT_FAIL, ENOMEM, "operations");
 		for (size_t i = 0; i < c->nops; i++)
 			parse_op(c, c->args[i], &c->ops[i]);
+	}
+	/* Malformed SEMNUMs and VALUEs are usage errors before the object is touched
+	 * (a missing set must not hide them); the range is checked once it is open. */
+	if (c->act == ACT_GET)
+		for (int i = 0; i < c->nargs; i++)
+			(void)parse_num("semaphore number", c->args[i], 0, IB_SEMVMX);
+	if (c->act == ACT_SET) {
+		c->setv = calloc((size_t)c->nargs, 2 * sizeof *c->setv);
+		if (!c->setv)
+			ib_die_sys(IB_EXIT_FAIL, ENOMEM, "--set");
+		for (int i = 0; i < c->nargs; i++) {
+			char *eq = strchr(c->args[i], '=');
+			if (!eq || eq == c->args[i])
+				ib_usage_error("invalid assignment '%s': expected SEMNUM=VALUE", c->args[i]);
+			*eq = '\0';
+			c->setv[2 * i] = (int)parse_num("semaphore number", c->args[i], 0, IB_SEMVMX);
+			c->setv[2 * i + 1] = (int)parse_num("value", eq + 1, 0, IB_SEMVMX);
+			*eq = '=';
+		}
 	}
 }
 
@@ -454,23 +482,13 @@ static int sysv_main(struct semop_cmd *c)
 			return semop_failed(c, errno, IB_EXIT_FAIL);
 		return IB_EXIT_OK;
 	case ACT_SET: {
-		int *num = calloc((size_t)c->nargs, 2 * sizeof *num);
-		if (!num)
-			ib_die_sys(IB_EXIT_FAIL, ENOMEM, "--set");
-		for (int i = 0; i < c->nargs; i++) {
-			char *eq = strchr(c->args[i], '=');
-			if (!eq || eq == c->args[i])
-				ib_usage_error("invalid assignment '%s': expected SEMNUM=VALUE", c->args[i]);
-			*eq = '\0';
-			num[2 * i] = (int)parse_num("semaphore number", c->args[i], 0, IB_SEMVMX);
-			num[2 * i + 1] = (int)parse_num("value", eq + 1, 0, IB_SEMVMX);
+		const int *num = c->setv;
+		for (int i = 0; i < c->nargs; i++)
 			check_semnum(c, (unsigned long)num[2 * i], nsems);
-		}
 		int st = IB_EXIT_OK;
 		for (int i = 0; i < c->nargs && st == IB_EXIT_OK; i++)
 			if (semctl(id, num[2 * i], SETVAL, num[2 * i + 1]) != 0)
 				st = semop_failed(c, errno, IB_EXIT_FAIL);
-		free(num);
 		return st;
 	}
 	case ACT_HOLD: {
@@ -579,6 +597,7 @@ int semop_main(int argc, char **argv)
 	int st = c.o.sel == IB_SEL_POSIX ? posix_main(&c) : sysv_main(&c);
 	free(c.ops);
 	free(c.init);
+	free(c.setv);
 	free(c.argv_copy);
 	return st;
 }

@@ -153,11 +153,20 @@ static uint64_t duration(const char *s, const char *opt)
 /* UID[,UID]... (numbers or names) into IDS. */
 static int id_list(const char *arg, unsigned *ids, bool group)
 {
-	char *copy = strdup(arg), *save = NULL;
+	char *copy = strdup(arg), *next = copy;
 	int n = 0;
 	if (!copy)
 		ib_die_sys(IB_EXIT_FAIL, ENOMEM, "allow list");
-	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+	/* Every item must be there: an empty list or item ("", "1,,2") is malformed,
+	 * not a list that allows fewer (or, empty, every) client. */
+	while (next) {
+		char *t = next, *comma = strchr(t, ',');
+		next = comma ? comma + 1 : NULL;
+		if (comma)
+			*comma = '\0';
+		if (!*t)
+			ib_usage_error("invalid %s list %s: an empty item", group ? "group" : "user",
+				       ib_quote(arg));
 		uint64_t v;
 		if (n == MAX_IDS)
 			ib_usage_error("too many ids in %s", ib_quote(arg));

@@ -77,6 +77,12 @@ static int install_links(const char *dir, bool symbolic)
 	struct stat selfst;
 	if (stat(self, &selfst) != 0)
 		ib_die_sys(IB_EXIT_FAIL, errno, "%s", self);
+	/* One line for a missing DIR, not one per applet. */
+	struct stat dirst;
+	if (stat(dir, &dirst) != 0)
+		ib_die_sys(IB_EXIT_FAIL, errno, "cannot install into %s", dir);
+	if (!S_ISDIR(dirst.st_mode))
+		ib_die_sys(IB_EXIT_FAIL, ENOTDIR, "cannot install into %s", dir);
 	int status = IB_EXIT_OK;
 	for (size_t i = 0; i < NAPPLETS; i++) {
 		char path[PATH_MAX];
@@ -110,7 +116,7 @@ static int ipcbox_main(int argc, char **argv)
 	if (strcmp(arg, "--version") == 0)
 		ib_version_exit();
 	if (strcmp(arg, "--install") == 0) {
-		bool symbolic = argc == 4 && strcmp(argv[2], "-s") == 0;
+		bool symbolic = argc >= 3 && strcmp(argv[2], "-s") == 0;
 		if (argc != (symbolic ? 4 : 3))
 			ib_usage_error("usage: ipcbox --install [-s] DIR");
 		return install_links(argv[symbolic ? 3 : 2], symbolic);

@@ -119,7 +119,7 @@ static bool parse_range(const char *arg, bool is_key, uint64_t *lo, uint64_t *hi
 {
 	char buf[64];
 	uint64_t max = is_key ? UINT32_MAX : INT_MAX;
-	if (strlen(arg) >= sizeof buf)
+	if (!*arg || strlen(arg) >= sizeof buf)
 		return false;
 	strcpy(buf, arg);
 	char *dash = strchr(buf, '-');

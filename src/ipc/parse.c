@@ -358,5 +358,13 @@ uint64_t ib_ns_until(struct timespec deadline)
 		return 0;
 	int64_t s = (int64_t)(deadline.tv_sec - now.tv_sec);
 	int64_t n = (int64_t)(deadline.tv_nsec - now.tv_nsec);
+	if (n < 0) {
+		s--;
+		n += 1000000000LL;
+	}
+	/* A duration of centuries (-w 18446744073s) saturates at INT64_MAX ns instead of
+	 * overflowing: callers may still round it up or add to it. */
+	if (s >= INT64_MAX / 1000000000LL)
+		return (uint64_t)INT64_MAX;
 	return (uint64_t)(s * 1000000000LL + n);
 }

@@ -46,7 +46,7 @@ struct timespec ib_deadline_after(uint64_t ns);
 /* The time NS from now on CLOCK, for calls that take another clock than
  * CLOCK_MONOTONIC (mq_timedsend: CLOCK_REALTIME). */
 struct timespec ib_clock_after(clockid_t clock, uint64_t ns);
-/* Nanoseconds left until DEADLINE (0 once it has passed). */
+/* Nanoseconds left until DEADLINE: 0 once it has passed, at most INT64_MAX. */
 uint64_t ib_ns_until(struct timespec deadline);
 
 #endif

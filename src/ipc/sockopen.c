@@ -80,6 +80,9 @@ static int resolve(const struct ib_sockspec *spec, bool passive, bool numeric,
 		return 0;
 	if (rc == EAI_SYSTEM)
 		ib_warn_sys(errno, "%s %s", what, name);
+	else if (rc == EAI_SERVICE) /* "Servname not supported for ai_socktype" says little */
+		ib_warn("%s %s: unknown port '%s' (a number 0-65535 or a service name)", what, name,
+			spec->port);
 	else
 		ib_warn("%s %s: %s", what, name, gai_strerror(rc));
 	return -IB_EXIT_FAIL;
