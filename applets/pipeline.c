@@ -1,7 +1,8 @@
 /* pipeline: run commands connected by pipes, without a shell, and report every status.
  * Stages are split in place in argv at the separator words; each is started with
- * posix_spawnp; then one loop waits for children, forwarded signals and deadlines with
- * sigtimedwait, the signals it handles blocked. As a child subreaper it also catches
+ * ib_spawn_start, which does not wait for one to exec before the next starts; then one
+ * loop waits for children, forwarded signals and deadlines with sigtimedwait, the
+ * signals it handles blocked. As a child subreaper it also catches
  * the orphans the stages leave behind and terminates them before it exits. */
 #include <errno.h>
 #include <fcntl.h>
@@ -76,6 +77,7 @@ struct stage {
 	int code;         /* its exit code: status, 128+N, 126/127 */
 	bool killed;      /* terminated by -k, not failing on its own */
 	struct timespec start;
+	struct ib_child child;
 };
 
 struct opts {
@@ -186,9 +188,17 @@ static void report(struct stage *s, size_t idx, const struct rusage *ru)
 		seconds(ru->ru_stime));
 }
 
+static void warn_not_started(const struct stage *st, size_t i, int err)
+{
+	char where[32];
+	snprintf(where, sizeof where, "stage %zu", i + 1);
+	ib_spawn_warn(where, st[i].argv[0], err);
+}
+
 /* Starts every stage; a stage that cannot be started gets status 126/127 and the
  * others run on, as in a shell. Fails only when a pipe cannot be made. */
-static void start_stages(struct stage *st, size_t n, const struct opts *o, const sigset_t *keep)
+static void start_stages(struct stage *st, size_t n, const struct opts *o, const sigset_t *keep,
+			 const struct ib_sigplan *plan)
 {
 	int in = -1;
 	for (size_t i = 0; i < n; i++) {
@@ -209,16 +219,14 @@ static void start_stages(struct stage *st, size_t n, const struct opts *o, const
 			.fd = { in, p[1], st[i].err_to_pipe ? p[1] : -1 },
 			.pgroup = -1,
 			.keep = keep,
+			.sigplan = plan,
 			.death_signal = SIGKILL, /* should pipeline itself be SIGKILLed */
 		};
-		int err = 0;
 		clock_gettime(CLOCK_MONOTONIC, &st[i].start);
-		st[i].pid = ib_spawn(&sp, &err);
-		if (st[i].pid < 0) {
-			char where[32];
-			snprintf(where, sizeof where, "stage %zu", i + 1);
-			ib_spawn_warn(where, st[i].argv[0], err);
-			st[i].pid = 0;
+		int err = ib_spawn_start(&sp, &st[i].child);
+		st[i].pid = err ? 0 : st[i].child.pid;
+		if (err) {
+			warn_not_started(st, i, err);
 			st[i].code = ib_spawn_error_code(err);
 			st[i].wstatus = st[i].code << 8;
 		}
@@ -252,6 +260,9 @@ static size_t reap(struct stage *st, size_t n, const struct opts *o, bool *kill_
 		for (size_t i = 0; i < n; i++) {
 			if (st[i].pid != pid)
 				continue;
+			int err = ib_child_done(&st[i].child);
+			if (err) /* it exited 126 or 127 */
+				warn_not_started(st, i, err);
 			st[i].wstatus = ws;
 			st[i].code = ib_wait_code(ws);
 			if (o->verbose)
@@ -466,7 +477,9 @@ int pipeline_main(int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 
-	start_stages(st, n, &o, &ignored);
+	struct ib_sigplan plan;
+	ib_sigplan_make(&plan, &ignored);
+	start_stages(st, n, &o, &ignored, &plan);
 	bool timed_out = wait_stages(st, n, &o, &set);
 	ib_reap_all_children(o.kill_after_ns); /* orphans the stages left behind */
 

@@ -116,6 +116,58 @@ load pipeline_helpers
 	assert_eq "$output" "script ran a b c"
 }
 
+@test "the PATH search matches execvp's, as env(1) does it" {
+	# Stages are started by the core's own PATH search; env runs glibc's execvp.
+	mkdir noexec good notdir-parent dirs
+	printf '#!/bin/sh\necho noexec\n' >noexec/tool
+	printf '#!/bin/sh\necho good "$@"\n' >good/tool
+	chmod +x good/tool
+	cp good/tool ./cwdtool
+	: >notdir-parent/file
+	mkdir dirs/tool
+	local d=$BATS_TEST_TMPDIR long
+	long=$(printf 'x%.0s' {1..300})
+	local cases=(
+		"$d/noexec:$d/good|tool"         # not executable first: the search goes on
+		"$d/noexec|tool"                 # only a non-executable one: 126
+		"$d/dirs|tool"                   # a directory of that name: 126
+		"$d/notdir-parent/file:$d/good|tool" # an entry that is a file is skipped
+		"|cwdtool"                       # an empty PATH is the current directory
+		"$d/good::/nonexistent|cwdtool"  # so is an empty element
+		"/nonexistent|tool"              # not found: 127
+		"$d/good|$long"                  # a name longer than NAME_MAX: 126
+	)
+	local c path name want got env
+	env=$(command -v env)
+	for c in "${cases[@]}"; do
+		path=${c%|*} name=${c##*|}
+		want=$(PATH=$path "$env" "$name" arg 2>/dev/null; echo "status $?")
+		got=$(PATH=$path "$IPCBOX" pipeline "$name" arg 2>/dev/null; echo "status $?")
+		assert_eq "$got" "$want"
+	done
+	# PATH unset: /bin:/usr/bin, as execvp
+	got=$(env -u PATH "$IPCBOX" pipeline sh -c 'echo unset' 2>&1)
+	assert_eq "$got" "unset"
+}
+
+@test "an empty command name is not found; a too long one cannot be executed" {
+	run -127 --separate-stderr pl ''
+	assert_eq "$stderr" "pipeline: stage 1: '': command not found"
+	run -126 --separate-stderr pl "$(printf 'y%.0s' {1..300})"
+	assert_contains "$stderr" "File name too long"
+}
+
+@test "a script without #! gets a huge argument list through /bin/sh" {
+	mkdir bin
+	printf 'echo "$#"\n' >bin/count
+	chmod +x bin/count
+	local args
+	mapfile -t args < <(seq 50000)
+	PATH=$BATS_TEST_TMPDIR/bin:$PATH run --separate-stderr pl count "${args[@]}"
+	assert_status 0
+	assert_eq "$output" "50000"
+}
+
 @test "arguments pass through untouched: no shell, no globbing, no quoting" {
 	run pl printf '%s\n' '*' '$HOME' "a b" "it's" '' '|' cat
 	assert_status 0

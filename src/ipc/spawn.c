@@ -3,10 +3,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -17,79 +20,289 @@
 #include "ipc/io.h"
 #include "ipc/parse.h"
 #include "ipc/quote.h"
+#include "ipc/rawsys.h"
 
-/* What the child does between fork and exec, all decided beforehand. */
-struct plan {
-	const struct ib_spawn *s;
-	pid_t parent;
-	int report_fd;    /* fork: where the child writes its errno if it cannot exec */
-	volatile int err; /* vfork (report_fd -1): set by the child when it cannot exec */
-};
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define UNDER_VALGRIND() (RUNNING_ON_VALGRIND != 0)
+#endif
+#endif
+#ifndef UNDER_VALGRIND
+#define UNDER_VALGRIND() false
+#endif
 
-/* Sets this process up as S says and execs its command; returns the error number if it
- * cannot. In a vfork child it runs on the parent's memory with every signal blocked:
- * only system calls then (S->prepare implies fork). */
-static int become(const struct ib_spawn *s, pid_t parent)
+extern char **environ;
+
+/* Code that runs in a child on its parent's memory. Its frames get no AddressSanitizer
+ * redzones: they would stay poisoned on a stack the parent frees, the child gone. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__clang__)
+#define IB_CHILD_CODE __attribute__((no_sanitize_address))
+#else
+#define IB_CHILD_CODE
+#endif
+
+/* The stack of a child that shares our memory: the exec path buffer and a few frames. */
+#define CHILD_STACK (64 * 1024)
+/* glibc's execvp searches this when PATH is unset. */
+#define DEFAULT_PATH "/bin:/usr/bin"
+
+void ib_sigplan_make(struct ib_sigplan *plan, const sigset_t *keep)
 {
-	if (s->pgroup >= 0 && setpgid(0, s->pgroup) != 0)
-		goto fail;
+	plan->to_default = plan->to_ignore = 0;
+	for (int sig = 1; sig < NSIG && sig <= 64; sig++) {
+		struct sigaction old;
+		if (sig == SIGKILL || sig == SIGSTOP || sigaction(sig, NULL, &old) != 0)
+			continue;
+		bool ignore = keep && sigismember(keep, sig) == 1;
+		if (old.sa_handler != (ignore ? SIG_IGN : SIG_DFL))
+			*(ignore ? &plan->to_ignore : &plan->to_default) |= 1ULL << (sig - 1);
+	}
+}
+
+/* ---- the child's side: system calls only (see rawsys.h), no errno, no locks ---- */
+
+IB_CHILD_CODE static size_t child_strlen(const char *s)
+{
+	size_t n = 0;
+	while (s[n])
+		n++;
+	return n;
+}
+
+/* After an exec failed with ENOEXEC: runs FILE with /bin/sh, as execvp does. */
+IB_CHILD_CODE static int exec_script(char *file, const struct ib_child *c)
+{
+	char *const *argv = c->spec.argv;
+	size_t i = 1;
+	c->shargv[0] = (char *)"/bin/sh";
+	c->shargv[1] = file;
+	for (; argv[i]; i++)
+		c->shargv[i + 1] = argv[i];
+	c->shargv[i + 1] = NULL;
+	return ib_sys_execve("/bin/sh", c->shargv, environ);
+}
+
+/* execvp's search: ARGV[0] as it is if it has a '/', else in each directory of PATH
+ * (an empty one is the current directory). Returns only on failure, with -errno:
+ * EACCES if some file was found but not executable, else the last error. */
+IB_CHILD_CODE static int exec_search(const struct ib_child *c)
+{
+	char *file = c->spec.argv[0];
+	size_t flen = child_strlen(file);
+	int e;
+	if (flen == 0)
+		return -ENOENT;
+	for (size_t i = 0; i < flen; i++)
+		if (file[i] == '/') {
+			e = ib_sys_execve(file, c->spec.argv, environ);
+			return e == -ENOEXEC ? exec_script(file, c) : e;
+		}
+	if (flen > NAME_MAX)
+		return -ENAMETOOLONG;
+	char buf[PATH_MAX + NAME_MAX + 2];
+	bool eacces = false;
+	e = -ENOENT;
+	for (const char *p = c->path;;) {
+		const char *end = p;
+		while (*end && *end != ':')
+			end++;
+		size_t dlen = (size_t)(end - p);
+		if (dlen < PATH_MAX) {
+			for (size_t i = 0; i < dlen; i++)
+				buf[i] = p[i];
+			if (dlen)
+				buf[dlen++] = '/';
+			for (size_t i = 0; i <= flen; i++)
+				buf[dlen + i] = file[i];
+			e = ib_sys_execve(buf, c->spec.argv, environ);
+			if (e == -ENOEXEC)
+				e = exec_script(buf, c);
+			if (e == -EACCES)
+				eacces = true;
+			else if (e != -ENOENT && e != -ESTALE && e != -ENOTDIR && e != -ENODEV &&
+				 e != -ETIMEDOUT)
+				return e;
+		}
+		if (!*end)
+			break;
+		p = end + 1;
+	}
+	return eacces ? -EACCES : e;
+}
+
+/* Sets this process up as C says and execs its command; returns -errno if it cannot.
+ * All signals are blocked on entry. */
+IB_CHILD_CODE static int become(const struct ib_child *c)
+{
+	const struct ib_spawn *s = &c->spec;
+	int e;
+	if (s->pgroup >= 0 && (e = ib_sys_setpgid(0, s->pgroup)) < 0)
+		return e;
 	if (s->death_signal > 0) {
-		if (prctl(PR_SET_PDEATHSIG, s->death_signal, 0, 0, 0) != 0)
-			goto fail;
-		if (getppid() != parent) /* it already died: too late for the signal */
-			_exit(128 + s->death_signal);
+		if ((e = ib_sys_prctl(PR_SET_PDEATHSIG, (unsigned long)s->death_signal)) < 0)
+			return e;
+		if (ib_sys_getppid() != c->parent) /* it already died: too late for the signal */
+			ib_sys_exit(128 + s->death_signal);
 	}
 	for (int i = 0; i < 3; i++) {
 		if (s->fd[i] < 0)
 			continue;
-		if (s->fd[i] == i ? fcntl(i, F_SETFD, 0) != 0 : dup2(s->fd[i], i) != i)
-			goto fail;
+		e = s->fd[i] == i ? ib_sys_clear_cloexec(i) : ib_sys_dup2(s->fd[i], i);
+		if (e < 0)
+			return e;
 	}
-	if (s->stderr_to_stdout && dup2(1, 2) != 2)
-		goto fail;
-	/* exec resets caught signals, but a handler must not run in this child: reset them
-	 * now; and the ignored ones, but those the caller keeps, which are ignored even if
-	 * we have taken one over meanwhile (SIGCHLD, to wait). */
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	for (int sig = 1; sig < NSIG; sig++) {
-		struct sigaction old;
-		if (sig == SIGKILL || sig == SIGSTOP || sigaction(sig, NULL, &old) != 0)
-			continue;
-		sa.sa_handler = s->keep && sigismember(s->keep, sig) == 1 ? SIG_IGN : SIG_DFL;
-		if (old.sa_handler != sa.sa_handler)
-			sigaction(sig, &sa, NULL);
+	if (s->stderr_to_stdout && (e = ib_sys_dup2(1, 2)) < 0)
+		return e;
+	/* A handler of ours must not run here, nor stay for the command to inherit as
+	 * "ignored": the plan resets those (and ignores what the caller keeps ignored). */
+	for (int sig = 1; sig <= 64; sig++) {
+		unsigned long long bit = 1ULL << (sig - 1);
+		if (c->sigs.to_default & bit)
+			ib_sys_signal(sig, SIG_DFL);
+		else if (c->sigs.to_ignore & bit)
+			ib_sys_signal(sig, SIG_IGN);
 	}
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (s->prepare) {
+	ib_sys_unblock_all();
+	if (s->prepare) { /* a fork child: its own memory, libc allowed */
 		int st = s->prepare(s->prepare_arg);
 		if (st >= 0)
-			_exit(st);
+			ib_sys_exit(st);
 	}
-	execvp(s->argv[0], s->argv);
-fail:
-	return errno ? errno : EINVAL;
+	return exec_search(c);
 }
 
-__attribute__((noreturn)) static void child(struct plan *p)
+IB_CHILD_CODE __attribute__((noreturn)) static void child_main(struct ib_child *c)
 {
-	int err = become(p->s, p->parent);
-	if (p->report_fd >= 0)
-		(void)ib_write_all(p->report_fd, &err, sizeof err, NULL);
+	int err = -become(c);
+	if (c->report_fd >= 0)
+		(void)ib_write_all(c->report_fd, &err, sizeof err, NULL);
 	else
-		p->err = err;
-	_exit(ib_spawn_error_code(err));
+		c->err = err;
+	ib_sys_exit(ib_spawn_error_code(err));
+}
+
+#if IB_RAWSYS_NATIVE
+IB_CHILD_CODE static int clone_main(void *c)
+{
+	child_main(c);
+}
+#endif
+
+/* ---- the parent's side ---- */
+
+/* A vfork (or with PREPARE a fork) child for C; in a function of its own, where the
+ * child's use of the frame cannot clobber its caller's variables. */
+__attribute__((noinline)) static pid_t vfork_child(struct ib_child *c)
+{
+	pid_t pid = c->spec.prepare ? fork() : vfork();
+	if (pid == 0)
+		child_main(c);
+	return pid;
+}
+
+/* Fills C for starting S. Returns 0 or an error number. */
+static int child_init(struct ib_child *c, const struct ib_spawn *s)
+{
+	memset(c, 0, sizeof *c);
+	c->spec = *s;
+	if (s->sigplan)
+		c->sigs = *s->sigplan;
+	else
+		ib_sigplan_make(&c->sigs, s->keep);
+	c->parent = getpid();
+	c->path = getenv("PATH");
+	if (!c->path)
+		c->path = DEFAULT_PATH;
+	size_t argc = 0;
+	while (s->argv[argc])
+		argc++;
+	c->shargv = malloc((argc + 2) * sizeof *c->shargv);
+	c->report_fd = -1;
+	return c->shargv ? 0 : ENOMEM;
+}
+
+/* Makes C's child with every signal blocked: if C has a stack, a clone that shares our
+ * memory and runs on that stack alongside us; else (or if refused) a fork with
+ * PREPARE, a vfork without. Stores its pid in *EARLY (if not NULL) as soon as it exists, then sets the
+ * signal mask to MASK (NULL: the one it found). Returns the pid, or -1 with errno. */
+static pid_t start(struct ib_child *c, volatile pid_t *early, const sigset_t *mask)
+{
+	sigset_t all, old;
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &old);
+	pid_t pid = -1;
+#if IB_RAWSYS_NATIVE
+	if (c->stack)
+		pid = clone(clone_main, c->stack + c->stack_len, CLONE_VM | SIGCHLD, c);
+#endif
+	if (pid < 0)
+		pid = vfork_child(c);
+	int e = errno;
+	if (pid > 0 && early)
+		*early = pid;
+	sigprocmask(SIG_SETMASK, mask ? mask : &old, NULL);
+	errno = e;
+	return pid;
+}
+
+static void child_free(struct ib_child *c)
+{
+	if (c->stack)
+		munmap(c->stack - getpagesize(), c->stack_len + (size_t)getpagesize());
+	c->stack = NULL;
+	free(c->shargv);
+	c->shargv = NULL;
+}
+
+int ib_spawn_start(const struct ib_spawn *s, struct ib_child *c)
+{
+	int e = child_init(c, s);
+	if (e)
+		return e;
+#if IB_RAWSYS_NATIVE
+	/* valgrind cannot run such a child: it stops the program */
+	if (!s->prepare && !UNDER_VALGRIND()) { /* its stack, over a guard page */
+		size_t page = (size_t)getpagesize();
+		char *m = mmap(NULL, CHILD_STACK + page, PROT_NONE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+		if (m != MAP_FAILED && mprotect(m + page, CHILD_STACK, PROT_READ | PROT_WRITE) != 0) {
+			munmap(m, CHILD_STACK + page);
+			m = MAP_FAILED;
+		}
+		if (m != MAP_FAILED) { /* else the vfork below */
+			c->stack = m + page;
+			c->stack_len = CHILD_STACK;
+		}
+	}
+#endif
+	c->pid = start(c, NULL, NULL);
+	if (c->pid < 0) {
+		e = errno;
+		child_free(c);
+		return e;
+	}
+	return 0;
+}
+
+int ib_child_done(struct ib_child *c)
+{
+	child_free(c);
+	return c->err;
 }
 
 /* ib_spawn, that also stores the child's pid in *EARLY (if not NULL) as soon as it is
- * forked, with every signal blocked, for a signal handler to forward to; then sets the
- * signal mask to MASK (NULL: the one it found). */
+ * forked, for a signal handler to forward to; then sets the signal mask to MASK (NULL:
+ * the one it found). */
 static pid_t spawn(const struct ib_spawn *s, int *err, volatile pid_t *early,
 		   const sigset_t *mask)
 {
-	struct plan p = { .s = s, .parent = getpid(), .report_fd = -1, .err = 0 };
+	struct ib_child c;
+	int e = child_init(&c, s);
+	if (e) {
+		*err = e;
+		return -1;
+	}
 	/* PREPARE may wait long (semop --hold takes a semaphore there, with SEM_UNDO so
 	 * that the command's process owns the undo) and prints why it fails: a vfork
 	 * parent would stay suspended, unable to forward a signal, and the child would
@@ -99,27 +312,21 @@ static pid_t spawn(const struct ib_spawn *s, int *err, volatile pid_t *early,
 	if (s->prepare) {
 		if (pipe2(pfd, O_CLOEXEC) != 0) {
 			*err = errno;
+			child_free(&c);
 			return -1;
 		}
-		p.report_fd = pfd[1];
+		c.report_fd = pfd[1];
 		fflush(NULL); /* or the child would write our buffered output again */
 	}
-	sigset_t all, old;
-	sigfillset(&all);
-	sigprocmask(SIG_SETMASK, &all, &old);
-	pid_t pid = s->prepare ? fork() : vfork();
-	if (pid == 0)
-		child(&p);
-	int e = pid < 0 ? errno : p.err;
-	if (pid > 0 && early)
-		*early = pid;
-	sigprocmask(SIG_SETMASK, mask ? mask : &old, NULL);
+	pid_t pid = start(&c, early, mask);
+	e = pid < 0 ? errno : c.err;
 	if (s->prepare) {
 		close(pfd[1]);
 		if (pid > 0 && ib_read_full(pfd[0], &e, sizeof e) != (ssize_t)sizeof e)
 			e = 0;
 		close(pfd[0]);
 	}
+	child_free(&c);
 	if (pid > 0 && e) {
 		int ws;
 		if (early)
@@ -141,7 +348,18 @@ pid_t ib_spawn(const struct ib_spawn *s, int *err)
 
 int ib_spawn_exec(const struct ib_spawn *s)
 {
-	return become(s, getppid());
+	struct ib_child c;
+	int e = child_init(&c, s);
+	if (e)
+		return e;
+	c.parent = getppid();
+	sigset_t all, old;
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &old);
+	e = -become(&c);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	child_free(&c);
+	return e;
 }
 
 int ib_spawn_wait(pid_t pid)

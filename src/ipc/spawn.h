@@ -10,6 +10,12 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+/* The signal dispositions a child changes (bit N-1 for signal N), worked out once in
+ * the parent by ib_sigplan_make, so that the child only makes those changes. */
+struct ib_sigplan {
+	unsigned long long to_default, to_ignore;
+};
+
 struct ib_spawn {
 	char *const *argv;     /* the command: argv[0] is looked up in PATH unless it has a '/' */
 	int fd[3];             /* the child's stdin, stdout, stderr; -1 keeps ours. They are
@@ -19,6 +25,8 @@ struct ib_spawn {
 	pid_t pgroup;          /* -1: stay in our process group; 0: a new group; >0: join it */
 	const sigset_t *keep;  /* signals the child gets ignored (NULL: none), such as those
 				  ignored when the program started (nohup, sh's &) */
+	const struct ib_sigplan *sigplan; /* NULL, or ib_sigplan_make(KEEP) made beforehand
+				  (it looks at every disposition: do it once for many) */
 	int death_signal;      /* sent to the child if we die first (PR_SET_PDEATHSIG); 0: none */
 	int (*prepare)(void *arg); /* NULL, or run in the child last, just before exec, with
 				  its descriptors and signals set up: returns -1 to go on, or
@@ -27,18 +35,49 @@ struct ib_spawn {
 	void *prepare_arg;
 };
 
+/* A child started by ib_spawn_start. PID is the caller's; the rest is ib_spawn_start's
+ * own, kept until ib_child_done (the child may still be running on it). */
+struct ib_child {
+	pid_t pid;
+	struct ib_spawn spec;   /* a copy of the ib_spawn */
+	struct ib_sigplan sigs;
+	pid_t parent;
+	const char *path;       /* the PATH searched */
+	char **shargv;          /* room for /bin/sh's argv, for a file without #! */
+	char *stack;            /* the stack of a child sharing our memory, and its size */
+	size_t stack_len;
+	int report_fd;          /* a fork child writes its exec error here */
+	volatile int err;       /* or stores it here (vfork, clone) */
+};
+
+/* Works out into PLAN what a child changes so that the signals in KEEP (NULL: none) are
+ * ignored and every other one is at its default. */
+void ib_sigplan_make(struct ib_sigplan *plan, const sigset_t *keep);
+
 /* Fills SET with the signals ignored right now: call it first thing, before changing any
  * disposition, to get ib_spawn's KEEP. */
 void ib_ignored_signals(sigset_t *set);
 
-/* Starts S's command with vfork + execvp (so PATH lookup, and /bin/sh for a file
- * without #!), with the signals in S->keep ignored, every other at its default
- * disposition, and an empty signal mask, whatever ours are. With S->prepare it uses fork,
- * and returns once the command runs or PREPARE has ended the child (its wait status
- * then carries PREPARE's status). Returns the pid; on failure returns -1 with *ERR set
- * (ENOENT when the command is not found, the exec or fork error otherwise), the child
- * already reaped. */
+/* Starts S's command with vfork and an exec that searches PATH as execvp does (and
+ * runs /bin/sh for a file without #!), with the signals in S->keep ignored, every other
+ * at its default disposition, and an empty signal mask, whatever ours are. With
+ * S->prepare it uses fork, and returns once the command runs or PREPARE has ended the
+ * child (its wait status then carries PREPARE's status). Returns the pid; on failure
+ * returns -1 with *ERR set (ENOENT when the command is not found, the exec or fork error
+ * otherwise), the child already reaped. */
 pid_t ib_spawn(const struct ib_spawn *s, int *err);
+
+/* Starts S's command like ib_spawn, but without waiting for it to exec: where the system
+ * allows, the child shares our memory until it execs (clone without CLONE_VFORK), so
+ * several commands start at once. S's argv, keep and sigplan must stay as they are until
+ * ib_child_done. Returns 0 with C->pid set, or the error number if no child could be
+ * made. A command that cannot be executed shows only when its child is reaped: it has
+ * exited 126 or 127, and ib_child_done returns why. */
+int ib_spawn_start(const struct ib_spawn *s, struct ib_child *c);
+
+/* Call once C's child has been reaped (or was never made): frees what ib_spawn_start
+ * kept, and returns the error number of its failed exec, or 0. */
+int ib_child_done(struct ib_child *c);
 
 /* Does in this process what ib_spawn does in its child (process group, descriptors,
  * signals, PREPARE), then execs S's command in place. Returns only if that fails,
