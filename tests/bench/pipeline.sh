@@ -12,16 +12,17 @@ pl_bench_ms() {
 }
 
 if have_peer dash; then
-	bench_case "pipeline: start 3 x /bin/true" 0.8 \
-		'"$TIMEIT" -n 300 -- "$IPCBOX" pipeline /bin/true "|" /bin/true "|" /bin/true' \
-		"dash -c 'a | b | c'" \
-		'"$TIMEIT" -n 300 -- dash -c "/bin/true | /bin/true | /bin/true"'
+	dash3=(dash -c "/bin/true | /bin/true | /bin/true")
+	bench_vs "pipeline: start 3 x /bin/true" 0.8 "dash -c 'a | b | c'" \
+		-- "$IPCBOX" pipeline /bin/true "|" /bin/true "|" /bin/true --vs "${dash3[@]}"
 	if [ -x "$IPCBOX_STATIC" ]; then
-		bench_case "pipeline (static): start 3 x true" 0.8 \
-			'"$TIMEIT" -n 300 -- "$IPCBOX_STATIC" pipeline /bin/true "|" /bin/true "|" /bin/true' \
-			"dash -c 'a | b | c'" \
-			'"$TIMEIT" -n 300 -- dash -c "/bin/true | /bin/true | /bin/true"'
+		bench_vs "pipeline (static): start 3 x true" 0.8 "dash -c 'a | b | c'" \
+			-- "$IPCBOX_STATIC" pipeline /bin/true "|" /bin/true "|" /bin/true --vs "${dash3[@]}"
 	fi
+	# The floor on this machine: a C program that does nothing but start the three.
+	${CC:-cc} -O2 -o "$BENCH_TMP/spawn3" "$here/spawn3.c"
+	bench_vs "reference: bare C launcher, 3 x true" - "dash -c 'a | b | c'" \
+		-- "$BENCH_TMP/spawn3" /bin/true --vs "${dash3[@]}"
 	ROUNDS=3 bench_case "pipeline: 2 GiB through 3 cats" 1.05 \
 		'pl_bench_ms "$IPCBOX" pipeline head -c 2G /dev/zero "|" cat "|" cat "|" cat' \
 		"dash pipes" \
