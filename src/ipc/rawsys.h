@@ -14,10 +14,13 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#if defined(__x86_64__) || defined(__aarch64__)
+/* Inlined, so that a sanitizer does not instrument them as functions of their own. */
+#define IB_RAWSYS_FN static inline __attribute__((always_inline))
+
+#if (defined(__x86_64__) || defined(__aarch64__)) && !defined(__ILP32__) /* not x32, ILP32 */
 #define IB_RAWSYS_NATIVE 1
 
-static inline long ib_rawsys(long n, long a, long b, long c, long d)
+IB_RAWSYS_FN long ib_rawsys(long n, long a, long b, long c, long d)
 {
 #if defined(__x86_64__)
 	long ret;
@@ -38,7 +41,8 @@ static inline long ib_rawsys(long n, long a, long b, long c, long d)
 #endif
 }
 
-/* The kernel's struct sigaction on both: handler, flags, restorer, 64-bit mask. */
+/* The kernel's struct sigaction on both: handler, flags, restorer, 64-bit mask (long
+ * is 64 bits: LP64 only). */
 struct ib_ksigaction {
 	void (*handler)(int);
 	unsigned long flags;
@@ -46,42 +50,42 @@ struct ib_ksigaction {
 	unsigned long mask;
 };
 
-static inline int ib_sys_setpgid(pid_t pid, pid_t pgid)
+IB_RAWSYS_FN int ib_sys_setpgid(pid_t pid, pid_t pgid)
 {
 	return (int)ib_rawsys(SYS_setpgid, pid, pgid, 0, 0);
 }
-static inline int ib_sys_prctl(int option, unsigned long arg)
+IB_RAWSYS_FN int ib_sys_prctl(int option, unsigned long arg)
 {
 	return (int)ib_rawsys(SYS_prctl, option, (long)arg, 0, 0);
 }
-static inline pid_t ib_sys_getppid(void)
+IB_RAWSYS_FN pid_t ib_sys_getppid(void)
 {
 	return (pid_t)ib_rawsys(SYS_getppid, 0, 0, 0, 0);
 }
-static inline int ib_sys_clear_cloexec(int fd)
+IB_RAWSYS_FN int ib_sys_clear_cloexec(int fd)
 {
 	return (int)ib_rawsys(SYS_fcntl, fd, F_SETFD, 0, 0);
 }
-static inline int ib_sys_dup2(int from, int to) /* FROM != TO */
+IB_RAWSYS_FN int ib_sys_dup2(int from, int to) /* FROM != TO */
 {
 	return (int)ib_rawsys(SYS_dup3, from, to, 0, 0);
 }
 /* Sets SIG's disposition to SIG_DFL or SIG_IGN. */
-static inline int ib_sys_signal(int sig, void (*disp)(int))
+IB_RAWSYS_FN int ib_sys_signal(int sig, void (*disp)(int))
 {
 	struct ib_ksigaction ka = { disp, 0, 0, 0 };
 	return (int)ib_rawsys(SYS_rt_sigaction, sig, (long)&ka, 0, 8);
 }
-static inline int ib_sys_unblock_all(void)
+IB_RAWSYS_FN int ib_sys_unblock_all(void)
 {
 	unsigned long none = 0;
 	return (int)ib_rawsys(SYS_rt_sigprocmask, SIG_SETMASK, (long)&none, 0, 8);
 }
-static inline int ib_sys_execve(const char *path, char *const argv[], char *const envp[])
+IB_RAWSYS_FN int ib_sys_execve(const char *path, char *const argv[], char *const envp[])
 {
 	return (int)ib_rawsys(SYS_execve, (long)path, (long)argv, (long)envp, 0);
 }
-__attribute__((noreturn)) static inline void ib_sys_exit(int code)
+__attribute__((noreturn)) IB_RAWSYS_FN void ib_sys_exit(int code)
 {
 	for (;;)
 		ib_rawsys(SYS_exit_group, code, 0, 0, 0);
@@ -91,31 +95,31 @@ __attribute__((noreturn)) static inline void ib_sys_exit(int code)
 #define IB_RAWSYS_NATIVE 0
 
 #define IB_SYS_(call) ((call) < 0 ? -errno : 0)
-static inline int ib_sys_setpgid(pid_t pid, pid_t pgid) { return IB_SYS_(setpgid(pid, pgid)); }
-static inline int ib_sys_prctl(int option, unsigned long arg)
+IB_RAWSYS_FN int ib_sys_setpgid(pid_t pid, pid_t pgid) { return IB_SYS_(setpgid(pid, pgid)); }
+IB_RAWSYS_FN int ib_sys_prctl(int option, unsigned long arg)
 {
 	return IB_SYS_(prctl(option, arg, 0, 0, 0));
 }
-static inline pid_t ib_sys_getppid(void) { return getppid(); }
-static inline int ib_sys_clear_cloexec(int fd) { return IB_SYS_(fcntl(fd, F_SETFD, 0)); }
-static inline int ib_sys_dup2(int from, int to) { return IB_SYS_(dup2(from, to)); }
-static inline int ib_sys_signal(int sig, void (*disp)(int))
+IB_RAWSYS_FN pid_t ib_sys_getppid(void) { return getppid(); }
+IB_RAWSYS_FN int ib_sys_clear_cloexec(int fd) { return IB_SYS_(fcntl(fd, F_SETFD, 0)); }
+IB_RAWSYS_FN int ib_sys_dup2(int from, int to) { return IB_SYS_(dup2(from, to)); }
+IB_RAWSYS_FN int ib_sys_signal(int sig, void (*disp)(int))
 {
 	struct sigaction sa = { 0 };
 	sa.sa_handler = disp;
 	return IB_SYS_(sigaction(sig, &sa, NULL));
 }
-static inline int ib_sys_unblock_all(void)
+IB_RAWSYS_FN int ib_sys_unblock_all(void)
 {
 	sigset_t none;
 	sigemptyset(&none);
 	return IB_SYS_(sigprocmask(SIG_SETMASK, &none, NULL));
 }
-static inline int ib_sys_execve(const char *path, char *const argv[], char *const envp[])
+IB_RAWSYS_FN int ib_sys_execve(const char *path, char *const argv[], char *const envp[])
 {
 	return IB_SYS_(execve(path, argv, envp));
 }
-__attribute__((noreturn)) static inline void ib_sys_exit(int code) { _exit(code); }
+__attribute__((noreturn)) IB_RAWSYS_FN void ib_sys_exit(int code) { _exit(code); }
 #endif
 
 #endif

@@ -42,6 +42,10 @@ extern char **environ;
 #define IB_CHILD_CODE
 #endif
 
+/* In a loop of child code: keeps the compiler from turning the loop into a call to
+ * strlen or memcpy, which could go through the dynamic linker's lazy binding. */
+#define CHILD_LOOP_BARRIER() __asm__ volatile("" ::: "memory")
+
 /* The stack of a child that shares our memory: the exec path buffer and a few frames. */
 #define CHILD_STACK (64 * 1024)
 /* glibc's execvp searches this when PATH is unset. */
@@ -65,8 +69,10 @@ void ib_sigplan_make(struct ib_sigplan *plan, const sigset_t *keep)
 IB_CHILD_CODE static size_t child_strlen(const char *s)
 {
 	size_t n = 0;
-	while (s[n])
+	while (s[n]) {
+		CHILD_LOOP_BARRIER();
 		n++;
+	}
 	return n;
 }
 
@@ -77,10 +83,12 @@ IB_CHILD_CODE static int exec_script(char *file, const struct ib_child *c)
 	size_t i = 1;
 	c->shargv[0] = (char *)"/bin/sh";
 	c->shargv[1] = file;
-	for (; argv[i]; i++)
+	for (; argv[i]; i++) {
+		CHILD_LOOP_BARRIER();
 		c->shargv[i + 1] = argv[i];
+	}
 	c->shargv[i + 1] = NULL;
-	return ib_sys_execve("/bin/sh", c->shargv, environ);
+	return ib_sys_execve("/bin/sh", c->shargv, c->envp);
 }
 
 /* execvp's search: ARGV[0] as it is if it has a '/', else in each directory of PATH
@@ -95,7 +103,7 @@ IB_CHILD_CODE static int exec_search(const struct ib_child *c)
 		return -ENOENT;
 	for (size_t i = 0; i < flen; i++)
 		if (file[i] == '/') {
-			e = ib_sys_execve(file, c->spec.argv, environ);
+			e = ib_sys_execve(file, c->spec.argv, c->envp);
 			return e == -ENOEXEC ? exec_script(file, c) : e;
 		}
 	if (flen > NAME_MAX)
@@ -105,17 +113,23 @@ IB_CHILD_CODE static int exec_search(const struct ib_child *c)
 	e = -ENOENT;
 	for (const char *p = c->path;;) {
 		const char *end = p;
-		while (*end && *end != ':')
+		while (*end && *end != ':') {
+			CHILD_LOOP_BARRIER();
 			end++;
+		}
 		size_t dlen = (size_t)(end - p);
 		if (dlen < PATH_MAX) {
-			for (size_t i = 0; i < dlen; i++)
+			for (size_t i = 0; i < dlen; i++) {
+				CHILD_LOOP_BARRIER();
 				buf[i] = p[i];
+			}
 			if (dlen)
 				buf[dlen++] = '/';
-			for (size_t i = 0; i <= flen; i++)
+			for (size_t i = 0; i <= flen; i++) {
+				CHILD_LOOP_BARRIER();
 				buf[dlen + i] = file[i];
-			e = ib_sys_execve(buf, c->spec.argv, environ);
+			}
+			e = ib_sys_execve(buf, c->spec.argv, c->envp);
 			if (e == -ENOEXEC)
 				e = exec_script(buf, c);
 			if (e == -EACCES)
@@ -211,6 +225,7 @@ static int child_init(struct ib_child *c, const struct ib_spawn *s)
 	else
 		ib_sigplan_make(&c->sigs, s->keep);
 	c->parent = getpid();
+	c->envp = environ;
 	c->path = getenv("PATH");
 	if (!c->path)
 		c->path = DEFAULT_PATH;
@@ -257,12 +272,14 @@ static void child_free(struct ib_child *c)
 
 int ib_spawn_start(const struct ib_spawn *s, struct ib_child *c)
 {
+	if (s->prepare)
+		return EINVAL; /* its fork child needs ib_spawn's report pipe */
 	int e = child_init(c, s);
 	if (e)
 		return e;
 #if IB_RAWSYS_NATIVE
 	/* valgrind cannot run such a child: it stops the program */
-	if (!s->prepare && !UNDER_VALGRIND()) { /* its stack, over a guard page */
+	if (!UNDER_VALGRIND()) { /* its stack, over a guard page */
 		size_t page = (size_t)getpagesize();
 		char *m = mmap(NULL, CHILD_STACK + page, PROT_NONE,
 			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);

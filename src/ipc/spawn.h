@@ -42,7 +42,8 @@ struct ib_child {
 	struct ib_spawn spec;   /* a copy of the ib_spawn */
 	struct ib_sigplan sigs;
 	pid_t parent;
-	const char *path;       /* the PATH searched */
+	char **envp;            /* the environment it gets, and the PATH it searches */
+	const char *path;
 	char **shargv;          /* room for /bin/sh's argv, for a file without #! */
 	char *stack;            /* the stack of a child sharing our memory, and its size */
 	size_t stack_len;
@@ -69,8 +70,8 @@ pid_t ib_spawn(const struct ib_spawn *s, int *err);
 
 /* Starts S's command like ib_spawn, but without waiting for it to exec: where the system
  * allows, the child shares our memory until it execs (clone without CLONE_VFORK), so
- * several commands start at once. S's argv, keep and sigplan must stay as they are until
- * ib_child_done. Returns 0 with C->pid set, or the error number if no child could be
+ * several commands start at once. S's argv, keep and sigplan, and the environment, must
+ * stay as they are until ib_child_done. S->prepare is not supported (EINVAL). Returns 0 with C->pid set, or the error number if no child could be
  * made. A command that cannot be executed shows only when its child is reaped: it has
  * exited 126 or 127, and ib_child_done returns why. */
 int ib_spawn_start(const struct ib_spawn *s, struct ib_child *c);
