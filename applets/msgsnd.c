@@ -1,7 +1,6 @@
 /* msgsnd: send messages to a System V or POSIX message queue, from arguments or
  * from stdin (all of it, or one message per line, NUL record or typed record). */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,53 +12,44 @@
 #include "ipc/io.h"
 #include "ipc/msgq.h"
 #include "ipc/object.h"
+#include "ipc/opt.h"
 #include "ipc/parse.h"
 
-static const char usage[] =
-	"Usage: msgsnd OBJECT [-t TYPE] [-n | -w DURATION] [-l | -0 | --typed] [-v] [MESSAGE]...\n"
-	"Send each MESSAGE, or what stdin holds, to a System V or POSIX message queue.\n"
-	"\n"
-	"The queue (OBJECT):\n"
-	"  -k, --key KEY          System V queue with this key (decimal, 0x hex, 0 octal)\n"
-	"  -i, --id ID            System V queue with this identifier\n"
-	"  -f, --ftok PATH[:PROJ] System V queue with the key ftok(3) makes of PATH\n"
-	"  -P, --posix /NAME      POSIX message queue\n"
-	"  -c, --create           create the queue if it does not exist\n"
-	"  -x, --exclusive        with -c: fail if it exists\n"
-	"  -m, --mode MODE        permissions of a created queue (default 0600)\n"
-	"      --maxmsg N         with -P -c: capacity of the new queue in messages\n"
-	"      --msgsize SIZE     with -P -c: largest message of the new queue\n"
-	"\n"
-	"Sending:\n"
-	"  -t, --type TYPE        message type, > 0 (default 1); POSIX: the priority\n"
-	"                           (default 0)\n"
-	"  -n, --no-wait          fail with status 3 if the queue is full\n"
-	"  -w, --wait DURATION    wait at most DURATION (2, 1.5s, 250ms) for room\n"
-	"  -l, --lines            stdin: one message per line, the newline removed\n"
-	"  -0, --null             stdin: one message per NUL-terminated record\n"
-	"      --typed            stdin: TYPE<TAB>payload lines (NUL records with -0)\n"
-	"  -v, --verbose          say how many messages were sent\n"
-	"      --help             display this help and exit\n"
-	"      --version          output version information and exit\n"
-	"\n"
-	"Without MESSAGE and without -l, -0 or --typed, all of stdin is one message.\n"
-	"Exit status: 0 sent, 1 failed, 2 usage error, 3 queue full (-n, -w).\n";
-
 enum { OPT_TYPED = 0x100, OPT_MAXMSG, OPT_MSGSIZE };
+enum { EXCL_WAIT = 1, EXCL_FORMAT = 2 };
 
-static const struct option longopts[] = {
-	IB_OBJECT_LONGOPTS,
-	{ "maxmsg", required_argument, NULL, OPT_MAXMSG },
-	{ "msgsize", required_argument, NULL, OPT_MSGSIZE },
-	{ "type", required_argument, NULL, 't' },
-	{ "no-wait", no_argument, NULL, 'n' },
-	{ "wait", required_argument, NULL, 'w' },
-	{ "lines", no_argument, NULL, 'l' },
-	{ "null", no_argument, NULL, '0' },
-	{ "typed", no_argument, NULL, OPT_TYPED },
-	{ "verbose", no_argument, NULL, 'v' },
-	IB_STD_LONGOPTS,
-	{ NULL, 0, NULL, 0 },
+static const struct ib_opt options[] = {
+	IB_HEADING("The queue (OBJECT):"),
+	IB_OBJECT_OPTS("queue"),
+	IB_OPT(OPT_MAXMSG, "maxmsg", COUNT, "N",
+	       "with -P -c: capacity of the new queue in messages", .min = 1, .max = LONG_MAX),
+	IB_OPT(OPT_MSGSIZE, "msgsize", SIZE, "SIZE",
+	       "with -P -c: largest message of the new queue", .min = 1, .max = LONG_MAX),
+	IB_HEADING("Sending:"),
+	IB_OPT('t', "type", TEXT, "TYPE",
+	       "message type, > 0 (default 1); POSIX: the priority (default 0)"),
+	IB_OPT('n', "no-wait", NONE, NULL, "fail with status 3 if the queue is full",
+	       .alias = "nowait", .excl = EXCL_WAIT),
+	IB_OPT('w', "wait", DURATION, "DURATION",
+	       "wait at most DURATION (2, 1.5s, 250ms) for room", .excl = EXCL_WAIT),
+	IB_OPT('l', "lines", NONE, NULL, "stdin: one message per line, the newline removed",
+	       .excl = EXCL_FORMAT),
+	IB_OPT('0', "null", NONE, NULL, "stdin: one message per NUL-terminated record",
+	       .excl = EXCL_FORMAT),
+	IB_OPT(OPT_TYPED, "typed", NONE, NULL,
+	       "stdin: TYPE<TAB>payload lines (NUL records with -0)"),
+	IB_OPT('v', "verbose", NONE, NULL, "say how many messages were sent"),
+};
+
+static const struct ib_cmd cmd = {
+	.usage = "Usage: msgsnd OBJECT [-t TYPE] [-n | -w DURATION] [-l | -0 | --typed] [-v]\n"
+		 "              [MESSAGE]...\n"
+		 "Send each MESSAGE, or what stdin holds, to a System V or POSIX message queue.\n",
+	.opts = options,
+	.nopts = IB_NELEM(options),
+	.footer = "Without MESSAGE and without -l, -0 or --typed, all of stdin is one message.\n"
+		  "Exit status: 0 sent, 1 failed, 2 usage error, 3 queue full (-n, -w).\n",
+	.obj = IB_OBJ_MSG,
 };
 
 struct sender {
@@ -159,66 +149,38 @@ int msgsnd_main(int argc, char **argv)
 	const char *type_arg = NULL;
 	bool verbose = false, lines = false, nul = false, typed = false;
 	long maxmsg = 0, msgsize = 0;
-	uint64_t v;
 	int opt;
 
 	ib_object_init(&o);
 	memset(&s, 0, sizeof s);
 	s.wait.mode = IB_WAIT_FOREVER;
-	while ((opt = getopt_long(argc, argv, IB_OBJECT_SHORTOPTS "t:nw:l0v", longopts, NULL)) != -1) {
-		if (ib_object_option(&o, opt, optarg))
+	struct ib_args args;
+	ib_args_init(&args, &cmd, argc, argv);
+	while ((opt = ib_args_next(&args)) != -1) {
+		if (ib_object_arg(&o, &args))
 			continue;
 		switch (opt) {
-		case 't':
-			type_arg = optarg;
-			break;
-		case 'n':
-			s.wait.mode = IB_WAIT_NOT;
-			break;
+		case 't': type_arg = args.arg; break;
+		case 'n': s.wait.mode = IB_WAIT_NOT; break;
 		case 'w':
-			if (ib_parse_duration(optarg, &s.wait.ns) != IB_PARSE_OK)
-				ib_usage_error("invalid duration '%s': expected seconds like 2, 1.5s or 250ms",
-					       optarg);
 			s.wait.mode = IB_WAIT_FOR;
-			s.wait_arg = optarg;
+			s.wait.ns = args.u;
+			s.wait_arg = args.arg;
 			break;
-		case 'l':
-			lines = true;
-			break;
-		case '0':
-			nul = true;
-			break;
-		case OPT_TYPED:
-			typed = true;
-			break;
-		case 'v':
-			verbose = true;
-			break;
-		case OPT_MAXMSG:
-		case OPT_MSGSIZE:
-			if ((opt == OPT_MAXMSG ? ib_parse_u64(optarg, 10, 1, LONG_MAX, &v)
-					       : ib_parse_size(optarg, LONG_MAX, &v)) != IB_PARSE_OK || v == 0)
-				ib_usage_error("invalid %s '%s': expected %s > 0",
-					       opt == OPT_MAXMSG ? "--maxmsg" : "--msgsize", optarg,
-					       opt == OPT_MAXMSG ? "a number" : "a size (like 8192 or 64K)");
-			*(opt == OPT_MAXMSG ? &maxmsg : &msgsize) = (long)v;
-			break;
-		case IB_OPT_HELP:
-			ib_help_exit(usage);
-		case IB_OPT_VERSION:
-			ib_version_exit();
-		default:
-			ib_bad_option(IB_EXIT_USAGE);
+		case 'l': lines = true; break;
+		case '0': nul = true; break;
+		case OPT_TYPED: typed = true; break;
+		case 'v': verbose = true; break;
+		case OPT_MAXMSG: maxmsg = (long)args.u; break;
+		case OPT_MSGSIZE: msgsize = (long)args.u; break;
 		}
 	}
 	ib_object_check(&o, true);
 	bool posix = o.sel == IB_SEL_POSIX;
 	if ((maxmsg || msgsize) && !(posix && o.create))
 		ib_usage_error("--maxmsg and --msgsize need -P and -c");
-	if (lines && nul)
-		ib_usage_error("-l and -0 exclude each other");
 	fmt = typed ? IB_REC_TYPED : lines ? IB_REC_LINE : nul ? IB_REC_NUL : IB_REC_RAW;
-	if (fmt != IB_REC_RAW && optind < argc)
+	if (fmt != IB_REC_RAW && args.nops > 0)
 		ib_usage_error("-l, -0 and --typed read stdin: give no MESSAGE");
 	long tmin = posix ? 0 : 1;
 	long tmax = posix ? sysconf(_SC_MQ_PRIO_MAX) - 1 : LONG_MAX;
@@ -235,9 +197,9 @@ int msgsnd_main(int argc, char **argv)
 
 	if (ib_msgq_open(&s.q, &o, 0200, maxmsg, msgsize) != 0)
 		return IB_EXIT_FAIL;
-	if (optind < argc) {
-		for (int i = optind; i < argc; i++)
-			send_one(&s, (size_t)(i - optind + 1), type, argv[i], strlen(argv[i]));
+	if (args.nops > 0) {
+		for (int i = 0; i < args.nops; i++)
+			send_one(&s, (size_t)i + 1, type, args.ops[i], strlen(args.ops[i]));
 	} else if (fmt == IB_REC_RAW) {
 		char *buf;
 		size_t len;

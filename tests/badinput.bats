@@ -192,7 +192,7 @@ object_cases() {
 	run --separate-stderr "$IPCBOX" msgrcv -k 1 -t -9223372036854775808
 	assert_eq "${stderr%%$'\n'*}" "msgrcv: invalid type '-9223372036854775808': expected -9223372036854775807 to 9223372036854775807"
 	run --separate-stderr "$IPCBOX" msgsnd -P /q -c --maxmsg 0
-	assert_eq "${stderr%%$'\n'*}" "msgsnd: invalid --maxmsg '0': expected a number > 0"
+	assert_eq "${stderr%%$'\n'*}" "msgsnd: invalid --maxmsg '0': expected a whole number of at least 1"
 	bad 1 msgrcv -k 0x1234 -n
 	bad 1 msgrcv -i 123456 -n
 	bad 1 msgrcv -P /missing -n
@@ -207,7 +207,7 @@ object_cases() {
 	for v in '' 0 -1 abc 99999999999999999999 1Q; do bad u2 msgsnd -P /q -c --msgsize "$v" hi; done
 	bad u2 msgsnd -k 1 --maxmsg 4 hi
 	bad u2 msgsnd -P /q --msgsize 4 hi
-	bad 1 msgsnd -k 1 -n -w 1 hi
+	bad u2 msgsnd -k 1 -n -w 1 hi
 	bad u2 msgsnd -k 1 -l -0
 	bad 1 msgsnd -k 1 -l --typed
 	bad u2 msgsnd -k 1 -l hi

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "ipc/err.h"
+#include "ipc/opt.h"
 #include "ipc/parse.h"
 
 void ib_object_init(struct ib_object *o)
@@ -96,6 +97,34 @@ static void parse_ftok(struct ib_object *o, const char *arg)
 	if (k == (key_t)-1)
 		ib_die_sys(IB_EXIT_FAIL, errno, "ftok %s", path);
 	o->key = k;
+}
+
+bool ib_object_arg(struct ib_object *o, const struct ib_args *a)
+{
+	switch (a->opt->id) {
+	case 'k':
+		select_once(o, IB_SEL_KEY);
+		o->key = a->key;
+		return true;
+	case 'i':
+		select_once(o, IB_SEL_ID);
+		o->id = a->id;
+		return true;
+	case 'f':
+		select_once(o, IB_SEL_KEY);
+		parse_ftok(o, a->arg);
+		return true;
+	case 'P':
+		select_once(o, IB_SEL_POSIX);
+		o->name = a->arg;
+		return true;
+	case 'm':
+		o->mode = a->mode;
+		o->mode_given = true;
+		return true;
+	default:
+		return ib_object_option(o, a->opt->id, a->arg);
+	}
 }
 
 bool ib_object_option(struct ib_object *o, int opt, const char *arg)

@@ -45,6 +45,11 @@ void ib_object_init(struct ib_object *o);
  * -f on a path ftok(3) cannot use is exit 1. */
 bool ib_object_option(struct ib_object *o, int opt, const char *arg);
 
+struct ib_args;
+/* The same for an option the table parser (opt.h) has returned, its argument
+ * already checked: declare the options with IB_OBJECT_OPTS. */
+bool ib_object_arg(struct ib_object *o, const struct ib_args *a);
+
 /* After option parsing: exactly one of -k/-i/-f/-P, -x only with -c, -c not with -i,
  * -m only with -c, -P only if POSIX_OK. Usage error (exit 2) otherwise. */
 void ib_object_check(const struct ib_object *o, bool posix_ok);

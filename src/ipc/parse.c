@@ -121,7 +121,8 @@ enum ib_parse_err ib_parse_size(const char *s, uint64_t max, uint64_t *out)
 {
 	uint64_t v;
 	const char *end;
-	enum ib_parse_err e = scan_u64(s, 10, &v, &end);
+	bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	enum ib_parse_err e = scan_u64(s, hex ? 16 : 10, &v, &end);
 	if (e == IB_PARSE_RANGE)
 		return IB_PARSE_RANGE;
 	if (e)

@@ -25,7 +25,7 @@ enum ib_parse_err ib_parse_u64(const char *s, int base, uint64_t min, uint64_t m
 /* Signed decimal integer in [MIN, MAX]. */
 enum ib_parse_err ib_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
 
-/* A size in bytes: digits with an optional suffix K, M, G, T (also k), each optionally
+/* A size in bytes: decimal or 0x hex digits with an optional suffix K, M, G, T (also k), each optionally
  * followed by "iB" (powers of 1024, the same as the bare letter) or "B" (powers of 1000).
  * "4096", "64K", "1MiB", "1MB". Result <= MAX. */
 enum ib_parse_err ib_parse_size(const char *s, uint64_t max, uint64_t *out);
