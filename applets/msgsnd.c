@@ -41,7 +41,7 @@ static const struct ib_opt options[] = {
 	IB_OPT('v', "verbose", NONE, NULL, "say how many messages were sent"),
 };
 
-static const struct ib_cmd cmd = {
+const struct ib_cmd msgsnd_cmd = {
 	.usage = "Usage: msgsnd OBJECT [-t TYPE] [-n | -w DURATION] [-l | -0 | --typed] [-v]\n"
 		 "              [MESSAGE]...\n"
 		 "Send each MESSAGE, or what stdin holds, to a System V or POSIX message queue.\n",
@@ -155,7 +155,7 @@ int msgsnd_main(int argc, char **argv)
 	memset(&s, 0, sizeof s);
 	s.wait.mode = IB_WAIT_FOREVER;
 	struct ib_args args;
-	ib_args_init(&args, &cmd, argc, argv);
+	ib_args_init(&args, &msgsnd_cmd, argc, argv);
 	while ((opt = ib_args_next(&args)) != -1) {
 		if (ib_object_arg(&o, &args))
 			continue;
