@@ -11,16 +11,18 @@
 #include <unistd.h>
 
 #include "applet.h"
+#include "ipc/complete.h"
 #include "ipc/err.h"
 
 struct applet {
 	const char *name;
 	const char *summary;
 	int (*main)(int argc, char **argv);
+	const struct ib_cmd *cmd;
 };
 
 static const struct applet applets[] = {
-#define APPLET(name, summary) { #name, summary, name##_main },
+#define APPLET(name, summary) { #name, summary, name##_main, &name##_cmd },
 #include "applets.h"
 #undef APPLET
 };
@@ -104,6 +106,27 @@ static int install_links(const char *dir, bool symbolic)
 	return status;
 }
 
+/* ipcbox --complete APPLET WORD... CUR, for the completion scripts; with no
+ * applet named yet (ipcbox CUR), the applets and ipcbox's own options. */
+static int complete(int nwords, char **words)
+{
+	const struct applet *a = nwords > 1 ? find_applet(words[0]) : NULL;
+	if (a && a->cmd) {
+		ib_complete(a->cmd, nwords - 1, words + 1);
+		return ib_finish(IB_EXIT_OK);
+	}
+	puts("words");
+	if (nwords != 1)
+		return ib_finish(IB_EXIT_OK);
+	static const char *const own[] = { "--list", "--install", "--help", "--version" };
+	for (size_t i = 0; i < NAPPLETS + IB_NELEM(own); i++) {
+		const char *w = i < NAPPLETS ? applets[i].name : own[i - NAPPLETS];
+		if (strncmp(w, words[0], strlen(words[0])) == 0)
+			puts(w);
+	}
+	return ib_finish(IB_EXIT_OK);
+}
+
 static int ipcbox_main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -115,6 +138,8 @@ static int ipcbox_main(int argc, char **argv)
 		return help();
 	if (strcmp(arg, "--version") == 0)
 		ib_version_exit();
+	if (strcmp(arg, "--complete") == 0)
+		return complete(argc - 2, argv + 2);
 	if (strcmp(arg, "--install") == 0) {
 		bool symbolic = argc >= 3 && strcmp(argv[2], "-s") == 0;
 		if (argc != (symbolic ? 4 : 3))

@@ -109,6 +109,8 @@ struct ib_cmd {
 	                             * drop-ins keep their peer's 1 */
 	enum ib_optobj obj;         /* the applet's kind of object (msgsnd: MSG) */
 	enum ib_argkind operands;   /* what operands are, for completion (NONE: none) */
+	enum ib_argkind dashdash;   /* what follows "--", if not more operands: COMMAND
+	                             * for an applet that runs one (sockcat -e, semop) */
 };
 
 /* The parser's state, and the option it has just returned. */
