@@ -10,8 +10,11 @@ PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 DATADIR   ?= $(PREFIX)/share
 MANDIR    ?= $(DATADIR)/man
+# Where each shell looks for completions by itself. Debian's zsh has
+# /usr/local/share/zsh/site-functions on its fpath but, under /usr, only
+# /usr/share/zsh/vendor-completions.
 BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
-ZSHCOMPDIR  ?= $(DATADIR)/zsh/site-functions
+ZSHCOMPDIR  ?= $(if $(filter /usr,$(PREFIX)),$(DATADIR)/zsh/vendor-completions,$(DATADIR)/zsh/site-functions)
 FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
 
 CC        ?= cc
@@ -119,9 +122,14 @@ install: all
 	for a in $(UNLINKED); do \
 		install -m 644 man/$$a.1 $(DESTDIR)$(MANDIR)/man1/ipcbox-$$a.1 || exit 1; \
 	done
-	install -m 644 completions/bash/ipcbox $(DESTDIR)$(BASHCOMPDIR)/ipcbox
-	install -m 644 completions/zsh/_ipcbox $(DESTDIR)$(ZSHCOMPDIR)/_ipcbox
-	install -m 644 completions/fish/ipcbox.fish $(DESTDIR)$(FISHCOMPDIR)/ipcbox.fish
+	# Completions answer for ipcbox and the names linked above, no others: bash and
+	# fish load a file by command name, zsh by the names on its #compdef line.
+	sed 's/@NAMES@/ipcbox $(LINKED)/' completions/bash/ipcbox >$(DESTDIR)$(BASHCOMPDIR)/ipcbox
+	sed 's/@NAMES@/ipcbox $(LINKED)/' completions/zsh/_ipcbox >$(DESTDIR)$(ZSHCOMPDIR)/_ipcbox
+	for a in ipcbox $(LINKED); do \
+		[ $$a = ipcbox ] || ln -sf ipcbox $(DESTDIR)$(BASHCOMPDIR)/$$a || exit 1; \
+		sed "s/@NAME@/$$a/" completions/fish/ipcbox.fish >$(DESTDIR)$(FISHCOMPDIR)/$$a.fish || exit 1; \
+	done
 
 # Removes only what install put there: an applet name is removed only if it is a
 # link to the installed ipcbox, a man page only if it is ours.
@@ -132,6 +140,10 @@ uninstall:
 		m=$(DESTDIR)$(MANDIR)/man1/$$a.1; \
 		if [ -f $$m ] && grep -q 'ipcbox' $$m; then rm -f $$m; fi; \
 		rm -f $(DESTDIR)$(MANDIR)/man1/ipcbox-$$a.1; \
+		c=$(DESTDIR)$(BASHCOMPDIR)/$$a; \
+		if [ -L $$c ] && [ "$$(readlink $$c)" = ipcbox ]; then rm -f $$c; fi; \
+		f=$(DESTDIR)$(FISHCOMPDIR)/$$a.fish; \
+		if [ -f $$f ] && grep -q __ipcbox_complete $$f; then rm -f $$f; fi; \
 	done
 	rm -f $(DESTDIR)$(BINDIR)/ipcbox $(DESTDIR)$(MANDIR)/man1/ipcbox.1 \
 		$(DESTDIR)$(BASHCOMPDIR)/ipcbox $(DESTDIR)$(ZSHCOMPDIR)/_ipcbox \

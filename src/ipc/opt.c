@@ -370,6 +370,8 @@ static void help_line(FILE *out, const struct ib_opt *o)
 		n = snprintf(names, sizeof names, "      ");
 	if (o->name)
 		n += snprintf(names + n, sizeof names - (size_t)n, "--%s", o->name);
+	if (o->alias)
+		n += snprintf(names + n, sizeof names - (size_t)n, ", --%s", o->alias);
 	if (o->kind != IB_ARG_NONE && o->metavar) {
 		const char *fmt = o->name ? ((o->flags & IB_OPT_OPTARG) ? "[=%s]" : "=%s") : " %s";
 		n += snprintf(names + n, sizeof names - (size_t)n, fmt, o->metavar);
