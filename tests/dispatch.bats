@@ -46,7 +46,8 @@ APPLETS="ipcrm ipcs mkfifo msgrcv msgsnd pipeline semop shmcat sockcat"
 @test "ipcbox --version and APPLET --version" {
 	run "$IPCBOX" --version
 	assert_status 0
-	[[ $output =~ ^ipcbox\ \(ipcbox\)\ [0-9]+\.[0-9]+\.[0-9]+$ ]]
+	[[ ${lines[0]} =~ ^ipcbox\ \(ipcbox\)\ [0-9]+\.[0-9]+\.[0-9]+$ ]]
+	assert_contains "$output" "License MIT"
 	for a in $APPLETS; do
 		run "$IPCBOX" "$a" --version
 		assert_status 0

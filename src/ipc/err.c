@@ -99,7 +99,12 @@ void ib_help_exit(const char *help)
 
 void ib_version_exit(void)
 {
-	printf("%s (ipcbox) %s\n", prog, IPCBOX_VERSION);
+	printf("%s (ipcbox) %s\n"
+	       "Copyright (c) 2026 the ipcbox authors.\n"
+	       "License MIT: <https://opensource.org/licenses/MIT>.\n"
+	       "This is free software: you are free to change and redistribute it.\n"
+	       "There is NO WARRANTY, to the extent permitted by law.\n",
+	       prog, IPCBOX_VERSION);
 	exit(ib_finish(IB_EXIT_OK));
 }
 
