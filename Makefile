@@ -24,7 +24,14 @@ PROG      ?= ipcbox
 WARNINGS  := -Wall -Wextra -Werror -Wshadow -Wconversion -Wno-sign-conversion \
              -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith \
              -Wundef -Wvla -Wcast-qual -Wno-format-nonliteral
-ALL_CPPFLAGS := -D_GNU_SOURCE -DIPCBOX_VERSION='"$(VERSION)"' -Isrc $(CPPFLAGS)
+# Build-time probes (src/ipc/compat.h): -DNAME=1 when a tiny program calling what the
+# C library may lack compiles and links with $(CC). $(call probe,NAME,HEADERS,BODY)
+probe = $(shell echo 'int main(void) { $(3); return 0; }' | $(CC) -D_GNU_SOURCE \
+	$(addprefix -include ,$(2)) -Werror=implicit-function-declaration $(CPPFLAGS) \
+	$(CFLAGS) $(LDFLAGS) -x c -o /dev/null - -pthread >/dev/null 2>&1 && echo -D$(1)=1)
+HAVE_FLAGS := $(call probe,HAVE_SEM_CLOCKWAIT,semaphore.h time.h,sem_t s; struct timespec t = {0}; \
+	sem_clockwait(&s, CLOCK_MONOTONIC, &t))
+ALL_CPPFLAGS := -D_GNU_SOURCE -DIPCBOX_VERSION='"$(VERSION)"' $(HAVE_FLAGS) -Isrc $(CPPFLAGS)
 ALL_CFLAGS   := -std=c11 $(WARNINGS) $(CFLAGS)
 ALL_LDFLAGS  := $(LDFLAGS)
 ifeq ($(STATIC),1)
