@@ -2,8 +2,12 @@
 #include "ipc/compat.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <unistd.h>
 
 int ib_sem_wait_until(sem_t *s, const struct timespec *deadline)
 {
@@ -25,6 +29,49 @@ int ib_sem_wait_until(sem_t *s, const struct timespec *deadline)
 	}
 	return sem_timedwait(s, &real);
 #endif
+}
+
+#ifdef __GLIBC__
+sem_t *ib_sem_open(const char *name, int flags, mode_t mode, unsigned value)
+{
+	return sem_open(name, flags, mode, value);
+}
+
+int ib_sem_unlink(const char *name)
+{
+	return sem_unlink(name);
+}
+#else
+/* "/sem.NAME" for "/NAME": the C library puts it in /dev/shm as it is. */
+static const char *sem_file_name(const char *name, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "/sem.%s", name + (name[0] == '/'));
+	if (n < 0 || (size_t)n >= len) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	return buf;
+}
+
+sem_t *ib_sem_open(const char *name, int flags, mode_t mode, unsigned value)
+{
+	char buf[NAME_MAX + 8];
+	name = sem_file_name(name, buf, sizeof buf);
+	return name ? sem_open(name, flags, mode, value) : SEM_FAILED;
+}
+
+int ib_sem_unlink(const char *name)
+{
+	char buf[NAME_MAX + 8];
+	name = sem_file_name(name, buf, sizeof buf);
+	return name ? sem_unlink(name) : -1;
+}
+#endif
+
+void ib_stdout_setup(void)
+{
+	static char buf[4096];
+	setvbuf(stdout, buf, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, sizeof buf);
 }
 
 /* The names glibc's sigabbrev_np gives (SIGIOT, SIGCLD and SIGIO are the same signals

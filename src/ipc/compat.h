@@ -8,6 +8,7 @@
 
 #include <semaphore.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <sys/mman.h>
 #include <sys/msg.h>
 #include <time.h>
@@ -26,6 +27,20 @@
 /* sem_wait until DEADLINE on CLOCK_MONOTONIC: sem_clockwait where the C library has
  * it, else sem_timedwait on the CLOCK_REALTIME time that is as far away. */
 int ib_sem_wait_until(sem_t *s, const struct timespec *deadline);
+
+/* sem_open and sem_unlink for the named semaphore NAME ("/NAME"), whose file is
+ * /dev/shm/sem.NAME whatever the C library: glibc's name, which lsipc, ipcrm and
+ * ipcbox's listings look for. musl's own calls would use /dev/shm/NAME, where a
+ * semaphore passes for shared memory. The sem_t in the file is the C library's. */
+sem_t *ib_sem_open(const char *name, int flags, mode_t mode, unsigned value);
+int ib_sem_unlink(const char *name);
+
+/* Buffers stdout as glibc does whatever the C library: by lines to a terminal, else
+ * in 4 KiB blocks (st_blksize of pipes and files) written when full or at the end,
+ * so that a failed write is seen by ib_finish's fflush with its errno. musl starts
+ * stdout line-buffered, and its first failed write would come in mid-printf, its
+ * errno long gone by then. Called first thing in main. */
+void ib_stdout_setup(void);
 
 /* The abbreviation of signal SIG ("TERM"), as glibc's sigabbrev_np gives it;
  * NULL for a number without one (real-time signals). */
