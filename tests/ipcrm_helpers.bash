@@ -69,7 +69,8 @@ state=$(cat "$d/state")"
 # Fails unless ours and util-linux's ipcrm agree on SETUP and ARGS.
 same_as_util_linux() {
 	run_one /usr/bin/ipcrm "$@"
-	local theirs=$RESULT
+	local theirs
+	theirs=$(libc_text "$RESULT")
 	run_one "$BIN/ipcrm" "$@"
 	if [ "$RESULT" != "$theirs" ]; then
 		printf 'ipcrm %s\n--- util-linux:\n%s\n--- ours:\n%s\n' "${*:2}" "$theirs" "$RESULT" >&2
