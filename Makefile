@@ -59,16 +59,28 @@ SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 .PHONY: all check test asan static install uninstall clean bench fuzz lint valgrind
 all: $(PROG)
 
-$(PROG): $(OBJS)
+# The objects are rebuilt when the compiler or a flag changes (make CC=musl-gcc
+# STATIC=1 after make): $(BUILD)/flags holds what they were built with.
+BUILD_FLAGS := $(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(LDLIBS)
+ifneq ($(MAKECMDGOALS),clean)
+ifneq ($(BUILD_FLAGS),$(file <$(BUILD)/flags))
+$(shell mkdir -p $(BUILD))
+$(file >$(BUILD)/flags,$(BUILD_FLAGS))
+endif
+endif
+$(BUILD)/flags:
+	@$(shell mkdir -p $(@D))$(file >$@,$(BUILD_FLAGS))
+
+$(PROG): $(OBJS) $(BUILD)/flags
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
 
 # The core's test driver (tests/core.bats), linked with the same core objects.
 CORE_OBJS := $(filter $(BUILD)/src/ipc/%,$(OBJS))
-$(BUILD)/coretest: $(BUILD)/tests/unit/coretest.o $(CORE_OBJS)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/coretest: $(BUILD)/tests/unit/coretest.o $(CORE_OBJS) $(BUILD)/flags
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS)
 -include $(BUILD)/tests/unit/coretest.d
 
-$(BUILD)/%.o: %.c
+$(BUILD)/%.o: %.c $(BUILD)/flags
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 

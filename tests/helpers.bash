@@ -45,6 +45,13 @@ need_cmd() {
 	command -v "$1" >/dev/null 2>&1 || skip "$1 is not installed"
 }
 
+# Skips unless an LD_PRELOAD shim reaches ipcbox: a static build (glibc's or musl's)
+# has no dynamic loader to load it.
+need_preload() {
+	readelf -l "$IPCBOX" 2>/dev/null | grep -q 'program interpreter' ||
+		skip "ipcbox is not dynamically linked (an LD_PRELOAD shim needs that)"
+}
+
 # Links every applet name to $IPCBOX in $BIN, so tests can call `$BIN/msgsnd`.
 make_links() {
 	BIN=$BATS_TEST_TMPDIR/bin

@@ -168,7 +168,7 @@ keys_left() {
 # again after listing it;
 # with RACE=attach, a segment gets attached just before ipcrm looks it up.
 build_race_shim() {
-	ldd "$IPCBOX" >/dev/null 2>&1 || skip "ipcbox is not dynamically linked"
+	need_preload
 	RACE_SO=$BATS_TEST_TMPDIR/race.so
 	cat >"$RACE_SO.c" <<'EOF2'
 #define _GNU_SOURCE

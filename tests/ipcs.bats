@@ -407,6 +407,7 @@ PY
 
 @test "an object removed while listing is left out, with no error" {
 	need_cmd cc
+	need_preload
 	cc -shared -fPIC -o "$BATS_TEST_TMPDIR/race.so" "$IPCBOX_TOP/tests/ipcs_helpers/race.c" -ldl ||
 		skip "cannot build the LD_PRELOAD shim"
 	[ -z "${IPCBOX_SANITIZED:-}" ] || skip "LD_PRELOAD shims do not mix with ASan"
