@@ -56,7 +56,7 @@ UNLINKED  := $(filter-out $(LINKED),$(APPLETS))
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=all
 
-.PHONY: all check test asan static install uninstall clean bench fuzz lint valgrind
+.PHONY: all check test asan static musl-static install uninstall clean bench fuzz lint valgrind
 all: $(PROG)
 
 # The objects are rebuilt when the compiler or a flag changes (make CC=musl-gcc
@@ -109,7 +109,13 @@ valgrind: all $(BUILD)/coretest
 	IPCBOX=$(CURDIR)/tests/valgrind-ipcbox IPCBOX_REAL=$(CURDIR)/$(PROG) \
 		IPCBOX_VG_LINKS=$(CURDIR)/build/vg IPCBOX_SANITIZED=1 tests/run $(VGTESTS)
 
+# The static musl build (musl-gcc: Debian's musl-tools), the small one for containers.
+MUSL_CC   ?= musl-gcc
+musl-static:
+	$(MAKE) CC=$(MUSL_CC) STATIC=1 BUILD=build/musl-static PROG=build/musl-static/ipcbox
+
 bench: all static
+	if command -v $(MUSL_CC) >/dev/null; then $(MAKE) musl-static; fi
 	tests/bench/run
 
 # Fuzz the core parsers with libFuzzer (clang) for FUZZ_SECONDS.
