@@ -12,7 +12,7 @@ fi
 # busybox's (itself a static build), and its size once stripped.
 if [ -x "$IPCBOX_MUSL_STATIC" ]; then
 	if have_peer busybox; then
-		bench_vs "start-up (static musl) vs busybox true" 1.0 "busybox true" \
+		bench_vs "start-up (static musl) vs busybox" 1.0 "busybox true" \
 			-- "$IPCBOX_MUSL_STATIC" --list --vs busybox true
 	fi
 	strip -o "$BENCH_TMP/musl-static" "$IPCBOX_MUSL_STATIC"
