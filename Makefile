@@ -32,7 +32,14 @@ WARNINGS  := -Wall -Wextra -Wshadow -Wconversion -Wno-sign-conversion \
 ifeq ($(WERROR),1)
 WARNINGS  += -Werror
 endif
-ALL_CPPFLAGS := -D_GNU_SOURCE -DIPCBOX_VERSION='"$(VERSION)"' -Isrc $(CPPFLAGS)
+# Build-time probes (src/ipc/compat.h): -DNAME=1 when a tiny program calling what the
+# C library may lack compiles and links with $(CC). $(call probe,NAME,HEADERS,BODY)
+probe = $(shell echo 'int main(void) { $(3); return 0; }' | $(CC) -D_GNU_SOURCE \
+	$(addprefix -include ,$(2)) -Werror=implicit-function-declaration $(CPPFLAGS) \
+	$(CFLAGS) $(LDFLAGS) -x c -o /dev/null - -pthread >/dev/null 2>&1 && echo -D$(1)=1)
+HAVE_FLAGS := $(call probe,HAVE_SEM_CLOCKWAIT,semaphore.h time.h,sem_t s; struct timespec t = {0}; \
+	sem_clockwait(&s, CLOCK_MONOTONIC, &t))
+ALL_CPPFLAGS := -D_GNU_SOURCE -DIPCBOX_VERSION='"$(VERSION)"' $(HAVE_FLAGS) -Isrc $(CPPFLAGS)
 ALL_CFLAGS   := -std=c11 $(WARNINGS) $(CFLAGS)
 ALL_LDFLAGS  := $(LDFLAGS)
 ifeq ($(STATIC),1)
@@ -57,19 +64,31 @@ UNLINKED  := $(filter-out $(LINKED),$(APPLETS))
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=all
 
-.PHONY: all check test asan static install uninstall clean bench fuzz lint valgrind
+.PHONY: all check test asan static musl-static install uninstall clean bench fuzz lint valgrind
 all: $(PROG)
 
-$(PROG): $(OBJS)
+# The objects are rebuilt when the compiler or a flag changes (make CC=musl-gcc
+# STATIC=1 after make): $(BUILD)/flags holds what they were built with.
+BUILD_FLAGS := $(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(LDLIBS)
+ifneq ($(MAKECMDGOALS),clean)
+ifneq ($(BUILD_FLAGS),$(file <$(BUILD)/flags))
+$(shell mkdir -p $(BUILD))
+$(file >$(BUILD)/flags,$(BUILD_FLAGS))
+endif
+endif
+$(BUILD)/flags:
+	@$(shell mkdir -p $(@D))$(file >$@,$(BUILD_FLAGS))
+
+$(PROG): $(OBJS) $(BUILD)/flags
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
 
 # The core's test driver (tests/core.bats), linked with the same core objects.
 CORE_OBJS := $(filter $(BUILD)/src/ipc/%,$(OBJS))
-$(BUILD)/coretest: $(BUILD)/tests/unit/coretest.o $(CORE_OBJS)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/coretest: $(BUILD)/tests/unit/coretest.o $(CORE_OBJS) $(BUILD)/flags
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS)
 -include $(BUILD)/tests/unit/coretest.d
 
-$(BUILD)/%.o: %.c
+$(BUILD)/%.o: %.c $(BUILD)/flags
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
@@ -98,7 +117,13 @@ valgrind: all $(BUILD)/coretest
 	IPCBOX=$(CURDIR)/tests/valgrind-ipcbox IPCBOX_REAL=$(CURDIR)/$(PROG) \
 		IPCBOX_VG_LINKS=$(CURDIR)/build/vg IPCBOX_SANITIZED=1 tests/run $(VGTESTS)
 
+# The static musl build (musl-gcc: Debian's musl-tools), the small one for containers.
+MUSL_CC   ?= musl-gcc
+musl-static:
+	$(MAKE) CC=$(MUSL_CC) STATIC=1 BUILD=build/musl-static PROG=build/musl-static/ipcbox
+
 bench: all static
+	if command -v $(MUSL_CC) >/dev/null; then $(MAKE) musl-static; fi
 	tests/bench/run
 
 # Fuzz the core parsers with libFuzzer (clang) for FUZZ_SECONDS.

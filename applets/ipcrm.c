@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "applet.h"
+#include "ipc/compat.h"
 #include "ipc/err.h"
 #include "ipc/filter.h"
 #include "ipc/names.h"
@@ -192,7 +193,7 @@ static int parse_id_or_die(const char *s)
 	char *end;
 	errno = 0;
 	intmax_t v = *s ? strtoimax(s, &end, 10) : 0;
-	if (!*s || (errno == 0 && (end == s || *end)))
+	if (!*s || end == s || (errno == 0 && *end)) /* no digits: EINVAL on musl */
 		ib_die(IB_EXIT_FAIL, "failed to parse argument: '%s'", s);
 	if (errno || v < INT32_MIN || v > INT32_MAX)
 		ib_die_sys(IB_EXIT_FAIL, errno ? errno : ERANGE, "failed to parse argument: '%s'", s);
@@ -205,9 +206,11 @@ static key_t parse_key_or_die(const char *s)
 	char *end;
 	errno = 0;
 	unsigned long v = *s ? strtoul(s, &end, 0) : 0;
-	if (*s && errno)
+	if (!*s || end == s) /* no digits: EINVAL on musl, no errno on glibc */
+		ib_die(IB_EXIT_FAIL, "failed to parse argument: '%s'", s);
+	if (errno)
 		ib_die_sys(IB_EXIT_FAIL, errno, "failed to parse argument: '%s'", s);
-	if (!*s || end == s || *end)
+	if (*end)
 		ib_die(IB_EXIT_FAIL, "failed to parse argument: '%s'", s);
 	return (key_t)(uint32_t)v;
 }
@@ -279,7 +282,7 @@ static void remove_name(struct run *run, enum kind k, const char *arg, bool swee
 		err = EINVAL;
 	else if (run->dry_run)
 		err = posix_check(k, name);
-	else if ((k == PSHM ? shm_unlink(name) : k == PMSG ? mq_unlink(name) : sem_unlink(name)) < 0)
+	else if ((k == PSHM ? shm_unlink(name) : k == PMSG ? mq_unlink(name) : ib_sem_unlink(name)) < 0)
 		err = errno;
 	if (!err)
 		return;

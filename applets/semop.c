@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "applet.h"
+#include "ipc/compat.h"
 #include "ipc/err.h"
 #include "ipc/json.h"
 #include "ipc/object.h"
@@ -531,7 +532,7 @@ static int posix_main(struct semop_cmd *c)
 {
 	int flags = c->o.create ? O_CREAT | (c->o.exclusive ? O_EXCL : 0) : 0;
 	mode_t mask = umask(0); /* -m is the mode, as for System V objects */
-	sem_t *s = sem_open(c->o.name, flags, c->o.mode, c->init ? (unsigned)c->init[0] : 0u);
+	sem_t *s = ib_sem_open(c->o.name, flags, c->o.mode, c->init ? (unsigned)c->init[0] : 0u);
 	umask(mask);
 	if (s == SEM_FAILED) {
 		if (errno == ENOENT)

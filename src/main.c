@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "applet.h"
+#include "ipc/compat.h"
 #include "ipc/complete.h"
 #include "ipc/err.h"
 
@@ -161,6 +162,7 @@ static int ipcbox_main(int argc, char **argv)
  * comma). An applet whose output follows the locale calls setlocale itself. */
 int main(int argc, char **argv)
 {
+	ib_stdout_setup();
 	const char *base = argv[0] ? strrchr(argv[0], '/') : NULL;
 	base = base ? base + 1 : (argv[0] ? argv[0] : "ipcbox");
 	const struct applet *a = find_applet(base);

@@ -45,11 +45,55 @@ need_cmd() {
 	command -v "$1" >/dev/null 2>&1 || skip "$1 is not installed"
 }
 
+# Skips unless an LD_PRELOAD shim reaches ipcbox: a static build (glibc's or musl's)
+# has no dynamic loader to load it.
+need_preload() {
+	readelf -l "$IPCBOX" 2>/dev/null | grep -q 'program interpreter' ||
+		skip "ipcbox is not dynamically linked (an LD_PRELOAD shim needs that)"
+}
+
 # Links every applet name to $IPCBOX in $BIN, so tests can call `$BIN/msgsnd`.
 make_links() {
 	BIN=$BATS_TEST_TMPDIR/bin
 	mkdir -p "$BIN"
 	"$IPCBOX" --install -s "$BIN"
+}
+
+# TEXT (a message as glibc words it) in the words of the C library of the binary under
+# test (IPCBOX_LIBC, found by tests/run). With musl, getopt's complaints and some
+# strerror texts read differently: that is the C library's wording, which util-linux
+# and coreutils built on musl print too. With glibc, TEXT as it is.
+libc_text() {
+	if [ "${IPCBOX_LIBC:-glibc}" != musl ]; then
+		printf '%s' "$1"
+		return
+	fi
+	printf '%s' "$1" | sed \
+		-e "s/invalid option -- '\(.\)'/unrecognized option: \1/g" \
+		-e "s/option requires an argument -- '\(.\)'/option requires an argument: \1/g" \
+		-e "s/unrecognized option '--\([^']*\)'/unrecognized option: \1/g" \
+		-e "s/option '--\([^']*\)' requires an argument/option requires an argument: \1/g" \
+		-e "s/option '--\([^']*\)' doesn't allow an argument/option does not take an argument: \1/g" \
+		-e "s/option '--\([^']*\)' is ambiguous; possibilities:.*/option is ambiguous: \1/g" \
+		-e 's/Numerical result out of range/Result not representable/g' \
+		-e 's/File name too long/Filename too long/g' \
+		-e 's/Address already in use/Address in use/g' \
+		-e 's/Connection timed out/Operation timed out/g' \
+		-e 's/Cannot allocate memory/Out of memory/g' \
+		-e 's|Input/output error|I/O error|g' \
+		-e 's/Too many levels of symbolic links/Symbolic link loop/g' \
+		-e 's/Socket operation on non-socket/Not a socket/g' \
+		-e 's/Transport endpoint is not connected/Socket not connected/g' \
+		-e 's/Device or resource busy/Resource busy/g' \
+		-e 's/Too many open files/No file descriptors available/g' \
+		-e 's/Inappropriate ioctl for device/Not a tty/g' \
+		-e 's/Message too long/Message too large/g' \
+		-e 's/Operation not supported/Not supported/g' \
+		-e 's/Value too large for defined data type/Value too large for data type/g' \
+		-e 's/Illegal seek/Invalid seek/g' \
+		-e 's/Network is unreachable/Network unreachable/g' \
+		-e 's/No route to host/Host is unreachable/g' \
+		-e 's/Cannot assign requested address/Address not available/g'
 }
 
 # Fails the test with a message unless "$1" = "$2".

@@ -420,7 +420,7 @@ removing message queue id \`$n' (key 0x00000011, owner nobody)"
 	mk shm 0xd1 >/dev/null
 	run --separate-stderr "$IPCBOX" ipcrm -m
 	assert_status 1
-	assert_contains "$stderr" "option requires an argument -- 'm'"
+	assert_contains "$stderr" "$(libc_text "option requires an argument -- 'm'")"
 	run --separate-stderr "$IPCBOX" ipcrm --stale -q 5
 	assert_status 1
 	assert_eq "$stderr" "ipcrm: unknown argument: 5

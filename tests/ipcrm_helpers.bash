@@ -69,7 +69,8 @@ state=$(cat "$d/state")"
 # Fails unless ours and util-linux's ipcrm agree on SETUP and ARGS.
 same_as_util_linux() {
 	run_one /usr/bin/ipcrm "$@"
-	local theirs=$RESULT
+	local theirs
+	theirs=$(libc_text "$RESULT")
 	run_one "$BIN/ipcrm" "$@"
 	if [ "$RESULT" != "$theirs" ]; then
 		printf 'ipcrm %s\n--- util-linux:\n%s\n--- ours:\n%s\n' "${*:2}" "$theirs" "$RESULT" >&2
@@ -167,7 +168,7 @@ keys_left() {
 # again after listing it;
 # with RACE=attach, a segment gets attached just before ipcrm looks it up.
 build_race_shim() {
-	ldd "$IPCBOX" >/dev/null 2>&1 || skip "ipcbox is not dynamically linked"
+	need_preload
 	RACE_SO=$BATS_TEST_TMPDIR/race.so
 	cat >"$RACE_SO.c" <<'EOF2'
 #define _GNU_SOURCE

@@ -35,7 +35,7 @@ same_as_peer() {
 	local e_out e_err e_rc o_out o_err o_rc
 	e_out=$(${AS:-} /usr/bin/ipcs "$@" 2>"$BATS_TEST_TMPDIR/e_err"; echo "rc=$?")
 	o_out=$(${AS:-} "$IPCBOX" ipcs "$@" 2>"$BATS_TEST_TMPDIR/o_err"; echo "rc=$?")
-	e_err=$(sed 's|^/usr/bin/ipcs:|ipcs:|' "$BATS_TEST_TMPDIR/e_err")
+	e_err=$(libc_text "$(sed 's|^/usr/bin/ipcs:|ipcs:|' "$BATS_TEST_TMPDIR/e_err")")
 	o_err=$(cat "$BATS_TEST_TMPDIR/o_err")
 	if [ "$e_out" != "$o_out" ] || [ "$e_err" != "$o_err" ]; then
 		echo "ipcs $* differs from util-linux:" >&2

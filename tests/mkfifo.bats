@@ -29,7 +29,8 @@ files=$(cd "$dir" && find . -mindepth 1 -printf '%p %M\n' | LC_ALL=C sort)"
 # Fails unless ours and coreutils agree on "$@".
 same_as_coreutils() {
 	run_one theirs "$@"
-	local theirs=$RESULT
+	local theirs
+	theirs=$(libc_text "$RESULT")
 	run_one ours "$@"
 	assert_eq "$RESULT" "$theirs"
 }

@@ -154,7 +154,7 @@ load pipeline_helpers
 	run -127 --separate-stderr pl ''
 	assert_eq "$stderr" "pipeline: stage 1: '': command not found"
 	run -126 --separate-stderr pl "$(printf 'y%.0s' {1..300})"
-	assert_contains "$stderr" "File name too long"
+	assert_contains "$stderr" "$(libc_text "File name too long")"
 }
 
 @test "a script without #! gets a huge argument list through /bin/sh" {

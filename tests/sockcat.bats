@@ -211,7 +211,7 @@ end"
 	serve unix:s
 	run --separate-stderr "$IPCBOX" sockcat -l unix:s
 	assert_status 1
-	assert_eq "$stderr" "sockcat: listen unix:s: Address already in use"
+	assert_eq "$stderr" "$(libc_text "sockcat: listen unix:s: Address already in use")"
 	"$IPCBOX" sockcat unix:s <payload
 	wait_server
 	assert_eq "$SRV_STATUS" 0
@@ -260,7 +260,7 @@ end"
 	assert_eq "$stderr" "sockcat: connect tcp:127.0.0.1:1: Connection refused"
 	run --separate-stderr "$IPCBOX" sockcat tcp:192.0.2.1:9
 	assert_status 1
-	assert_eq "$stderr" "sockcat: connect tcp:192.0.2.1:9: Network is unreachable"
+	assert_eq "$stderr" "$(libc_text "sockcat: connect tcp:192.0.2.1:9: Network is unreachable")"
 	run --separate-stderr "$IPCBOX" sockcat unix:nothing-here
 	assert_status 1
 	assert_eq "$stderr" "sockcat: connect unix:nothing-here: No such file or directory"
@@ -295,7 +295,7 @@ end"
 	ip neigh add 192.0.2.9 lladdr 02:00:00:00:00:09 dev "$a" nud permanent
 	run --separate-stderr "$IPCBOX" sockcat -w 0.2 tcp:192.0.2.9:80 </dev/null
 	assert_status 3
-	assert_eq "$stderr" "sockcat: connect tcp:192.0.2.9:80: Connection timed out"
+	assert_eq "$stderr" "$(libc_text "sockcat: connect tcp:192.0.2.9:80: Connection timed out")"
 }
 
 @test "--idle-timeout: nothing moving in either direction gives exit 3" {

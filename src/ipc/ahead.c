@@ -1,22 +1,37 @@
 /* Working ahead of a copy through a mapping. */
 #include "ipc/ahead.h"
 
+#include <errno.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "ipc/compat.h"
+
 /* How far ahead of the copy the helper goes: enough to never make it wait, little
  * enough that input much shorter than the room costs little. */
 #define AHEAD_MAX (32 * IB_AHEAD_GRANULE)
+
+/* Set once a kernel older than 5.14 has refused MADV_POPULATE_* (EINVAL). */
+static atomic_bool no_populate;
 
 void ib_populate(unsigned char *p, size_t n, bool writable)
 {
 	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
 	uintptr_t a = (uintptr_t)p & ~(page - 1);
-	madvise((void *)a, n + ((uintptr_t)p - a),
-		writable ? MADV_POPULATE_WRITE : MADV_POPULATE_READ);
+	size_t len = n + ((uintptr_t)p - a);
+	if (!atomic_load_explicit(&no_populate, memory_order_relaxed)) {
+		if (madvise((void *)a, len, writable ? MADV_POPULATE_WRITE : MADV_POPULATE_READ) == 0 ||
+		    errno != EINVAL)
+			return;
+		atomic_store_explicit(&no_populate, true, memory_order_relaxed);
+	}
+	/* Only a hint then: it reads the pages in but never faults, so a segment
+	 * truncated under us cannot raise SIGBUS here. */
+	madvise((void *)a, len, MADV_WILLNEED);
 }
 
 /* Prepares the next granule; called with the lock held, drops it meanwhile. */

@@ -37,7 +37,8 @@ size_t ib_ahead_reached(struct ib_ahead *a, size_t done);
 /* Stops the helper; afterwards [0, ready) of the backup holds the old bytes. */
 void ib_ahead_stop(struct ib_ahead *a);
 
-/* Fills in the page tables of [P, P+N) in one call (Linux 5.14+; a no-op elsewhere). */
+/* Fills in the page tables of [P, P+N) in one call (Linux 5.14+; older kernels get
+ * MADV_WILLNEED, a read-ahead hint). */
 void ib_populate(unsigned char *p, size_t n, bool writable);
 
 #endif

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ipc/compat.h"
+
 static const char *prog = "ipcbox";
 
 void ib_set_prog(const char *name) { prog = name; }
@@ -128,7 +130,7 @@ int ib_finish(int status)
 
 const char *ib_signal_name(int sig, char *buf, size_t len)
 {
-	const char *name = sigabbrev_np(sig);
+	const char *name = ib_sigabbrev(sig);
 	if (name)
 		snprintf(buf, len, "SIG%s", name);
 	else

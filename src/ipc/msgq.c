@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ipc/compat.h"
 #include "ipc/err.h"
 #include "ipc/io.h"
 #include "ipc/parse.h"

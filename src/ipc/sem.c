@@ -9,6 +9,7 @@
 #include <sys/ipc.h>
 #include <time.h>
 
+#include "ipc/compat.h"
 #include "ipc/parse.h"
 
 /* glibc leaves this union to the caller. */
@@ -124,7 +125,7 @@ int ib_psem_take(sem_t *s, unsigned n, bool nowait, const struct timespec *deadl
 			if (nowait)
 				rc = sem_trywait(s);
 			else if (deadline)
-				rc = sem_clockwait(s, CLOCK_MONOTONIC, deadline);
+				rc = ib_sem_wait_until(s, deadline);
 			else
 				rc = sem_wait(s);
 		} while (rc != 0 && errno == EINTR);

@@ -3,10 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/netlink.h>
-#include <linux/rtnetlink.h>
-#include <linux/sock_diag.h>
-#include <linux/unix_diag.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <string.h>
@@ -14,6 +10,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "ipc/compat.h"
 #include "ipc/err.h"
 #include "ipc/parse.h"
 #include "ipc/quote.h"

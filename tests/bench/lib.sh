@@ -1,6 +1,7 @@
 # Helpers for tests/bench/*.sh: each case runs ipcbox and a peer on the same work,
 # alternating, ROUNDS times, and prints both medians and their ratio.
-# Sourced by tests/bench/run, which sets IPCBOX, IPCBOX_STATIC, TIMEIT, BENCH_TMP.
+# Sourced by tests/bench/run, which sets IPCBOX, IPCBOX_STATIC, IPCBOX_MUSL_STATIC,
+# TIMEIT, BENCH_TMP.
 
 ROUNDS=${ROUNDS:-5}
 
