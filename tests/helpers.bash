@@ -45,6 +45,14 @@ need_cmd() {
 	command -v "$1" >/dev/null 2>&1 || skip "$1 is not installed"
 }
 
+# Skips unless the racing helper tests/race/swaplink.c was built (make); SWAPLINK is it.
+# Started as `start_bg "$SWAPLINK" DIR NAME TARGET COUNT`, it replaces DIR/NAME by a
+# symbolic link to TARGET each time DIR/NAME is created (see the source).
+need_swaplink() {
+	SWAPLINK=${SWAPLINK:-$IPCBOX_TOP/build/tests/race/swaplink}
+	[ -x "$SWAPLINK" ] || skip "$SWAPLINK is not built (make)"
+}
+
 # Links every applet name to $IPCBOX in $BIN, so tests can call `$BIN/msgsnd`.
 make_links() {
 	BIN=$BATS_TEST_TMPDIR/bin
