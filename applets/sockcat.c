@@ -117,15 +117,17 @@ struct opts {
 	char name[IB_SOCKADDR_STRLEN];
 };
 
-/* The UNIX path this process made, removed at exit and on SIGINT/SIGTERM/SIGHUP. */
-static char unix_path[sizeof(((struct sockaddr_un *)0)->sun_path) + 1];
+/* The UNIX path this process made, removed when it stops listening (a one-shot
+ * listener once it has its client), at exit and on SIGINT/SIGTERM/SIGHUP: only if the
+ * path still is the socket it bound. */
+static struct ib_unix_made unix_made;
 static pid_t unix_owner;
 static volatile sig_atomic_t child_exited;
 
 static void remove_path(void)
 {
-	if (unix_path[0] && getpid() == unix_owner)
-		unlink(unix_path);
+	if (getpid() == unix_owner)
+		ib_unix_remove_made(&unix_made);
 }
 
 static void on_term(int sig)
@@ -388,7 +390,7 @@ static int serve_datagrams(const struct opts *o, int fd)
 
 static int serve_listening(struct opts *o)
 {
-	int fd = ib_sock_listen(&o->spec, &o->so, unix_path);
+	int fd = ib_sock_listen(&o->spec, &o->so, &unix_made);
 	if (fd < 0)
 		return -fd;
 	unix_owner = getpid();
@@ -443,8 +445,10 @@ static int serve_listening(struct opts *o)
 			close(c);
 			continue;
 		}
-		if (!o->keep)
+		if (!o->keep) { /* no longer listening: the path is free for a new listener */
+			remove_path();
 			close(fd);
+		}
 		status = serve(o, c, peer, false, false);
 		close(c);
 		if (!o->keep)

@@ -379,3 +379,138 @@ end"
 	assert_same down back
 	assert_eq "$(grep -c '^>' dump)" $((1048576 / 16))
 }
+
+@test "-l -m never changes what a symbolic link swapped in for the new socket points to" {
+	need_swaplink
+	mkdir d
+	echo secret >victim
+	chmod 0600 victim
+	# The racer swaps d/s for a link to victim as soon as bind makes it.
+	start_bg "$SWAPLINK" d s "$PWD/victim" 1000000
+	local racer=$BG_PID i pid
+	expect_line ready
+	for ((i = 0; i < 40; i++)); do
+		rm -f d/s
+		# Every other run with the window held open: strace stops sockcat for a while
+		# right after bind made the socket, so the swap surely comes first.
+		if ((i % 2)) && command -v strace >/dev/null; then
+			strace -f -qq -o /dev/null -e inject=bind:delay_exit=100000 \
+				"$IPCBOX" sockcat -l -m 0646 unix:d/s </dev/null >/dev/null 2>&1 3>&- &
+		else
+			"$IPCBOX" sockcat -l -m 0646 unix:d/s </dev/null >/dev/null 2>&1 3>&- &
+		fi
+		pid=$!
+		expect_line '^swapped'
+		kill_traced "$pid"
+	done
+	kill "$racer"
+	assert_eq "$(stat -c %a victim)" 600
+	assert_eq "$(cat victim)" secret
+}
+
+@test "-l -m: the socket is born with MODE whatever the umask" {
+	umask 077
+	serve -m a=rw,o-w unix:s
+	assert_eq "$(stat -c %a s)" 664
+	stop_server
+	umask 000
+	serve -m 0600 unix:t
+	assert_eq "$(stat -c %a t)" 600
+}
+
+@test "a one-shot unix listener that served its client leaves a newer listener's path alone" {
+	mkfifo hold
+	exec 7<>hold
+	serve unix:s 7>&-
+	local first=$SRV_PID
+	"$IPCBOX" sockcat unix:s <hold >/dev/null 7>&- &
+	local client=$!
+	expect_line 'connection from'
+	# The first has stopped listening; a newer listener takes the path.
+	SRV_OUT=srv2.out serve unix:s 7>&-
+	exec 7>&-
+	wait "$client"
+	wait "$first"
+	[ -S s ]
+	"$IPCBOX" sockcat unix:s <payload
+	wait_server
+	assert_eq "$SRV_STATUS" 0
+	assert_same payload srv2.out
+}
+
+@test "a listener whose path was taken over while it ran removes only its own socket" {
+	serve -k unix:s
+	local first=$SRV_PID
+	# Something that removes live sockets (Debian's nc does) puts its own there.
+	rm s
+	SRV_OUT=srv2.out serve unix:s
+	kill -TERM "$first"
+	wait "$first" || :
+	[ -S s ]
+	"$IPCBOX" sockcat unix:s <payload
+	wait_server
+	assert_same payload srv2.out
+}
+
+# Kills a background PID; if it is strace, the command it traces (strace would
+# detach from it and let it run).
+kill_traced() {
+	local kid
+	kid=$(cat /proc/"$1"/task/*/children 2>/dev/null) || :
+	kill $kid "$1" 2>/dev/null || :
+	wait "$1" || :
+}
+
+# Starts two `sockcat -l -k unix:s -e -- cat` at once and checks that exactly one runs,
+# the other failed with "Address already in use", and the one running answers. With
+# "held", the first is held between bind and listen (by strace) while the second
+# starts: where the second used to take the first's socket for a stale one.
+two_listeners() {
+	rm -f s a.err b.err
+	local a b t
+	if [ "${1:-}" = held ]; then
+		strace -f -qq -o /dev/null -e inject=listen:delay_enter=300000 \
+			"$IPCBOX" sockcat -l -k unix:s -e -- cat </dev/null 2>a.err 3>&- &
+		a=$!
+		t=$((SECONDS + 5))
+		while [ ! -S s ] && [ $SECONDS -le $t ]; do
+			"$IPCBOX" --version >/dev/null
+		done
+	else
+		"$IPCBOX" sockcat -l -k unix:s -e -- cat </dev/null 2>a.err 3>&- &
+		a=$!
+	fi
+	"$IPCBOX" sockcat -l -k unix:s -e -- cat </dev/null 2>b.err 3>&- &
+	b=$!
+	# Bounded: the loser fails at once; both still running after 3 s is the bug.
+	t=$((SECONDS + 3))
+	while kill -0 "$a" 2>/dev/null && kill -0 "$b" 2>/dev/null && [ $SECONDS -le $t ]; do
+		"$IPCBOX" --version >/dev/null
+	done
+	local alive=$a dead=$b dead_err=b.err st=0
+	kill -0 "$a" 2>/dev/null || { alive=$b dead=$a dead_err=a.err; }
+	if kill -0 "$dead" 2>/dev/null; then
+		echo "both listeners run" >&2
+		kill_traced "$a"
+		kill_traced "$b"
+		return 1
+	fi
+	wait "$dead" || st=$?
+	assert_eq "$st" 1
+	assert_eq "$(cat "$dead_err")" "sockcat: listen unix:s: Address already in use"
+	kill -0 "$alive"
+	# The one left is the one at the path (after its listen, if it was held).
+	assert_eq "$(printf ping | "$IPCBOX" sockcat unix:s)" ping
+	kill_traced "$alive"
+}
+
+@test "two unix listeners started together: exactly one wins and is reachable" {
+	local i
+	for ((i = 0; i < 20; i++)); do
+		two_listeners
+	done
+	command -v strace >/dev/null || skip "no strace to hold a listener between bind and listen"
+	for ((i = 0; i < 3; i++)); do
+		two_listeners held
+	done
+}
