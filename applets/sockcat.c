@@ -338,6 +338,26 @@ static int serve(const struct opts *o, int sock, const char *peer, bool forked, 
 	return ib_spawn_wait(pid);
 }
 
+/* Whether one of the client C's supplementary groups (SO_PEERGROUPS, as they were when
+ * it connected) is in the --allow-gid list. */
+static bool peer_group_listed(const struct opts *o, int c)
+{
+	gid_t small[64], *groups = small;
+	socklen_t len = sizeof(small);
+	if (getsockopt(c, SOL_SOCKET, SO_PEERGROUPS, groups, &len) != 0) {
+		if (errno != ERANGE || !(groups = malloc(len)))
+			return false;
+		if (getsockopt(c, SOL_SOCKET, SO_PEERGROUPS, groups, &len) != 0)
+			len = 0;
+	}
+	bool ok = false;
+	for (size_t i = 0; i < len / sizeof(gid_t) && !ok; i++)
+		ok = listed(o->gids, o->ngids, groups[i]);
+	if (groups != small)
+		free(groups);
+	return ok;
+}
+
 /* Logs a client and checks its credentials. Returns false to drop it. */
 static bool admit(const struct opts *o, int c, const char *peer)
 {
@@ -353,7 +373,7 @@ static bool admit(const struct opts *o, int c, const char *peer)
 		return false;
 	}
 	bool ok = (o->nuids == 0 && o->ngids == 0) || listed(o->uids, o->nuids, cr.uid) ||
-		  listed(o->gids, o->ngids, cr.gid);
+		  listed(o->gids, o->ngids, cr.gid) || (o->ngids && peer_group_listed(o, c));
 	if (!ok)
 		ib_warn("refused a client of %s: pid %ld uid %u gid %u is not allowed", o->name,
 			(long)cr.pid, cr.uid, cr.gid);

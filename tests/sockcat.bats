@@ -254,6 +254,22 @@ end"
 	assert_same payload srv.out
 }
 
+@test "credentials: --allow-gid admits a client by a supplementary group only" {
+	need_drop
+	local s=/dev/shm/sockcat-sgid-$$
+	serve -k -m 0666 --allow-gid 4242 "unix:$s"
+	setpriv --reuid=65534 --regid=65534 --groups=4242 "$IPCBOX" sockcat "unix:$s" <payload
+	expect_line 'connection from|refused'
+	assert_contains "$LINE" "connection from"
+	expect_line 'received [0-9]+ bytes'
+	assert_same payload srv.out
+	setpriv --reuid=65534 --regid=65534 --groups=4243,4244 "$IPCBOX" sockcat "unix:$s" \
+		</dev/null >/dev/null 2>&1 || :
+	expect_line 'connection from|refused'
+	assert_contains "$LINE" "refused a client of unix:$s: pid"
+	assert_contains "$LINE" "uid 65534 gid 65534 is not allowed"
+}
+
 @test "errors: refused, unreachable, unknown host" {
 	run --separate-stderr "$IPCBOX" sockcat tcp:127.0.0.1:1
 	assert_status 1
