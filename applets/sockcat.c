@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <grp.h>
 #include <pwd.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -390,12 +391,64 @@ static void reap(unsigned long *children)
 		(*children)--;
 }
 
+/* Waits for the first datagram on FD. With -q, stdin is watched meanwhile, so that
+ * -q's promise holds before there is a peer: at stdin's end of file the wait is cut to
+ * the -q duration. A first chunk read from stdin is kept in HELD (*HELDLEN bytes, -1
+ * for none) for the peer. Returns 1 when a datagram waits, 0 when -q ran out, -1 on
+ * an error (reported). */
+static int wait_first_datagram(const struct opts *o, int fd, char *held, size_t cap,
+			       ssize_t *heldlen)
+{
+	bool watch_in = o->quit_ns != UINT64_MAX, at_eof = false;
+	struct timespec deadline = { 0, 0 };
+	*heldlen = -1;
+	for (;;) {
+		struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = 0, .events = POLLIN } };
+		int ms = -1;
+		if (at_eof) {
+			uint64_t left = ib_ns_until(deadline), m = (left + 999999) / 1000000;
+			if (left == 0)
+				return 0;
+			ms = m > 1000000000 ? 1000000000 : (int)m;
+		}
+		int k = poll(p, watch_in ? 2 : 1, ms);
+		if (k < 0 && errno != EINTR) {
+			ib_warn_sys(errno, "poll");
+			return -1;
+		}
+		if (k > 0 && p[0].revents)
+			return 1;
+		if (k <= 0 || !watch_in || !p[1].revents)
+			continue;
+		ssize_t n = read(0, held, cap);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n < 0) {
+			ib_warn_sys(errno, "read from stdin");
+			return -1;
+		}
+		watch_in = false;
+		if (n > 0) {
+			*heldlen = n;
+		} else {
+			at_eof = true;
+			deadline = ib_deadline_after(o->quit_ns);
+		}
+	}
+}
+
 /* Datagram listening: the first datagram's sender becomes the peer. */
 static int serve_datagrams(const struct opts *o, int fd)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
 	char peer[IB_SOCKADDR_STRLEN], c;
+	static char held[65536];
+	ssize_t heldlen;
+	int w = wait_first_datagram(o, fd, held, o->spec.family == AF_UNIX ? 65536 : 65507,
+				    &heldlen);
+	if (w <= 0)
+		return w == 0 ? IB_EXIT_OK : IB_EXIT_FAIL;
 	while (recvfrom(fd, &c, 1, MSG_PEEK | MSG_TRUNC, (struct sockaddr *)&ss, &len) < 0)
 		if (errno != EINTR)
 			ib_die_sys(IB_EXIT_FAIL, errno, "receive on %s", o->name);
@@ -405,6 +458,11 @@ static int serve_datagrams(const struct opts *o, int fd)
 		ib_die_sys(IB_EXIT_FAIL, errno, "connect to %s", peer);
 	if (o->verbose)
 		ib_warn("connection from %s", unnamed ? o->name : peer);
+	if (heldlen >= 0 && unnamed)
+		ib_die(IB_EXIT_FAIL, "%s has no address to answer: %zd bytes of stdin not sent",
+		       o->name, heldlen);
+	if (heldlen >= 0 && send(fd, held, (size_t)heldlen, 0) != heldlen)
+		ib_die_sys(IB_EXIT_FAIL, errno, "write to %s", peer);
 	return serve(o, fd, unnamed ? o->name : peer, false, unnamed);
 }
 

@@ -287,7 +287,7 @@ end"
 
 @test "usage errors: malformed addresses and too-long UNIX paths exit 2" {
 	local bad
-	for bad in foo:1 tcp:1.2.3.4 tcp:::1:80 'tcp:[::1]' tcp:host:99999 "unix:$(printf 'x%.0s' {1..120})" unix:; do
+	for bad in foo:1 tcp:1.2.3.4 tcp:::1:80 'tcp:[::1]' tcp:host:99999 tcp:host:-1 "unix:$(printf 'x%.0s' {1..120})" unix:; do
 		run --separate-stderr "$IPCBOX" sockcat "$bad"
 		assert_status 2
 		assert_contains "$stderr" "sockcat: invalid address"
@@ -529,4 +529,86 @@ two_listeners() {
 	for ((i = 0; i < 3; i++)); do
 		two_listeners held
 	done
+}
+
+@test "-q 0 ends a datagram listener whose stdin ended before any datagram came" {
+	run --separate-stderr timeout 10 "$IPCBOX" sockcat -u -l -U dg -q 0 </dev/null
+	assert_status 0
+	[ ! -e dg ]
+	run --separate-stderr timeout 10 "$IPCBOX" sockcat -l unix-dgram:dg -q 0.1 </dev/null
+	assert_status 0
+	run --separate-stderr timeout 10 "$IPCBOX" sockcat -l udp:127.0.0.1:0 -q 0 </dev/null
+	assert_status 0
+}
+
+@test "an empty datagram does not end the stream: later datagrams arrive, both ways" {
+	serve unix-dgram:dg
+	# A client with an address, so the server answers it: "one", "", "two".
+	"$PY" - <<-'PYEOF' &
+		import socket
+		s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+		s.bind("client")
+		s.connect("dg")
+		for m in (b"one", b"", b"two"):
+		    s.send(m)
+	PYEOF
+	wait $!
+	local i
+	for ((i = 0; i < 500; i++)); do
+		[ "$(cat srv.out)" = onetwo ] && break
+		"$IPCBOX" --version >/dev/null
+	done
+	assert_eq "$(cat srv.out)" onetwo
+	kill -0 "$SRV_PID"
+	stop_server
+	# The client side: a server that answers "", then "later".
+	rm -f dg
+	"$PY" - <<-'PYEOF' 2>py.err &
+		import socket, sys
+		s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+		s.bind("dg")
+		print("ready", file=sys.stderr, flush=True)
+		data, peer = s.recvfrom(100)
+		s.sendto(b"", peer)
+		s.sendto(b"later", peer)
+	PYEOF
+	local py=$!
+	for ((i = 0; i < 500; i++)); do
+		[ -S dg ] && break
+		"$IPCBOX" --version >/dev/null
+	done
+	run --separate-stderr timeout 10 "$IPCBOX" sockcat -e unix-dgram:dg -- \
+		sh -c 'printf hi; dd bs=100 count=1 status=none >&2; dd bs=100 count=1 status=none >&2'
+	wait "$py"
+	assert_status 0
+	assert_eq "$stderr" later
+}
+
+@test "a unix --fork listener without -e keeps its path after a client's process exits" {
+	serve --fork unix:s
+	"$IPCBOX" sockcat unix:s <payload
+	expect_line 'received [0-9]+ bytes'
+	# Wait until the client's process is gone.
+	local i kids=x
+	for ((i = 0; i < 500; i++)); do
+		kids=$(cat /proc/"$SRV_PID"/task/*/children)
+		[ -z "$kids" ] && break
+		"$IPCBOX" --version >/dev/null
+	done
+	assert_eq "$kids" ""
+	[ -S s ]
+	mkpayload second 1M
+	"$IPCBOX" sockcat unix:s <second
+	expect_line 'received [0-9]+ bytes'
+	cat payload second >want
+	local n
+	for ((i = 0; i < 500; i++)); do
+		n=$(stat -c %s srv.out)
+		[ "$n" = "$(stat -c %s want)" ] && break
+		"$IPCBOX" --version >/dev/null
+	done
+	stop_server
+	[ ! -e s ]
+	# The two children append in turn to the one srv.out.
+	assert_same want srv.out
 }
