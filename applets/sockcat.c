@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "applet.h"
@@ -466,6 +467,22 @@ static int serve_datagrams(const struct opts *o, int fd)
 	return serve(o, fd, unnamed ? o->name : peer, false, unnamed);
 }
 
+/* accept(2) failures that pass: out of descriptors or memory. The pending client
+ * stays queued; the server says so once per burst, waits a little longer each time
+ * (10 ms doubling up to 1 s: nothing to gain by spinning on a full table) and tries
+ * again, as nc -k and socat do. Returns false for any other error. */
+static bool accept_backoff(int err, const char *here, unsigned *burst)
+{
+	if (err != EMFILE && err != ENFILE && err != ENOBUFS && err != ENOMEM)
+		return false;
+	if ((*burst)++ == 0)
+		ib_warn_sys(err, "accept on %s (waiting to try again)", here);
+	unsigned ms = *burst < 8 ? 10u << (*burst - 1) : 1000;
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
+	nanosleep(&ts, NULL); /* cut short by a signal: fine, the loop goes on */
+	return true;
+}
+
 static int serve_listening(struct opts *o)
 {
 	int fd = ib_sock_listen(&o->spec, &o->so, &unix_made);
@@ -487,6 +504,7 @@ static int serve_listening(struct opts *o)
 		return serve_datagrams(o, fd);
 
 	unsigned long children = 0;
+	unsigned burst = 0;
 	int status = IB_EXIT_OK;
 	for (;;) {
 		if (child_exited)
@@ -499,11 +517,13 @@ static int serve_listening(struct opts *o)
 		len = sizeof(ss);
 		int c = accept4(fd, (struct sockaddr *)&ss, &len, SOCK_CLOEXEC);
 		if (c < 0) {
-			if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO)
+			if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO ||
+			    accept_backoff(errno, here, &burst))
 				continue;
 			ib_warn_sys(errno, "accept on %s", here);
 			return IB_EXIT_FAIL;
 		}
+		burst = 0;
 		ib_sockaddr_format((struct sockaddr *)&ss, len, o->spec.type, peer, sizeof(peer));
 		if (!admit(o, c, peer)) {
 			close(c);

@@ -612,3 +612,40 @@ two_listeners() {
 	# The two children append in turn to the one srv.out.
 	assert_same want srv.out
 }
+
+_sc_serve_limited() {
+	exec prlimit --nofile="$1:" "$IPCBOX" sockcat -v -l "${@:2}" >srv.out </dev/null
+}
+
+@test "-k and --fork servers ride out accept's EMFILE: reported once, then they serve on" {
+	need_cmd prlimit
+	local mode fd lowest
+	for mode in -k --fork; do
+		rm -f srv.out
+		# The server inherits this shell's descriptors but 3 (its listening socket):
+		# with the limit at the next free one, accept has no descriptor to give.
+		for ((lowest = 4; ; lowest++)); do
+			[ -e "/proc/$BASHPID/fd/$lowest" ] || break
+		done
+		start_bg _sc_serve_limited "$lowest" "$mode" unix:s
+		SRV_PID=$BG_PID
+		expect_line 'listening on'
+		expect_line 'accept on|connection from'
+		assert_eq "$LINE" "sockcat: accept on unix:s (waiting to try again): Too many open files"
+		# It keeps trying, and says nothing more until it has a descriptor again.
+		"$IPCBOX" sockcat unix:s <payload &
+		local client=$!
+		prlimit --pid "$SRV_PID" --nofile="$(ulimit -Hn):"
+		expect_line 'accept on|connection from'
+		assert_contains "$LINE" "connection from"
+		wait "$client"
+		expect_line 'received [0-9]+ bytes'
+		for ((fd = 0; fd < 500; fd++)); do
+			[ "$(stat -c %s srv.out)" = "$(stat -c %s payload)" ] && break
+			"$IPCBOX" --version >/dev/null
+		done
+		assert_same payload srv.out
+		kill -0 "$SRV_PID"
+		stop_server
+	done
+}
