@@ -349,8 +349,8 @@ object_cases() {
 	for o in --allow-uid --allow-gid; do
 		for v in '' abc 1,,2 , -1 99999999999999999999 1x; do bad u2 sockcat -l "$o=$v" unix:s; done
 	done
-	for v in '' 99999 99999999999999999999; do bad u2 sockcat -p "$v" tcp:127.0.0.1:1; done
-	for v in abc -1; do bad 1 sockcat -p "$v" tcp:127.0.0.1:1; done
+	for v in '' 99999 99999999999999999999 -1; do bad u2 sockcat -p "$v" tcp:127.0.0.1:1; done
+	for v in abc; do bad 1 sockcat -p "$v" tcp:127.0.0.1:1; done
 	bad u2 sockcat -e tcp:127.0.0.1:1
 	bad u2 sockcat -e tcp:127.0.0.1:1 --
 	bad u2 sockcat --bogus tcp:127.0.0.1:1
