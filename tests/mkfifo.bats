@@ -120,7 +120,7 @@ need_coreutils() {
 	start_bg "$SWAPLINK" d p "$PWD/victim" 1000000
 	expect_line ready
 	local i swapped=0
-	for ((i = 0; i < 200; i++)); do
+	for ((i = 0; i < 50; i++)); do
 		rm -f d/p
 		"$IPCBOX" mkfifo -m 0646 d/p 2>/dev/null || :
 	done
