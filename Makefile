@@ -50,6 +50,8 @@ endif
 APPLETS   := $(shell sed -n "s/^APPLET[[:punct:]]\([a-z0-9_]*\),.*/\1/p" src/applets.h)
 SRCS      := src/main.c $(wildcard src/ipc/*.c) $(APPLETS:%=applets/%.c)
 OBJS      := $(SRCS:%.c=$(BUILD)/%.o)
+# Small adversaries the suite races the applets with (not part of ipcbox).
+RACERS    := $(patsubst tests/race/%.c,$(BUILD)/tests/race/%,$(wildcard tests/race/*.c))
 
 # Names a system ships its own command and man page for: a default install leaves
 # them alone (use "ipcbox NAME" or install LINKS=all).
@@ -65,7 +67,7 @@ SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=all
 
 .PHONY: all check test asan static musl-static install uninstall clean bench fuzz lint valgrind
-all: $(PROG)
+all: $(PROG) $(RACERS)
 
 # The objects are rebuilt when the compiler or a flag changes (make CC=musl-gcc
 # STATIC=1 after make): $(BUILD)/flags holds what they were built with.
@@ -94,6 +96,10 @@ $(BUILD)/%.o: %.c $(BUILD)/flags
 
 -include $(OBJS:.o=.d)
 
+$(BUILD)/tests/race/%: tests/race/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 $(WARNINGS) $(CFLAGS) $(ALL_LDFLAGS) -o $@ $<
+
 # The sanitizer build, for the second run of the suite.
 asan:
 	$(MAKE) BUILD=build/asan PROG=build/asan/ipcbox CFLAGS='$(SAN_FLAGS)' \
@@ -102,17 +108,17 @@ asan:
 static:
 	$(MAKE) BUILD=build/static PROG=build/static/ipcbox STATIC=1
 
-test: all $(BUILD)/coretest
+test: all $(BUILD)/coretest $(RACERS)
 	tests/run
 
-check: all $(BUILD)/coretest
+check: all $(BUILD)/coretest $(RACERS)
 	tests/run
 	$(MAKE) asan
 	IPCBOX=$(CURDIR)/build/asan/ipcbox CORETEST=$(CURDIR)/build/asan/coretest \
 		IPCBOX_SANITIZED=1 tests/run
 
 # The suite again with every ipcbox process under valgrind (slow; not part of check).
-valgrind: all $(BUILD)/coretest
+valgrind: all $(BUILD)/coretest $(RACERS)
 	rm -rf build/vg && mkdir -p build/vg
 	IPCBOX=$(CURDIR)/tests/valgrind-ipcbox IPCBOX_REAL=$(CURDIR)/$(PROG) \
 		IPCBOX_VG_LINKS=$(CURDIR)/build/vg IPCBOX_SANITIZED=1 tests/run $(VGTESTS)

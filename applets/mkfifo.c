@@ -12,6 +12,7 @@
 #include "applet.h"
 #include "ipc/err.h"
 #include "ipc/parse.h"
+#include "ipc/pathmode.h"
 #include "ipc/quote.h"
 
 static const char usage[] =
@@ -56,14 +57,23 @@ static void set_create_context(const char *ctx)
 	close(fd);
 }
 
-/* Sets the mode exactly, without following a symbolic link that replaced the fifo. */
-static int set_mode(const char *path, mode_t mode)
+/* Makes the fifo PATH with exactly MODE. Under a umask that gives MODE it is born with
+ * it, so nothing is done to PATH by name afterwards, where a symbolic link planted in
+ * the meantime would be followed (chmod) or refused (a plain lchmod, as coreutils
+ * does); only a default ACL that changed the mode is mended, on the fifo itself.
+ * Returns 0, or -1 with errno and *WHAT saying which step failed. */
+static int make_fifo_mode(const char *path, mode_t mode, const char **what)
 {
-	if (fchmodat(AT_FDCWD, path, mode, AT_SYMLINK_NOFOLLOW) == 0)
-		return 0;
-	if (errno != ENOTSUP && errno != EOPNOTSUPP)
+	mode_t old = umask(ib_umask_for(mode));
+	int rc = mkfifo(path, mode);
+	int err = errno;
+	umask(old);
+	errno = err;
+	*what = "cannot create fifo";
+	if (rc != 0)
 		return -1;
-	return chmod(path, mode);
+	*what = "cannot set permissions of";
+	return ib_settle_mode(path, S_IFIFO, mode, NULL) < 0 ? -1 : 0;
 }
 
 int mkfifo_main(int argc, char **argv)
@@ -108,11 +118,9 @@ int mkfifo_main(int argc, char **argv)
 
 	int status = IB_EXIT_OK;
 	for (int i = optind; i < argc; i++) {
-		if (mkfifo(argv[i], mode) != 0) {
-			ib_warn_sys(errno, "cannot create fifo %s", ib_quote(argv[i]));
-			status = IB_EXIT_FAIL;
-		} else if (mode_arg && set_mode(argv[i], mode) != 0) {
-			ib_warn_sys(errno, "cannot set permissions of %s", ib_quote(argv[i]));
+		const char *what = "cannot create fifo";
+		if (mode_arg ? make_fifo_mode(argv[i], mode, &what) != 0 : mkfifo(argv[i], mode) != 0) {
+			ib_warn_sys(errno, "%s %s", what, ib_quote(argv[i]));
 			status = IB_EXIT_FAIL;
 		}
 	}

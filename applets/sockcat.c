@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <grp.h>
 #include <pwd.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "applet.h"
@@ -117,15 +119,17 @@ struct opts {
 	char name[IB_SOCKADDR_STRLEN];
 };
 
-/* The UNIX path this process made, removed at exit and on SIGINT/SIGTERM/SIGHUP. */
-static char unix_path[sizeof(((struct sockaddr_un *)0)->sun_path) + 1];
+/* The UNIX path this process made, removed when it stops listening (a one-shot
+ * listener once it has its client), at exit and on SIGINT/SIGTERM/SIGHUP: only if the
+ * path still is the socket it bound. */
+static struct ib_unix_made unix_made;
 static pid_t unix_owner;
 static volatile sig_atomic_t child_exited;
 
 static void remove_path(void)
 {
-	if (unix_path[0] && getpid() == unix_owner)
-		unlink(unix_path);
+	if (getpid() == unix_owner)
+		ib_unix_remove_made(&unix_made);
 }
 
 static void on_term(int sig)
@@ -336,6 +340,26 @@ static int serve(const struct opts *o, int sock, const char *peer, bool forked, 
 	return ib_spawn_wait(pid);
 }
 
+/* Whether one of the client C's supplementary groups (SO_PEERGROUPS, as they were when
+ * it connected) is in the --allow-gid list. */
+static bool peer_group_listed(const struct opts *o, int c)
+{
+	gid_t small[64], *groups = small;
+	socklen_t len = sizeof(small);
+	if (getsockopt(c, SOL_SOCKET, SO_PEERGROUPS, groups, &len) != 0) {
+		if (errno != ERANGE || !(groups = malloc(len)))
+			return false;
+		if (getsockopt(c, SOL_SOCKET, SO_PEERGROUPS, groups, &len) != 0)
+			len = 0;
+	}
+	bool ok = false;
+	for (size_t i = 0; i < len / sizeof(gid_t) && !ok; i++)
+		ok = listed(o->gids, o->ngids, groups[i]);
+	if (groups != small)
+		free(groups);
+	return ok;
+}
+
 /* Logs a client and checks its credentials. Returns false to drop it. */
 static bool admit(const struct opts *o, int c, const char *peer)
 {
@@ -351,7 +375,7 @@ static bool admit(const struct opts *o, int c, const char *peer)
 		return false;
 	}
 	bool ok = (o->nuids == 0 && o->ngids == 0) || listed(o->uids, o->nuids, cr.uid) ||
-		  listed(o->gids, o->ngids, cr.gid);
+		  listed(o->gids, o->ngids, cr.gid) || (o->ngids && peer_group_listed(o, c));
 	if (!ok)
 		ib_warn("refused a client of %s: pid %ld uid %u gid %u is not allowed", o->name,
 			(long)cr.pid, cr.uid, cr.gid);
@@ -368,12 +392,64 @@ static void reap(unsigned long *children)
 		(*children)--;
 }
 
+/* Waits for the first datagram on FD. With -q, stdin is watched meanwhile, so that
+ * -q's promise holds before there is a peer: at stdin's end of file the wait is cut to
+ * the -q duration. A first chunk read from stdin is kept in HELD (*HELDLEN bytes, -1
+ * for none) for the peer. Returns 1 when a datagram waits, 0 when -q ran out, -1 on
+ * an error (reported). */
+static int wait_first_datagram(const struct opts *o, int fd, char *held, size_t cap,
+			       ssize_t *heldlen)
+{
+	bool watch_in = o->quit_ns != UINT64_MAX, at_eof = false;
+	struct timespec deadline = { 0, 0 };
+	*heldlen = -1;
+	for (;;) {
+		struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = 0, .events = POLLIN } };
+		int ms = -1;
+		if (at_eof) {
+			uint64_t left = ib_ns_until(deadline), m = (left + 999999) / 1000000;
+			if (left == 0)
+				return 0;
+			ms = m > 1000000000 ? 1000000000 : (int)m;
+		}
+		int k = poll(p, watch_in ? 2 : 1, ms);
+		if (k < 0 && errno != EINTR) {
+			ib_warn_sys(errno, "poll");
+			return -1;
+		}
+		if (k > 0 && p[0].revents)
+			return 1;
+		if (k <= 0 || !watch_in || !p[1].revents)
+			continue;
+		ssize_t n = read(0, held, cap);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n < 0) {
+			ib_warn_sys(errno, "read from stdin");
+			return -1;
+		}
+		watch_in = false;
+		if (n > 0) {
+			*heldlen = n;
+		} else {
+			at_eof = true;
+			deadline = ib_deadline_after(o->quit_ns);
+		}
+	}
+}
+
 /* Datagram listening: the first datagram's sender becomes the peer. */
 static int serve_datagrams(const struct opts *o, int fd)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
 	char peer[IB_SOCKADDR_STRLEN], c;
+	static char held[65536];
+	ssize_t heldlen;
+	int w = wait_first_datagram(o, fd, held, o->spec.family == AF_UNIX ? 65536 : 65507,
+				    &heldlen);
+	if (w <= 0)
+		return w == 0 ? IB_EXIT_OK : IB_EXIT_FAIL;
 	while (recvfrom(fd, &c, 1, MSG_PEEK | MSG_TRUNC, (struct sockaddr *)&ss, &len) < 0)
 		if (errno != EINTR)
 			ib_die_sys(IB_EXIT_FAIL, errno, "receive on %s", o->name);
@@ -383,12 +459,33 @@ static int serve_datagrams(const struct opts *o, int fd)
 		ib_die_sys(IB_EXIT_FAIL, errno, "connect to %s", peer);
 	if (o->verbose)
 		ib_warn("connection from %s", unnamed ? o->name : peer);
+	if (heldlen >= 0 && unnamed)
+		ib_die(IB_EXIT_FAIL, "%s has no address to answer: %zd bytes of stdin not sent",
+		       o->name, heldlen);
+	if (heldlen >= 0 && send(fd, held, (size_t)heldlen, 0) != heldlen)
+		ib_die_sys(IB_EXIT_FAIL, errno, "write to %s", peer);
 	return serve(o, fd, unnamed ? o->name : peer, false, unnamed);
+}
+
+/* accept(2) failures that pass: out of descriptors or memory. The pending client
+ * stays queued; the server says so once per burst, waits a little longer each time
+ * (10 ms doubling up to 1 s: nothing to gain by spinning on a full table) and tries
+ * again, as nc -k and socat do. Returns false for any other error. */
+static bool accept_backoff(int err, const char *here, unsigned *burst)
+{
+	if (err != EMFILE && err != ENFILE && err != ENOBUFS && err != ENOMEM)
+		return false;
+	if ((*burst)++ == 0)
+		ib_warn_sys(err, "accept on %s (waiting to try again)", here);
+	unsigned ms = *burst < 8 ? 10u << (*burst - 1) : 1000;
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
+	nanosleep(&ts, NULL); /* cut short by a signal: fine, the loop goes on */
+	return true;
 }
 
 static int serve_listening(struct opts *o)
 {
-	int fd = ib_sock_listen(&o->spec, &o->so, unix_path);
+	int fd = ib_sock_listen(&o->spec, &o->so, &unix_made);
 	if (fd < 0)
 		return -fd;
 	unix_owner = getpid();
@@ -407,6 +504,7 @@ static int serve_listening(struct opts *o)
 		return serve_datagrams(o, fd);
 
 	unsigned long children = 0;
+	unsigned burst = 0;
 	int status = IB_EXIT_OK;
 	for (;;) {
 		if (child_exited)
@@ -419,11 +517,13 @@ static int serve_listening(struct opts *o)
 		len = sizeof(ss);
 		int c = accept4(fd, (struct sockaddr *)&ss, &len, SOCK_CLOEXEC);
 		if (c < 0) {
-			if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO)
+			if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO ||
+			    accept_backoff(errno, here, &burst))
 				continue;
 			ib_warn_sys(errno, "accept on %s", here);
 			return IB_EXIT_FAIL;
 		}
+		burst = 0;
 		ib_sockaddr_format((struct sockaddr *)&ss, len, o->spec.type, peer, sizeof(peer));
 		if (!admit(o, c, peer)) {
 			close(c);
@@ -443,8 +543,10 @@ static int serve_listening(struct opts *o)
 			close(c);
 			continue;
 		}
-		if (!o->keep)
+		if (!o->keep) { /* no longer listening: the path is free for a new listener */
+			remove_path();
 			close(fd);
+		}
 		status = serve(o, c, peer, false, false);
 		close(c);
 		if (!o->keep)

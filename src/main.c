@@ -1,6 +1,7 @@
 /* ipcbox: multicall dispatch. Picks the applet from argv[0]'s basename, or from the
  * first argument when called as ipcbox; everything else lives in the applets. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdbool.h>
@@ -157,11 +158,33 @@ static int ipcbox_main(int argc, char **argv)
 	return ib_finish(a->main(argc - 1, argv + 1));
 }
 
+/* Started with 0, 1 or 2 closed, the first thing an applet opened would land there: a
+ * socket taken for stdin and stdout (the peer's data sent straight back), a dump file
+ * written raw as stdout. So each closed one is held first by an O_PATH descriptor:
+ * reading or writing it fails with EBADF as on a closed descriptor, so data bound for a
+ * closed stdout is an error, never discarded; it is close-on-exec, so a command an
+ * applet runs finds it closed, as it would from a shell. */
+static void hold_closed_std_fds(void)
+{
+	for (int fd = 0; fd < 3; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		/* The lowest free descriptor: FD itself, as 0..FD-1 are open by now. */
+		int held = open("/dev/null", O_PATH | O_CLOEXEC);
+		if (held < 0)
+			held = open("/", O_PATH | O_CLOEXEC);
+		if (held != fd)
+			ib_die_sys(IB_EXIT_FAIL, held < 0 ? errno : EBADF,
+				   "cannot hold closed descriptor %d", fd);
+	}
+}
+
 /* No setlocale() here: loading a locale is most of the start-up time, and most
  * applets print nothing locale-dependent (JSON must not get a locale's decimal
  * comma). An applet whose output follows the locale calls setlocale itself. */
 int main(int argc, char **argv)
 {
+	hold_closed_std_fds();
 	ib_stdout_setup();
 	const char *base = argv[0] ? strrchr(argv[0], '/') : NULL;
 	base = base ? base + 1 : (argv[0] ? argv[0] : "ipcbox");

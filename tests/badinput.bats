@@ -308,13 +308,14 @@ object_cases() {
 	for a in foo foo:bar tcp: tcp:127.0.0.1: tcp:127.0.0.1:99999 \
 		tcp:127.0.0.1:99999999999999999999 'tcp:[::1' 'tcp:[::1]' 'tcp:[::1]80' \
 		udp: unix: unix-dgram: unix-seqpacket: \
-		"unix:$long" "unix:@$LONG300" "unix-dgram:$long" ''; do
+		"unix:$long" "unix:@$LONG300" "unix-dgram:$long" '' tcp:127.0.0.1:-1 tcp:host:-1 \
+		tcp:127.0.0.1:http-; do
 		bad u2 sockcat "$a"
 	done
 	# A port may be a service name (tcp:PORT alone means any host), so these are
 	# names the resolver does not know; a family that the address does not have;
 	# the empty abstract name and the empty host are addresses (nothing listens).
-	for a in tcp:host tcp:127.0.0.1:-1 tcp:127.0.0.1:80x tcp4:[::1]:80 tcp6:127.0.0.1:80 \
+	for a in tcp:host tcp:127.0.0.1:80x tcp4:[::1]:80 tcp6:127.0.0.1:80 \
 		unix:@ tcp::80; do
 		bad 1 sockcat "$a"
 	done
@@ -348,8 +349,8 @@ object_cases() {
 	for o in --allow-uid --allow-gid; do
 		for v in '' abc 1,,2 , -1 99999999999999999999 1x; do bad u2 sockcat -l "$o=$v" unix:s; done
 	done
-	for v in '' 99999 99999999999999999999; do bad u2 sockcat -p "$v" tcp:127.0.0.1:1; done
-	for v in abc -1; do bad 1 sockcat -p "$v" tcp:127.0.0.1:1; done
+	for v in '' 99999 99999999999999999999 -1; do bad u2 sockcat -p "$v" tcp:127.0.0.1:1; done
+	for v in abc; do bad 1 sockcat -p "$v" tcp:127.0.0.1:1; done
 	bad u2 sockcat -e tcp:127.0.0.1:1
 	bad u2 sockcat -e tcp:127.0.0.1:1 --
 	bad u2 sockcat --bogus tcp:127.0.0.1:1

@@ -52,6 +52,14 @@ need_preload() {
 		skip "ipcbox is not dynamically linked (an LD_PRELOAD shim needs that)"
 }
 
+# Skips unless the racing helper tests/race/swaplink.c was built (make); SWAPLINK is it.
+# Started as `start_bg "$SWAPLINK" DIR NAME TARGET COUNT`, it replaces DIR/NAME by a
+# symbolic link to TARGET each time DIR/NAME is created (see the source).
+need_swaplink() {
+	SWAPLINK=${SWAPLINK:-$IPCBOX_TOP/build/tests/race/swaplink}
+	[ -x "$SWAPLINK" ] || skip "$SWAPLINK is not built (make)"
+}
+
 # Links every applet name to $IPCBOX in $BIN, so tests can call `$BIN/msgsnd`.
 make_links() {
 	BIN=$BATS_TEST_TMPDIR/bin

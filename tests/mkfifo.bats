@@ -6,6 +6,11 @@ load helpers
 setup() {
 	ib_setup
 	make_links
+	BG_PID=
+}
+
+teardown() {
+	[ -z "${BG_PID:-}" ] || kill "$BG_PID" 2>/dev/null || :
 }
 
 # Runs mkfifo ($1: "ours" or "theirs") with argv[0] "mkfifo" in a fresh directory
@@ -105,6 +110,50 @@ need_coreutils() {
 	same_as_coreutils --context p
 	same_as_coreutils --context=system_u:object_r:tmp_t:s0 p
 	same_as_coreutils -- -p
+}
+
+@test "mkfifo -m never changes what a symbolic link swapped in for the new fifo points to" {
+	need_swaplink
+	mkdir d
+	echo secret >victim
+	chmod 0600 victim
+	# The racer swaps d/p for a link to victim as soon as it appears.
+	start_bg "$SWAPLINK" d p "$PWD/victim" 1000000
+	expect_line ready
+	local i swapped=0
+	for ((i = 0; i < 50; i++)); do
+		rm -f d/p
+		"$IPCBOX" mkfifo -m 0646 d/p 2>/dev/null || :
+	done
+	# The same with the window held open (strace stops mkfifo for a while right after
+	# mknodat made the fifo): the swap surely comes before anything else mkfifo does.
+	if command -v strace >/dev/null; then
+		for ((i = 0; i < 5; i++)); do
+			rm -f d/p
+			strace -f -qq -o /dev/null -e inject=mknodat:delay_exit=100000 \
+				"$IPCBOX" mkfifo -m 0646 d/p 2>/dev/null || :
+			[ ! -L d/p ] || swapped=$((swapped + 1))
+		done
+		[ "$swapped" -gt 0 ]
+	fi
+	assert_eq "$(stat -c %a victim)" 600
+	assert_eq "$(cat victim)" secret
+}
+
+@test "mkfifo -m gets its mode past a default ACL, as coreutils does" {
+	need_coreutils
+	# A default ACL (u::r, g::r, o::-) overrides the umask in the new fifo's mode.
+	local acl="import os, struct, sys
+os.setxattr(sys.argv[1], 'system.posix_acl_default', struct.pack('<I', 2) + b''.join(
+    struct.pack('<HHI', t, p, 0xffffffff) for t, p in [(1, 4), (4, 4), (0x20, 0)]))"
+	mkdir ours theirs
+	"$PY" -c "$acl" ours && "$PY" -c "$acl" theirs || skip "no default ACLs here"
+	"$COREUTILS_MKFIFO" -m 0666 theirs/p
+	"$IPCBOX" mkfifo -m 0666 ours/p
+	"$IPCBOX" mkfifo ours/q
+	assert_eq "$(stat -c %a theirs/p)" 666
+	assert_eq "$(stat -c %a ours/p)" 666
+	assert_eq "$(stat -c %a ours/q)" 440
 }
 
 @test "mkfifo reports a directory it cannot write to, as an unprivileged user" {

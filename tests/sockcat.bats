@@ -254,6 +254,22 @@ end"
 	assert_same payload srv.out
 }
 
+@test "credentials: --allow-gid admits a client by a supplementary group only" {
+	need_drop
+	local s=/dev/shm/sockcat-sgid-$$
+	serve -k -m 0666 --allow-gid 4242 "unix:$s"
+	setpriv --reuid=65534 --regid=65534 --groups=4242 "$IPCBOX" sockcat "unix:$s" <payload
+	expect_line 'connection from|refused'
+	assert_contains "$LINE" "connection from"
+	expect_line 'received [0-9]+ bytes'
+	assert_same payload srv.out
+	setpriv --reuid=65534 --regid=65534 --groups=4243,4244 "$IPCBOX" sockcat "unix:$s" \
+		</dev/null >/dev/null 2>&1 || :
+	expect_line 'connection from|refused'
+	assert_contains "$LINE" "refused a client of unix:$s: pid"
+	assert_contains "$LINE" "uid 65534 gid 65534 is not allowed"
+}
+
 @test "errors: refused, unreachable, unknown host" {
 	run --separate-stderr "$IPCBOX" sockcat tcp:127.0.0.1:1
 	assert_status 1
@@ -271,7 +287,7 @@ end"
 
 @test "usage errors: malformed addresses and too-long UNIX paths exit 2" {
 	local bad
-	for bad in foo:1 tcp:1.2.3.4 tcp:::1:80 'tcp:[::1]' tcp:host:99999 "unix:$(printf 'x%.0s' {1..120})" unix:; do
+	for bad in foo:1 tcp:1.2.3.4 tcp:::1:80 'tcp:[::1]' tcp:host:99999 tcp:host:-1 "unix:$(printf 'x%.0s' {1..120})" unix:; do
 		run --separate-stderr "$IPCBOX" sockcat "$bad"
 		assert_status 2
 		assert_contains "$stderr" "sockcat: invalid address"
@@ -378,4 +394,258 @@ end"
 	assert_same up srv.out
 	assert_same down back
 	assert_eq "$(grep -c '^>' dump)" $((1048576 / 16))
+}
+
+@test "-l -m never changes what a symbolic link swapped in for the new socket points to" {
+	need_swaplink
+	mkdir d
+	echo secret >victim
+	chmod 0600 victim
+	# The racer swaps d/s for a link to victim as soon as bind makes it.
+	start_bg "$SWAPLINK" d s "$PWD/victim" 1000000
+	local racer=$BG_PID i pid
+	expect_line ready
+	for ((i = 0; i < 40; i++)); do
+		rm -f d/s
+		# Every other run with the window held open: strace stops sockcat for a while
+		# right after bind made the socket, so the swap surely comes first.
+		if ((i % 2)) && command -v strace >/dev/null; then
+			strace -f -qq -o /dev/null -e inject=bind:delay_exit=100000 \
+				"$IPCBOX" sockcat -l -m 0646 unix:d/s </dev/null >/dev/null 2>&1 3>&- &
+		else
+			"$IPCBOX" sockcat -l -m 0646 unix:d/s </dev/null >/dev/null 2>&1 3>&- &
+		fi
+		pid=$!
+		expect_line '^swapped'
+		kill_traced "$pid"
+	done
+	kill "$racer"
+	assert_eq "$(stat -c %a victim)" 600
+	assert_eq "$(cat victim)" secret
+}
+
+@test "-l -m: the socket is born with MODE whatever the umask" {
+	umask 077
+	serve -m a=rw,o-w unix:s
+	assert_eq "$(stat -c %a s)" 664
+	stop_server
+	umask 000
+	serve -m 0600 unix:t
+	assert_eq "$(stat -c %a t)" 600
+}
+
+@test "a one-shot unix listener that served its client leaves a newer listener's path alone" {
+	mkfifo hold
+	exec 7<>hold
+	serve unix:s 7>&-
+	local first=$SRV_PID
+	"$IPCBOX" sockcat unix:s <hold >/dev/null 7>&- &
+	local client=$!
+	expect_line 'connection from'
+	# The first has stopped listening; a newer listener takes the path.
+	SRV_OUT=srv2.out serve unix:s 7>&-
+	exec 7>&-
+	wait "$client"
+	wait "$first"
+	[ -S s ]
+	"$IPCBOX" sockcat unix:s <payload
+	wait_server
+	assert_eq "$SRV_STATUS" 0
+	assert_same payload srv2.out
+}
+
+@test "a listener whose path was taken over while it ran removes only its own socket" {
+	serve -k unix:s
+	local first=$SRV_PID
+	# Something that removes live sockets (Debian's nc does) puts its own there.
+	rm s
+	SRV_OUT=srv2.out serve unix:s
+	kill -TERM "$first"
+	wait "$first" || :
+	[ -S s ]
+	"$IPCBOX" sockcat unix:s <payload
+	wait_server
+	assert_same payload srv2.out
+}
+
+# Kills a background PID; if it is strace, the command it traces (strace would
+# detach from it and let it run).
+kill_traced() {
+	local kid
+	kid=$(cat /proc/"$1"/task/*/children 2>/dev/null) || :
+	kill $kid "$1" 2>/dev/null || :
+	wait "$1" || :
+}
+
+# Starts two `sockcat -l -k unix:s -e -- cat` at once and checks that exactly one runs,
+# the other failed with "Address already in use", and the one running answers. With
+# "held", the first is held between bind and listen (by strace) while the second
+# starts: where the second used to take the first's socket for a stale one.
+two_listeners() {
+	rm -f s a.err b.err
+	local a b t
+	if [ "${1:-}" = held ]; then
+		strace -f -qq -o /dev/null -e inject=listen:delay_enter=300000 \
+			"$IPCBOX" sockcat -l -k unix:s -e -- cat </dev/null 2>a.err 3>&- &
+		a=$!
+		t=$((SECONDS + 5))
+		while [ ! -S s ] && [ $SECONDS -le $t ]; do
+			"$IPCBOX" --version >/dev/null
+		done
+	else
+		"$IPCBOX" sockcat -l -k unix:s -e -- cat </dev/null 2>a.err 3>&- &
+		a=$!
+	fi
+	"$IPCBOX" sockcat -l -k unix:s -e -- cat </dev/null 2>b.err 3>&- &
+	b=$!
+	# Bounded: the loser fails at once; both still running after 3 s is the bug.
+	t=$((SECONDS + 3))
+	while kill -0 "$a" 2>/dev/null && kill -0 "$b" 2>/dev/null && [ $SECONDS -le $t ]; do
+		"$IPCBOX" --version >/dev/null
+	done
+	local alive=$a dead=$b dead_err=b.err st=0
+	kill -0 "$a" 2>/dev/null || { alive=$b dead=$a dead_err=a.err; }
+	if kill -0 "$dead" 2>/dev/null; then
+		echo "both listeners run" >&2
+		kill_traced "$a"
+		kill_traced "$b"
+		return 1
+	fi
+	wait "$dead" || st=$?
+	assert_eq "$st" 1
+	assert_eq "$(cat "$dead_err")" "sockcat: listen unix:s: Address already in use"
+	kill -0 "$alive"
+	# The one left is the one at the path (after its listen, if it was held).
+	assert_eq "$(printf ping | "$IPCBOX" sockcat unix:s)" ping
+	kill_traced "$alive"
+}
+
+@test "two unix listeners started together: exactly one wins and is reachable" {
+	local i
+	for ((i = 0; i < 20; i++)); do
+		two_listeners
+	done
+	command -v strace >/dev/null || skip "no strace to hold a listener between bind and listen"
+	for ((i = 0; i < 3; i++)); do
+		two_listeners held
+	done
+}
+
+@test "-q 0 ends a datagram listener whose stdin ended before any datagram came" {
+	run --separate-stderr timeout 10 "$IPCBOX" sockcat -u -l -U dg -q 0 </dev/null
+	assert_status 0
+	[ ! -e dg ]
+	run --separate-stderr timeout 10 "$IPCBOX" sockcat -l unix-dgram:dg -q 0.1 </dev/null
+	assert_status 0
+	run --separate-stderr timeout 10 "$IPCBOX" sockcat -l udp:127.0.0.1:0 -q 0 </dev/null
+	assert_status 0
+}
+
+@test "an empty datagram does not end the stream: later datagrams arrive, both ways" {
+	serve unix-dgram:dg
+	# A client with an address, so the server answers it: "one", "", "two".
+	"$PY" - <<-'PYEOF' &
+		import socket
+		s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+		s.bind("client")
+		s.connect("dg")
+		for m in (b"one", b"", b"two"):
+		    s.send(m)
+	PYEOF
+	wait $!
+	local i
+	for ((i = 0; i < 500; i++)); do
+		[ "$(cat srv.out)" = onetwo ] && break
+		"$IPCBOX" --version >/dev/null
+	done
+	assert_eq "$(cat srv.out)" onetwo
+	kill -0 "$SRV_PID"
+	stop_server
+	# The client side: a server that answers "", then "later".
+	rm -f dg
+	"$PY" - <<-'PYEOF' 2>py.err &
+		import socket, sys
+		s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+		s.bind("dg")
+		print("ready", file=sys.stderr, flush=True)
+		data, peer = s.recvfrom(100)
+		s.sendto(b"", peer)
+		s.sendto(b"later", peer)
+	PYEOF
+	local py=$!
+	for ((i = 0; i < 500; i++)); do
+		[ -S dg ] && break
+		"$IPCBOX" --version >/dev/null
+	done
+	run --separate-stderr timeout 10 "$IPCBOX" sockcat -e unix-dgram:dg -- \
+		sh -c 'printf hi; dd bs=100 count=1 status=none >&2; dd bs=100 count=1 status=none >&2'
+	wait "$py"
+	assert_status 0
+	assert_eq "$stderr" later
+}
+
+@test "a unix --fork listener without -e keeps its path after a client's process exits" {
+	serve --fork unix:s
+	"$IPCBOX" sockcat unix:s <payload
+	expect_line 'received [0-9]+ bytes'
+	# Wait until the client's process is gone.
+	local i kids=x
+	for ((i = 0; i < 500; i++)); do
+		kids=$(cat /proc/"$SRV_PID"/task/*/children)
+		[ -z "$kids" ] && break
+		"$IPCBOX" --version >/dev/null
+	done
+	assert_eq "$kids" ""
+	[ -S s ]
+	mkpayload second 1M
+	"$IPCBOX" sockcat unix:s <second
+	expect_line 'received [0-9]+ bytes'
+	cat payload second >want
+	local n
+	for ((i = 0; i < 500; i++)); do
+		n=$(stat -c %s srv.out)
+		[ "$n" = "$(stat -c %s want)" ] && break
+		"$IPCBOX" --version >/dev/null
+	done
+	stop_server
+	[ ! -e s ]
+	# The two children append in turn to the one srv.out.
+	assert_same want srv.out
+}
+
+_sc_serve_limited() {
+	exec prlimit --nofile="$1:" "$IPCBOX" sockcat -v -l "${@:2}" >srv.out </dev/null
+}
+
+@test "-k and --fork servers ride out accept's EMFILE: reported once, then they serve on" {
+	need_cmd prlimit
+	local mode fd lowest
+	for mode in -k --fork; do
+		rm -f srv.out
+		# The server inherits this shell's descriptors but 3 (its listening socket):
+		# with the limit at the next free one, accept has no descriptor to give.
+		for ((lowest = 4; ; lowest++)); do
+			[ -e "/proc/$BASHPID/fd/$lowest" ] || break
+		done
+		start_bg _sc_serve_limited "$lowest" "$mode" unix:s
+		SRV_PID=$BG_PID
+		expect_line 'listening on'
+		expect_line 'accept on|connection from'
+		assert_eq "$LINE" "sockcat: accept on unix:s (waiting to try again): Too many open files"
+		# It keeps trying, and says nothing more until it has a descriptor again.
+		"$IPCBOX" sockcat unix:s <payload &
+		local client=$!
+		prlimit --pid "$SRV_PID" --nofile="$(ulimit -Hn):"
+		expect_line 'accept on|connection from'
+		assert_contains "$LINE" "connection from"
+		wait "$client"
+		expect_line 'received [0-9]+ bytes'
+		for ((fd = 0; fd < 500; fd++)); do
+			[ "$(stat -c %s srv.out)" = "$(stat -c %s payload)" ] && break
+			"$IPCBOX" --version >/dev/null
+		done
+		assert_same payload srv.out
+		kill -0 "$SRV_PID"
+		stop_server
+	done
 }

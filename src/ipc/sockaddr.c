@@ -52,9 +52,11 @@ const char *ib_sockspec_unix(const char *path, int type, struct ib_sockspec *out
 	return NULL;
 }
 
+/* A number 0-65535, or something a service name can be (RFC 6335: letters, digits
+ * and inner hyphens): "-1" is malformed, not a name the resolver does not know. */
 static bool valid_port(const char *p)
 {
-	if (*p == '\0')
+	if (*p == '\0' || *p == '-' || p[strlen(p) - 1] == '-')
 		return false;
 	bool digits = true;
 	for (const char *c = p; *c; c++) {

@@ -13,6 +13,7 @@
 #include "ipc/compat.h"
 #include "ipc/err.h"
 #include "ipc/parse.h"
+#include "ipc/pathmode.h"
 #include "ipc/quote.h"
 
 static int fail_code(int err)
@@ -179,9 +180,10 @@ int ib_sock_connect(const struct ib_sockspec *spec, const struct ib_sockopen *o)
 	return fail_code(err);
 }
 
-/* Whether a listening UNIX socket in this network namespace is bound to the file ST,
- * asked of sock_diag so that no probe connection disturbs it: 1 yes, 0 no, -1 unknown. */
-static int unix_path_listening(const struct stat *st)
+/* Whether a UNIX socket in one of STATES (bit N for TCP state N) in this network
+ * namespace is bound to the file ST, asked of sock_diag so that no probe connection
+ * disturbs it: 1 yes, 0 no, -1 unknown. */
+static int unix_path_bound(const struct stat *st, unsigned states)
 {
 	int nl = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
 	if (nl < 0)
@@ -195,7 +197,7 @@ static int unix_path_listening(const struct stat *st)
 	req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
 	req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	req.r.sdiag_family = AF_UNIX;
-	req.r.udiag_states = 1u << 10; /* TCP_LISTEN */
+	req.r.udiag_states = states;
 	req.r.udiag_show = UDIAG_SHOW_VFS;
 	if (send(nl, &req, sizeof(req), 0) != (ssize_t)sizeof(req)) {
 		close(nl);
@@ -235,8 +237,32 @@ out:
 	return -1;
 }
 
-/* The UNIX path rules before binding: a non-socket is refused, a socket nobody answers
- * on is removed, a live one is refused. */
+/* The states of a socket that holds its path: listening (TCP_LISTEN), and bound but not
+ * listening yet, or an unconnected datagram socket (TCP_CLOSE); a datagram socket
+ * connected to its peer too (TCP_ESTABLISHED). Not the sockets a listener accepted,
+ * which carry its path but stop nobody from listening there. */
+#define HOLD_STREAM ((1u << 10) | (1u << 7))
+#define HOLD_DGRAM (HOLD_STREAM | (1u << 1))
+
+/* Removes PATH if it still is the file ST (dev and inode checked with lstat just before
+ * unlink): a stale socket, never the one another listener has put there since. */
+static int unlink_same(const char *path, dev_t dev, ino_t ino)
+{
+	struct stat now;
+	if (lstat(path, &now) != 0)
+		return errno == ENOENT ? 0 : -1;
+	if (now.st_dev != dev || now.st_ino != ino)
+		return 0;
+	return unlink(path) == 0 || errno == ENOENT ? 0 : -1;
+}
+
+/* The UNIX path rules before binding: a non-socket is refused, a socket nobody holds
+ * is removed, a live one is refused. A socket that is bound but not listening yet is
+ * live: its owner is about to listen (two listeners started together: the second
+ * must fail, not take the first one's path for stale). sock_diag sees every socket of
+ * this network namespace in any state; only where it cannot answer (no unix_diag) or
+ * the socket belongs to another namespace does a probe connect decide, and there a
+ * refused connect is taken for stale. */
 static int clear_unix_path(const struct ib_sockspec *spec, const char *name)
 {
 	struct stat st;
@@ -247,11 +273,11 @@ static int clear_unix_path(const struct ib_sockspec *spec, const char *name)
 		ib_warn("listen %s: %s exists and is not a socket", name, ib_quote(path));
 		return -IB_EXIT_FAIL;
 	}
-	if (spec->type != SOCK_DGRAM && unix_path_listening(&st) == 1) {
+	if (unix_path_bound(&st, spec->type == SOCK_DGRAM ? HOLD_DGRAM : HOLD_STREAM) == 1) {
 		ib_warn_sys(EADDRINUSE, "listen %s", name);
 		return -IB_EXIT_FAIL;
 	}
-	/* Not seen listening here (or another namespace's): a stale socket refuses. */
+	/* Not seen held here (or another namespace's): a stale socket refuses. */
 	int probe = socket(AF_UNIX, spec->type | SOCK_CLOEXEC, 0);
 	if (probe < 0) {
 		ib_warn_sys(errno, "socket for %s", name);
@@ -261,7 +287,7 @@ static int clear_unix_path(const struct ib_sockspec *spec, const char *name)
 	int err = errno;
 	close(probe);
 	if (rc != 0 && err == ECONNREFUSED) {
-		if (unlink(path) != 0 && errno != ENOENT) {
+		if (unlink_same(path, st.st_dev, st.st_ino) != 0) {
 			ib_warn_sys(errno, "remove stale socket %s", ib_quote(path));
 			return -IB_EXIT_FAIL;
 		}
@@ -273,8 +299,46 @@ static int clear_unix_path(const struct ib_sockspec *spec, const char *name)
 	return -IB_EXIT_FAIL;
 }
 
+/* Binds FD to SPEC's path, born with MODE when one is given: under a umask that gives
+ * exactly MODE, so nothing is done to the path by name afterwards (a chmod there would
+ * follow a symbolic link planted in the meantime). Records what was bound in MADE. */
+static int bind_unix_path(int fd, const struct ib_sockspec *spec, const struct ib_sockopen *o,
+			  struct ib_unix_made *made, const char *name)
+{
+	const char *path = spec->un.sun_path;
+	mode_t old = 0;
+	if (o->mode_set)
+		old = umask(ib_umask_for(o->mode));
+	int rc = bind(fd, (const struct sockaddr *)(const void *)&spec->un, spec->unlen);
+	int err = errno;
+	if (o->mode_set)
+		umask(old);
+	if (rc != 0) {
+		ib_warn_sys(err, "listen %s", name);
+		return -IB_EXIT_FAIL;
+	}
+	/* Only a default ACL in the directory can have made the mode differ; mended on
+	 * the socket file itself. lstat otherwise, for its identity. */
+	struct stat st;
+	rc = o->mode_set ? ib_settle_mode(path, S_IFSOCK, o->mode, &st)
+			 : lstat(path, &st) != 0 ? -1 : !S_ISSOCK(st.st_mode);
+	if (rc != 0) {
+		if (rc > 0)
+			ib_warn("listen %s: %s was replaced as it was made", name, ib_quote(path));
+		else
+			ib_warn_sys(errno, "set the mode of %s", ib_quote(path));
+		return -IB_EXIT_FAIL;
+	}
+	if (made) {
+		strcpy(made->path, path);
+		made->dev = st.st_dev;
+		made->ino = st.st_ino;
+	}
+	return 0;
+}
+
 static int listen_unix(const struct ib_sockspec *spec, const struct ib_sockopen *o,
-		       char *created, const char *name)
+		       struct ib_unix_made *made, const char *name)
 {
 	if (!spec->abstract) {
 		int rc = clear_unix_path(spec, name);
@@ -287,32 +351,35 @@ static int listen_unix(const struct ib_sockspec *spec, const struct ib_sockopen 
 		return -IB_EXIT_FAIL;
 	}
 	set_options(fd, o);
-	/* With a mode, the path is born with none and gets MODE before anyone can connect. */
-	mode_t old = 0;
-	if (o->mode_set && !spec->abstract)
-		old = umask(0777);
-	int rc = bind(fd, (const struct sockaddr *)(const void *)&spec->un, spec->unlen);
-	int err = errno;
-	if (o->mode_set && !spec->abstract)
-		umask(old);
-	if (rc != 0) {
-		ib_warn_sys(err, "listen %s", name);
-		close(fd);
-		return -IB_EXIT_FAIL;
+	int rc;
+	if (!spec->abstract) {
+		rc = bind_unix_path(fd, spec, o, made, name);
+	} else if ((rc = bind(fd, (const struct sockaddr *)(const void *)&spec->un,
+			      spec->unlen)) != 0) {
+		ib_warn_sys(errno, "listen %s", name);
+		rc = -IB_EXIT_FAIL;
 	}
-	if (!spec->abstract && created)
-		strcpy(created, spec->un.sun_path);
-	if (o->mode_set && !spec->abstract && chmod(spec->un.sun_path, o->mode) != 0) {
-		ib_warn_sys(errno, "set the mode of %s", ib_quote(spec->un.sun_path));
+	if (rc != 0) {
 		close(fd);
-		return -IB_EXIT_FAIL;
+		return rc;
 	}
 	if (spec->type != SOCK_DGRAM && listen(fd, o->backlog ? o->backlog : SOMAXCONN) != 0) {
 		ib_warn_sys(errno, "listen %s", name);
+		if (made)
+			ib_unix_remove_made(made);
 		close(fd);
 		return -IB_EXIT_FAIL;
 	}
 	return fd;
+}
+
+int ib_unix_remove_made(struct ib_unix_made *made)
+{
+	if (!made->path[0])
+		return 0;
+	int rc = unlink_same(made->path, made->dev, made->ino);
+	made->path[0] = '\0';
+	return rc;
 }
 
 static int bind_inet(const struct addrinfo *ai, int type, bool v6only, const struct ib_sockopen *o,
@@ -338,14 +405,15 @@ static int bind_inet(const struct addrinfo *ai, int type, bool v6only, const str
 	return fd;
 }
 
-int ib_sock_listen(const struct ib_sockspec *spec, const struct ib_sockopen *o, char *created)
+int ib_sock_listen(const struct ib_sockspec *spec, const struct ib_sockopen *o,
+		   struct ib_unix_made *made)
 {
 	char name[IB_SOCKADDR_STRLEN];
 	ib_sockspec_format(spec, name, sizeof(name));
-	if (created)
-		created[0] = '\0';
+	if (made)
+		made->path[0] = '\0';
 	if (spec->family == AF_UNIX)
-		return listen_unix(spec, o, created, name);
+		return listen_unix(spec, o, made, name);
 
 	struct ib_sockspec any = *spec;
 	bool wildcard = spec->host[0] == '\0';

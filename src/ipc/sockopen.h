@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <sys/un.h>
 
 #include "ipc/sockaddr.h"
 
@@ -28,10 +29,24 @@ struct ib_sockopen {
 /* A connected socket (O_NONBLOCK, O_CLOEXEC) or a negative exit code. */
 int ib_sock_connect(const struct ib_sockspec *spec, const struct ib_sockopen *o);
 
+/* A UNIX socket path this process made, so that it removes that socket and nothing
+ * else: PATH ("" for none) and the file it bound (st_dev, st_ino). */
+struct ib_unix_made {
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path) + 1];
+	dev_t dev;
+	ino_t ino;
+};
+
 /* A bound socket, listening if it is a stream or seqpacket one (O_CLOEXEC), or a negative
- * exit code. A UNIX path that was made is copied to CREATED (when not NULL, of size
- * sizeof(sun_path) + 1; "" for none) so the caller can remove it. TCP and UDP with no
- * host listen on [::] for both IPv4 and IPv6 (0.0.0.0 where there is no IPv6). */
-int ib_sock_listen(const struct ib_sockspec *spec, const struct ib_sockopen *o, char *created);
+ * exit code. A UNIX path that was made is recorded in MADE (when not NULL) so the caller
+ * can remove it. TCP and UDP with no host listen on [::] for both IPv4 and IPv6 (0.0.0.0
+ * where there is no IPv6). */
+int ib_sock_listen(const struct ib_sockspec *spec, const struct ib_sockopen *o,
+		   struct ib_unix_made *made);
+
+/* Removes MADE's path if it still is the socket bound there (the same file, checked
+ * with lstat just before unlink), and forgets it. A newer listener's socket at that
+ * path is left alone. Async-signal-safe. Returns 0, or -1 with errno if unlink failed. */
+int ib_unix_remove_made(struct ib_unix_made *made);
 
 #endif
