@@ -3,6 +3,7 @@
 #   make check                run the test suite, then again under ASan+UBSan
 #   make install [LINKS=all]  install (see "Installing" in README.md)
 #   make bench                compare speed with the peer tools
+#   make faults               the fault-injection sweep (strace; see README.md)
 
 VERSION   := 0.1.0
 
@@ -49,7 +50,7 @@ UNLINKED  := $(filter-out $(LINKED),$(APPLETS))
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=all
 
-.PHONY: all check test asan static install uninstall clean bench fuzz lint valgrind
+.PHONY: all check test asan static install uninstall clean bench fuzz lint valgrind faults
 all: $(PROG)
 
 $(PROG): $(OBJS)
@@ -89,6 +90,11 @@ valgrind: all $(BUILD)/coretest
 	rm -rf build/vg && mkdir -p build/vg
 	IPCBOX=$(CURDIR)/tests/valgrind-ipcbox IPCBOX_REAL=$(CURDIR)/$(PROG) \
 		IPCBOX_VG_LINKS=$(CURDIR)/build/vg IPCBOX_SANITIZED=1 tests/run $(VGTESTS)
+
+# Rerun applet runs with a fault injected at every call of their byte and object
+# paths (tests/faults/); prints "APPLET: N injection points, N hold" per applet.
+faults: all
+	tests/faults/run
 
 bench: all static
 	tests/bench/run
