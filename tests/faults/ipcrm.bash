@@ -2,42 +2,51 @@
 # segment its bytes, a semaphore its value); exit 0 means every one was removed;
 # a failure names what it could not remove.
 
-# Two of each System V kind and one of each POSIX kind, keys 0x7a1-0x7a6.
+# One object of each kind: System V keys 0x7a1 (queue), 0x7a2 (segment), 0x7a3
+# (set), POSIX /rmq, /rms, /rmsem.
 ipcrm_make_objects() {
-	local k
-	for k in 0x7a1 0x7a2; do echo "msg $k" | "$IPCBOX" msgsnd -k $k -c; done
-	for k in 0x7a3 0x7a4; do echo "shm $k" | "$IPCBOX" shmcat -k $k -c -s 4096 -w; done
-	for k in 0x7a5 0x7a6; do "$IPCBOX" semop -k $k -c --init 7 >/dev/null; done
-	echo "pmsg" | "$IPCBOX" msgsnd -P /rmq -c
-	echo "pshm" | "$IPCBOX" shmcat -P /rms -c -s 4096 -w
+	printf 'msg' | "$IPCBOX" msgsnd -k 0x7a1 -c
+	printf 'shm' | "$IPCBOX" shmcat -k 0x7a2 -c -s 4096 -w
+	"$IPCBOX" semop -k 0x7a3 -c --init 7 >/dev/null
+	printf 'pmsg' | "$IPCBOX" msgsnd -P /rmq -c
+	printf 'pshm' | "$IPCBOX" shmcat -P /rms -c -s 4096 -w
 	"$IPCBOX" semop -P /rmsem -c --init 7
 }
 
-# Lists what is left, one object a line, with what it holds.
+# Lists what is left, one object a line: its name, then what it holds.
 ipcrm_left() {
-	local k
-	for k in 0x7a1 0x7a2; do
-		"$IPCBOX" msgrcv -k $k --peek -n 2>/dev/null && echo " in $k"
-	done
-	for k in 0x7a3 0x7a4; do
-		"$IPCBOX" shmcat -k $k -L 9 2>/dev/null && echo " in $k"
-	done
-	for k in 0x7a5 0x7a6; do
-		"$IPCBOX" semop -k $k --get 2>/dev/null | sed "s/$/ in $k/"
-	done
-	[ -e /dev/mqueue/rmq ] && { "$IPCBOX" msgrcv -P /rmq --peek -n || echo broken; } && echo " in /rmq"
-	[ -e /dev/shm/rms ] && { "$IPCBOX" shmcat -P /rms -L 4 || echo broken; } && echo " in /rms"
-	[ -e /dev/shm/sem.rmsem ] && { "$IPCBOX" semop -P /rmsem --get || echo broken; } | sed 's|$| in /rmsem|'
-	:
+	local line
+	while read -r line; do
+		set -- $line
+		[ "$1" = 1953 ] && echo "0x7a1 $5 messages of $4 bytes"
+	done </proc/sysvipc/msg
+	while read -r line; do
+		set -- $line
+		[ "$1" = 1954 ] && echo "0x7a2 $4 bytes"
+	done </proc/sysvipc/shm
+	if grep -q '^ *1955 ' /proc/sysvipc/sem; then
+		echo "0x7a3 value $("$IPCBOX" semop -k 0x7a3 --get 2>&1)"
+	fi
+	if [ -e /dev/mqueue/rmq ]; then
+		read -r line </dev/mqueue/rmq
+		echo "/rmq ${line%% *}"
+	fi
+	if [ -e /dev/shm/rms ]; then
+		IFS= read -r -N 4 line </dev/shm/rms
+		echo "/rms $line"
+	fi
+	if [ -e /dev/shm/sem.rmsem ]; then
+		echo "/rmsem value $("$IPCBOX" semop -P /rmsem --get 2>&1)"
+	fi
 }
 
 ipcrm_check_left() {
 	local left line n=0
-	mapfile -t left < <(ipcrm_left 2>&1)
+	mapfile -t left < <(ipcrm_left)
 	for line in "${left[@]}"; do
 		case $line in
-		"msg 0x7a1 in 0x7a1" | "msg 0x7a2 in 0x7a2" | "shm 0x7a3 in 0x7a3" | "shm 0x7a4 in 0x7a4" | \
-			"7 in 0x7a5" | "7 in 0x7a6" | "pmsg in /rmq" | "pshm in /rms" | "7 in /rmsem") n=$((n + 1)) ;;
+		"0x7a1 1 messages of 3 bytes" | "0x7a2 4096 bytes" | "0x7a3 value 7" | \
+			"/rmq QSIZE:4" | "/rms pshm" | "/rmsem value 7") n=$((n + 1)) ;;
 		*) broke "an object left damaged: $line" ;;
 		esac
 	done
@@ -49,13 +58,12 @@ ipcrm_check_left() {
 ipcrm_keys_prepare() { :; }
 ipcrm_keys_setup() { ipcrm_make_objects; }
 ipcrm_keys_run() {
-	traced "$IPCBOX" ipcrm -Q 0x7a1 -Q 0x7a2 -M 0x7a3 -M 0x7a4 -S 0x7a5 -S 0x7a6 \
-		--posix-mqueue /rmq --posix-shmem /rms --posix-semaphore /rmsem >out 2>err
+	traced "$IPCBOX" ipcrm -Q 0x7a1 -M 0x7a2 -S 0x7a3 --posix-mqueue /rmq --posix-shmem /rms --posix-semaphore /rmsem >out 2>err
 	STATUS=$?
 }
 ipcrm_keys_check() { ipcrm_check_left; }
 scenario ipcrm ipcrm_keys "msgget shmget semget msgctl shmctl semctl mq_unlink unlink unlinkat openat" \
-	"2 queues, 2 segments, 2 sets, a POSIX queue, segment and semaphore: ipcrm -Q .. -M .. -S .. --posix-mqueue /rmq --posix-shmem /rms --posix-semaphore /rmsem"
+	"a queue, segment, set, POSIX queue, segment, semaphore: ipcrm -Q 0x7a1 -M 0x7a2 -S 0x7a3 --posix-mqueue /rmq --posix-shmem /rms --posix-semaphore /rmsem"
 
 # --- everything, found by listing
 ipcrm_all_prepare() { :; }

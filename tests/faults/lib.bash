@@ -146,6 +146,8 @@ generic_check() {
 		broke "exit $STATUS with nothing on stderr"
 	fi
 	local left=() p cmd
+	# (only as the first process of a PID namespace of our own: all else is ours)
+	[ "$$" = 1 ] || return 0
 	for p in /proc/[0-9]*; do
 		p=${p#/proc/}
 		[ "$p" = 1 ] || [ "$p" = "$BASHPID" ] || [ "$p" = "$$" ] || left+=("$p")
@@ -187,7 +189,7 @@ same_bytes() {
 	esac
 	# $1 has exactly one byte more than $2: drop it at the first difference.
 	[ $(($(stat -c %s "$1") - 1)) = "$(stat -c %s "$2")" ] || return 1
-	i=$(cmp "$1" "$2" 2>/dev/null | sed -n 's/.* byte \([0-9]*\),.*/\1/p')
+	i=$(cmp "$1" "$2" 2>/dev/null | sed -n 's/.* \(byte\|char\) \([0-9]*\),.*/\2/p')
 	[ -n "$i" ] || i=$(stat -c %s "$1")
 	cmp -s <(head -c $((i - 1)) "$1"; tail -c +$((i + 1)) "$1") "$2"
 }
@@ -228,8 +230,9 @@ run_point() {
 		echo "$applet ok"
 	else
 		local IFS=';'
-		printf '%s FAIL %s [%s]: %s\n    scenario: %s\n    command: %s\n' "$applet" \
-			"$SCEN" "$what" "${FAILS[*]}" "${SC_DESC[$SCEN]}" "$CMDLINE"
+		printf '%s FAIL %s [%s]: %s\n    scenario: %s\n    command: %s\n    rerun: %s\n' \
+			"$applet" "$SCEN" "$what" "${FAILS[*]}" "${SC_DESC[$SCEN]}" "$CMDLINE" \
+			"tests/faults/run --one $SCEN $SYSCALL $N $FAULT"
 	fi
 }
 
@@ -237,6 +240,7 @@ run_point() {
 # PID namespaces (so what a run leaves running is seen, and killed).
 run_worker() {
 	local dir
+	[ "$$" = 1 ] || { echo "faults: a worker must start a PID namespace" >&2; exit 1; }
 	# a point's checks go on after a command that fails: they say what broke
 	set +e +o pipefail
 	private_ipc

@@ -45,7 +45,10 @@ check_received() {
 	left=$(printf '%s\n' "${queue[@]}" | sort)
 	[ ${#queue[@]} -gt 0 ] || left=
 	if [ "$left" != "$rest" ]; then
-		broke "${#out[@]} written, but the queue holds [$(echo "$left" | cut -c1-20 | tr '\n' ' ')] instead of the other $((${#want[@]} - ${#out[@]}))"
+		local lost extra
+		lost=$(comm -23 <(echo "$rest") <(echo "$left") | cut -c1-12 | tr '\n' ' ')
+		extra=$(comm -13 <(echo "$rest") <(echo "$left") | cut -c1-12 | tr '\n' ' ')
+		broke "${#out[@]} written; ${lost:+LOST (neither written nor on the queue): $lost}${extra:+on the queue but written or never sent: $extra}"
 	fi
 	if [ -n "$partial" ]; then
 		[ "$STATUS" != 0 ] || broke "exit 0 with a record cut short on stdout"

@@ -16,12 +16,23 @@ sysv_segment() {
 	"$IPCBOX" shmcat -k "$2" >"$1" 2>/dev/null || echo none >"$1"
 }
 
+# True if the segment (file $1) holds the input with one byte added, at 4096, and
+# the old bytes (file $2) elsewhere.
+short_read_written() {
+	tail -c +4097 "$1" | head -c 204801 >region
+	same_bytes region "$IN/input" &&
+		cmp -s <(head -c 4096 "$1"; tail -c +$((4096 + 204801 + 1)) "$1") \
+			<(head -c 4096 "$2"; tail -c +$((4096 + 204801 + 1)) "$2")
+}
+
 # Compares the segment's bytes (file $1) with the old and the new bytes and the
 # exit status. $2 is the old content's file.
 check_segment() {
 	local now=$1 old=$2 state
 	if cmp -s "$now" "$IN/new"; then
 		state=written
+	elif [ "$FAULT:$SYSCALL" = retval=1:read ] && short_read_written "$now" "$old"; then
+		state=written # the input strace lengthened by a stale byte went in
 	elif cmp -s "$now" "$old"; then
 		state=unchanged
 	else
