@@ -58,6 +58,7 @@ shmcat_sysv_pipe_setup() {
 shmcat_sysv_pipe_run() {
 	traced "$IPCBOX" shmcat -k 0x5a1 -w -o 4096 < <(cat "$IN/input") >out 2>err
 	STATUS=$?
+	wait $! 2>/dev/null # the cat feeding it
 }
 shmcat_sysv_pipe_check() {
 	sysv_segment now 0x5a1
@@ -85,6 +86,7 @@ shmcat_posix_pipe_setup() {
 shmcat_posix_pipe_run() {
 	traced "$IPCBOX" shmcat -P /fs -w -o 4096 < <(cat "$IN/input") >out 2>err
 	STATUS=$?
+	wait $! 2>/dev/null # the cat feeding it
 }
 shmcat_posix_pipe_check() {
 	check_segment /dev/shm/fs "$IN/old"
@@ -102,6 +104,7 @@ shmcat_posix_create_setup() { :; }
 shmcat_posix_create_run() {
 	traced "$IPCBOX" shmcat -P /fc -c -s 256K -w -o 4096 < <(cat "$IN/input") >out 2>err
 	STATUS=$?
+	wait $! 2>/dev/null # the cat feeding it
 }
 shmcat_posix_create_check() {
 	if [ -e /dev/shm/fc ]; then

@@ -8,7 +8,8 @@ sock_prepare() {
 }
 
 # Starts a listener (the words after $1; with -v) in the background, its stderr
-# going to file $1; waits for its first line (it listens). BG is its pid.
+# going to file $1; waits for its first line (it listens) or its socket ./sock.
+# BG is its pid.
 start_listener() {
 	local errf=$1 i
 	shift
@@ -17,16 +18,23 @@ start_listener() {
 	BG=$!
 	exec 9<ready.fifo
 	rm -f ready.fifo
-	# the first line says it listens (or why it could not)
-	IFS= read -r -t 10 -u 9 LINE || LINE=
+	# the first line says it listens (or why it could not); if writing that line
+	# is what failed, the socket appearing says it (bounded: 10s)
+	LINE=
+	for ((i = 0; i < 200; i++)); do
+		IFS= read -r -t 0.05 -u 9 LINE && break
+		[ -S sock ] && break
+	done
 	echo "$LINE" >"$errf"
 	cat <&9 >>"$errf" &
 	exec 9<&-
 }
 
 # Waits at most 10s for the background listener; its status goes in BGSTATUS.
+# With $1 "unserved" no client reached it: it is stopped with SIGTERM instead.
 wait_listener() {
 	local i
+	[ "${1:-}" != unserved ] || kill -TERM "$BG" 2>/dev/null
 	for ((i = 0; i < 200; i++)); do
 		kill -0 "$BG" 2>/dev/null || break
 		sleep 0.05
@@ -62,7 +70,13 @@ sockcat_client_setup() {
 sockcat_client_run() {
 	traced "$IPCBOX" sockcat unix:sock <"$IN/in" >out 2>err
 	STATUS=$?
-	wait_listener
+	# a client that failed before it connected leaves the listener waiting
+	if [ "$STATUS" != 0 ] && ! [ -s srv.out ] && ! grep -q 'connection from' srv.err; then
+		wait_listener unserved
+		[ "$BGSTATUS" = 143 ] && BGSTATUS=0
+	else
+		wait_listener
+	fi
 }
 sockcat_client_check() {
 	check_relay srv.out "$STATUS" "$BGSTATUS"
@@ -77,7 +91,7 @@ sockcat_server_setup() { rm -f sock srv.out srv.err; }
 sockcat_server_run() {
 	local TRACEV=("${TRACE[@]}")
 	start_listener err traced "$IPCBOX" sockcat -v -l unix:sock </dev/null >srv.out
-	if [[ $LINE == *listening* ]]; then
+	if [[ $LINE == *listening* ]] || [ -S sock ]; then
 		"$IPCBOX" sockcat unix:sock <"$IN/in" >/dev/null 2>cli.err
 		CST=$?
 	else
