@@ -3,6 +3,7 @@
 #   make check                run the test suite, then again under ASan+UBSan
 #   make install [LINKS=all]  install (see "Installing" in README.md)
 #   make bench                compare speed with the peer tools
+#   make faults               the fault-injection sweep (strace; see README.md)
 
 VERSION   := 0.1.0
 
@@ -66,7 +67,7 @@ UNLINKED  := $(filter-out $(LINKED),$(APPLETS))
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=all
 
-.PHONY: all check test asan static musl-static install uninstall clean bench fuzz lint valgrind
+.PHONY: all check test asan static musl-static install uninstall clean bench fuzz lint valgrind faults
 all: $(PROG) $(RACERS)
 
 # The objects are rebuilt when the compiler or a flag changes (make CC=musl-gcc
@@ -127,6 +128,11 @@ valgrind: all $(BUILD)/coretest $(RACERS)
 MUSL_CC   ?= musl-gcc
 musl-static:
 	$(MAKE) CC=$(MUSL_CC) STATIC=1 BUILD=build/musl-static PROG=build/musl-static/ipcbox
+
+# Rerun applet runs with a fault injected at every call of their byte and object
+# paths (tests/faults/); prints "APPLET: N injection points, N hold" per applet.
+faults: all
+	tests/faults/run
 
 bench: all static
 	if command -v $(MUSL_CC) >/dev/null; then $(MAKE) musl-static; fi

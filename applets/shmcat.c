@@ -78,7 +78,10 @@ static void on_signal(int sig)
 	caught = sig;
 }
 
-static const int stop_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM };
+/* Every signal that would otherwise end the process mid-copy (the fault sweep found
+ * SIGPIPE leaving a segment half written). */
+static const int stop_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGPIPE, SIGALRM,
+				    SIGUSR1, SIGUSR2 };
 #define NSTOP (sizeof stop_signals / sizeof stop_signals[0])
 
 static size_t parse_bytes(const char *what, const char *arg)

@@ -485,10 +485,12 @@ static bool accept_backoff(int err, const char *here, unsigned *burst)
 
 static int serve_listening(struct opts *o)
 {
+	/* Ours from the moment it is bound: a failure or a signal after bind() (before
+	 * listen() is done) must not leave the path behind. */
+	unix_owner = getpid();
 	int fd = ib_sock_listen(&o->spec, &o->so, &unix_made);
 	if (fd < 0)
 		return -fd;
-	unix_owner = getpid();
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
 	char here[IB_SOCKADDR_STRLEN], peer[IB_SOCKADDR_STRLEN];

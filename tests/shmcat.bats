@@ -405,3 +405,31 @@ print(d["name"], d["size"], d["perms"], d["owner"], sorted(d))')" \
 	assert_eq "$(printf '%s' "$output" | "$PY" -c 'import json, sys; print(ascii(json.load(sys.stdin)["name"]))')" \
 		"'/shmcat-\"q\\\\\\t\\x01\\ufffd\\xe9'"
 }
+
+@test "-w puts the old bytes back on SIGPIPE, SIGUSR1 and SIGALRM too" {
+	# Any signal that would end shmcat mid-copy must not leave the segment half written.
+	head -c 300000 /dev/urandom >old
+	"$IPCBOX" shmcat -k $K -c -s 300000 -w <old
+	local before sig rc tries pid
+	before=$(shmcat_sum -k $K)
+	for sig in PIPE USR1 ALRM; do
+		mkfifo in
+		"$IPCBOX" shmcat -k $K -w <in 3>&- &
+		pid=$!
+		exec 7>in
+		rm in
+		head -c 150000 /dev/zero >&7
+		# Wait (bounded, no sleep) until shmcat has put those bytes into the segment.
+		tries=0
+		until [ "$("$IPCBOX" shmcat -k $K -o 149999 -L 1 | xxd -p)" = 00 ]; do
+			tries=$((tries + 1))
+			[ $tries -lt 100000 ] || { echo "shmcat never wrote" >&2; return 1; }
+		done
+		kill -$sig $pid
+		rc=0
+		wait $pid || rc=$?
+		exec 7>&-
+		assert_eq "$sig $rc" "$sig $((128 + $(kill -l $sig)))"
+		assert_eq "$(shmcat_sum -k $K)" "$before"
+	done
+}

@@ -648,4 +648,13 @@ _sc_serve_limited() {
 		kill -0 "$SRV_PID"
 		stop_server
 	done
+
+@test "unix: a listener whose listen(2) fails removes the path it bound" {
+	need_cmd strace
+	# (the fault sweep's find: the path was left behind)
+	run --separate-stderr strace -f -qq -o /dev/null -e inject=listen:error=ENOMEM \
+		"$IPCBOX" sockcat -l unix:s1 </dev/null
+	assert_status 1
+	assert_eq "$stderr" "sockcat: listen unix:s1: Cannot allocate memory"
+	[ ! -e s1 ] || { echo "s1 was left behind" >&2; return 1; }
 }

@@ -1,0 +1,110 @@
+# sockcat over a UNIX stream socket, client to server: the server writes out a
+# prefix of what the client read, byte for byte, and all of it when both exit 0;
+# a side that fails says so in one line (the other may see the connection end);
+# the listener removes its path when it exits (also on SIGINT, SIGTERM, SIGHUP).
+
+sock_prepare() {
+	seq -w 1 30000 | head -c 150000 >in
+}
+
+# Starts a listener (the words after $1; with -v) in the background, its stderr
+# going to file $1; waits for its first line (it listens) or its socket ./sock.
+# BG is its pid.
+start_listener() {
+	local errf=$1 i
+	shift
+	mkfifo ready.fifo
+	"$@" 2>ready.fifo &
+	BG=$!
+	exec 9<ready.fifo
+	rm -f ready.fifo
+	# the first line says it listens (or why it could not); if writing that line
+	# is what failed, the socket appearing says it (bounded: 10s)
+	LINE=
+	for ((i = 0; i < 200; i++)); do
+		IFS= read -r -t 0.05 -u 9 LINE && break
+		[ -S sock ] && break
+	done
+	echo "$LINE" >"$errf"
+	cat <&9 >>"$errf" &
+	exec 9<&-
+}
+
+# Waits at most 10s for the background listener; its status goes in BGSTATUS.
+# With $1 "unserved" no client reached it: it is stopped with SIGTERM instead.
+wait_listener() {
+	local i
+	[ "${1:-}" != unserved ] || kill -TERM "$BG" 2>/dev/null
+	for ((i = 0; i < 200; i++)); do
+		kill -0 "$BG" 2>/dev/null || break
+		sleep 0.05
+	done
+	kill -0 "$BG" 2>/dev/null && { broke "the peer still runs 10s later"; kill -KILL "$BG"; }
+	wait "$BG"
+	BGSTATUS=$?
+	wait
+}
+
+# Checks the bytes the server wrote out (file $1) against the input, and the
+# statuses: $2 the client's, $3 the server's.
+check_relay() {
+	local got=$1 cst=$2 sst=$3
+	if [ "$cst" = 0 ] && [ "$sst" = 0 ]; then
+		same_bytes "$got" "$IN/in" || broke "both exit 0 but the server wrote other bytes"
+	elif [ "$FAULT" != retval=1 ]; then
+		cmp -s "$got" <(head -c "$(stat -c %s "$got")" "$IN/in") ||
+			broke "the server wrote bytes that are not a prefix of the input"
+	fi
+	[ -e sock ] && [ "$sst" -le 128 -o "$sst" = 130 -o "$sst" = 143 -o "$sst" = 129 ] &&
+		broke "the listener exited $sst and left its path"
+	:
+}
+
+# --- the client under faults
+sockcat_client_prepare() { sock_prepare; }
+sockcat_client_setup() {
+	rm -f sock srv.out srv.err
+	start_listener srv.err "$IPCBOX" sockcat -v -l unix:sock </dev/null >srv.out
+	[[ $LINE == *listening* ]] || broke "setup: the listener did not start: $LINE"
+}
+sockcat_client_run() {
+	traced "$IPCBOX" sockcat unix:sock <"$IN/in" >out 2>err
+	STATUS=$?
+	# a client that failed before it connected leaves the listener waiting
+	if [ "$STATUS" != 0 ] && ! [ -s srv.out ] && ! grep -q 'connection from' srv.err; then
+		wait_listener unserved
+		[ "$BGSTATUS" = 143 ] && BGSTATUS=0
+	else
+		wait_listener
+	fi
+}
+sockcat_client_check() {
+	check_relay srv.out "$STATUS" "$BGSTATUS"
+	[ "$STATUS" = 0 ] || [ "$STATUS" -gt 128 ] || one_line
+}
+scenario sockcat sockcat_client "socket connect read write splice shutdown poll" \
+	"listener: sockcat -v -l unix:sock >srv.out; client: sockcat unix:sock <in(150 KB)"
+
+# --- the listener under faults
+sockcat_server_prepare() { sock_prepare; }
+sockcat_server_setup() { rm -f sock srv.out srv.err; }
+sockcat_server_run() {
+	local TRACEV=("${TRACE[@]}")
+	start_listener err traced "$IPCBOX" sockcat -v -l unix:sock </dev/null >srv.out
+	if [[ $LINE == *listening* ]] || [ -S sock ]; then
+		"$IPCBOX" sockcat unix:sock <"$IN/in" >/dev/null 2>cli.err
+		CST=$?
+	else
+		CST=none
+	fi
+	wait_listener
+	STATUS=$BGSTATUS
+	CMDLINE="${TRACEV[*]} $IPCBOX sockcat -v -l unix:sock"
+}
+sockcat_server_check() {
+	[ "$CST" = none ] && CST=1
+	check_relay srv.out "$CST" "$STATUS"
+}
+CLEAN_STATUS_sockcat_server=0
+scenario sockcat sockcat_server "socket bind listen accept accept4 read write splice unlink fchmod poll" \
+	"listener: sockcat -v -l unix:sock >srv.out; client: sockcat unix:sock <in(150 KB)"
