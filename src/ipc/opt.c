@@ -356,8 +356,9 @@ int ib_args_next(struct ib_args *a)
 	}
 }
 
-/* --help: one option a line, "  -k, --key=KEY" then the help from column 24 (or on
- * the next line when the names are longer), wrapped at 80 columns. */
+/* --help: one option a line, "  -k, --key=KEY" (and the alias: ", --nowait") then
+ * the help from column 24 (or on the next line when the names are longer), wrapped
+ * at 80 columns. */
 enum { HELP_COL = 24, HELP_WIDTH = 80 };
 
 static void help_line(FILE *out, const struct ib_opt *o)
@@ -368,11 +369,16 @@ static void help_line(FILE *out, const struct ib_opt *o)
 		n = snprintf(names, sizeof names, "  -%c%s", o->id, o->name ? ", " : "");
 	else
 		n = snprintf(names, sizeof names, "      ");
-	if (o->name)
-		n += snprintf(names + n, sizeof names - (size_t)n, "--%s", o->name);
-	if (o->kind != IB_ARG_NONE && o->metavar) {
-		const char *fmt = o->name ? ((o->flags & IB_OPT_OPTARG) ? "[=%s]" : "=%s") : " %s";
-		n += snprintf(names + n, sizeof names - (size_t)n, fmt, o->metavar);
+	/* The long name, then its alias, each with the metavar. */
+	const char *longs[2] = { o->name, o->name ? o->alias : NULL };
+	for (int k = 0; k < 2 && (k == 0 || longs[k]); k++) {
+		if (longs[k])
+			n += snprintf(names + n, sizeof names - (size_t)n, "%s--%s", k ? ", " : "",
+				      longs[k]);
+		if (o->kind != IB_ARG_NONE && o->metavar) {
+			const char *fmt = o->name ? ((o->flags & IB_OPT_OPTARG) ? "[=%s]" : "=%s") : " %s";
+			n += snprintf(names + n, sizeof names - (size_t)n, fmt, o->metavar);
+		}
 	}
 	fputs(names, out);
 	int col = n;
