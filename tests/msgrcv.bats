@@ -385,7 +385,7 @@ blocked_writer() {
 -k $K -w 5x|invalid --wait '5x': expected a duration like 2, 1.5s or 250ms
 -k $K -C 0|invalid --count '0': expected a whole number of at least 1
 -k $K -t 1x|invalid --type '1x': expected a number of at least -9223372036854775807
--k $K --peek=x|invalid --peek 'x': expected a whole number of at least 0
+-k $K --peek=x|invalid --peek 'x': expected a whole number
 -k $K --n|option '--n' is ambiguous; possibilities: '--no-wait' '--nowait' '--null'
 -k $K -|unexpected argument '-'
 -k $K -- -n|unexpected argument '-n'

@@ -80,14 +80,16 @@ void ib_args_invalid(const struct ib_args *a, const char *what, ...)
 }
 
 /* The accepted range in words, after PREFIX: "from 1 to 255", "of at least 1",
- * "at most 8192" (SIZE: ", at least 1"), or nothing when any value goes. */
+ * "at most 8192" (SIZE: ", at least 1"), or nothing when any value goes (a
+ * whole number or size of at least 0 with no upper bound but the type's). */
 static const char *range_words(const struct ib_opt *o, char *buf, size_t len)
 {
 	bool size = o->kind == IB_ARG_SIZE;
+	bool unbounded = o->max == 0 || o->max == INT64_MAX || (size && o->max == LONG_MAX);
 	buf[0] = '\0';
-	if (o->min == 0 && o->max == 0)
+	if ((o->min == 0 && o->max == 0) || (o->min <= 0 && unbounded && o->kind != IB_ARG_INT))
 		return buf;
-	if (o->max == 0 || o->max == INT64_MAX || (size && o->max == LONG_MAX))
+	if (unbounded)
 		snprintf(buf, len, "%s at least %lld", size ? "," : " of", (long long)o->min);
 	else if (o->min <= 0 && o->kind != IB_ARG_INT)
 		snprintf(buf, len, "%s at most %lld", size ? "," : " of", (long long)o->max);
