@@ -104,6 +104,16 @@ need_coreutils() {
 	same_as_coreutils --context p
 	same_as_coreutils --context=system_u:object_r:tmp_t:s0 p
 	same_as_coreutils -- -p
+	# Argument order, clusters, abbreviations and empty arguments, as getopt_long.
+	same_as_coreutils p -m 600 q
+	same_as_coreutils -Zm 600 p -- - -m
+	same_as_coreutils -m600 p
+	same_as_coreutils --m=600 --cont p
+	same_as_coreutils --mode= p
+	same_as_coreutils --context= p
+	same_as_coreutils --help=x
+	same_as_coreutils ---x p
+	same_as_coreutils -m 600 --
 }
 
 @test "mkfifo reports a directory it cannot write to, as an unprivileged user" {
