@@ -386,7 +386,7 @@ blocked_writer() {
 -k $K -C 0|invalid --count '0': expected a whole number of at least 1
 -k $K -t 1x|invalid --type '1x': expected a number of at least -9223372036854775807
 -k $K --peek=x|invalid --peek 'x': expected a whole number
--k $K --n|option '--n' is ambiguous; possibilities: '--no-wait' '--nowait' '--null'
+-k $K --n=1|option '--n=1' is ambiguous; possibilities: '--no-wait' '--null'
 -k $K -|unexpected argument '-'
 -k $K -- -n|unexpected argument '-n'
 EOF

@@ -203,8 +203,10 @@ static void check_excl(struct ib_args *a)
 }
 
 /* The long option NAME (up to '=' or LEN characters): an exact name wins, else a
- * unique prefix; entries reached by two names (an alias) count once. */
-static const struct ib_opt *find_long(const struct ib_args *a, const char *word, size_t len)
+ * unique prefix; entries reached by two names (an alias) count once. *MATCHED is
+ * the name (or alias) that matched, for getopt_long's messages. */
+static const struct ib_opt *find_long(const struct ib_args *a, const char *word, size_t len,
+				      const char **matched)
 {
 	const struct ib_opt *hit = NULL;
 	bool ambiguous = false;
@@ -216,10 +218,14 @@ static const struct ib_opt *find_long(const struct ib_args *a, const char *word,
 			for (int k = 0; k < 2; k++) {
 				if (!names[k] || tab[i].id == 0 || strncmp(names[k], word, len) != 0)
 					continue;
-				if (names[k][len] == '\0')
+				if (names[k][len] == '\0') {
+					*matched = names[k];
 					return &tab[i];
+				}
 				if (hit && hit != &tab[i])
 					ambiguous = true;
+				if (hit != &tab[i])
+					*matched = names[k];
 				hit = &tab[i];
 			}
 		}
@@ -228,18 +234,22 @@ static const struct ib_opt *find_long(const struct ib_args *a, const char *word,
 		return hit;
 	/* getopt_long's message, possibilities included. */
 	char msg[1024];
-	size_t used = (size_t)snprintf(msg, sizeof msg, "option '--%.*s' is ambiguous; possibilities:",
-				       (int)len, word);
+	size_t used = (size_t)snprintf(msg, sizeof msg, "option '--%s' is ambiguous; possibilities:",
+				       word);
 	for (int pass = 0; pass < 2; pass++) {
 		const struct ib_opt *tab = pass ? std_opts : a->cmd->opts;
 		size_t n = pass ? IB_NELEM(std_opts) : a->cmd->nopts;
 		for (size_t i = 0; i < n; i++) {
+			/* one name per entry: getopt_long does not count an alias (an
+			 * entry with the same value) as a second possibility */
 			const char *names[2] = { tab[i].name, tab[i].alias };
 			for (int k = 0; k < 2; k++)
 				if (names[k] && tab[i].id && strncmp(names[k], word, len) == 0 &&
-				    used < sizeof msg)
+				    used < sizeof msg) {
 					used += (size_t)snprintf(msg + used, sizeof msg - used, " '--%s'",
 								 names[k]);
+					break;
+				}
 		}
 	}
 	bad_option(a->cmd, "%s", msg);
@@ -258,7 +268,8 @@ static void take_long(struct ib_args *a, const char *word)
 {
 	const char *eq = strchr(word, '=');
 	size_t len = eq ? (size_t)(eq - word) : strlen(word);
-	const struct ib_opt *o = find_long(a, word, len);
+	const char *name = NULL;
+	const struct ib_opt *o = find_long(a, word, len, &name);
 	if (!o)
 		bad_option(a->cmd, "unrecognized option '--%s'", word);
 	a->opt = o;
@@ -266,12 +277,12 @@ static void take_long(struct ib_args *a, const char *word)
 	a->arg = NULL;
 	if (o->kind == IB_ARG_NONE) {
 		if (eq)
-			bad_option(a->cmd, "option '--%s' doesn't allow an argument", o->name);
+			bad_option(a->cmd, "option '--%s' doesn't allow an argument", name);
 	} else if (eq) {
 		a->arg = eq + 1;
 	} else if (!(o->flags & IB_OPT_OPTARG)) {
 		if (a->next >= a->argc)
-			bad_option(a->cmd, "option '--%s' requires an argument", o->name);
+			bad_option(a->cmd, "option '--%s' requires an argument", name);
 		a->arg = a->argv[a->next++];
 	}
 }
@@ -289,7 +300,12 @@ static void take_short(struct ib_args *a)
 	a->written[2] = '\0';
 	a->as_written = a->written;
 	a->arg = NULL;
-	if (o->kind != IB_ARG_NONE && !(o->flags & IB_OPT_OPTARG)) {
+	if (o->kind != IB_ARG_NONE && (o->flags & IB_OPT_OPTARG)) {
+		/* as getopt's "a::": only the rest of the cluster, never the next word */
+		if (*a->cluster)
+			a->arg = a->cluster;
+		a->cluster = NULL;
+	} else if (o->kind != IB_ARG_NONE) {
 		if (*a->cluster) {
 			a->arg = a->cluster;
 		} else {
@@ -350,6 +366,12 @@ int ib_args_next(struct ib_args *a)
 		}
 		if (a->opt->id == ID_VERSION)
 			ib_version_exit();
+		/* an optional argument not given leaves no value of the option before */
+		a->u = 0;
+		a->i = 0;
+		a->mode = 0;
+		a->key = 0;
+		a->id = 0;
 		if (a->arg)
 			parse_value(a);
 		if (a->opt->excl)
