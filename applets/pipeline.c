@@ -447,6 +447,5 @@ int pipeline_main(int argc, char **argv)
 			status = IB_EXIT_FAIL;
 	}
 	free(st);
-	free(args.ops);
 	return status;
 }

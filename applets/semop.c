@@ -523,6 +523,5 @@ int semop_main(int argc, char **argv)
 	free(c.ops);
 	free(c.init);
 	free(c.setv);
-	free(c.args);
 	return st;
 }

@@ -56,6 +56,11 @@ const struct ib_opt *ib_cmd_find(const struct ib_cmd *cmd, int id)
 	return NULL;
 }
 
+/* The operands array lives until exit: kept here too, so that a leak checker
+ * still sees it once the applet's main has returned (volatile: a store never
+ * read would be optimised away). */
+static char **volatile kept_ops;
+
 void ib_args_init(struct ib_args *a, const struct ib_cmd *cmd, int argc, char **argv)
 {
 	memset(a, 0, sizeof *a);
@@ -66,6 +71,7 @@ void ib_args_init(struct ib_args *a, const struct ib_cmd *cmd, int argc, char **
 	a->ops = calloc((size_t)argc + 1, sizeof *a->ops);
 	if (!a->ops)
 		ib_die_sys(IB_EXIT_FAIL, ENOMEM, "arguments");
+	kept_ops = a->ops;
 }
 
 void ib_args_invalid(const struct ib_args *a, const char *what, ...)

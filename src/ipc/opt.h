@@ -136,7 +136,8 @@ struct ib_args {
 	char written[3];         /* "-w": the spelling of a short option */
 };
 
-/* Starts parsing ARGV (ARGV[0] is the program). */
+/* Starts parsing ARGV (ARGV[0] is the program). a->ops is allocated here and
+ * lives until exit (the applet need not free it). */
 void ib_args_init(struct ib_args *a, const struct ib_cmd *cmd, int argc, char **argv);
 
 /* The next option's id, with its argument parsed into A; -1 when the options are

@@ -121,7 +121,6 @@ static int opts(int argc, char **argv, unsigned flags)
 	}
 	for (int i = 0; i < a.nops; i++)
 		printf("operand '%s'\n", a.ops[i]);
-	free(a.ops);
 	return 0;
 }
 
