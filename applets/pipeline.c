@@ -407,8 +407,8 @@ int pipeline_main(int argc, char **argv)
 		uint64_t k;
 		enum ib_parse_err e = ib_parse_u64(which, 10, 1, n, &k);
 		if (e)
-			ib_usage_error("invalid --status '%s': expected last, fail or a stage number "
-				       "from 1 to %zu", which, n);
+			ib_usage_error("invalid --status %s: expected last, fail or a stage number "
+				       "from 1 to %zu", ib_quote(which), n);
 		o.which = ST_STAGE;
 		o.stage = (size_t)k;
 	}

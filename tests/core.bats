@@ -280,6 +280,9 @@ Try 'coretest --help' for more information."
 	opts_bad "option '--wait' requires an argument" --wa
 	opts_bad "invalid --count '': expected a whole number from 1 to 10" --count=
 	opts_bad "invalid --count '11': expected a whole number from 1 to 10" -C11
+	# the value quoted as coreutils quotes names: still one line
+	opts_bad "invalid --count 'a'\$'\\n''b': expected a whole number from 1 to 10" --count=$'a\nb'
+	opts_bad "invalid --size \"it's\": expected a size like 4096, 0x1000, 64K or 1MiB" -s "it's"
 	opts_bad "invalid option -- 'q'" -vq
 	opts_bad "unrecognized option '--bogus=1'" --bogus=1
 	opts_bad "unrecognized option '---'" ---

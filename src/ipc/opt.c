@@ -11,6 +11,7 @@
 #include "ipc/err.h"
 #include "ipc/object.h"
 #include "ipc/parse.h"
+#include "ipc/quote.h"
 
 enum { ID_HELP = -2, ID_VERSION = -3 };
 
@@ -81,8 +82,11 @@ void ib_args_invalid(const struct ib_args *a, const char *what, ...)
 	va_start(ap, what);
 	vsnprintf(expected, sizeof expected, what, ap);
 	va_end(ap);
-	ib_usage_error_code(usage_status(a->cmd), "invalid %s '%s': expected %s",
-			    ib_opt_name(a->opt, name, sizeof name), a->arg ? a->arg : "", expected);
+	/* quoted as a shell would read it back: a newline in the value must not
+	 * break the one line */
+	ib_usage_error_code(usage_status(a->cmd), "invalid %s %s: expected %s",
+			    ib_opt_name(a->opt, name, sizeof name), ib_quote(a->arg ? a->arg : ""),
+			    expected);
 }
 
 /* The accepted range in words, after PREFIX: "from 1 to 255", "of at least 1",
