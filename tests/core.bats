@@ -351,6 +351,11 @@ operand 'x'"
 operand 'a'
 operand 'b'
 operand '-v'" -v a --stop b -v
+	# POSIXLY_CORRECT: the first operand ends the options, as getopt_long does
+	POSIXLY_CORRECT=1 run --separate-stderr "$CORETEST" opts -v a -v
+	assert_eq "$output" "-v (-v)
+operand 'a'
+operand '-v'"
 }
 
 @test "options: --help lists aliases and optional arguments, every line within 80 columns" {

@@ -114,6 +114,7 @@ need_coreutils() {
 	same_as_coreutils --help=x
 	same_as_coreutils ---x p
 	same_as_coreutils -m 600 --
+	POSIXLY_CORRECT=1 same_as_coreutils -m 600 p -m 644 q
 }
 
 @test "mkfifo reports a directory it cannot write to, as an unprivileged user" {

@@ -73,6 +73,8 @@ void ib_args_init(struct ib_args *a, const struct ib_cmd *cmd, int argc, char **
 	if (!a->ops)
 		ib_die_sys(IB_EXIT_FAIL, ENOMEM, "arguments");
 	kept_ops = a->ops;
+	/* as getopt_long: with POSIXLY_CORRECT set, the first operand ends the options */
+	a->stop = getenv("POSIXLY_CORRECT") != NULL;
 }
 
 void ib_args_invalid(const struct ib_args *a, const char *what, ...)
