@@ -2,7 +2,6 @@
  * modes and exit codes (1 for every failure, usage errors included). */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,30 +10,32 @@
 
 #include "applet.h"
 #include "ipc/err.h"
+#include "ipc/opt.h"
 #include "ipc/parse.h"
 #include "ipc/pathmode.h"
 #include "ipc/quote.h"
 
-static const char usage[] =
-	"Usage: mkfifo [OPTION]... NAME...\n"
-	"Create named pipes (FIFOs) with the given NAMEs.\n"
-	"\n"
-	"  -m, --mode=MODE    set file permission bits to MODE (octal, or symbolic\n"
-	"                       relative to a=rw), not a=rw - umask\n"
-	"  -Z                 set the SELinux security context to the default type\n"
-	"      --context[=CTX]  like -Z, or set the SELinux context to CTX\n"
-	"      --help         display this help and exit\n"
-	"      --version      output version information and exit\n"
-	"\n"
-	"Exit status is 0 if every FIFO was made, 1 otherwise.\n";
+enum { OPT_CONTEXT = 0x100 };
 
-enum { OPT_CONTEXT = 1 };
+static const struct ib_opt options[] = {
+	IB_HEADING("Mandatory arguments to long options are mandatory for short options too."),
+	/* coreutils' modes (relative to a=rw, its own messages): parsed below */
+	IB_OPT('m', "mode", TEXT, "MODE",
+	       "set file permission bits to MODE (octal, or symbolic relative to a=rw), "
+	       "not a=rw - umask"),
+	IB_OPT('Z', NULL, NONE, NULL, "set the SELinux security context to the default type"),
+	IB_OPT(OPT_CONTEXT, "context", TEXT, "CTX", "like -Z, or set the SELinux context to CTX",
+	       .flags = IB_OPT_OPTARG),
+};
 
-static const struct option longopts[] = {
-	{ "mode", required_argument, NULL, 'm' },
-	{ "context", optional_argument, NULL, OPT_CONTEXT },
-	IB_STD_LONGOPTS,
-	{ NULL, 0, NULL, 0 },
+const struct ib_cmd mkfifo_cmd = {
+	.usage = "Usage: mkfifo [OPTION]... NAME...\n"
+		 "Create named pipes (FIFOs) with the given NAMEs.\n",
+	.opts = options,
+	.nopts = IB_NELEM(options),
+	.footer = "Exit status is 0 if every FIFO was made, 1 otherwise.\n",
+	.usage_status = IB_EXIT_FAIL, /* as coreutils */
+	.operands = IB_ARG_PATH,
 };
 
 static int selinux_enabled(void)
@@ -83,25 +84,16 @@ int mkfifo_main(int argc, char **argv)
 
 	setlocale(LC_ALL, ""); /* names in messages are quoted for the user's charset */
 	ib_set_prog(argv[0]);
-	while ((opt = getopt_long(argc, argv, "m:Z", longopts, NULL)) != -1) {
+	struct ib_args args;
+	ib_args_init(&args, &mkfifo_cmd, argc, argv);
+	while ((opt = ib_args_next(&args)) != -1) {
 		switch (opt) {
-		case 'm':
-			mode_arg = optarg;
-			break;
-		case 'Z':
-			break; /* the default context is what the kernel gives anyway */
-		case OPT_CONTEXT:
-			context = optarg;
-			break;
-		case IB_OPT_HELP:
-			ib_help_exit(usage);
-		case IB_OPT_VERSION:
-			ib_version_exit();
-		default:
-			ib_bad_option(IB_EXIT_FAIL);
+		case 'm': mode_arg = args.arg; break;
+		case 'Z': break; /* the default context is what the kernel gives anyway */
+		case OPT_CONTEXT: context = args.arg; break;
 		}
 	}
-	if (optind == argc)
+	if (args.nops == 0)
 		ib_usage_error_code(IB_EXIT_FAIL, "missing operand");
 	if (context)
 		set_create_context(context);
@@ -117,10 +109,11 @@ int mkfifo_main(int argc, char **argv)
 	}
 
 	int status = IB_EXIT_OK;
-	for (int i = optind; i < argc; i++) {
+	for (int i = 0; i < args.nops; i++) {
+		const char *path = args.ops[i];
 		const char *what = "cannot create fifo";
-		if (mode_arg ? make_fifo_mode(argv[i], mode, &what) != 0 : mkfifo(argv[i], mode) != 0) {
-			ib_warn_sys(errno, "%s %s", what, ib_quote(argv[i]));
+		if (mode_arg ? make_fifo_mode(path, mode, &what) != 0 : mkfifo(path, mode) != 0) {
+			ib_warn_sys(errno, "%s %s", what, ib_quote(path));
 			status = IB_EXIT_FAIL;
 		}
 	}

@@ -2,7 +2,6 @@
  * stdout. Nothing is lost: a message taken from the queue that cannot be written
  * (a broken pipe, a full disk, a signal while writing) goes back on the queue. */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -16,58 +15,49 @@
 #include "ipc/err.h"
 #include "ipc/msgq.h"
 #include "ipc/object.h"
+#include "ipc/opt.h"
 #include "ipc/parse.h"
 
-static const char usage[] =
-	"Usage: msgrcv OBJECT [-t TYPE] [--except] [-n | -w DURATION] [-C COUNT | -F] [-l | -0 | --typed] [--peek[=INDEX]] [--truncate]\n"
-	"Receive messages from a System V or POSIX message queue and write them to stdout.\n"
-	"\n"
-	"The queue (OBJECT):\n"
-	"  -k, --key KEY          System V queue with this key (decimal, 0x hex, 0 octal)\n"
-	"  -i, --id ID            System V queue with this identifier\n"
-	"  -f, --ftok PATH[:PROJ] System V queue with the key ftok(3) makes of PATH\n"
-	"  -P, --posix /NAME      POSIX message queue\n"
-	"  -c, --create           create the queue if it does not exist\n"
-	"  -x, --exclusive        with -c: fail if it exists\n"
-	"  -m, --mode MODE        permissions of a created queue (default 0600)\n"
-	"\n"
-	"Receiving:\n"
-	"  -t, --type TYPE        0: the first message (default); N: the first of type N;\n"
-	"                           a negative TYPE: the first of the lowest type\n"
-	"                           <= |TYPE| (System V)\n"
-	"      --except           the first message not of type N (-t N, System V)\n"
-	"  -n, --no-wait          fail with status 3 if there is no message\n"
-	"  -w, --wait DURATION    wait at most DURATION (2, 1.5s, 250ms) for a message\n"
-	"  -C, --count COUNT      receive COUNT messages\n"
-	"  -F, --follow           receive until the queue is removed or a signal comes\n"
-	"  -l, --lines            end each message with a newline\n"
-	"  -0, --null             end each message with a NUL\n"
-	"      --typed            write TYPE<TAB>payload lines (NUL-terminated with -0)\n"
-	"      --peek[=INDEX]     copy the INDEXth message (default 0) without removing it\n"
-	"      --truncate         cut a message longer than the buffer (msgmax) short\n"
-	"      --help             display this help and exit\n"
-	"      --version          output version information and exit\n"
-	"\n"
-	"A message that cannot be written to stdout is put back on the queue.\n"
-	"Exit status: 0 received, 1 failed, 2 usage error, 3 no message (-n, -w).\n";
-
 enum { OPT_EXCEPT = 0x100, OPT_TYPED, OPT_PEEK, OPT_TRUNCATE };
+enum { EXCL_WAIT = 1, EXCL_COUNT = 2, EXCL_FORMAT = 4 };
 
-static const struct option longopts[] = {
-	IB_OBJECT_LONGOPTS,
-	{ "type", required_argument, NULL, 't' },
-	{ "except", no_argument, NULL, OPT_EXCEPT },
-	{ "no-wait", no_argument, NULL, 'n' },
-	{ "wait", required_argument, NULL, 'w' },
-	{ "count", required_argument, NULL, 'C' },
-	{ "follow", no_argument, NULL, 'F' },
-	{ "lines", no_argument, NULL, 'l' },
-	{ "null", no_argument, NULL, '0' },
-	{ "typed", no_argument, NULL, OPT_TYPED },
-	{ "peek", optional_argument, NULL, OPT_PEEK },
-	{ "truncate", no_argument, NULL, OPT_TRUNCATE },
-	IB_STD_LONGOPTS,
-	{ NULL, 0, NULL, 0 },
+static const struct ib_opt options[] = {
+	IB_HEADING("The queue (OBJECT):"),
+	IB_OBJECT_OPTS("queue"),
+	IB_HEADING("Receiving:"),
+	IB_OPT('t', "type", INT, "TYPE",
+	       "0: the first message (default); N: the first of type N; "
+	       "below 0: the first of the lowest type <= |TYPE|",
+	       .min = LONG_MIN + 1, .max = LONG_MAX),
+	IB_OPT(OPT_EXCEPT, "except", NONE, NULL, "the first message not of type N (-t N, System V)"),
+	IB_OPT('n', "no-wait", NONE, NULL, "fail with status 3 if there is no message",
+	       .alias = "nowait", .excl = EXCL_WAIT),
+	IB_OPT('w', "wait", DURATION, "DURATION",
+	       "wait at most DURATION (2, 1.5s, 250ms) for a message", .excl = EXCL_WAIT),
+	IB_OPT('C', "count", COUNT, "COUNT", "receive COUNT messages", .min = 1,
+	       .excl = EXCL_COUNT),
+	IB_OPT('F', "follow", NONE, NULL, "receive until the queue is removed or a signal comes",
+	       .excl = EXCL_COUNT),
+	IB_OPT('l', "lines", NONE, NULL, "end each message with a newline", .excl = EXCL_FORMAT),
+	IB_OPT('0', "null", NONE, NULL, "end each message with a NUL", .excl = EXCL_FORMAT),
+	IB_OPT(OPT_TYPED, "typed", NONE, NULL,
+	       "write TYPE<TAB>payload lines (NUL-terminated with -0)"),
+	IB_OPT(OPT_PEEK, "peek", COUNT, "INDEX",
+	       "copy the INDEXth message (default 0) without removing it", .max = LONG_MAX,
+	       .flags = IB_OPT_OPTARG),
+	IB_OPT(OPT_TRUNCATE, "truncate", NONE, NULL,
+	       "cut a message longer than the buffer (msgmax) short"),
+};
+
+const struct ib_cmd msgrcv_cmd = {
+	.usage = "Usage: msgrcv OBJECT [-t TYPE] [--except] [-n | -w DURATION] [-C COUNT | -F]\n"
+		 "              [-l | -0 | --typed] [--peek[=INDEX]] [--truncate]\n"
+		 "Receive messages from a System V or POSIX message queue; write them to stdout.\n",
+	.opts = options,
+	.nopts = IB_NELEM(options),
+	.footer = "A message that cannot be written to stdout is put back on the queue.\n"
+		  "Exit status: 0 received, 1 failed, 2 usage error, 3 no message (-n, -w).\n",
+	.obj = IB_OBJ_MSG,
 };
 
 /* A message taken from the queue and formatted in the output buffer, not yet
@@ -300,96 +290,53 @@ int msgrcv_main(int argc, char **argv)
 {
 	struct ib_object o;
 	struct ib_wait wait = { IB_WAIT_FOREVER, 0 };
-	const char *wait_arg = NULL, *type_arg = NULL, *peek_arg = NULL;
+	const char *wait_arg = NULL;
 	bool except = false, follow = false, truncate = false, lines = false, nul = false;
-	bool typed = false, peeking = false, waiting = false;
+	bool typed = false, peeking = false, type_given = false;
+	long type = 0, index = 0;
 	size_t count = 1;
-	bool count_given = false;
-	uint64_t v;
 	int opt;
 
 	ib_object_init(&o);
-	while ((opt = getopt_long(argc, argv, IB_OBJECT_SHORTOPTS "t:nw:C:Fl0", longopts, NULL)) != -1) {
-		if (ib_object_option(&o, opt, optarg))
+	struct ib_args args;
+	ib_args_init(&args, &msgrcv_cmd, argc, argv);
+	while ((opt = ib_args_next(&args)) != -1) {
+		if (ib_object_arg(&o, &args))
 			continue;
 		switch (opt) {
 		case 't':
-			type_arg = optarg;
+			type = (long)args.i;
+			type_given = true;
 			break;
-		case OPT_EXCEPT:
-			except = true;
-			break;
-		case 'n':
-			wait.mode = IB_WAIT_NOT;
-			break;
+		case OPT_EXCEPT: except = true; break;
+		case 'n': wait.mode = IB_WAIT_NOT; break;
 		case 'w':
-			if (ib_parse_duration(optarg, &wait.ns) != IB_PARSE_OK)
-				ib_usage_error("invalid duration '%s': expected seconds like 2, 1.5s or 250ms",
-					       optarg);
 			wait.mode = IB_WAIT_FOR;
-			wait_arg = optarg;
-			waiting = true;
+			wait.ns = args.u;
+			wait_arg = args.arg;
 			break;
-		case 'C':
-			if (ib_parse_u64(optarg, 10, 1, SIZE_MAX, &v) != IB_PARSE_OK)
-				ib_usage_error("invalid count '%s': expected a number > 0", optarg);
-			count = (size_t)v;
-			count_given = true;
-			break;
-		case 'F':
-			follow = true;
-			break;
-		case 'l':
-			lines = true;
-			break;
-		case '0':
-			nul = true;
-			break;
-		case OPT_TYPED:
-			typed = true;
-			break;
+		case 'C': count = (size_t)args.u; break;
+		case 'F': follow = true; break;
+		case 'l': lines = true; break;
+		case '0': nul = true; break;
+		case OPT_TYPED: typed = true; break;
 		case OPT_PEEK:
 			peeking = true;
-			peek_arg = optarg;
+			index = args.arg ? (long)args.u : 0;
 			break;
-		case OPT_TRUNCATE:
-			truncate = true;
-			break;
-		case IB_OPT_HELP:
-			ib_help_exit(usage);
-		case IB_OPT_VERSION:
-			ib_version_exit();
-		default:
-			ib_bad_option(IB_EXIT_USAGE);
+		case OPT_TRUNCATE: truncate = true; break;
 		}
 	}
 	ib_object_check(&o, true);
-	if (optind < argc)
-		ib_usage_error("unexpected argument '%s'", argv[optind]);
+	if (args.nops > 0)
+		ib_usage_error("unexpected argument '%s'", args.ops[0]);
 	bool posix = o.sel == IB_SEL_POSIX;
-	if (count_given && follow)
-		ib_usage_error("-C and -F exclude each other");
-	if (lines && nul)
-		ib_usage_error("-l and -0 exclude each other");
-	if (posix && (type_arg || except || peeking || truncate))
+	if (posix && (type_given || except || peeking || truncate))
 		ib_usage_error("-t, --except, --peek and --truncate are for System V queues");
-	long type = 0, index = 0;
-	if (type_arg) {
-		int64_t t;
-		if (ib_parse_i64(type_arg, LONG_MIN + 1, LONG_MAX, &t) != IB_PARSE_OK)
-			ib_usage_error("invalid type '%s': expected %ld to %ld", type_arg, LONG_MIN + 1,
-				       LONG_MAX);
-		type = (long)t;
-	}
 	if (except && type <= 0)
 		ib_usage_error("--except needs -t with a type > 0");
-	if (peeking) {
-		if (type_arg || except || waiting)
-			ib_usage_error("--peek takes no -t, --except or -w");
-		if (peek_arg && ib_parse_u64(peek_arg, 10, 0, LONG_MAX, &v) != IB_PARSE_OK)
-			ib_usage_error("invalid --peek index '%s': expected a number >= 0", peek_arg);
-		index = peek_arg ? (long)v : 0;
-	}
+	if (peeking && (type_given || except || wait.mode == IB_WAIT_FOR))
+		ib_usage_error("--peek takes no -t, --except or -w");
 
 	struct receiver *r = calloc(1, sizeof *r);
 	if (!r)

@@ -6,7 +6,6 @@
  * the orphans the stages leave behind and terminates them before it exits. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -22,51 +21,45 @@
 #include "applet.h"
 #include "ipc/err.h"
 #include "ipc/io.h"
+#include "ipc/opt.h"
 #include "ipc/parse.h"
 #include "ipc/quote.h"
 #include "ipc/spawn.h"
 
-static const char usage[] =
-	"Usage: pipeline [OPTION]... [--] COMMAND [ARG]... ['|' COMMAND [ARG]...]...\n"
-	"Run COMMANDs connected by pipes, without a shell: each one's standard output is\n"
-	"the next one's standard input. A stage that ends with '|&' instead of '|' also\n"
-	"sends its standard error into the pipe. Commands are looked up in PATH.\n"
-	"\n"
-	"  -d, --delimiter=WORD     separate stages with WORD (and WORD&) instead of |\n"
-	"  -s, --status=WHICH       exit with the status of the last stage (last, the\n"
-	"                             default), the rightmost failed one (fail), or\n"
-	"                             stage N (a number, from 1)\n"
-	"      --sigpipe-ok         count a stage killed by SIGPIPE as a success\n"
-	"      --status-fd=FD       write every stage's status to FD at the end, on one\n"
-	"                             line, separated by spaces (like PIPESTATUS)\n"
-	"  -k, --kill-on-fail       terminate the other stages when one fails\n"
-	"  -t, --timeout=DURATION   terminate every stage after DURATION; exit 124\n"
-	"      --kill-after=DURATION  send SIGKILL this long after SIGTERM (default 5s)\n"
-	"  -b, --pipe-size=SIZE     set the capacity of every pipe (like 1M)\n"
-	"  -v, --verbose            report each stage's pid, status and times on stderr\n"
-	"      --help               display this help and exit\n"
-	"      --version            output version information and exit\n"
-	"\n"
-	"DURATION is seconds with an optional fraction, or has a unit: 250ms, 2s, 1m.\n"
-	"Exit status: that of the stage -s selects (126: could not execute, 127: not\n"
-	"found, 128+N: killed by signal N); 124 after a timeout; 1 if pipeline itself\n"
-	"failed; 2 for a usage error. SIGINT, SIGTERM and SIGHUP are passed on to every\n"
-	"stage.\n";
+enum { OPT_SIGPIPE_OK = 0x100, OPT_STATUS_FD, OPT_KILL_AFTER };
 
-enum { OPT_SIGPIPE_OK = 1, OPT_STATUS_FD, OPT_KILL_AFTER };
+static const struct ib_opt options[] = {
+	IB_OPT('d', "delimiter", TEXT, "WORD", "separate stages with WORD (and WORD&) instead of |"),
+	IB_OPT('s', "status", TEXT, "WHICH",
+	       "exit with the status of the last stage (last, the default), the rightmost "
+	       "failed one (fail), or stage N (a number, from 1)"),
+	IB_OPT(OPT_SIGPIPE_OK, "sigpipe-ok", NONE, NULL, "count a stage killed by SIGPIPE as a success"),
+	IB_OPT(OPT_STATUS_FD, "status-fd", COUNT, "FD",
+	       "write every stage's status to FD at the end, on one line, separated by spaces "
+	       "(like PIPESTATUS)", .max = INT_MAX),
+	IB_OPT('k', "kill-on-fail", NONE, NULL, "terminate the other stages when one fails"),
+	IB_OPT('t', "timeout", DURATION, "DURATION", "terminate every stage after DURATION; exit 124"),
+	IB_OPT(OPT_KILL_AFTER, "kill-after", DURATION, "DURATION",
+	       "send SIGKILL this long after SIGTERM (default 5s)"),
+	IB_OPT('b', "pipe-size", SIZE, "SIZE", "set the capacity of every pipe (like 1M)", .min = 1,
+	       .max = INT_MAX),
+	IB_OPT('v', "verbose", NONE, NULL, "report each stage's pid, status and times on stderr"),
+};
 
-static const struct option longopts[] = {
-	{ "delimiter", required_argument, NULL, 'd' },
-	{ "status", required_argument, NULL, 's' },
-	{ "sigpipe-ok", no_argument, NULL, OPT_SIGPIPE_OK },
-	{ "status-fd", required_argument, NULL, OPT_STATUS_FD },
-	{ "kill-on-fail", no_argument, NULL, 'k' },
-	{ "timeout", required_argument, NULL, 't' },
-	{ "kill-after", required_argument, NULL, OPT_KILL_AFTER },
-	{ "pipe-size", required_argument, NULL, 'b' },
-	{ "verbose", no_argument, NULL, 'v' },
-	IB_STD_LONGOPTS,
-	{ NULL, 0, NULL, 0 },
+const struct ib_cmd pipeline_cmd = {
+	.usage = "Usage: pipeline [OPTION]... [--] COMMAND [ARG]... ['|' COMMAND [ARG]...]...\n"
+		 "Run COMMANDs connected by pipes, without a shell: each one's standard output is\n"
+		 "the next one's standard input. A stage that ends with '|&' instead of '|' also\n"
+		 "sends its standard error into the pipe. Commands are looked up in PATH.\n",
+	.opts = options,
+	.nopts = IB_NELEM(options),
+	.footer = "DURATION is seconds with an optional fraction, or has a unit: 250ms, 2s, 1m.\n"
+		  "Exit status: that of the stage -s selects (126: could not execute, 127: not\n"
+		  "found, 128+N: killed by signal N); 124 after a timeout; 1 if pipeline itself\n"
+		  "failed; 2 for a usage error. SIGINT, SIGTERM and SIGHUP are passed on to every\n"
+		  "stage.\n",
+	.flags = IB_CMD_FIRST_OPERAND_ENDS,
+	.operands = IB_ARG_COMMAND,
 };
 
 struct stage {
@@ -93,15 +86,6 @@ static bool failed(const struct opts *o, const struct stage *s)
 	if (s->code == 0)
 		return false;
 	return !(o->sigpipe_ok && WIFSIGNALED(s->wstatus) && WTERMSIG(s->wstatus) == SIGPIPE);
-}
-
-static uint64_t duration_arg(const char *opt, const char *arg)
-{
-	uint64_t ns;
-	enum ib_parse_err e = ib_parse_duration(arg, &ns);
-	if (e)
-		ib_usage_error("invalid %s %s: %s", opt, ib_quote(arg), ib_parse_strerror(e));
-	return ns;
 }
 
 /* Whether WORD separates stages: DELIM, or DELIM& (which also pipes stderr). */
@@ -364,61 +348,32 @@ static void open_std_fds(void)
 			ib_die_sys(IB_EXIT_FAIL, errno, "cannot open /dev/null");
 }
 
-static void parse_options(int argc, char **argv, struct opts *o, const char **delim,
+/* Parses the options into O, DELIM and WHICH; the operands (the stages) are left
+ * in A. */
+static void parse_options(struct ib_args *a, struct opts *o, const char **delim,
 			  const char **which)
 {
 	int opt;
-	while ((opt = getopt_long(argc, argv, "+d:s:kt:b:v", longopts, NULL)) != -1) {
+	while ((opt = ib_args_next(a)) != -1) {
 		switch (opt) {
 		case 'd':
-			if (!*optarg)
-				ib_usage_error("the delimiter must not be empty");
-			*delim = optarg;
+			if (!*a->arg)
+				ib_args_invalid(a, "a word that is not empty");
+			*delim = a->arg;
 			break;
-		case 's':
-			*which = optarg;
-			break;
-		case OPT_SIGPIPE_OK:
-			o->sigpipe_ok = true;
-			break;
-		case OPT_STATUS_FD: {
-			uint64_t fd;
-			enum ib_parse_err e = ib_parse_u64(optarg, 10, 0, INT_MAX, &fd);
-			if (e)
-				ib_usage_error("invalid --status-fd %s: %s", ib_quote(optarg),
-					       ib_parse_strerror(e));
-			o->status_fd = (int)fd;
+		case 's': *which = a->arg; break;
+		case OPT_SIGPIPE_OK: o->sigpipe_ok = true; break;
+		case OPT_STATUS_FD:
+			o->status_fd = (int)a->u;
 			/* the stages must not hold it open, but 0-2 are theirs too */
 			if (fcntl(o->status_fd, o->status_fd > 2 ? F_SETFD : F_GETFD, FD_CLOEXEC) < 0)
-				ib_usage_error("invalid --status-fd %d: %s", o->status_fd,
-					       strerror(errno));
+				ib_args_invalid(a, "an open file descriptor (%s)", strerror(errno));
 			break;
-		}
-		case 'k':
-			o->kill_on_fail = true;
-			break;
-		case 't':
-			o->timeout_ns = duration_arg("--timeout", optarg);
-			break;
-		case OPT_KILL_AFTER:
-			o->kill_after_ns = duration_arg("--kill-after", optarg);
-			break;
-		case 'b': {
-			enum ib_parse_err e = ib_parse_size(optarg, INT_MAX, &o->pipe_size);
-			if (e || o->pipe_size == 0)
-				ib_usage_error("invalid --pipe-size %s: %s", ib_quote(optarg),
-					       e ? ib_parse_strerror(e) : "must be at least 1");
-			break;
-		}
-		case 'v':
-			o->verbose = true;
-			break;
-		case IB_OPT_HELP:
-			ib_help_exit(usage);
-		case IB_OPT_VERSION:
-			ib_version_exit();
-		default:
-			ib_bad_option(IB_EXIT_USAGE);
+		case 'k': o->kill_on_fail = true; break;
+		case 't': o->timeout_ns = a->u; break;
+		case OPT_KILL_AFTER: o->kill_after_ns = a->u; break;
+		case 'b': o->pipe_size = a->u; break;
+		case 'v': o->verbose = true; break;
 		}
 	}
 }
@@ -438,10 +393,12 @@ int pipeline_main(int argc, char **argv)
 {
 	struct opts o = { .which = ST_LAST, .status_fd = -1, .kill_after_ns = 5000000000ULL };
 	const char *delim = "|", *which = "last";
-	parse_options(argc, argv, &o, &delim, &which);
+	struct ib_args args;
+	ib_args_init(&args, &pipeline_cmd, argc, argv);
+	parse_options(&args, &o, &delim, &which);
 
 	struct stage *st;
-	size_t n = split_stages(argc, argv, optind, delim, &st);
+	size_t n = split_stages(args.nops, args.ops, 0, delim, &st);
 	if (strcmp(which, "last") == 0) {
 		o.which = ST_LAST;
 	} else if (strcmp(which, "fail") == 0) {
@@ -450,8 +407,8 @@ int pipeline_main(int argc, char **argv)
 		uint64_t k;
 		enum ib_parse_err e = ib_parse_u64(which, 10, 1, n, &k);
 		if (e)
-			ib_usage_error("invalid --status %s: not last, fail or a stage number (1-%zu)",
-				       ib_quote(which), n);
+			ib_usage_error("invalid --status %s: expected last, fail or a stage number "
+				       "from 1 to %zu", ib_quote(which), n);
 		o.which = ST_STAGE;
 		o.stage = (size_t)k;
 	}

@@ -2,7 +2,6 @@
  * atomic operations, values, creation, and --hold, flock(1) for semaphores. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <semaphore.h>
 #include <stdbool.h>
@@ -18,75 +17,65 @@
 #include "ipc/err.h"
 #include "ipc/json.h"
 #include "ipc/object.h"
+#include "ipc/opt.h"
 #include "ipc/parse.h"
 #include "ipc/quote.h"
 #include "ipc/sem.h"
 #include "ipc/spawn.h"
 
-static const char usage[] =
-	"Usage: semop OBJECT [-n | -w DURATION] OP...\n"
-	"   or: semop OBJECT --get [SEMNUM]... [--json]\n"
-	"   or: semop OBJECT --set SEMNUM=VALUE...\n"
-	"   or: semop OBJECT --setall V,V,...\n"
-	"   or: semop OBJECT -c [-N NSEMS] [--init V,V,...] [-x] [-m MODE]\n"
-	"   or: semop OBJECT --hold [-s SEMNUM] [-C COUNT] [-n | -w DURATION] [-E CODE] -- COMMAND [ARG]...\n"
-	"Operate on a System V semaphore set or a POSIX named semaphore.\n"
-	"\n"
-	"OBJECT is one of:\n"
-	"  -k, --key KEY         the System V set with this key\n"
-	"  -i, --id ID           the System V set with this id\n"
-	"  -f, --ftok PATH[:PROJ]  the System V set with the key ftok(3) makes\n"
-	"  -P, --posix /NAME     the POSIX named semaphore /NAME\n"
-	"  -c, --create          create the object if it does not exist (then initialise it)\n"
-	"  -x, --exclusive       with -c: fail if it exists\n"
-	"  -m, --mode MODE       permissions of a created object (default 0600)\n"
-	"  -N, --nsems NSEMS     semaphores in a created set (default: as many as --init\n"
-	"                          gives, else 1)\n"
-	"      --init V,V,...    initial values of a created object (default 0)\n"
-	"\n"
-	"OP is SEMNUM:+N (add N), SEMNUM:-N (take N, waiting until possible) or SEMNUM:0\n"
-	"(wait until zero), each followed by u (undo at exit) and/or n (do not wait).\n"
-	"All OPs happen at once or not at all. For -P, OP is +N (post) or -N (wait).\n"
-	"  -n, --nowait          exit 3 instead of waiting\n"
-	"  -w, --wait DURATION   wait at most DURATION (e.g. 1.5, 250ms), then exit 3\n"
-	"      --get             print the values, one a line (all, or those SEMNUMs)\n"
-	"      --json            with --get: print values, waiters and last pid as JSON\n"
-	"      --set             set each SEMNUM to VALUE\n"
-	"      --setall V,V,...  set every semaphore of the set\n"
-	"      --hold            take COUNT from SEMNUM, run COMMAND, give them back;\n"
-	"                          exit with COMMAND's status\n"
-	"  -s, --semnum SEMNUM   with --hold: the semaphore to take from (default 0)\n"
-	"  -C, --count COUNT     with --hold: how much to take (default 1)\n"
-	"  -E, --conflict-exit-code CODE  with --hold: exit status when it cannot take\n"
-	"                          them in time (default 3)\n"
-	"      --help            display this help and exit\n"
-	"      --version         output version information and exit\n"
-	"\n"
-	"Exit status: 0 done, 1 failed, 2 usage error, 3 would block or timed out;\n"
-	"with --hold, COMMAND's status (126/127 if it could not run, 128+N if killed\n"
-	"by signal N).\n";
-
 enum action { ACT_OPS, ACT_GET, ACT_SET, ACT_SETALL, ACT_HOLD, ACT_CREATE };
 enum { OPT_GET = 0x100, OPT_SET, OPT_SETALL, OPT_HOLD, OPT_JSON, OPT_INIT };
+enum { EXCL_WAIT = 1, EXCL_ACTION = 2 };
 
-static const struct option longopts[] = {
-	IB_OBJECT_LONGOPTS,
-	{ "nsems", required_argument, NULL, 'N' },
-	{ "init", required_argument, NULL, OPT_INIT },
-	{ "nowait", no_argument, NULL, 'n' },
-	{ "wait", required_argument, NULL, 'w' },
-	{ "get", no_argument, NULL, OPT_GET },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "set", no_argument, NULL, OPT_SET },
-	{ "setall", required_argument, NULL, OPT_SETALL },
-	{ "hold", no_argument, NULL, OPT_HOLD },
-	{ "semnum", required_argument, NULL, 's' },
-	{ "count", required_argument, NULL, 'C' },
-	{ "conflict-exit-code", required_argument, NULL, 'E' },
-	IB_STD_LONGOPTS,
-	{ NULL, 0, NULL, 0 },
+static const struct ib_opt options[] = {
+	IB_HEADING("The semaphore set or POSIX semaphore (OBJECT):"),
+	IB_OBJECT_OPTS("semaphore"),
+	IB_OPT('N', "nsems", COUNT, "NSEMS",
+	       "semaphores in a created set (default: as many as --init gives, else 1)",
+	       .min = 1, .max = 32000),
+	IB_OPT(OPT_INIT, "init", TEXT, "V,V,...", "initial values of a created object (default 0)"),
+	IB_HEADING("OP is SEMNUM:+N (add N), SEMNUM:-N (take N, waiting until possible) or SEMNUM:0\n"
+		   "(wait until zero), each followed by u (undo at exit) and/or n (do not wait).\n"
+		   "All OPs happen at once or not at all. For -P, OP is +N (post) or -N (wait)."),
+	IB_OPT('n', "no-wait", NONE, NULL, "exit 3 instead of waiting", .alias = "nowait",
+	       .excl = EXCL_WAIT),
+	IB_OPT('w', "wait", DURATION, "DURATION", "wait at most DURATION (e.g. 1.5, 250ms), then exit 3",
+	       .excl = EXCL_WAIT),
+	IB_OPT(OPT_GET, "get", NONE, NULL, "print the values, one a line (all, or those SEMNUMs)",
+	       .excl = EXCL_ACTION),
+	IB_OPT(OPT_JSON, "json", NONE, NULL, "with --get: print values, waiters and last pid as JSON"),
+	IB_OPT(OPT_SET, "set", NONE, NULL, "set each SEMNUM to VALUE", .excl = EXCL_ACTION),
+	IB_OPT(OPT_SETALL, "setall", TEXT, "V,V,...", "set every semaphore of the set",
+	       .excl = EXCL_ACTION),
+	IB_OPT(OPT_HOLD, "hold", NONE, NULL,
+	       "take COUNT from SEMNUM, run COMMAND, give them back; exit with COMMAND's status",
+	       .excl = EXCL_ACTION),
+	IB_OPT('s', "semnum", COUNT, "SEMNUM", "with --hold: the semaphore to take from (default 0)",
+	       .max = IB_SEMVMX),
+	IB_OPT('C', "count", COUNT, "COUNT", "with --hold: how much to take (default 1)", .min = 1,
+	       .max = IB_SEMVMX),
+	IB_OPT('E', "conflict-exit-code", COUNT, "CODE",
+	       "with --hold: exit status when it cannot take them in time (default 3)", .max = 255),
 };
-#define SHORTOPTS "+" IB_OBJECT_SHORTOPTS "N:nw:s:C:E:"
+
+const struct ib_cmd semop_cmd = {
+	.usage = "Usage: semop OBJECT [-n | -w DURATION] OP...\n"
+		 "   or: semop OBJECT --get [SEMNUM]... [--json]\n"
+		 "   or: semop OBJECT --set SEMNUM=VALUE...\n"
+		 "   or: semop OBJECT --setall V,V,...\n"
+		 "   or: semop OBJECT -c [-N NSEMS] [--init V,V,...] [-x] [-m MODE]\n"
+		 "   or: semop OBJECT --hold [-s SEMNUM] [-C COUNT] [-n | -w DURATION] [-E CODE]\n"
+		 "               -- COMMAND [ARG]...\n"
+		 "Operate on a System V semaphore set or a POSIX named semaphore.\n",
+	.opts = options,
+	.nopts = IB_NELEM(options),
+	.footer = "Exit status: 0 done, 1 failed, 2 usage error, 3 would block or timed out;\n"
+		  "with --hold, COMMAND's status (126/127 if it could not run, 128+N if killed\n"
+		  "by signal N).\n",
+	.flags = IB_CMD_NEGATIVE_OPERANDS,
+	.obj = IB_OBJ_SEM,
+	.operands = IB_ARG_TEXT,
+};
 
 struct semop_cmd {
 	struct ib_object o;
@@ -103,9 +92,8 @@ struct semop_cmd {
 	long nsems;  /* -N, 0 if not given */
 	unsigned short hold_semnum, hold_count;
 	int conflict;
-	char **args;  /* operands */
+	char **args;  /* operands, NULL-terminated */
 	int nargs;
-	char **argv_copy; /* from sort_words, to free */
 	int *setv;   /* --set: SEMNUM, VALUE pairs, parsed from args */
 };
 
@@ -121,18 +109,23 @@ static uint64_t parse_num(const char *what, const char *s, uint64_t min, uint64_
 	return v;
 }
 
-/* "V,V,..." into a malloc'd array of values up to MAX. */
-static unsigned short *parse_values(const char *s, uint64_t max, size_t *n)
+/* --init's or --setall's "V,V,..." into a malloc'd array of values. */
+static unsigned short *parse_values(const struct ib_args *a, size_t *n)
 {
+	const char *s = a->arg;
 	char *copy = strdup(s), *save = NULL;
 	unsigned short *v = calloc(strlen(s) / 2 + 1, sizeof *v);
+	uint64_t x;
 	if (!copy || !v)
 		ib_die_sys(IB_EXIT_FAIL, ENOMEM, "values");
 	*n = 0;
 	if (*s == '\0' || *s == ',' || s[strlen(s) - 1] == ',' || strstr(s, ",,"))
-		ib_usage_error("invalid value list '%s': expected V,V,...", s);
-	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
-		v[(*n)++] = (unsigned short)parse_num("value", t, 0, max);
+		ib_args_invalid(a, "values V,V,... from 0 to %d", IB_SEMVMX);
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		if (ib_parse_u64(t, 10, 0, IB_SEMVMX, &x) != IB_PARSE_OK)
+			ib_args_invalid(a, "values V,V,... from 0 to %d", IB_SEMVMX);
+		v[(*n)++] = (unsigned short)x;
+	}
 	free(copy);
 	return v;
 }
@@ -149,117 +142,50 @@ static void parse_op(const struct semop_cmd *c, const char *s, struct sembuf *op
 			       "optionally with n", s);
 }
 
-/* Does option word A (not "--") take the next word as its argument? Long options
- * may be abbreviated, as getopt_long allows. */
-static bool takes_next_word(const char *a)
+static void parse_args(struct semop_cmd *c, int argc, char **argv)
 {
-	if (a[1] != '-') {
-		for (const char *p = a + 1; *p; p++) {
-			const char *q = strchr(&SHORTOPTS[1], *p);
-			if (q && q[1] == ':')
-				return p[1] == '\0';
-		}
-		return false;
-	}
-	if (strchr(a, '='))
-		return false;
-	const struct option *hit = NULL;
-	int hits = 0;
-	for (const struct option *lo = longopts; lo->name; lo++) {
-		if (strcmp(a + 2, lo->name) == 0)
-			return lo->has_arg == required_argument;
-		if (strncmp(a + 2, lo->name, strlen(a + 2)) == 0) {
-			hit = lo;
-			hits++;
-		}
-	}
-	return hits == 1 && hit->has_arg == required_argument;
-}
-
-/* Options may come before or after the operands, except that with --hold the first
- * operand starts COMMAND; and an OP such as -1 is an operand, not an option. So the
- * words are sorted here: options first, then "--", then the operands in order. */
-static char **sort_words(int *argc, char **argv)
-{
-	char **nv = calloc((size_t)*argc + 2, sizeof *nv), **ops = calloc((size_t)*argc, sizeof *ops);
-	if (!nv || !ops)
-		ib_die_sys(IB_EXIT_FAIL, ENOMEM, "arguments");
-	int n = 0, nops = 0;
-	bool hold = false, rest = false;
-	nv[n++] = argv[0];
-	for (int i = 1; i < *argc; i++) {
-		const char *a = argv[i];
-		if (rest || (hold && nops > 0)) {
-			ops[nops++] = argv[i];
-		} else if (strcmp(a, "--") == 0) {
-			rest = true;
-		} else if (a[0] == '-' && a[1] != '\0' && !(a[1] >= '0' && a[1] <= '9')) {
-			hold |= strcmp(a, "--hold") == 0;
-			nv[n++] = argv[i];
-			if (takes_next_word(a) && i + 1 < *argc)
-				nv[n++] = argv[++i];
-		} else {
-			ops[nops++] = argv[i];
-		}
-	}
-	nv[n++] = (char *)"--";
-	memcpy(nv + n, ops, (size_t)nops * sizeof *nv);
-	free(ops);
-	*argc = n + nops;
-	return nv;
-}
-
-static void set_action(struct semop_cmd *c, enum action a)
-{
-	if (c->act != ACT_OPS && c->act != a)
-		ib_usage_error("only one of --get, --set, --setall and --hold may be given");
-	c->act = a;
-}
-
-static void parse_args(struct semop_cmd *c, int argc, char **argv_in)
-{
-	char **argv = argv_in;
 	bool hold_opts = false;
-	const char *setall = NULL;
+	unsigned short *setall = NULL; /* --setall's values, kept apart from --init's */
+	size_t nsetall = 0;
+	struct ib_args args;
 	int opt;
 	ib_object_init(&c->o);
 	c->conflict = IB_EXIT_TIMEOUT;
 	c->hold_count = 1;
-	argv = c->argv_copy = sort_words(&argc, argv_in);
-	while ((opt = getopt_long(argc, argv, SHORTOPTS, longopts, NULL)) != -1) {
-		if (ib_object_option(&c->o, opt, optarg))
+	ib_args_init(&args, &semop_cmd, argc, argv);
+	while ((opt = ib_args_next(&args)) != -1) {
+		if (ib_object_arg(&c->o, &args))
 			continue;
 		switch (opt) {
-		case 'N': c->nsems = (long)parse_num("number of semaphores", optarg, 1, 32000); break;
-		case OPT_INIT: free(c->init); c->init = parse_values(optarg, IB_SEMVMX, &c->ninit); break;
+		case 'N': c->nsems = (long)args.u; break;
+		case OPT_INIT: free(c->init); c->init = parse_values(&args, &c->ninit); break;
 		case 'n': c->nowait = true; break;
-		case 'w': {
-			uint64_t ns;
-			enum ib_parse_err e = ib_parse_duration(optarg, &ns);
-			if (e != IB_PARSE_OK)
-				ib_usage_error("invalid duration '%s': %s", optarg, ib_parse_strerror(e));
-			c->wait_arg = optarg;
-			c->deadline = ib_deadline_after(ns);
+		case 'w':
+			c->wait_arg = args.arg;
+			c->deadline = ib_deadline_after(args.u);
 			c->until = &c->deadline;
 			break;
-		}
-		case OPT_GET: set_action(c, ACT_GET); break;
+		case OPT_GET: c->act = ACT_GET; break;
 		case OPT_JSON: c->json = true; break;
-		case OPT_SET: set_action(c, ACT_SET); break;
-		case OPT_SETALL: set_action(c, ACT_SETALL); setall = optarg; break;
-		case OPT_HOLD: set_action(c, ACT_HOLD); break;
-		case 's': c->hold_semnum = (unsigned short)parse_num("semaphore number", optarg, 0, IB_SEMVMX); hold_opts = true; break;
-		case 'C': c->hold_count = (unsigned short)parse_num("count", optarg, 1, IB_SEMVMX); hold_opts = true; break;
-		case 'E': c->conflict = (int)parse_num("exit code", optarg, 0, 255); hold_opts = true; break;
-		case IB_OPT_HELP: ib_help_exit(usage);
-		case IB_OPT_VERSION: ib_version_exit();
-		default: ib_bad_option(IB_EXIT_USAGE);
+		case OPT_SET: c->act = ACT_SET; break;
+		case OPT_SETALL:
+			c->act = ACT_SETALL;
+			free(setall);
+			setall = parse_values(&args, &nsetall);
+			break;
+		case OPT_HOLD:
+			c->act = ACT_HOLD;
+			args.stop = true; /* the first operand starts COMMAND */
+			break;
+		case 's': c->hold_semnum = (unsigned short)args.u; hold_opts = true; break;
+		case 'C': c->hold_count = (unsigned short)args.u; hold_opts = true; break;
+		case 'E': c->conflict = (int)args.u; hold_opts = true; break;
 		}
 	}
 	ib_object_check(&c->o, true);
 	ib_object_label(&c->o, c->label, sizeof c->label);
-	c->args = argv + optind;
-	c->nargs = argc - optind;
+	c->args = args.ops;
+	c->nargs = args.nops;
 	bool posix = c->o.sel == IB_SEL_POSIX;
 	if (c->act == ACT_OPS && c->nargs == 0) {
 		if (!c->o.create)
@@ -268,8 +194,6 @@ static void parse_args(struct semop_cmd *c, int argc, char **argv_in)
 	}
 	if ((c->nsems || c->init) && !c->o.create)
 		ib_usage_error("-N and --init need -c");
-	if (c->nowait && c->until)
-		ib_usage_error("-n and -w exclude each other");
 	if ((c->nowait || c->until) && c->act != ACT_OPS && c->act != ACT_HOLD)
 		ib_usage_error("-n and -w go with OPs or --hold");
 	if (hold_opts && c->act != ACT_HOLD)
@@ -298,7 +222,8 @@ static void parse_args(struct semop_cmd *c, int argc, char **argv_in)
 	}
 	if (c->act == ACT_SETALL) {
 		free(c->init);
-		c->init = parse_values(setall, IB_SEMVMX, &c->ninit);
+		c->init = setall;
+		c->ninit = nsetall;
 	}
 	struct ib_sem_limits lim;
 	(void)ib_sem_limits(&lim); /* on failure it leaves the kernel's defaults */
@@ -599,6 +524,5 @@ int semop_main(int argc, char **argv)
 	free(c.ops);
 	free(c.init);
 	free(c.setv);
-	free(c.argv_copy);
 	return st;
 }

@@ -4,7 +4,6 @@
  * not fit leaves the segment as it was (see write_segment). */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,51 +18,49 @@
 #include "ipc/err.h"
 #include "ipc/io.h"
 #include "ipc/object.h"
+#include "ipc/opt.h"
 #include "ipc/parse.h"
 #include "ipc/shm.h"
 
-static const char usage[] =
-	"Usage: shmcat OBJECT [-o OFFSET] [-L LENGTH]\n"
-	"   or: shmcat OBJECT -w [-o OFFSET] [-L LENGTH]\n"
-	"   or: shmcat OBJECT --stat [--json]\n"
-	"   or: shmcat OBJECT -c -s SIZE [-x] [-m MODE] [-w [-o OFFSET] [-L LENGTH] | --stat [--json]]\n"
-	"Copy a shared memory segment to standard output, fill it from standard input\n"
-	"(-w), show its status (--stat), or create it (-c).\n"
-	"\n"
-	"OBJECT is one of:\n"
-	"  -k, --key KEY          the System V segment with KEY (decimal, 0x hex, 0 octal)\n"
-	"  -i, --id ID            the System V segment with identifier ID\n"
-	"  -f, --ftok PATH[:PROJ]  the System V segment whose key is ftok(PATH, PROJ)\n"
-	"  -P, --posix /NAME      the POSIX shared memory object NAME\n"
-	"\n"
-	"  -o, --offset OFFSET    start OFFSET bytes into the segment (default 0)\n"
-	"  -L, --length LENGTH    copy LENGTH bytes (default: to the end of the segment)\n"
-	"  -w, --write            copy standard input into the segment at OFFSET; input\n"
-	"                           that does not fit is an error and changes nothing\n"
-	"      --stat             show size, owner, mode, attaches, pids and times\n"
-	"      --json             with --stat: print one JSON object\n"
-	"  -c, --create           create the segment if it does not exist\n"
-	"  -s, --size SIZE        the size of the segment -c creates\n"
-	"  -x, --exclusive        with -c: fail if the segment already exists\n"
-	"  -m, --mode MODE        with -c: permissions, octal or symbolic (default 0600)\n"
-	"      --help             display this help and exit\n"
-	"      --version          output version information and exit\n"
-	"\n"
-	"SIZE, OFFSET and LENGTH are bytes, with an optional K, M or G (1024-based).\n"
-	"Exit status: 0 done, 1 failed (a failed -w changed nothing), 2 usage error.\n";
-
 enum { OPT_STAT = 0x100, OPT_JSON };
+/* --stat excludes each of -w, -o and -L (which go together). */
+enum { EXCL_WRITE = 1, EXCL_OFFSET = 2, EXCL_LENGTH = 4 };
+/* Offsets, lengths and sizes must fit a size_t. */
+#define MAX_BYTES (SIZE_MAX < INT64_MAX ? (int64_t)SIZE_MAX : INT64_MAX)
 
-static const struct option longopts[] = {
-	IB_OBJECT_LONGOPTS,
-	{ "offset", required_argument, NULL, 'o' },
-	{ "length", required_argument, NULL, 'L' },
-	{ "write", no_argument, NULL, 'w' },
-	{ "size", required_argument, NULL, 's' },
-	{ "stat", no_argument, NULL, OPT_STAT },
-	{ "json", no_argument, NULL, OPT_JSON },
-	IB_STD_LONGOPTS,
-	{ NULL, 0, NULL, 0 },
+static const struct ib_opt options[] = {
+	IB_HEADING("The segment (OBJECT):"),
+	IB_OBJECT_OPTS("segment"),
+	IB_OPT('s', "size", SIZE, "SIZE", "with -c: the size of the new segment", .min = 1,
+	       .max = MAX_BYTES),
+	IB_HEADING("What to do:"),
+	IB_OPT('o', "offset", SIZE, "OFFSET", "start OFFSET bytes into the segment (default 0)",
+	       .max = MAX_BYTES, .excl = EXCL_OFFSET),
+	IB_OPT('L', "length", SIZE, "LENGTH",
+	       "copy LENGTH bytes (default: to the end of the segment)", .max = MAX_BYTES,
+	       .excl = EXCL_LENGTH),
+	IB_OPT('w', "write", NONE, NULL,
+	       "copy standard input into the segment at OFFSET; input that does not fit is "
+	       "an error and changes nothing", .excl = EXCL_WRITE),
+	IB_OPT(OPT_STAT, "stat", NONE, NULL, "show size, owner, mode, attaches, pids and times",
+	       .excl = EXCL_WRITE | EXCL_OFFSET | EXCL_LENGTH),
+	IB_OPT(OPT_JSON, "json", NONE, NULL, "with --stat: print one JSON object"),
+};
+
+const struct ib_cmd shmcat_cmd = {
+	.usage = "Usage: shmcat OBJECT [-o OFFSET] [-L LENGTH]\n"
+		 "   or: shmcat OBJECT -w [-o OFFSET] [-L LENGTH]\n"
+		 "   or: shmcat OBJECT --stat [--json]\n"
+		 "   or: shmcat OBJECT -c -s SIZE [-x] [-m MODE]\n"
+		 "               [-w [-o OFFSET] [-L LENGTH] | --stat [--json]]\n"
+		 "Copy a shared memory segment to standard output, fill it from standard input\n"
+		 "(-w), show its status (--stat), or create it (-c).\n",
+	.opts = options,
+	.nopts = IB_NELEM(options),
+	.footer = "SIZE, OFFSET and LENGTH are bytes (decimal or 0x hex) with an optional K, M,\n"
+		  "G or T (1024-based).\n"
+		  "Exit status: 0 done, 1 failed (a failed -w changed nothing), 2 usage error.\n",
+	.obj = IB_OBJ_SHM,
 };
 
 /* The most one read(2) or write(2) moves, so the helper that works ahead
@@ -83,17 +80,6 @@ static void on_signal(int sig)
 static const int stop_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGPIPE, SIGALRM,
 				    SIGUSR1, SIGUSR2 };
 #define NSTOP (sizeof stop_signals / sizeof stop_signals[0])
-
-static size_t parse_bytes(const char *what, const char *arg)
-{
-	uint64_t v;
-	enum ib_parse_err e = ib_parse_size(arg, INT64_MAX, &v);
-	if (e != IB_PARSE_OK)
-		ib_usage_error("invalid %s '%s': %s", what, arg, ib_parse_strerror(e));
-	if (v > SIZE_MAX)
-		ib_usage_error("invalid %s '%s': %s", what, arg, ib_parse_strerror(IB_PARSE_RANGE));
-	return (size_t)v;
-}
 
 static int dump(const struct ib_shm *s, size_t off, size_t len)
 {
@@ -261,49 +247,37 @@ out:
 int shmcat_main(int argc, char **argv)
 {
 	struct ib_object o;
-	const char *off_arg = NULL, *len_arg = NULL;
 	size_t size = 0, off = 0, len = 0;
 	bool write_mode = false, stat_mode = false, json = false, size_given = false;
+	bool off_given = false, len_given = false;
 	int opt;
 
 	ib_object_init(&o);
-	while ((opt = getopt_long(argc, argv, IB_OBJECT_SHORTOPTS "o:L:ws:", longopts, NULL)) != -1) {
-		if (ib_object_option(&o, opt, optarg))
+	struct ib_args args;
+	ib_args_init(&args, &shmcat_cmd, argc, argv);
+	while ((opt = ib_args_next(&args)) != -1) {
+		if (ib_object_arg(&o, &args))
 			continue;
 		switch (opt) {
 		case 'o':
-			off_arg = optarg;
-			off = parse_bytes("offset", optarg);
+			off = (size_t)args.u;
+			off_given = true;
 			break;
 		case 'L':
-			len_arg = optarg;
-			len = parse_bytes("length", optarg);
+			len = (size_t)args.u;
+			len_given = true;
 			break;
-		case 'w':
-			write_mode = true;
-			break;
+		case 'w': write_mode = true; break;
 		case 's':
-			size = parse_bytes("size", optarg);
-			if (size == 0)
-				ib_usage_error("invalid size '%s': must be at least 1 byte", optarg);
+			size = (size_t)args.u;
 			size_given = true;
 			break;
-		case OPT_STAT:
-			stat_mode = true;
-			break;
-		case OPT_JSON:
-			json = true;
-			break;
-		case IB_OPT_HELP:
-			ib_help_exit(usage);
-		case IB_OPT_VERSION:
-			ib_version_exit();
-		default:
-			ib_bad_option(IB_EXIT_USAGE);
+		case OPT_STAT: stat_mode = true; break;
+		case OPT_JSON: json = true; break;
 		}
 	}
-	if (optind < argc)
-		ib_usage_error("unexpected argument '%s'", argv[optind]);
+	if (args.nops > 0)
+		ib_usage_error("unexpected argument '%s'", args.ops[0]);
 	ib_object_check(&o, true);
 	if (o.create && !size_given)
 		ib_usage_error("-c needs -s SIZE");
@@ -311,9 +285,7 @@ int shmcat_main(int argc, char **argv)
 		ib_usage_error("-s needs -c");
 	if (json && !stat_mode)
 		ib_usage_error("--json needs --stat");
-	if (stat_mode && (write_mode || off_arg || len_arg))
-		ib_usage_error("--stat cannot be combined with -w, -o or -L");
-	if (o.create && !write_mode && (off_arg || len_arg))
+	if (o.create && !write_mode && (off_given || len_given))
 		ib_usage_error("with -c, -o and -L need -w");
 
 	struct ib_shm s;
@@ -338,12 +310,12 @@ int shmcat_main(int argc, char **argv)
 	if (off > s.size) {
 		ib_warn("offset %zu is past the end of %s (%zu bytes)", off, s.label, s.size);
 		status = IB_EXIT_FAIL;
-	} else if (len_arg && len > s.size - off) {
+	} else if (len_given && len > s.size - off) {
 		ib_warn("offset %zu plus length %zu is past the end of %s (%zu bytes)", off, len,
 			s.label, s.size);
 		status = IB_EXIT_FAIL;
 	} else {
-		if (!len_arg)
+		if (!len_given)
 			len = s.size - off;
 		if (write_mode)
 			status = write_segment(&s, s.addr ? s.addr + off : NULL, len, off) == 0

@@ -180,7 +180,7 @@ object_cases() {
 	for v in '' -1 abc 99999999999999999999 1x; do bad u2 msgrcv -k 1 -C "$v"; done
 	for v in '' -1 abc 99999999999999999999; do bad u2 msgrcv -k 1 --peek="$v"; done
 	# -n and -w: the last one given counts (like -l and --typed, not a conflict).
-	bad 1 msgrcv -k 1 -n -w 1
+	bad u2 msgrcv -k 1 -n -w 1
 	bad 1 msgrcv -k 1 -l --typed
 	bad u2 msgrcv -k 1 -C 2 -F
 	bad u2 msgrcv -k 1 -l -0
@@ -188,9 +188,9 @@ object_cases() {
 	bad u2 msgrcv -k 1 extra
 	# Each message says what was expected.
 	run --separate-stderr "$IPCBOX" msgrcv -k 1 -w 5x
-	assert_eq "${stderr%%$'\n'*}" "msgrcv: invalid duration '5x': expected seconds like 2, 1.5s or 250ms"
+	assert_eq "${stderr%%$'\n'*}" "msgrcv: invalid --wait '5x': expected a duration like 2, 1.5s or 250ms"
 	run --separate-stderr "$IPCBOX" msgrcv -k 1 -t -9223372036854775808
-	assert_eq "${stderr%%$'\n'*}" "msgrcv: invalid type '-9223372036854775808': expected -9223372036854775807 to 9223372036854775807"
+	assert_eq "${stderr%%$'\n'*}" "msgrcv: invalid --type '-9223372036854775808': expected a number of at least -9223372036854775807"
 	run --separate-stderr "$IPCBOX" msgsnd -P /q -c --maxmsg 0
 	assert_eq "${stderr%%$'\n'*}" "msgsnd: invalid --maxmsg '0': expected a whole number of at least 1"
 	bad 1 msgrcv -k 0x1234 -n

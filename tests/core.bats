@@ -240,3 +240,134 @@ bad() { # bad REASON DRIVER-ARGS...
 	assert_status 1
 	assert_contains "$stderr" "File too large"
 }
+
+# The option parser (src/ipc/opt.c), through "coretest opts": a table with one
+# option of each kind. Each line of output is an option as parsed, then the operands.
+opts_ok() { # opts_ok EXPECTED-LINES ARGS...
+	local want=$1
+	shift
+	run --separate-stderr "$CORETEST" opts "$@"
+	assert_status 0 || { echo "args: $*" >&2; return 1; }
+	assert_eq "$output" "$want"
+	assert_eq "$stderr" ""
+}
+
+opts_bad() { # opts_bad MESSAGE ARGS...: a usage error, one line and the Try line
+	local want=$1
+	shift
+	run --separate-stderr "$CORETEST" opts "$@"
+	assert_status 2 || { echo "args: $*" >&2; return 1; }
+	assert_eq "$stderr" "coretest: $want
+Try 'coretest --help' for more information."
+}
+
+@test "options: clusters, attached and separate arguments, abbreviations, --opt=" {
+	opts_ok "-v (-v)
+--count (-C) '3' 3
+--wait (--wa=1.5s) '1.5s' 1500000000
+--type (-t) '-5' -5
+--size (-s) '0x10' 16
+--size (--si=1K) '1K' 1024
+--mode (-m) 'u=rw,g=r' 0640
+--key (-k) '0x10' 0x00000010
+--text (--text=) ''
+--text (--tex) 'x'" -vC3 --wa=1.5s -t -5 -s 0x10 --si=1K -m u=rw,g=r -k 0x10 --text= --tex x
+	# a short option's argument may look like an option or be empty
+	opts_ok "--text (--text) '-v'
+--text (--text) ''" --text -v --text ''
+	opts_bad "option requires an argument -- 'w'" -w
+	opts_bad "option '--wait' requires an argument" --wait
+	opts_bad "option '--wait' requires an argument" --wa
+	opts_bad "invalid --count '': expected a whole number from 1 to 10" --count=
+	opts_bad "invalid --count '11': expected a whole number from 1 to 10" -C11
+	# the value quoted as coreutils quotes names: still one line
+	opts_bad "invalid --count 'a'\$'\\n''b': expected a whole number from 1 to 10" --count=$'a\nb'
+	opts_bad "invalid --size \"it's\": expected a size like 4096, 0x1000, 64K or 1MiB" -s "it's"
+	opts_bad "invalid option -- 'q'" -vq
+	opts_bad "unrecognized option '--bogus=1'" --bogus=1
+	opts_bad "unrecognized option '---'" ---
+	opts_bad "option '--help' doesn't allow an argument" --help=1
+}
+
+@test "options: an alias is one option with two names, in abbreviations and messages" {
+	opts_ok "--no-wait (--nowait)
+--no-wait (--no-wait)
+--no-wait (--now)
+--no-wait (--n)" --nowait --no-wait --now --n
+	opts_bad "option '--nowait' doesn't allow an argument" --now=1
+	opts_bad "option '--no-wait' doesn't allow an argument" --no=1
+	# getopt_long's words, the word as written (= part included), one name per option
+	opts_bad "option '--s=1' is ambiguous; possibilities: '--size' '--stop'" --s=1
+	opts_bad "--no-wait and --wait exclude each other" --nowait -w 1
+	opts_bad "--wait and --no-wait exclude each other" -w1 -n
+	opts_ok "--no-wait (-n)
+--no-wait (-n)" -n -n
+}
+
+@test "options: optional arguments only attached; no value left from the option before" {
+	opts_ok "--all (-a) 0
+--all (--all=shm) 'shm' 1
+--all (-a) 'sem' 2
+--count (-C) '2' 2
+--peek (--peek) 0
+--peek (--peek=0x7) '0x7' 7
+operand 'shm'" -a --all=shm -asem -C 2 --peek --peek=0x7 shm
+	opts_bad "invalid --all '': expected one of msg,shm,sem" --all=
+	opts_bad "invalid --all 'x': expected one of msg,shm,sem" -vax
+}
+
+@test "options: operands in order, '-' is one, '--' ends the options, once" {
+	opts_ok "-v (-v)
+-v (-v)
+operand 'a'
+operand '-'
+operand 'b'
+operand '-v'
+operand '--'" a -v - b -v -- -v --
+	opts_ok "" --
+	opts_bad "invalid option -- '-'" -v--
+	opts_bad "invalid option -- '1'" -1
+	run --separate-stderr "$CORETEST" opts-neg -1 -v -.5 -- -2
+	assert_eq "$output" "-v (-v)
+operand '-1'
+operand '-.5'
+operand '-2'"
+	run --separate-stderr "$CORETEST" opts-neg -w -1
+	assert_status 2
+	assert_contains "$stderr" "invalid --wait '-1': expected a duration"
+}
+
+@test "options: the first operand ends them (pipeline), or the applet says so (args.stop)" {
+	run --separate-stderr "$CORETEST" opts-first -v cmd -v -- x
+	assert_eq "$output" "-v (-v)
+operand 'cmd'
+operand '-v'
+operand '--'
+operand 'x'"
+	run --separate-stderr "$CORETEST" opts-first -- -v
+	assert_eq "$output" "operand '-v'"
+	opts_ok "-v (-v)
+--stop (--stop)
+operand 'a'
+operand 'b'
+operand '-v'" -v a --stop b -v
+	# POSIXLY_CORRECT: the first operand ends the options, as getopt_long does
+	POSIXLY_CORRECT=1 run --separate-stderr "$CORETEST" opts -v a -v
+	assert_eq "$output" "-v (-v)
+operand 'a'
+operand '-v'"
+}
+
+@test "options: --help lists aliases and optional arguments, every line within 80 columns" {
+	run --separate-stderr "$CORETEST" opts --he
+	assert_status 0
+	assert_contains "$output" "  -n, --no-wait, --nowait
+                        flag with an alias"
+	assert_contains "$output" "  -a, --all[=KIND]      an optional choice"
+	assert_contains "$output" "  -v                    a short-only flag"
+	assert_eq "$(awk 'length > 80' <<<"$output")" ""
+	# the applets on the option tables so far (ipcs, ipcrm, sockcat: conv2's branch)
+	for a in msgsnd msgrcv shmcat semop mkfifo pipeline; do
+		assert_eq "$("$IPCBOX" "$a" --help | awk 'length > 80')" "" || { echo "in $a" >&2; return 1; }
+	done
+}

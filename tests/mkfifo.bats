@@ -110,6 +110,17 @@ need_coreutils() {
 	same_as_coreutils --context p
 	same_as_coreutils --context=system_u:object_r:tmp_t:s0 p
 	same_as_coreutils -- -p
+	# Argument order, clusters, abbreviations and empty arguments, as getopt_long.
+	same_as_coreutils p -m 600 q
+	same_as_coreutils -Zm 600 p -- - -m
+	same_as_coreutils -m600 p
+	same_as_coreutils --m=600 --cont p
+	same_as_coreutils --mode= p
+	same_as_coreutils --context= p
+	same_as_coreutils --help=x
+	same_as_coreutils ---x p
+	same_as_coreutils -m 600 --
+	POSIXLY_CORRECT=1 same_as_coreutils -m 600 p -m 644 q
 }
 
 @test "mkfifo -m never changes what a symbolic link swapped in for the new fifo points to" {

@@ -364,6 +364,35 @@ blocked_writer() {
 	done
 }
 
+@test "options: --no-wait and --nowait, abbreviations, hex counts, one message per kind" {
+	mkq
+	"$IPCBOX" msgsnd -k $K a b c d e f
+	assert_eq "$("$IPCBOX" msgrcv -k $K --nowait)" a
+	assert_eq "$("$IPCBOX" msgrcv -k $K --no-wait)" b
+	assert_eq "$("$IPCBOX" msgrcv --ke $K --cou=0x2 -l --no)" $'c\nd'
+	# --peek without =INDEX starts at 0, whatever -C took before it
+	assert_eq "$("$IPCBOX" msgrcv -k $K -C 2 -l --peek)" $'e\nf'
+	local args want
+	while IFS='|' read -r args want; do
+		run --separate-stderr "$IPCBOX" msgrcv $args
+		assert_status 2 || { echo "args: $args" >&2; return 1; }
+		assert_eq "${stderr%%$'\n'*}" "msgrcv: $want"
+	done <<EOF
+-k $K -n -w 1|--no-wait and --wait exclude each other
+-k $K --wait=1 --nowait|--wait and --no-wait exclude each other
+-k $K -C 2 -F|--count and --follow exclude each other
+-k $K -l -0|--lines and --null exclude each other
+-k $K -w 5x|invalid --wait '5x': expected a duration like 2, 1.5s or 250ms
+-k $K -C 0|invalid --count '0': expected a whole number of at least 1
+-k $K -t 1x|invalid --type '1x': expected a number of at least -9223372036854775807
+-k $K --peek=x|invalid --peek 'x': expected a whole number
+-k $K --n=1|option '--n=1' is ambiguous; possibilities: '--no-wait' '--null'
+-k $K -|unexpected argument '-'
+-k $K -- -n|unexpected argument '-n'
+EOF
+	assert_eq "$(qnum $K)" 2
+}
+
 @test "msgrcv --help and --version" {
 	run "$IPCBOX" msgrcv --help
 	assert_status 0

@@ -43,7 +43,7 @@ load pipeline_helpers
 	for bad in 0 3 -1 x 1x ''; do
 		run --separate-stderr pl -s "$bad" true '|' true
 		assert_status 2
-		assert_contains "$stderr" "pipeline: invalid --status '$bad'"
+		assert_contains "$stderr" "pipeline: invalid --status '$bad': expected last, fail or a stage number from 1 to 2"
 	done
 }
 
@@ -76,9 +76,11 @@ load pipeline_helpers
 @test "--status-fd: a closed or bad descriptor is a usage error" {
 	run --separate-stderr pl --status-fd 9 true
 	assert_status 2
-	assert_contains "$stderr" "pipeline: invalid --status-fd 9: Bad file descriptor"
+	assert_eq "${stderr%%$'\n'*}" \
+		"pipeline: invalid --status-fd '9': expected an open file descriptor (Bad file descriptor)"
 	run --separate-stderr pl --status-fd x true
 	assert_status 2
+	assert_eq "${stderr%%$'\n'*}" "pipeline: invalid --status-fd 'x': expected a whole number of at most 2147483647"
 }
 
 @test "a failing middle stage: data still flows, -s fail reports it" {
@@ -249,6 +251,13 @@ Try 'pipeline --help' for more information."
 	run -127 --separate-stderr pl -- -no-such-cmd
 	run --separate-stderr pl --bogus true
 	assert_status 2
+	# clusters, abbreviations, hex sizes; a "--" after the command is the command's
+	run --separate-stderr pl -ks1 --sig --pipe=0x10000 -- printf '%s,' -- -v '|' cat
+	assert_status 0
+	assert_eq "$output" "--,-v,"
+	run --separate-stderr pl --st 1 true
+	assert_status 2
+	assert_eq "${stderr%%$'\n'*}" "pipeline: option '--st' is ambiguous; possibilities: '--status' '--status-fd'"
 }
 
 @test "stages get default signal dispositions and an empty signal mask" {
@@ -302,13 +311,16 @@ Try 'pipeline --help' for more information."
 	for o in -t --kill-after; do
 		run --separate-stderr pl "$o" abc true
 		assert_status 2
-		assert_contains "$stderr" "invalid"
+		assert_eq "${stderr%%$'\n'*}" "pipeline: invalid ${o/-t/--timeout} 'abc': expected a duration like 2, 1.5s or 250ms"
 	done
 	for b in 0 x -1 1Q; do
 		run --separate-stderr pl -b "$b" true
 		assert_status 2
-		assert_contains "$stderr" "pipeline: invalid --pipe-size '$b'"
+		assert_eq "${stderr%%$'\n'*}" "pipeline: invalid --pipe-size '$b': expected a size like 4096, 0x1000, 64K or 1MiB, from 1 to 2147483647"
 	done
+	run --separate-stderr pl -d '' true
+	assert_status 2
+	assert_eq "${stderr%%$'\n'*}" "pipeline: invalid --delimiter '': expected a word that is not empty"
 }
 
 @test "-b sets every pipe's capacity" {

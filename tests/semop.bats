@@ -160,6 +160,10 @@ setup() {
 	assert_status 3
 	run --separate-stderr sem -k 0x5e3a0021 --nowait 1:0
 	assert_status 3
+	run --separate-stderr sem -k 0x5e3a0021 --no-wait 1:0
+	assert_status 3
+	run --separate-stderr sem -k 0x5e3a0021 1:0 --no
+	assert_status 3
 	run --separate-stderr sem -k 0x5e3a0021 -w 50ms 0:-1
 	assert_status 3
 	assert_eq "$stderr" "semop: semaphore set key 0x5e3a0021: timed out after 50ms"
@@ -379,6 +383,27 @@ setup() {
 		-P /p -c -N 2
 		-P /p --hold -s 1 -- true
 		-P bad --get
+	EOF
+}
+
+@test "semop usage errors: one message per argument kind and per exclusion" {
+	local args want
+	while IFS='|' read -r args want; do
+		run --separate-stderr sem $args
+		assert_status 2 || { echo "args: $args" >&2; return 1; }
+		assert_eq "${stderr%%$'\n'*}" "semop: $want"
+	done <<-'EOF'
+		-k 1 -w 1x 0:+1|invalid --wait '1x': expected a duration like 2, 1.5s or 250ms
+		-k 1 -n -w 1 0:+1|--no-wait and --wait exclude each other
+		-k 1 --get --set|--get and --set exclude each other
+		-k 1 --hold --setall 1 -- true|--hold and --setall exclude each other
+		-k 1 -c -N 0|invalid --nsems '0': expected a whole number from 1 to 32000
+		-k 1 -c --init 1,x|invalid --init '1,x': expected values V,V,... from 0 to 32767
+		-k 1 --setall 1,,2|invalid --setall '1,,2': expected values V,V,... from 0 to 32767
+		-k 1 --hold -C 0 -- true|invalid --count '0': expected a whole number from 1 to 32767
+		-k 1 --hold -E 256 -- true|invalid --conflict-exit-code '256': expected a whole number of at most 255
+		-k 1 --hold -s x -- true|invalid --semnum 'x': expected a whole number of at most 32767
+		-k 1 --se 1|option '--se' is ambiguous; possibilities: '--set' '--setall' '--semnum'
 	EOF
 }
 

@@ -68,6 +68,15 @@ teardown() {
 	"$IPCBOX" shmcat -k $K2 -c -s 1KiB
 	run --separate-stderr bash -c '"$1" shmcat -k $2 -o 1K | wc -c' _ "$IPCBOX" $K2
 	assert_eq "$output" "0"
+	# Offsets, lengths and sizes take 0x hex, as xxd prints offsets; options may
+	# be abbreviated and come in any order.
+	printf 'AB' | "$IPCBOX" shmcat -w --off=0xe -k $K
+	run --separate-stderr "$IPCBOX" shmcat --len 0x2 -k $K -o 0xa
+	assert_eq "$output" "XY"
+	run --separate-stderr bash -c '"$1" shmcat -k $2 -o 0x3fe | xxd -p' _ "$IPCBOX" $K2
+	assert_eq "$output" "0000"
+	run --separate-stderr bash -c '"$1" shmcat -k $2 | xxd -p' _ "$IPCBOX" $K
+	assert_eq "$output" "68656c6c6f0000000000585900004142"
 }
 
 @test "-w with -c creates and fills in one go; -L bounds the window -w may fill" {
@@ -209,18 +218,20 @@ teardown() {
 		"-k 1 -c|-c needs -s SIZE"
 		"-k 1 -s 4K|-s needs -c"
 		"-k 1 --json|--json needs --stat"
-		"-k 1 --stat -w|--stat cannot be combined with -w, -o or -L"
-		"-k 1 --stat -o 1|--stat cannot be combined with -w, -o or -L"
+		"-k 1 --stat -w|--stat and --write exclude each other"
+		"-k 1 --stat -o 1|--stat and --offset exclude each other"
+		"-k 1 -L 1 --stat|--length and --stat exclude each other"
 		"-k 1 -c -s 4K -o 1|with -c, -o and -L need -w"
-		"-k 1 -c -s 0|invalid size '0': must be at least 1 byte"
-		"-k 1 -c -s 4X|invalid size '4X'"
-		"-k 1 -o -1|invalid offset '-1'"
-		"-k 1 -L abc|invalid length 'abc'"
+		"-k 1 -c -s 0|invalid --size '0': expected a size like 4096, 0x1000, 64K or 1MiB, at least 1"
+		"-k 1 -c -s 4X|invalid --size '4X': expected a size like 4096, 0x1000, 64K or 1MiB"
+		"-k 1 -o -1|invalid --offset '-1': expected a size like 4096, 0x1000, 64K or 1MiB"
+		"-k 1 -L abc|invalid --length 'abc': expected a size like 4096, 0x1000, 64K or 1MiB"
+		"-k 1 -o 0x|invalid --offset '0x': expected a size like 4096, 0x1000, 64K or 1MiB"
 		"-k 1 extra|unexpected argument 'extra'"
 		"-k 1 -x|-x needs -c"
 		"-k 1 -m 600|-m needs -c"
 		"-k 1 -i 2|only one of -k, -i, -f and -P may select the object"
-		"-P noslash|invalid POSIX name 'noslash'"
+		"-P noslash|invalid --posix 'noslash': expected a POSIX name like /NAME (it must start with '/')"
 		"-k 1 --bogus|unrecognized option"
 	)
 	local c

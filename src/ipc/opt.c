@@ -11,6 +11,7 @@
 #include "ipc/err.h"
 #include "ipc/object.h"
 #include "ipc/parse.h"
+#include "ipc/quote.h"
 
 enum { ID_HELP = -2, ID_VERSION = -3 };
 
@@ -56,6 +57,11 @@ const struct ib_opt *ib_cmd_find(const struct ib_cmd *cmd, int id)
 	return NULL;
 }
 
+/* The operands array lives until exit: kept here too, so that a leak checker
+ * still sees it once the applet's main has returned (volatile: a store never
+ * read would be optimised away). */
+static char **volatile kept_ops;
+
 void ib_args_init(struct ib_args *a, const struct ib_cmd *cmd, int argc, char **argv)
 {
 	memset(a, 0, sizeof *a);
@@ -66,6 +72,9 @@ void ib_args_init(struct ib_args *a, const struct ib_cmd *cmd, int argc, char **
 	a->ops = calloc((size_t)argc + 1, sizeof *a->ops);
 	if (!a->ops)
 		ib_die_sys(IB_EXIT_FAIL, ENOMEM, "arguments");
+	kept_ops = a->ops;
+	/* as getopt_long: with POSIXLY_CORRECT set, the first operand ends the options */
+	a->stop = getenv("POSIXLY_CORRECT") != NULL;
 }
 
 void ib_args_invalid(const struct ib_args *a, const char *what, ...)
@@ -75,19 +84,24 @@ void ib_args_invalid(const struct ib_args *a, const char *what, ...)
 	va_start(ap, what);
 	vsnprintf(expected, sizeof expected, what, ap);
 	va_end(ap);
-	ib_usage_error_code(usage_status(a->cmd), "invalid %s '%s': expected %s",
-			    ib_opt_name(a->opt, name, sizeof name), a->arg ? a->arg : "", expected);
+	/* quoted as a shell would read it back: a newline in the value must not
+	 * break the one line */
+	ib_usage_error_code(usage_status(a->cmd), "invalid %s %s: expected %s",
+			    ib_opt_name(a->opt, name, sizeof name), ib_quote(a->arg ? a->arg : ""),
+			    expected);
 }
 
 /* The accepted range in words, after PREFIX: "from 1 to 255", "of at least 1",
- * "at most 8192" (SIZE: ", at least 1"), or nothing when any value goes. */
+ * "at most 8192" (SIZE: ", at least 1"), or nothing when any value goes (a
+ * whole number or size of at least 0 with no upper bound but the type's). */
 static const char *range_words(const struct ib_opt *o, char *buf, size_t len)
 {
 	bool size = o->kind == IB_ARG_SIZE;
+	bool unbounded = o->max == 0 || o->max == INT64_MAX || (size && o->max == LONG_MAX);
 	buf[0] = '\0';
-	if (o->min == 0 && o->max == 0)
+	if ((o->min == 0 && o->max == 0) || (o->min <= 0 && unbounded && o->kind != IB_ARG_INT))
 		return buf;
-	if (o->max == 0 || o->max == INT64_MAX || (size && o->max == LONG_MAX))
+	if (unbounded)
 		snprintf(buf, len, "%s at least %lld", size ? "," : " of", (long long)o->min);
 	else if (o->min <= 0 && o->kind != IB_ARG_INT)
 		snprintf(buf, len, "%s at most %lld", size ? "," : " of", (long long)o->max);
@@ -201,8 +215,10 @@ static void check_excl(struct ib_args *a)
 }
 
 /* The long option NAME (up to '=' or LEN characters): an exact name wins, else a
- * unique prefix; entries reached by two names (an alias) count once. */
-static const struct ib_opt *find_long(const struct ib_args *a, const char *word, size_t len)
+ * unique prefix; entries reached by two names (an alias) count once. *MATCHED is
+ * the name (or alias) that matched, for getopt_long's messages. */
+static const struct ib_opt *find_long(const struct ib_args *a, const char *word, size_t len,
+				      const char **matched)
 {
 	const struct ib_opt *hit = NULL;
 	bool ambiguous = false;
@@ -214,10 +230,14 @@ static const struct ib_opt *find_long(const struct ib_args *a, const char *word,
 			for (int k = 0; k < 2; k++) {
 				if (!names[k] || tab[i].id == 0 || strncmp(names[k], word, len) != 0)
 					continue;
-				if (names[k][len] == '\0')
+				if (names[k][len] == '\0') {
+					*matched = names[k];
 					return &tab[i];
+				}
 				if (hit && hit != &tab[i])
 					ambiguous = true;
+				if (hit != &tab[i])
+					*matched = names[k];
 				hit = &tab[i];
 			}
 		}
@@ -226,18 +246,22 @@ static const struct ib_opt *find_long(const struct ib_args *a, const char *word,
 		return hit;
 	/* getopt_long's message, possibilities included. */
 	char msg[1024];
-	size_t used = (size_t)snprintf(msg, sizeof msg, "option '--%.*s' is ambiguous; possibilities:",
-				       (int)len, word);
+	size_t used = (size_t)snprintf(msg, sizeof msg, "option '--%s' is ambiguous; possibilities:",
+				       word);
 	for (int pass = 0; pass < 2; pass++) {
 		const struct ib_opt *tab = pass ? std_opts : a->cmd->opts;
 		size_t n = pass ? IB_NELEM(std_opts) : a->cmd->nopts;
 		for (size_t i = 0; i < n; i++) {
+			/* one name per entry: getopt_long does not count an alias (an
+			 * entry with the same value) as a second possibility */
 			const char *names[2] = { tab[i].name, tab[i].alias };
 			for (int k = 0; k < 2; k++)
 				if (names[k] && tab[i].id && strncmp(names[k], word, len) == 0 &&
-				    used < sizeof msg)
+				    used < sizeof msg) {
 					used += (size_t)snprintf(msg + used, sizeof msg - used, " '--%s'",
 								 names[k]);
+					break;
+				}
 		}
 	}
 	bad_option(a->cmd, "%s", msg);
@@ -256,7 +280,8 @@ static void take_long(struct ib_args *a, const char *word)
 {
 	const char *eq = strchr(word, '=');
 	size_t len = eq ? (size_t)(eq - word) : strlen(word);
-	const struct ib_opt *o = find_long(a, word, len);
+	const char *name = NULL;
+	const struct ib_opt *o = find_long(a, word, len, &name);
 	if (!o)
 		bad_option(a->cmd, "unrecognized option '--%s'", word);
 	a->opt = o;
@@ -264,12 +289,12 @@ static void take_long(struct ib_args *a, const char *word)
 	a->arg = NULL;
 	if (o->kind == IB_ARG_NONE) {
 		if (eq)
-			bad_option(a->cmd, "option '--%s' doesn't allow an argument", o->name);
+			bad_option(a->cmd, "option '--%s' doesn't allow an argument", name);
 	} else if (eq) {
 		a->arg = eq + 1;
 	} else if (!(o->flags & IB_OPT_OPTARG)) {
 		if (a->next >= a->argc)
-			bad_option(a->cmd, "option '--%s' requires an argument", o->name);
+			bad_option(a->cmd, "option '--%s' requires an argument", name);
 		a->arg = a->argv[a->next++];
 	}
 }
@@ -287,7 +312,12 @@ static void take_short(struct ib_args *a)
 	a->written[2] = '\0';
 	a->as_written = a->written;
 	a->arg = NULL;
-	if (o->kind != IB_ARG_NONE && !(o->flags & IB_OPT_OPTARG)) {
+	if (o->kind != IB_ARG_NONE && (o->flags & IB_OPT_OPTARG)) {
+		/* as getopt's "a::": only the rest of the cluster, never the next word */
+		if (*a->cluster)
+			a->arg = a->cluster;
+		a->cluster = NULL;
+	} else if (o->kind != IB_ARG_NONE) {
 		if (*a->cluster) {
 			a->arg = a->cluster;
 		} else {
@@ -348,6 +378,12 @@ int ib_args_next(struct ib_args *a)
 		}
 		if (a->opt->id == ID_VERSION)
 			ib_version_exit();
+		/* an optional argument not given leaves no value of the option before */
+		a->u = 0;
+		a->i = 0;
+		a->mode = 0;
+		a->key = 0;
+		a->id = 0;
 		if (a->arg)
 			parse_value(a);
 		if (a->opt->excl)
@@ -356,8 +392,9 @@ int ib_args_next(struct ib_args *a)
 	}
 }
 
-/* --help: one option a line, "  -k, --key=KEY" then the help from column 24 (or on
- * the next line when the names are longer), wrapped at 80 columns. */
+/* --help: one option a line, "  -k, --key=KEY" (and the alias: ", --nowait") then
+ * the help from column 24 (or on the next line when the names are longer), wrapped
+ * at 80 columns. */
 enum { HELP_COL = 24, HELP_WIDTH = 80 };
 
 static void help_line(FILE *out, const struct ib_opt *o)
@@ -368,13 +405,16 @@ static void help_line(FILE *out, const struct ib_opt *o)
 		n = snprintf(names, sizeof names, "  -%c%s", o->id, o->name ? ", " : "");
 	else
 		n = snprintf(names, sizeof names, "      ");
-	if (o->name)
-		n += snprintf(names + n, sizeof names - (size_t)n, "--%s", o->name);
-	if (o->alias)
-		n += snprintf(names + n, sizeof names - (size_t)n, ", --%s", o->alias);
-	if (o->kind != IB_ARG_NONE && o->metavar) {
-		const char *fmt = o->name ? ((o->flags & IB_OPT_OPTARG) ? "[=%s]" : "=%s") : " %s";
-		n += snprintf(names + n, sizeof names - (size_t)n, fmt, o->metavar);
+	/* The long name, then its alias, each with the metavar. */
+	const char *longs[2] = { o->name, o->name ? o->alias : NULL };
+	for (int k = 0; k < 2 && (k == 0 || longs[k]); k++) {
+		if (longs[k])
+			n += snprintf(names + n, sizeof names - (size_t)n, "%s--%s", k ? ", " : "",
+				      longs[k]);
+		if (o->kind != IB_ARG_NONE && o->metavar) {
+			const char *fmt = o->name ? ((o->flags & IB_OPT_OPTARG) ? "[=%s]" : "=%s") : " %s";
+			n += snprintf(names + n, sizeof names - (size_t)n, fmt, o->metavar);
+		}
 	}
 	fputs(names, out);
 	int col = n;

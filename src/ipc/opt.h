@@ -12,7 +12,8 @@
  * (operands keep their order), "--" ends the options, "-" alone is an operand.
  * IB_CMD_FIRST_OPERAND_ENDS makes the first operand end the options (pipeline),
  * and an applet may set args.stop during parsing to do the same from there on
- * (semop --hold). Long options may be abbreviated to any unique prefix, as with
+ * (semop --hold); so does POSIXLY_CORRECT in the environment, as with getopt_long.
+ * Long options may be abbreviated to any unique prefix, as with
  * getopt_long, whose messages for unknown options are kept word for word. */
 #ifndef IPCBOX_OPT_H
 #define IPCBOX_OPT_H
@@ -138,7 +139,8 @@ struct ib_args {
 	char written[3];         /* "-w": the spelling of a short option */
 };
 
-/* Starts parsing ARGV (ARGV[0] is the program). */
+/* Starts parsing ARGV (ARGV[0] is the program). a->ops is allocated here and
+ * lives until exit (the applet need not free it). */
 void ib_args_init(struct ib_args *a, const struct ib_cmd *cmd, int argc, char **argv);
 
 /* The next option's id, with its argument parsed into A; -1 when the options are

@@ -5,6 +5,10 @@
  *   coretest quote STR | object [OBJECT-OPTIONS] [--open msg|shm|sem [SIZE]]
  *   coretest copy       (stdin to stdout through ib_read_some/ib_write_all)
  *   coretest slurp MAX  (stdin through ib_read_to_end, prints its length)
+ *   coretest opts [ARG]...   (ib_args_next over a table of every kind; prints
+ *                             one line per option, then the operands)
+ *   coretest opts-first|opts-neg [ARG]...  (the same, IB_CMD_FIRST_OPERAND_ENDS
+ *                             or IB_CMD_NEGATIVE_OPERANDS)
  * A parse failure prints the reason on stderr and exits 2. */
 #include <errno.h>
 #include <getopt.h>
@@ -16,6 +20,7 @@
 #include "ipc/err.h"
 #include "ipc/io.h"
 #include "ipc/object.h"
+#include "ipc/opt.h"
 #include "ipc/parse.h"
 #include "ipc/quote.h"
 
@@ -67,6 +72,55 @@ static int object(int argc, char **argv)
 			return 1;
 		printf("id=%d created=%d\n", id, created);
 	}
+	return 0;
+}
+
+/* A table with an option of each kind, for the parser's tests. */
+enum { OPT_PEEK = 0x100, OPT_TEXT, OPT_STOP };
+static const struct ib_opt test_opts[] = {
+	IB_HEADING("Test:"),
+	IB_OPT('n', "no-wait", NONE, NULL, "flag with an alias", .alias = "nowait", .excl = 1),
+	IB_OPT('w', "wait", DURATION, "DURATION", "a duration", .excl = 1),
+	IB_OPT('C', "count", COUNT, "N", "a count from 1 to 10", .min = 1, .max = 10),
+	IB_OPT('t', "type", INT, "TYPE", "a signed number"),
+	IB_OPT('s', "size", SIZE, "SIZE", "a size"),
+	IB_OPT('m', "mode", MODE, "MODE", "a mode"),
+	IB_OPT('k', "key", KEY, "KEY", "a key"),
+	IB_OPT('a', "all", CHOICE, "KIND", "an optional choice", .choices = "msg|shm|sem",
+	       .flags = IB_OPT_OPTARG),
+	IB_OPT(OPT_PEEK, "peek", COUNT, "INDEX", "an optional count", .flags = IB_OPT_OPTARG),
+	IB_OPT(OPT_TEXT, "text", TEXT, "TEXT", "any text"),
+	IB_OPT(OPT_STOP, "stop", NONE, NULL, "the next operand ends the options"),
+	IB_OPT('v', NULL, NONE, NULL, "a short-only flag"),
+};
+
+static int opts(int argc, char **argv, unsigned flags)
+{
+	const struct ib_cmd cmd = {
+		.usage = "Usage: coretest opts [OPTION]... [OPERAND]...\n",
+		.opts = test_opts, .nopts = IB_NELEM(test_opts), .flags = flags,
+	};
+	struct ib_args a;
+	int id;
+	ib_args_init(&a, &cmd, argc, argv);
+	while ((id = ib_args_next(&a)) != -1) {
+		char name[80];
+		printf("%s (%s)", ib_opt_name(a.opt, name, sizeof name), a.as_written);
+		if (a.arg)
+			printf(" '%s'", a.arg);
+		switch (a.opt->kind) {
+		case IB_ARG_NONE: case IB_ARG_TEXT: break;
+		case IB_ARG_INT: printf(" %" PRId64, a.i); break;
+		case IB_ARG_MODE: printf(" %04o", (unsigned)a.mode); break;
+		case IB_ARG_KEY: printf(" 0x%08x", (unsigned)a.key); break;
+		default: printf(" %" PRIu64, a.u); break;
+		}
+		putchar('\n');
+		if (id == OPT_STOP)
+			a.stop = true;
+	}
+	for (int i = 0; i < a.nops; i++)
+		printf("operand '%s'\n", a.ops[i]);
 	return 0;
 }
 
@@ -128,6 +182,12 @@ int main(int argc, char **argv)
 		puts(ib_quote(argv[2]));
 	} else if (strcmp(cmd, "object") == 0) {
 		return ib_finish(object(argc - 1, argv + 1));
+	} else if (strcmp(cmd, "opts") == 0) {
+		return ib_finish(opts(argc - 1, argv + 1, 0));
+	} else if (strcmp(cmd, "opts-first") == 0) {
+		return ib_finish(opts(argc - 1, argv + 1, IB_CMD_FIRST_OPERAND_ENDS));
+	} else if (strcmp(cmd, "opts-neg") == 0) {
+		return ib_finish(opts(argc - 1, argv + 1, IB_CMD_NEGATIVE_OPERANDS));
 	} else if (strcmp(cmd, "copy") == 0) {
 		return ib_finish(copy());
 	} else if (strcmp(cmd, "slurp") == 0 && argc == 3) {
