@@ -79,6 +79,23 @@ ib_descendants() { # PID [EXCEPT-PID]
 		}'
 }
 
+# Runs "$@" with glibc's checking malloc (libc_malloc_debug, MALLOC_CHECK_=3), which
+# aborts on a heap overflow that the plain build survives unnoticed; plainly where
+# it cannot be had or would not mix (the sanitizers and valgrind check better).
+malloc_checked() {
+	if [ -z "${IB_MALLOC_CHECK+set}" ]; then
+		IB_MALLOC_CHECK=
+		[ -n "${IPCBOX_SANITIZED:-}" ] ||
+			[ -n "$(LD_PRELOAD=libc_malloc_debug.so.0 MALLOC_CHECK_=3 "$IPCBOX" --version 2>&1 >/dev/null)" ] ||
+			IB_MALLOC_CHECK=libc_malloc_debug.so.0
+	fi
+	if [ -n "$IB_MALLOC_CHECK" ]; then
+		LD_PRELOAD=$IB_MALLOC_CHECK MALLOC_CHECK_=3 "$@"
+	else
+		"$@"
+	fi
+}
+
 # Skips unless tests may switch to an unprivileged user (uid/gid 65534).
 need_drop() {
 	[ "${IPCBOX_CAN_DROP:-}" = 1 ] || skip "cannot switch to uid 65534 here"

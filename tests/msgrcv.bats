@@ -145,6 +145,23 @@ load msg_helpers
 	assert_eq "$("$IPCBOX" msgrcv -k $K)" two
 }
 
+@test "-F writes out what it has before it waits for the next message" {
+	mkq
+	"$IPCBOX" msgsnd -k $K first
+	"$IPCBOX" msgrcv -k $K -F -l >out &
+	local pid=$!
+	wait_blocked $pid msgrcv
+	# It waits for more: "first" must be out already, not held back in its buffer.
+	assert_eq "$(cat out)" first
+	"$IPCBOX" msgsnd -k $K second
+	local end=$((SECONDS + 10))
+	until [ "$(cat out)" = $'first\nsecond' ] || [ $SECONDS -gt $end ]; do :; done
+	assert_eq "$(cat out)" $'first\nsecond'
+	kill -TERM $pid
+	wait_status $pid
+	assert_status 143
+}
+
 @test "SIGTERM ends msgrcv -w 30s at once (143), not at the deadline; nothing lost" {
 	mkq
 	"$IPCBOX" msgsnd -k $K -t 1 one

@@ -220,6 +220,12 @@ teardown() {
 	assert_status 1
 	assert_eq "$stderr" "shmcat: offset 50 plus length 51 is past the end of key 0x5c000001 (100 bytes)"
 	assert_eq "$output" ""
+	# A length that reaches exactly to the end is fine, reading and writing.
+	run --separate-stderr bash -c '"$1" shmcat -k $2 -o 50 -L 50 | wc -c' _ "$IPCBOX" $K
+	assert_status 0
+	assert_eq "$output" 50
+	printf 0123456789 | "$IPCBOX" shmcat -k $K -w -o 90 -L 10
+	assert_eq "$("$IPCBOX" shmcat -k $K -o 90)" 0123456789
 	run --separate-stderr "$IPCBOX" shmcat -k $K -w -o 200 </dev/null
 	assert_status 1
 	assert_eq "$stderr" "shmcat: offset 200 is past the end of key 0x5c000001 (100 bytes)"
