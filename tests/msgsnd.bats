@@ -14,6 +14,8 @@ load msg_helpers
 }
 
 @test "stdin is one binary-safe message by default" {
+	set_msgmax 200000
+	echo 400000 >/proc/sys/kernel/msgmnb
 	"$IPCBOX" msgsnd -k $K -c </dev/null
 	printf 'a\0b\nc\n\n' | "$IPCBOX" msgsnd -k $K
 	assert_eq "$(qnum $K)" 2
@@ -22,6 +24,11 @@ load msg_helpers
 	"$IPCBOX" msgrcv -k $K >got
 	printf 'a\0b\nc\n\n' >want
 	cmp got want
+	# more than one read(2) and the first buffer (64 KiB) hold
+	head -c 150000 /dev/urandom >want
+	"$IPCBOX" msgsnd -k $K <want
+	"$IPCBOX" msgrcv -k $K -n >got
+	cmp want got
 }
 
 @test "-l sends one message per line, -0 one per NUL record" {
