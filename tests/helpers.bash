@@ -17,6 +17,85 @@ setup() {
 	ib_setup
 }
 
+# Every test has a time limit, BATS_TEST_TIMEOUT (tests/run sets it), so a hang fails
+# that test instead of stalling its file. bats 1.8's own watchdog signals the test
+# first and then kills only its direct children (pkill -P), which is not enough: a
+# command under `run` is a grandchild (bats reads its output through a command
+# substitution), so the test waits for it for ever; and a test in `wait` or `read`
+# ends at the signal and orphans its children before they are looked for. So the
+# watchdog is replaced (when this bats has the functions it relies on) by one that
+# ends the whole tree below the test first (see ib_end_test), then signals the test
+# as bats does, which fails it with "# timeout after Ns" and runs its teardown.
+if declare -F bats_start_timeout_countdown bats_timeout_trap >/dev/null; then
+	bats_start_timeout_countdown() { # SECONDS
+		local -ri timeout=$1 target_pid=$$
+		# shellcheck disable=SC2064
+		trap "bats_timeout_trap $target_pid" ABRT
+		(
+			sleep "$timeout" &
+			# shellcheck disable=SC2064
+			trap "kill $! 2>/dev/null; exit 0" ABRT # how bats stops it at the end
+			wait
+			ib_end_test "$target_pid"
+		) &
+	}
+fi
+
+# Ends the test whose shell is $1, from its watchdog: stops the shell, so nothing below
+# it is orphaned while we look; stops every process below it, again and again until no
+# new one appears (a stopped process cannot fork); kills them all; then wakes the shell
+# with SIGABRT, bats' signal for "time is up".
+ib_end_test() { # TEST-SHELL-PID
+	local self=$BASHPID pids='' seen=x i
+	kill -STOP "$1" 2>/dev/null || return 0 # the test is over
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		[ "$pids" != "$seen" ] || break
+		seen=$pids
+		pids=$(ib_descendants "$1" "$self" | sort -n)
+		[ -z "$pids" ] || kill -STOP $pids 2>/dev/null
+	done
+	[ -z "$pids" ] || kill -KILL $pids 2>/dev/null
+	kill -ABRT "$1"
+	kill -CONT "$1"
+}
+
+# Prints the pids of every process below $1, leaving out $2 and what is below it.
+ib_descendants() { # PID [EXCEPT-PID]
+	ps -e -o pid= -o ppid= | awk -v root="$1" -v except="${2:-0}" '
+		{ parent[$1] = $2 }
+		END {
+			below[root] = 1
+			do {
+				more = 0
+				for (p in parent)
+					if (!(p in below) && p != except && (parent[p] in below)) {
+						below[p] = 1
+						more = 1
+					}
+			} while (more)
+			for (p in below)
+				if (p != root)
+					print p
+		}'
+}
+
+# Runs "$@" with glibc's checking malloc (libc_malloc_debug, MALLOC_CHECK_=3), which
+# aborts on a heap overflow that the plain build survives unnoticed; plainly where
+# it cannot be had or would not mix (the sanitizers and valgrind check better).
+malloc_checked() {
+	if [ -z "${IB_MALLOC_CHECK+set}" ]; then
+		IB_MALLOC_CHECK=
+		[ -n "${IPCBOX_SANITIZED:-}" ] ||
+			[ -n "$(LD_PRELOAD=libc_malloc_debug.so.0 MALLOC_CHECK_=3 "$IPCBOX" --version 2>&1 >/dev/null)" ] ||
+			IB_MALLOC_CHECK=libc_malloc_debug.so.0
+	fi
+	if [ -n "$IB_MALLOC_CHECK" ]; then
+		LD_PRELOAD=$IB_MALLOC_CHECK MALLOC_CHECK_=3 "$@"
+	else
+		"$@"
+	fi
+}
+
 # Skips unless tests may switch to an unprivileged user (uid/gid 65534).
 need_drop() {
 	[ "${IPCBOX_CAN_DROP:-}" = 1 ] || skip "cannot switch to uid 65534 here"

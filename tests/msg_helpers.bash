@@ -2,13 +2,14 @@
 
 K=0x5eed
 
-# Every test starts with no queues and the default msgmax (the namespace is shared
-# by the whole file).
+# Every test starts with no queues and the default msgmax and msgmnb (the namespace
+# is shared by the whole file).
 setup() {
 	ib_setup
 	ipcrm --all=msg >/dev/null 2>&1 || :
 	rm -f /dev/mqueue/* 2>/dev/null || :
 	echo 8192 >/proc/sys/kernel/msgmax 2>/dev/null || :
+	echo 16384 >/proc/sys/kernel/msgmnb 2>/dev/null || :
 }
 
 # Creates the empty System V queue with key $K (or $1).

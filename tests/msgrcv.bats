@@ -145,6 +145,43 @@ load msg_helpers
 	assert_eq "$("$IPCBOX" msgrcv -k $K)" two
 }
 
+@test "-F writes out what it has before it waits for the next message" {
+	mkq
+	"$IPCBOX" msgsnd -k $K first
+	"$IPCBOX" msgrcv -k $K -F -l >out &
+	local pid=$!
+	wait_blocked $pid msgrcv
+	# It waits for more: "first" must be out already, not held back in its buffer.
+	assert_eq "$(cat out)" first
+	"$IPCBOX" msgsnd -k $K second
+	local end=$((SECONDS + 10))
+	until [ "$(cat out)" = $'first\nsecond' ] || [ $SECONDS -gt $end ]; do :; done
+	assert_eq "$(cat out)" $'first\nsecond'
+	kill -TERM $pid
+	wait_status $pid
+	assert_status 143
+}
+
+@test "SIGTERM ends msgrcv -w 30s at once (143), not at the deadline; nothing lost" {
+	mkq
+	"$IPCBOX" msgsnd -k $K -t 1 one
+	"$IPCBOX" msgsnd -k $K -t 2 other
+	# It takes "one", writes it, then waits for a second message of type 1.
+	"$IPCBOX" msgrcv -k $K -t 1 -C 2 -w 30s -l >out 2>err &
+	local pid=$!
+	wait_blocked $pid msgrcv
+	local t0=${EPOCHREALTIME/./}
+	kill -TERM $pid
+	wait_status $pid
+	local ms=$(((${EPOCHREALTIME/./} - t0) / 1000))
+	assert_status 143
+	[ $ms -lt 5000 ] || { echo "msgrcv took $ms ms to end after SIGTERM" >&2; return 1; }
+	assert_eq "$(cat out)" one
+	assert_eq "$(cat err)" ""
+	assert_eq "$("$IPCBOX" msgrcv -k $K -n -C 1 --typed)" $'2\tother'
+	assert_eq "$(qnum $K)" 0
+}
+
 @test "a single msgrcv blocked on a queue that is removed: exit 1, says so" {
 	mkq
 	start_bg "$IPCBOX" msgrcv -k $K
@@ -223,6 +260,49 @@ load msg_helpers
 	assert_status 1
 	assert_eq "$stderr" "msgrcv: write to stdout: Broken pipe; put 1 message back on key 0x00005eed (at the end of the queue)"
 	assert_eq "$("$IPCBOX" msgrcv -k $K --typed)" $'5\tprecious'
+}
+
+# Runs msgrcv "$@" with stdout on the file out, which may grow to 3 KiB only
+# (RLIMIT_FSIZE, SIGXFSZ ignored): a longer write is cut short at 3072 bytes and the
+# next one fails with EFBIG.
+msgrcv_into_3k() {
+	run --separate-stderr bash -c 'ulimit -f 3 && trap "" XFSZ && exec "$0" msgrcv "$@" >out' \
+		"$IPCBOX" "$@"
+}
+
+@test "no loss, no duplicate: a write cut short exactly at a message boundary" {
+	# Eight 1 KiB records are written in one write(2), which stops after the third:
+	# those three stay delivered, the other five go back, each once, in order.
+	mkq
+	local i
+	for i in 1 2 3 4 5 6 7 8; do printf '%s%01022d\n' $i 0; done >sent
+	"$IPCBOX" msgsnd -k $K -l <sent
+	msgrcv_into_3k -k $K -C 8 -l
+	assert_status 1
+	assert_eq "$stderr" "msgrcv: write to stdout: File too large; put 5 messages back on key 0x00005eed (at the end of the queue)"
+	assert_eq "$(qnum $K)" 5
+	head -c 3072 sent | cmp - out
+	"$IPCBOX" msgrcv -k $K -n -C 5 -l >>out
+	cmp sent out
+	assert_eq "$(qnum $K)" 0
+	# The same with --typed records (types kept) and on a POSIX queue (priorities kept).
+	for i in 1 2 3 4 5 6 7 8; do printf '%s\t%01021d\n' $i $i; done >sent
+	"$IPCBOX" msgsnd -k $K --typed <sent
+	msgrcv_into_3k -k $K -C 8 --typed
+	assert_status 1
+	assert_contains "$stderr" "put 5 messages back"
+	"$IPCBOX" msgrcv -k $K -n -C 5 --typed >>out
+	cmp sent out
+	[ -z "${IPCBOX_NO_MQUEUE:-}" ] || return 0
+	for i in 1 2 3 4 5 6 7 8; do printf '%s\t%01021d\n' 3 $i; done >sent
+	"$IPCBOX" msgsnd -P /q -c --typed <sent
+	msgrcv_into_3k -P /q -C 8 --typed
+	assert_status 1
+	assert_eq "$stderr" "msgrcv: write to stdout: File too large; put 5 messages back on /q (at the end of the queue)"
+	"$IPCBOX" msgrcv -P /q -n -C 5 --typed >>out
+	cmp sent out
+	run "$IPCBOX" msgrcv -P /q -n
+	assert_status 3
 }
 
 # Starts msgrcv -k $K with $@ writing into a fifo nobody reads, and waits until it is

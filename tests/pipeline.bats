@@ -58,6 +58,9 @@ load pipeline_helpers
 	assert_eq "$(cat status)" "3 1 0"
 	run pl --status-fd=3 true 3>status
 	assert_eq "$(cat status)" "0"
+	# every status three digits long
+	run pl --status-fd 3 /nonexistent/a '|' /nonexistent/b '|' sh -c 'kill -9 $$' 3>status
+	assert_eq "$(cat status)" "127 127 137"
 }
 
 @test "--status-fd is not inherited by the stages" {

@@ -168,6 +168,30 @@ teardown() {
 	assert_eq "$(shmcat_sum -k $K)" "$before"
 }
 
+@test "-w under nohup (SIGHUP ignored) finishes when HUP arrives: all written, exit 0" {
+	head -c 200000 /dev/urandom >new
+	"$IPCBOX" shmcat -k $K -c -s 200000
+	mkfifo in
+	nohup "$IPCBOX" shmcat -k $K -w <in >/dev/null 2>err 3>&- &
+	local pid=$!
+	exec 7>in
+	head -c 100000 new >&7
+	# Wait (bounded, no sleep) until shmcat has put those bytes into the segment.
+	local tries=0
+	until "$IPCBOX" shmcat -k $K -L 100000 | cmp -s - <(head -c 100000 new); do
+		tries=$((tries + 1))
+		[ $tries -lt 10000 ] || { echo "shmcat never wrote" >&2; return 1; }
+	done
+	kill -HUP $pid
+	tail -c +100001 new >&7
+	exec 7>&-
+	local rc=0
+	wait $pid || rc=$?
+	assert_eq "$rc" 0
+	assert_eq "$(cat err)" ""
+	assert_eq "$(shmcat_sum -k $K)" "$(sha256sum <new | cut -d' ' -f1)"
+}
+
 @test "-i and -f select System V segments too" {
 	"$IPCBOX" shmcat -k $K -c -s 8
 	printf 'by id' | "$IPCBOX" shmcat -i "$(shm_id_of $K)" -w
@@ -205,6 +229,12 @@ teardown() {
 	assert_status 1
 	assert_eq "$stderr" "shmcat: offset 50 plus length 51 is past the end of key 0x5c000001 (100 bytes)"
 	assert_eq "$output" ""
+	# A length that reaches exactly to the end is fine, reading and writing.
+	run --separate-stderr bash -c '"$1" shmcat -k $2 -o 50 -L 50 | wc -c' _ "$IPCBOX" $K
+	assert_status 0
+	assert_eq "$output" 50
+	printf 0123456789 | "$IPCBOX" shmcat -k $K -w -o 90 -L 10
+	assert_eq "$("$IPCBOX" shmcat -k $K -o 90)" 0123456789
 	run --separate-stderr "$IPCBOX" shmcat -k $K -w -o 200 </dev/null
 	assert_status 1
 	assert_eq "$stderr" "shmcat: offset 200 is past the end of key 0x5c000001 (100 bytes)"
