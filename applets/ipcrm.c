@@ -427,9 +427,30 @@ static void sweep_kinds(struct run *run, unsigned kinds)
 	}
 }
 
-/* ipcrm shm|msg|sem ID...: the historical syntax; "resource(s) deleted" on success. */
+/* Whether WORD is -n or --dry-run (or an abbreviation getopt_long would take). */
+static bool is_dry_run_word(const char *word)
+{
+	size_t len = strlen(word);
+	return strcmp(word, "-n") == 0 ||
+	       (len >= 4 && strncmp(word, "--dry-run", len) == 0);
+}
+
+/* ipcrm shm|msg|sem ID...: the historical syntax; "resource(s) deleted" on success.
+ * -n/--dry-run holds here too, wherever it is written before a "--": all the words
+ * are read before the first id is acted on. */
 static int legacy_main(struct run *run, enum kind k, int argc, char **argv)
 {
+	int ids = 0;
+	bool options = true;
+	for (int i = 0; i < argc; i++) {
+		if (options && strcmp(argv[i], "--") == 0)
+			options = false;
+		else if (options && is_dry_run_word(argv[i]))
+			run->dry_run = true;
+		else
+			argv[ids++] = argv[i];
+	}
+	argc = ids;
 	if (argc < 1) {
 		ib_warn("not enough arguments");
 		ib_try_help();
@@ -448,7 +469,8 @@ static int legacy_main(struct run *run, enum kind k, int argc, char **argv)
 	}
 	if (run->failures)
 		return IB_EXIT_FAIL;
-	printf("resource(s) deleted\n");
+	if (!run->dry_run)
+		printf("resource(s) deleted\n");
 	return IB_EXIT_OK;
 }
 
@@ -584,8 +606,14 @@ int ipcrm_main(int argc, char **argv)
 		ib_try_help();
 		return IB_EXIT_FAIL;
 	}
-	if (kind_of_word(argv[1], &k) && (k == SHM || k == MSG || k == SEM))
-		return legacy_main(&run, k, argc - 2, argv + 2);
+	/* The historical syntax, perhaps after -n: "ipcrm -n shm 5" is a dry run of it. */
+	int word = 1;
+	while (word < argc - 1 && is_dry_run_word(argv[word]))
+		word++;
+	if (kind_of_word(argv[word], &k) && (k == SHM || k == MSG || k == SEM)) {
+		run.dry_run = word > 1;
+		return legacy_main(&run, k, argc - word - 1, argv + word + 1);
+	}
 
 	/* First pass, quiet: --dry-run holds wherever it is written, and any filter
 	 * turns -q, -m and -s into choices of kind, without an argument.

@@ -601,3 +601,38 @@ removing POSIX semaphore \`/lock' (owner root)"
 	assert_eq "${stderr% }" "ipcrm: invalid id:" # (bats may trim the trailing space)
 	assert_eq "$(keys_left)" "msg 0xe1"
 }
+
+@test "-n holds in the historical syntax wherever it is written, up to --" {
+	need_sysv_ipc
+	local s q m before words
+	s=$(mk shm 0xd1)
+	q=$(mk msg 0xe1)
+	m=$(mk sem 0xf1)
+	before=$(sysv_state)
+	for words in "shm $s -n" "shm -n $s" "-n shm $s" "shm $s --dry-run" "shm $s --dry" \
+		"--dry-run shm $s"; do
+		run --separate-stderr "$IPCBOX" ipcrm $words
+		assert_status 0
+		assert_eq "$output" "would remove shared memory segment id \`$s'"
+		assert_eq "$stderr" ""
+		assert_eq "$(sysv_state)" "$before"
+	done
+	run --separate-stderr "$IPCBOX" ipcrm msg "$q" -n 99
+	assert_status 1
+	assert_eq "$output" "would remove message queue id \`$q'
+would remove message queue id \`99'"
+	assert_eq "$stderr" "ipcrm: invalid id (99)"
+	run --separate-stderr "$IPCBOX" ipcrm sem "$m" -n
+	assert_status 0
+	assert_eq "$(sysv_state)" "$before"
+	# After --, -n is an id again (and not a number).
+	run --separate-stderr "$IPCBOX" ipcrm sem -- -n
+	assert_status 1
+	assert_eq "$stderr" "ipcrm: invalid id: -n"
+	assert_eq "$(sysv_state)" "$before"
+	run --separate-stderr "$IPCBOX" ipcrm shm "$s"
+	assert_status 0
+	assert_eq "$output" "resource(s) deleted"
+	assert_eq "$(keys_left)" "msg 0xe1
+sem 0xf1"
+}
