@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <locale.h>
 #include <mqueue.h>
 #include <semaphore.h>
 #include <stdbool.h>
@@ -25,6 +26,7 @@
 #include "ipc/filter.h"
 #include "ipc/names.h"
 #include "ipc/posixlist.h"
+#include "ipc/quote.h"
 #include "ipc/sysvlist.h"
 
 static const char usage[] =
@@ -263,6 +265,29 @@ static int posix_check(enum kind k, const char *name)
 	return geteuid() == 0 || geteuid() == st.st_uid ? 0 : EACCES;
 }
 
+/* A POSIX name as -v, -n and the messages show it: `NAME' as util-linux prints it,
+ * or, when it holds bytes a terminal would act on (a newline, an escape), quoted as
+ * a shell reads it back ('a'$'\n''b'; see ib_quote). Valid until the next call. */
+static const char *shown_name(const char *name)
+{
+	static char *buf;
+	static bool locale;
+	for (const char *p = name; *p && !locale; p++) {
+		if ((unsigned char)*p >= 0x80) { /* judge multibyte names in the user's charset */
+			setlocale(LC_CTYPE, "");
+			locale = true;
+		}
+	}
+	if (ib_has_unprintable(name))
+		return ib_quote(name);
+	free(buf);
+	if (asprintf(&buf, "`%s'", name) < 0) {
+		buf = NULL;
+		return ib_quote(name);
+	}
+	return buf;
+}
+
 /* Removes the POSIX object NAME (with or without its leading slash). In a sweep,
  * an object that went away after it was listed is not a failure. */
 static void remove_name(struct run *run, enum kind k, const char *arg, bool sweep)
@@ -271,8 +296,8 @@ static void remove_name(struct run *run, enum kind k, const char *arg, bool swee
 	int r = snprintf(name, sizeof name, "%s%s", arg[0] == '/' ? "" : "/", arg);
 	int err = 0;
 	if (run->verbose || run->dry_run)
-		printf("%s %s `%s'%s\n", run->dry_run ? "would remove" : "removing", kind_text[k],
-		       arg, run->detail);
+		printf("%s %s %s%s\n", run->dry_run ? "would remove" : "removing", kind_text[k],
+		       shown_name(arg), run->detail);
 	if (r < 0 || (size_t)r >= sizeof name)
 		err = ENAMETOOLONG;
 	else if (strchr(name + 1, '/') || !name[1])
@@ -285,22 +310,22 @@ static void remove_name(struct run *run, enum kind k, const char *arg, bool swee
 		return;
 	if (sweep && err == ENOENT) {
 		if (run->verbose)
-			printf("%s `%s' was already removed\n", kind_text[k], arg);
+			printf("%s %s was already removed\n", kind_text[k], shown_name(arg));
 		return;
 	}
 	switch (err) {
 	case EACCES:
 	case EPERM:
-		ib_warn("permission denied for name `%s'", arg);
+		ib_warn("permission denied for name %s", shown_name(arg));
 		break;
 	case ENOENT:
-		ib_warn("name `%s' not found", arg);
+		ib_warn("name %s not found", shown_name(arg));
 		break;
 	case ENAMETOOLONG:
-		ib_warn("name `%s' too long", arg);
+		ib_warn("name %s too long", shown_name(arg));
 		break;
 	default:
-		ib_warn_sys(err, "name `%s'", arg);
+		ib_warn_sys(err, "name %s", shown_name(arg));
 		break;
 	}
 	run->failures++;

@@ -636,3 +636,25 @@ would remove message queue id \`99'"
 	assert_eq "$(keys_left)" "msg 0xe1
 sem 0xf1"
 }
+
+@test "-v and -n quote POSIX names holding control bytes; plain names keep \`NAME'" {
+	local nl=$'/a\nb' esc=$'/x\e[31my'
+	: >"/dev/shm/${nl#/}"
+	: >"/dev/shm/${esc#/}"
+	: >/dev/shm/plain
+	run --separate-stderr "$IPCBOX" ipcrm -n --all=pshm
+	assert_status 0
+	assert_eq "$output" "would remove POSIX shared memory '/a'\$'\\n''b'
+would remove POSIX shared memory \`/plain'
+would remove POSIX shared memory '/x'\$'\\033''[31my'"
+	run --separate-stderr "$IPCBOX" ipcrm -v --posix-shmem "$nl" --posix-semaphore "$esc"
+	assert_status 1
+	assert_eq "$output" "removing POSIX shared memory '/a'\$'\\n''b'
+removing POSIX semaphore '/x'\$'\\033''[31my'"
+	assert_eq "$stderr" "ipcrm: name '/x'\$'\\033''[31my' not found"
+	run --separate-stderr "$IPCBOX" ipcrm -v --owner root --all=pshm
+	assert_status 0
+	assert_eq "$output" "removing POSIX shared memory \`/plain' (owner root)
+removing POSIX shared memory '/x'\$'\\033''[31my' (owner root)"
+	assert_eq "$(ls /dev/shm)" ""
+}
