@@ -624,6 +624,7 @@ int ipcrm_main(int argc, char **argv)
 {
 	struct ib_filter filter;
 	ib_filter_init(&filter);
+	filter.keys_not_private = true; /* as -M 0: key 0 is refused */
 	struct run run = { .filter = &filter, .names = IB_NAMES_INIT, .detail = "" };
 	enum kind k;
 	if (argc < 2) {

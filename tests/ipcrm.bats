@@ -658,3 +658,40 @@ removing POSIX semaphore '/x'\$'\\033''[31my'"
 removing POSIX shared memory '/x'\$'\\033''[31my' (owner root)"
 	assert_eq "$(ls /dev/shm)" ""
 }
+
+@test "--keys never selects IPC_PRIVATE objects; --keys 0 alone is a usage error" {
+	need_sysv_ipc
+	local p s
+	p=$(mk msg 0)
+	s=$(mk shm 0)
+	mk msg 0x5 >/dev/null
+	mk shm 0x6 >/dev/null
+	for r in 0 0x0 00 0-0 -0; do
+		run --separate-stderr "$IPCBOX" ipcrm --keys "$r"
+		assert_status 2
+		assert_eq "${stderr%%$'\n'*}" "ipcrm: invalid key range '$r': key 0 is IPC_PRIVATE, which names no object; select private objects with --ids"
+		assert_eq "$(keys_left)" "msg 0x0
+msg 0x5
+shm 0x0
+shm 0x6"
+	done
+	run --separate-stderr "$IPCBOX" ipcrm -n --keys -0xff
+	assert_status 0
+	assert_eq "$output" "would remove shared memory segment id \`$(awk '$1 == 6 { print $2 }' /proc/sysvipc/shm)' (key 0x00000006, owner root)
+would remove message queue id \`$(awk '$1 == 5 { print $2 }' /proc/sysvipc/msg)' (key 0x00000005, owner root)"
+	run --separate-stderr "$IPCBOX" ipcrm --keys 0-0xff -q
+	assert_status 0
+	assert_eq "$(keys_left)" "msg 0x0
+shm 0x0
+shm 0x6"
+	run --separate-stderr "$IPCBOX" ipcrm --keys 0-
+	assert_status 0
+	assert_eq "$(keys_left)" "msg 0x0
+shm 0x0"
+	# Private objects are removed by id.
+	run --separate-stderr "$IPCBOX" ipcrm --ids "$p" -q
+	assert_status 0
+	run --separate-stderr "$IPCBOX" ipcrm --ids "$s" -m
+	assert_status 0
+	assert_eq "$(keys_left)" ""
+}

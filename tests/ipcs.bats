@@ -621,3 +621,18 @@ access_time="
 	same_as_peer -m -i /frame -z
 	same_as_peer -s -i /lock --pid
 }
+
+@test "--keys 0 lists the IPC_PRIVATE objects (ipcrm refuses to remove by it)" {
+	[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import sysv_ipc' 2>/dev/null ||
+		skip "/usr/bin/python3 with sysv_ipc is not installed"
+	local p
+	p=$(/usr/bin/python3 -c 'import sysv_ipc
+print(sysv_ipc.MessageQueue(sysv_ipc.IPC_PRIVATE, sysv_ipc.IPC_CREX, 0o600).id)
+sysv_ipc.MessageQueue(0x5, sysv_ipc.IPC_CREX, 0o600)')
+	run --separate-stderr "$IPCBOX" ipcs -q --keys 0
+	assert_status 0
+	assert_eq "$(grep '^0x' <<<"$output" | awk '{ print $1, $2 }')" "0x00000000 $p"
+	run --separate-stderr "$IPCBOX" ipcs -q --keys -5
+	assert_status 0
+	assert_eq "$(grep -c '^0x' <<<"$output")" 2
+}

@@ -168,6 +168,10 @@ bool ib_filter_option(struct ib_filter *f, int opt, const char *arg)
 	case IB_OPT_KEYS:
 		if (!parse_range(arg, true, &lo, &hi))
 			ib_usage_error("invalid key range '%s': expected KEY, LOW-HIGH, LOW- or -HIGH", arg);
+		/* Key 0 names no object: every private one has it, unrelated to each other. */
+		if (f->keys_not_private && hi == 0)
+			ib_usage_error("invalid key range '%s': key 0 is IPC_PRIVATE, which names no "
+				       "object; select private objects with --ids", arg);
 		f->keys = true;
 		f->key_lo = (uint32_t)lo;
 		f->key_hi = (uint32_t)hi;
@@ -225,7 +229,8 @@ static bool common(const struct ib_filter *f, const struct ib_sysv_perm *p, int6
 {
 	if (f->owner && p->uid != f->owner_uid)
 		return false;
-	if (f->keys && ((uint32_t)p->key < f->key_lo || (uint32_t)p->key > f->key_hi))
+	if (f->keys && ((uint32_t)p->key < f->key_lo || (uint32_t)p->key > f->key_hi ||
+			(p->key == 0 && f->keys_not_private)))
 		return false;
 	if (f->ids && (p->id < f->id_lo || p->id > f->id_hi))
 		return false;
