@@ -695,3 +695,30 @@ shm 0x0"
 	assert_status 0
 	assert_eq "$(keys_left)" ""
 }
+
+@test "--older-than saturates: objects centuries old (or at any mtime) match, the future never does" {
+	need_sysv_ipc
+	local t
+	mk msg 0xe1 >/dev/null
+	for t in -9223372036854775808 -100000000000 -20000000000; do
+		: >/dev/shm/old
+		touch -d "@$t" /dev/shm/old || skip "cannot set an mtime of $t here"
+		for d in 1s 1d 200000d; do
+			run --separate-stderr "$IPCBOX" ipcrm -n --older-than "$d" --all=pshm
+			assert_status 0
+			assert_eq "$output" "would remove POSIX shared memory \`/old' (owner root)"
+			assert_eq "$stderr" ""
+		done
+	done
+	: >/dev/shm/future
+	touch -d @9223372036854775807 /dev/shm/future
+	rm /dev/shm/old
+	run --separate-stderr "$IPCBOX" ipcrm -n --older-than 0 --all=pshm
+	assert_status 0
+	assert_eq "$output" ""
+	# A System V object made just now is not 200000 days old (no wrap either).
+	run --separate-stderr "$IPCBOX" ipcrm --older-than 200000d
+	assert_status 0
+	assert_eq "$(keys_left)" "msg 0xe1"
+	assert_eq "$(posix_state)" "shm future"
+}

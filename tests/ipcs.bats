@@ -636,3 +636,17 @@ sysv_ipc.MessageQueue(0x5, sysv_ipc.IPC_CREX, 0o600)')
 	assert_status 0
 	assert_eq "$(grep -c '^0x' <<<"$output")" 2
 }
+
+@test "--posix shows an mtime beyond the calendar whole, not cut" {
+	local t
+	for t in -9223372036854775808 9223372036854775807; do
+		: >/dev/shm/x
+		touch -d "@$t" /dev/shm/x || skip "cannot set an mtime of $t here"
+		run --separate-stderr "$IPCBOX" ipcs --posix -m
+		assert_status 0
+		assert_eq "$(grep '^/x ' <<<"$output" | awk '{ print $NF }')" "$t"
+	done
+	touch -d '2001-02-03 04:05:06' /dev/shm/x
+	run --separate-stderr env TZ=UTC "$IPCBOX" ipcs --posix -m
+	assert_eq "$(grep '^/x ' <<<"$output" | cut -c57-)" "Feb  3 04:05:06     "
+}
