@@ -424,3 +424,15 @@ Try 'pipeline --help' for more information."
 	assert_status 0
 	assert_contains "$output" "pipeline (ipcbox)"
 }
+
+@test "a terminal's ^C reaches each stage once; a kill to pipeline alone is forwarded once" {
+	[ -x /usr/bin/python3 ] || skip "no python3"
+	make_signal_counter
+	local l1=$BATS_TEST_TMPDIR/s1 l2=$BATS_TEST_TMPDIR/s2
+	run --separate-stderr /usr/bin/python3 "$CTRLC" "$l1,$l2" "$IPCBOX" pipeline \
+		/usr/bin/python3 "$COUNTER" "$l1" '|' /usr/bin/python3 "$COUNTER" "$l2"
+	assert_status 0
+	assert_eq "$output" "ready INT INT TERM
+ready INT INT TERM
+0"
+}
