@@ -722,3 +722,50 @@ shm 0x0"
 	assert_eq "$(keys_left)" "msg 0xe1"
 	assert_eq "$(posix_state)" "shm future"
 }
+
+@test "-n by an object's creator after its owner was changed says it would remove it" {
+	need_drop
+	need_sysv_ipc
+	local id
+	id=$(as_nobody "$PY" -c 'import sysv_ipc; print(sysv_ipc.MessageQueue(0x71, sysv_ipc.IPC_CREX, 0o600).id)')
+	"$PY" -c 'import sys, sysv_ipc; q = sysv_ipc.MessageQueue(int(sys.argv[1], 0)); q.uid = 12345' 0x71
+	assert_eq "$(awk '$1 == 113 { print $8, $10 }' /proc/sysvipc/msg)" "12345 65534"
+	run --separate-stderr as_nobody "$IPCBOX" ipcrm -n -q "$id"
+	assert_status 0
+	assert_eq "$output" "would remove message queue id \`$id'"
+	assert_eq "$stderr" ""
+	assert_eq "$(keys_left)" "msg 0x71"
+	# and the real run agrees
+	run --separate-stderr as_nobody "$IPCBOX" ipcrm -v -q "$id"
+	assert_status 0
+	assert_eq "$output" "removing message queue id \`$id'"
+	assert_eq "$(keys_left)" ""
+}
+
+@test "--stale leaves a segment attached by a live process whose creator and last attacher died" {
+	need_sysv_ipc
+	mk shm 0x72 >/dev/null # its creator has exited
+	mkfifo hold
+	start_bg "$PY" -c 'import sys, sysv_ipc
+m = sysv_ipc.SharedMemory(0x72)
+sys.stderr.write("attached\n"); sys.stderr.flush()
+open(sys.argv[1]).read()' hold
+	expect_line attached
+	"$PY" -c 'import sysv_ipc; sysv_ipc.SharedMemory(0x72).detach()' # the last to attach, gone
+	local cpid lpid nattch
+	read -r cpid lpid nattch < <(awk '$1 == 114 { print $5, $6, $7 }' /proc/sysvipc/shm)
+	assert_eq "$nattch" 1
+	! kill -0 "$cpid" 2>/dev/null
+	! kill -0 "$lpid" 2>/dev/null
+	[ "$lpid" != "$BG_PID" ]
+	run --separate-stderr "$IPCBOX" ipcrm -v --stale
+	assert_status 0
+	assert_eq "$output" ""
+	assert_eq "$(keys_left)" "shm 0x72"
+	echo >hold
+	wait "$BG_PID"
+	unset BG_PID
+	run --separate-stderr "$IPCBOX" ipcrm --stale
+	assert_status 0
+	assert_eq "$(keys_left)" ""
+}
