@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <locale.h>
 #include <mqueue.h>
 #include <semaphore.h>
 #include <stdbool.h>
@@ -26,6 +27,7 @@
 #include "ipc/filter.h"
 #include "ipc/names.h"
 #include "ipc/posixlist.h"
+#include "ipc/quote.h"
 #include "ipc/sysvlist.h"
 
 static const char usage[] =
@@ -266,6 +268,29 @@ static int posix_check(enum kind k, const char *name)
 	return geteuid() == 0 || geteuid() == st.st_uid ? 0 : EACCES;
 }
 
+/* A POSIX name as -v, -n and the messages show it: `NAME' as util-linux prints it,
+ * or, when it holds bytes a terminal would act on (a newline, an escape), quoted as
+ * a shell reads it back ('a'$'\n''b'; see ib_quote). Valid until the next call. */
+static const char *shown_name(const char *name)
+{
+	static char *buf;
+	static bool locale;
+	for (const char *p = name; *p && !locale; p++) {
+		if ((unsigned char)*p >= 0x80) { /* judge multibyte names in the user's charset */
+			setlocale(LC_CTYPE, "");
+			locale = true;
+		}
+	}
+	if (ib_has_unprintable(name))
+		return ib_quote(name);
+	free(buf);
+	if (asprintf(&buf, "`%s'", name) < 0) {
+		buf = NULL;
+		return ib_quote(name);
+	}
+	return buf;
+}
+
 /* Removes the POSIX object NAME (with or without its leading slash). In a sweep,
  * an object that went away after it was listed is not a failure. */
 static void remove_name(struct run *run, enum kind k, const char *arg, bool sweep)
@@ -274,8 +299,8 @@ static void remove_name(struct run *run, enum kind k, const char *arg, bool swee
 	int r = snprintf(name, sizeof name, "%s%s", arg[0] == '/' ? "" : "/", arg);
 	int err = 0;
 	if (run->verbose || run->dry_run)
-		printf("%s %s `%s'%s\n", run->dry_run ? "would remove" : "removing", kind_text[k],
-		       arg, run->detail);
+		printf("%s %s %s%s\n", run->dry_run ? "would remove" : "removing", kind_text[k],
+		       shown_name(arg), run->detail);
 	if (r < 0 || (size_t)r >= sizeof name)
 		err = ENAMETOOLONG;
 	else if (strchr(name + 1, '/') || !name[1])
@@ -288,22 +313,22 @@ static void remove_name(struct run *run, enum kind k, const char *arg, bool swee
 		return;
 	if (sweep && err == ENOENT) {
 		if (run->verbose)
-			printf("%s `%s' was already removed\n", kind_text[k], arg);
+			printf("%s %s was already removed\n", kind_text[k], shown_name(arg));
 		return;
 	}
 	switch (err) {
 	case EACCES:
 	case EPERM:
-		ib_warn("permission denied for name `%s'", arg);
+		ib_warn("permission denied for name %s", shown_name(arg));
 		break;
 	case ENOENT:
-		ib_warn("name `%s' not found", arg);
+		ib_warn("name %s not found", shown_name(arg));
 		break;
 	case ENAMETOOLONG:
-		ib_warn("name `%s' too long", arg);
+		ib_warn("name %s too long", shown_name(arg));
 		break;
 	default:
-		ib_warn_sys(err, "name `%s'", arg);
+		ib_warn_sys(err, "name %s", shown_name(arg));
 		break;
 	}
 	run->failures++;
@@ -430,9 +455,30 @@ static void sweep_kinds(struct run *run, unsigned kinds)
 	}
 }
 
-/* ipcrm shm|msg|sem ID...: the historical syntax; "resource(s) deleted" on success. */
+/* Whether WORD is -n or --dry-run (or an abbreviation getopt_long would take). */
+static bool is_dry_run_word(const char *word)
+{
+	size_t len = strlen(word);
+	return strcmp(word, "-n") == 0 ||
+	       (len >= 4 && strncmp(word, "--dry-run", len) == 0);
+}
+
+/* ipcrm shm|msg|sem ID...: the historical syntax; "resource(s) deleted" on success.
+ * -n/--dry-run holds here too, wherever it is written before a "--": all the words
+ * are read before the first id is acted on. */
 static int legacy_main(struct run *run, enum kind k, int argc, char **argv)
 {
+	int ids = 0;
+	bool options = true;
+	for (int i = 0; i < argc; i++) {
+		if (options && strcmp(argv[i], "--") == 0)
+			options = false;
+		else if (options && is_dry_run_word(argv[i]))
+			run->dry_run = true;
+		else
+			argv[ids++] = argv[i];
+	}
+	argc = ids;
 	if (argc < 1) {
 		ib_warn("not enough arguments");
 		ib_try_help();
@@ -451,7 +497,8 @@ static int legacy_main(struct run *run, enum kind k, int argc, char **argv)
 	}
 	if (run->failures)
 		return IB_EXIT_FAIL;
-	printf("resource(s) deleted\n");
+	if (!run->dry_run)
+		printf("resource(s) deleted\n");
 	return IB_EXIT_OK;
 }
 
@@ -580,6 +627,7 @@ int ipcrm_main(int argc, char **argv)
 {
 	struct ib_filter filter;
 	ib_filter_init(&filter);
+	filter.keys_not_private = true; /* as -M 0: key 0 is refused */
 	struct run run = { .filter = &filter, .names = IB_NAMES_INIT, .detail = "" };
 	enum kind k;
 	if (argc < 2) {
@@ -587,8 +635,14 @@ int ipcrm_main(int argc, char **argv)
 		ib_try_help();
 		return IB_EXIT_FAIL;
 	}
-	if (kind_of_word(argv[1], &k) && (k == SHM || k == MSG || k == SEM))
-		return legacy_main(&run, k, argc - 2, argv + 2);
+	/* The historical syntax, perhaps after -n: "ipcrm -n shm 5" is a dry run of it. */
+	int word = 1;
+	while (word < argc - 1 && is_dry_run_word(argv[word]))
+		word++;
+	if (kind_of_word(argv[word], &k) && (k == SHM || k == MSG || k == SEM)) {
+		run.dry_run = word > 1;
+		return legacy_main(&run, k, argc - word - 1, argv + word + 1);
+	}
 
 	/* First pass, quiet: --dry-run holds wherever it is written, and any filter
 	 * turns -q, -m and -s into choices of kind, without an argument.

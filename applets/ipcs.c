@@ -733,7 +733,13 @@ static void posix_row(struct ctx *c, const struct ib_posix_info *o)
 		else
 			printf(" %-12s\n", "?");
 	} else {
-		printf(" %-20.16s\n", ib_ctime(o->mtime, t, sizeof t) + 4);
+		/* ctime less the weekday and the year; a time beyond the calendar is
+		 * ib_ctime's plain number, shown whole */
+		const char *m = ib_ctime(o->mtime, t, sizeof t);
+		if (m[0] >= 'A' && m[0] <= 'Z')
+			printf(" %-20.16s\n", m + 4);
+		else
+			printf(" %-20s\n", m);
 	}
 }
 

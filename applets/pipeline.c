@@ -290,9 +290,13 @@ static bool wait_stages(struct stage *st, size_t n, const struct opts *o, const 
 		if (have_kill && ib_ns_until(kill_at) < left)
 			left = ib_ns_until(kill_at);
 		struct timespec ts = ib_ns_to_timespec(left);
-		int sig = sigtimedwait(set, NULL, left == UINT64_MAX ? NULL : &ts);
+		siginfo_t info;
+		int sig = sigtimedwait(set, &info, left == UINT64_MAX ? NULL : &ts);
 		if (sig > 0 && sig != SIGCHLD) {
-			signal_running(st, n, sig);
+			/* The stages share our process group: one the terminal signalled
+			 * (^C) has it already, and a second ^C means "force quit" to some */
+			if (!ib_signal_reached_group(&info))
+				signal_running(st, n, sig);
 		} else if (sig < 0 && errno == EAGAIN) {
 			if (have_deadline && !timed_out && ib_ns_until(deadline) == 0) {
 				timed_out = true;

@@ -4,6 +4,8 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <semaphore.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -453,8 +455,27 @@ static int posix_give(const struct semop_cmd *c, sem_t *s, unsigned n)
 
 static int posix_act(struct semop_cmd *c, sem_t *s);
 
+/* sem_open maps /dev/shm/sem.NAME, which anyone who may write it can truncate (or
+ * squat empty): touching the semaphore then raises SIGBUS. It is caught and
+ * reported instead; the fault comes on the first access of an operation, before
+ * it changes anything. */
+static sigjmp_buf sem_fault;
+
+static void on_sem_fault(int sig)
+{
+	(void)sig;
+	siglongjmp(sem_fault, 1);
+}
+
 static int posix_main(struct semop_cmd *c)
 {
+	struct sigaction sa, old_bus;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_sem_fault;
+	sigemptyset(&sa.sa_mask);
+	if (sigsetjmp(sem_fault, 1))
+		ib_die(IB_EXIT_FAIL, "semaphore %s is truncated or corrupt", c->label);
+	sigaction(SIGBUS, &sa, &old_bus);
 	int flags = c->o.create ? O_CREAT | (c->o.exclusive ? O_EXCL : 0) : 0;
 	mode_t mask = umask(0); /* -m is the mode, as for System V objects */
 	sem_t *s = ib_sem_open(c->o.name, flags, c->o.mode, c->init ? (unsigned)c->init[0] : 0u);
@@ -467,6 +488,7 @@ static int posix_main(struct semop_cmd *c)
 	}
 	int st = posix_act(c, s);
 	sem_close(s);
+	sigaction(SIGBUS, &old_bus, NULL);
 	return st;
 }
 

@@ -601,3 +601,171 @@ removing POSIX semaphore \`/lock' (owner root)"
 	assert_eq "${stderr% }" "ipcrm: invalid id:" # (bats may trim the trailing space)
 	assert_eq "$(keys_left)" "msg 0xe1"
 }
+
+@test "-n holds in the historical syntax wherever it is written, up to --" {
+	need_sysv_ipc
+	local s q m before words
+	s=$(mk shm 0xd1)
+	q=$(mk msg 0xe1)
+	m=$(mk sem 0xf1)
+	before=$(sysv_state)
+	for words in "shm $s -n" "shm -n $s" "-n shm $s" "shm $s --dry-run" "shm $s --dry" \
+		"--dry-run shm $s"; do
+		run --separate-stderr "$IPCBOX" ipcrm $words
+		assert_status 0
+		assert_eq "$output" "would remove shared memory segment id \`$s'"
+		assert_eq "$stderr" ""
+		assert_eq "$(sysv_state)" "$before"
+	done
+	run --separate-stderr "$IPCBOX" ipcrm msg "$q" -n 99
+	assert_status 1
+	assert_eq "$output" "would remove message queue id \`$q'
+would remove message queue id \`99'"
+	assert_eq "$stderr" "ipcrm: invalid id (99)"
+	run --separate-stderr "$IPCBOX" ipcrm sem "$m" -n
+	assert_status 0
+	assert_eq "$(sysv_state)" "$before"
+	# After --, -n is an id again (and not a number).
+	run --separate-stderr "$IPCBOX" ipcrm sem -- -n
+	assert_status 1
+	assert_eq "$stderr" "ipcrm: invalid id: -n"
+	assert_eq "$(sysv_state)" "$before"
+	run --separate-stderr "$IPCBOX" ipcrm shm "$s"
+	assert_status 0
+	assert_eq "$output" "resource(s) deleted"
+	assert_eq "$(keys_left)" "msg 0xe1
+sem 0xf1"
+}
+
+@test "-v and -n quote POSIX names holding control bytes; plain names keep \`NAME'" {
+	local nl=$'/a\nb' esc=$'/x\e[31my'
+	: >"/dev/shm/${nl#/}"
+	: >"/dev/shm/${esc#/}"
+	: >/dev/shm/plain
+	run --separate-stderr "$IPCBOX" ipcrm -n --all=pshm
+	assert_status 0
+	assert_eq "$output" "would remove POSIX shared memory '/a'\$'\\n''b'
+would remove POSIX shared memory \`/plain'
+would remove POSIX shared memory '/x'\$'\\033''[31my'"
+	run --separate-stderr "$IPCBOX" ipcrm -v --posix-shmem "$nl" --posix-semaphore "$esc"
+	assert_status 1
+	assert_eq "$output" "removing POSIX shared memory '/a'\$'\\n''b'
+removing POSIX semaphore '/x'\$'\\033''[31my'"
+	assert_eq "$stderr" "ipcrm: name '/x'\$'\\033''[31my' not found"
+	run --separate-stderr "$IPCBOX" ipcrm -v --owner root --all=pshm
+	assert_status 0
+	assert_eq "$output" "removing POSIX shared memory \`/plain' (owner root)
+removing POSIX shared memory '/x'\$'\\033''[31my' (owner root)"
+	assert_eq "$(ls /dev/shm)" ""
+}
+
+@test "--keys never selects IPC_PRIVATE objects; --keys 0 alone is a usage error" {
+	need_sysv_ipc
+	local p s
+	p=$(mk msg 0)
+	s=$(mk shm 0)
+	mk msg 0x5 >/dev/null
+	mk shm 0x6 >/dev/null
+	for r in 0 0x0 00 0-0 -0; do
+		run --separate-stderr "$IPCBOX" ipcrm --keys "$r"
+		assert_status 2
+		assert_eq "${stderr%%$'\n'*}" "ipcrm: invalid key range '$r': key 0 is IPC_PRIVATE, which names no object; select private objects with --ids"
+		assert_eq "$(keys_left)" "msg 0x0
+msg 0x5
+shm 0x0
+shm 0x6"
+	done
+	run --separate-stderr "$IPCBOX" ipcrm -n --keys -0xff
+	assert_status 0
+	assert_eq "$output" "would remove shared memory segment id \`$(awk '$1 == 6 { print $2 }' /proc/sysvipc/shm)' (key 0x00000006, owner root)
+would remove message queue id \`$(awk '$1 == 5 { print $2 }' /proc/sysvipc/msg)' (key 0x00000005, owner root)"
+	run --separate-stderr "$IPCBOX" ipcrm --keys 0-0xff -q
+	assert_status 0
+	assert_eq "$(keys_left)" "msg 0x0
+shm 0x0
+shm 0x6"
+	run --separate-stderr "$IPCBOX" ipcrm --keys 0-
+	assert_status 0
+	assert_eq "$(keys_left)" "msg 0x0
+shm 0x0"
+	# Private objects are removed by id.
+	run --separate-stderr "$IPCBOX" ipcrm --ids "$p" -q
+	assert_status 0
+	run --separate-stderr "$IPCBOX" ipcrm --ids "$s" -m
+	assert_status 0
+	assert_eq "$(keys_left)" ""
+}
+
+@test "--older-than saturates: objects centuries old (or at any mtime) match, the future never does" {
+	need_sysv_ipc
+	local t
+	mk msg 0xe1 >/dev/null
+	for t in -9223372036854775808 -100000000000 -20000000000; do
+		: >/dev/shm/old
+		touch -d "@$t" /dev/shm/old || skip "cannot set an mtime of $t here"
+		for d in 1s 1d 200000d; do
+			run --separate-stderr "$IPCBOX" ipcrm -n --older-than "$d" --all=pshm
+			assert_status 0
+			assert_eq "$output" "would remove POSIX shared memory \`/old' (owner root)"
+			assert_eq "$stderr" ""
+		done
+	done
+	: >/dev/shm/future
+	touch -d @9223372036854775807 /dev/shm/future
+	rm /dev/shm/old
+	run --separate-stderr "$IPCBOX" ipcrm -n --older-than 0 --all=pshm
+	assert_status 0
+	assert_eq "$output" ""
+	# A System V object made just now is not 200000 days old (no wrap either).
+	run --separate-stderr "$IPCBOX" ipcrm --older-than 200000d
+	assert_status 0
+	assert_eq "$(keys_left)" "msg 0xe1"
+	assert_eq "$(posix_state)" "shm future"
+}
+
+@test "-n by an object's creator after its owner was changed says it would remove it" {
+	need_drop
+	need_sysv_ipc
+	local id
+	id=$(as_nobody "$PY" -c 'import sysv_ipc; print(sysv_ipc.MessageQueue(0x71, sysv_ipc.IPC_CREX, 0o600).id)')
+	"$PY" -c 'import sys, sysv_ipc; q = sysv_ipc.MessageQueue(int(sys.argv[1], 0)); q.uid = 12345' 0x71
+	assert_eq "$(awk '$1 == 113 { print $8, $10 }' /proc/sysvipc/msg)" "12345 65534"
+	run --separate-stderr as_nobody "$IPCBOX" ipcrm -n -q "$id"
+	assert_status 0
+	assert_eq "$output" "would remove message queue id \`$id'"
+	assert_eq "$stderr" ""
+	assert_eq "$(keys_left)" "msg 0x71"
+	# and the real run agrees
+	run --separate-stderr as_nobody "$IPCBOX" ipcrm -v -q "$id"
+	assert_status 0
+	assert_eq "$output" "removing message queue id \`$id'"
+	assert_eq "$(keys_left)" ""
+}
+
+@test "--stale leaves a segment attached by a live process whose creator and last attacher died" {
+	need_sysv_ipc
+	mk shm 0x72 >/dev/null # its creator has exited
+	mkfifo hold
+	start_bg "$PY" -c 'import sys, sysv_ipc
+m = sysv_ipc.SharedMemory(0x72)
+sys.stderr.write("attached\n"); sys.stderr.flush()
+open(sys.argv[1]).read()' hold
+	expect_line attached
+	"$PY" -c 'import sysv_ipc; sysv_ipc.SharedMemory(0x72).detach()' # the last to attach, gone
+	local cpid lpid nattch
+	read -r cpid lpid nattch < <(awk '$1 == 114 { print $5, $6, $7 }' /proc/sysvipc/shm)
+	assert_eq "$nattch" 1
+	! kill -0 "$cpid" 2>/dev/null
+	! kill -0 "$lpid" 2>/dev/null
+	[ "$lpid" != "$BG_PID" ]
+	run --separate-stderr "$IPCBOX" ipcrm -v --stale
+	assert_status 0
+	assert_eq "$output" ""
+	assert_eq "$(keys_left)" "shm 0x72"
+	echo >hold
+	wait "$BG_PID"
+	unset BG_PID
+	run --separate-stderr "$IPCBOX" ipcrm --stale
+	assert_status 0
+	assert_eq "$(keys_left)" ""
+}

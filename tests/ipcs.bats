@@ -622,3 +622,116 @@ access_time="
 	same_as_peer -m -i /frame -z
 	same_as_peer -s -i /lock --pid
 }
+
+@test "--keys 0 lists the IPC_PRIVATE objects (ipcrm refuses to remove by it)" {
+	[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import sysv_ipc' 2>/dev/null ||
+		skip "/usr/bin/python3 with sysv_ipc is not installed"
+	local p
+	p=$(/usr/bin/python3 -c 'import sysv_ipc
+print(sysv_ipc.MessageQueue(sysv_ipc.IPC_PRIVATE, sysv_ipc.IPC_CREX, 0o600).id)
+sysv_ipc.MessageQueue(0x5, sysv_ipc.IPC_CREX, 0o600)')
+	run --separate-stderr "$IPCBOX" ipcs -q --keys 0
+	assert_status 0
+	assert_eq "$(grep '^0x' <<<"$output" | awk '{ print $1, $2 }')" "0x00000000 $p"
+	run --separate-stderr "$IPCBOX" ipcs -q --keys -5
+	assert_status 0
+	assert_eq "$(grep -c '^0x' <<<"$output")" 2
+}
+
+@test "--posix shows an mtime beyond the calendar whole, not cut" {
+	local t
+	for t in -9223372036854775808 9223372036854775807; do
+		: >/dev/shm/x
+		touch -d "@$t" /dev/shm/x || skip "cannot set an mtime of $t here"
+		run --separate-stderr "$IPCBOX" ipcs --posix -m
+		assert_status 0
+		assert_eq "$(grep '^/x ' <<<"$output" | awk '{ print $NF }')" "$t"
+	done
+	touch -d '2001-02-03 04:05:06' /dev/shm/x
+	run --separate-stderr env TZ=UTC "$IPCBOX" ipcs --posix -m
+	assert_eq "$(grep '^/x ' <<<"$output" | cut -c57-)" "Feb  3 04:05:06     "
+}
+
+# Builds $TRUNC_SO, an LD_PRELOAD library standing for a user who truncates a
+# /dev/shm/sem.* file at the worst moment: right after ipcbox has mapped it, or
+# right before it reads it.
+build_truncating_shim() {
+	ldd "$IPCBOX" >/dev/null 2>&1 || skip "ipcbox is not dynamically linked"
+	TRUNC_SO=$BATS_TEST_TMPDIR/trunc.so
+	cat >"$TRUNC_SO.c" <<'EOF2'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+static void truncate_sem(int fd)
+{
+	char link[64], path[4096];
+	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(link, path, sizeof path - 1);
+	if (n > 0) {
+		path[n] = '\0';
+		if (strncmp(path, "/dev/shm/sem.", 13) == 0)
+			truncate(path, 0);
+	}
+}
+void *mmap(void *a, size_t len, int prot, int flags, int fd, off_t off)
+{
+	void *(*real)(void *, size_t, int, int, int, off_t) =
+		(void *(*)(void *, size_t, int, int, int, off_t))dlsym(RTLD_NEXT, "mmap");
+	void *p = real(a, len, prot, flags, fd, off);
+	if (fd >= 0)
+		truncate_sem(fd);
+	return p;
+}
+void *mmap64(void *a, size_t len, int prot, int flags, int fd, off_t off)
+{
+	return mmap(a, len, prot, flags, fd, off);
+}
+ssize_t pread(int fd, void *buf, size_t len, off_t off)
+{
+	ssize_t (*real)(int, void *, size_t, off_t) =
+		(ssize_t (*)(int, void *, size_t, off_t))dlsym(RTLD_NEXT, "pread");
+	truncate_sem(fd);
+	return real(fd, buf, len, off);
+}
+ssize_t pread64(int fd, void *buf, size_t len, off_t off)
+{
+	return pread(fd, buf, len, off);
+}
+EOF2
+	cc -shared -fPIC -o "$TRUNC_SO" "$TRUNC_SO.c" -ldl || skip "cannot build a C helper"
+}
+
+@test "a sem.* file another user truncates or squats empty kills no applet with SIGBUS" {
+	need_drop
+	# Squatted empty, world-writable, by an unprivileged user.
+	as_nobody sh -c ': >/dev/shm/sem.squat && chmod 666 /dev/shm/sem.squat'
+	local a
+	for a in +1 -1 "-n -1" --get "--hold -- true"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr "$IPCBOX" semop -P /squat $a
+		assert_status 1
+		assert_eq "$stderr" "semop: semaphore /squat is truncated or corrupt"
+	done
+	run --separate-stderr "$IPCBOX" ipcs --posix -s
+	assert_status 0
+	assert_eq "$(grep '^/squat ' <<<"$output" | awk '{ print $2, $3, $4 }')" "nobody 666 ?"
+	run --separate-stderr "$IPCBOX" ipcrm -n --stale
+	assert_status 0
+	# A real semaphore truncated by its (unprivileged) owner while ipcbox reads it.
+	as_nobody "$IPCBOX" semop -P /real -c -m 0666 --init 3
+	build_truncating_shim
+	run --separate-stderr env ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+		LD_PRELOAD="$TRUNC_SO" "$IPCBOX" ipcs --posix -s
+	assert_status 0
+	assert_eq "$stderr" ""
+	assert_eq "$(grep '^/real ' <<<"$output" | awk '{ print $4 }')" "?"
+	as_nobody "$IPCBOX" semop -P /real2 -c -m 0666 --init 3
+	run --separate-stderr env ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+		LD_PRELOAD="$TRUNC_SO" "$IPCBOX" ipcrm -v -a
+	assert_status 0
+	assert_eq "$stderr" ""
+	assert_eq "$(ls /dev/shm)" ""
+}

@@ -439,3 +439,42 @@ Try 'pipeline --help' for more information."
 	assert_status 0
 	assert_contains "$output" "pipeline (ipcbox)"
 }
+
+@test "a terminal's ^C reaches each stage once; a kill to pipeline alone is forwarded once" {
+	[ -x /usr/bin/python3 ] || skip "no python3"
+	make_signal_counter
+	local l1=$BATS_TEST_TMPDIR/s1 l2=$BATS_TEST_TMPDIR/s2
+	run --separate-stderr /usr/bin/python3 "$CTRLC" "$l1,$l2" "$IPCBOX" pipeline \
+		/usr/bin/python3 "$COUNTER" "$l1" '|' /usr/bin/python3 "$COUNTER" "$l2"
+	assert_status 0
+	assert_eq "$output" "ready INT INT TERM
+ready INT INT TERM
+0"
+}
+
+@test "-k -s fail: the real failure left of a stage that -k killed is the status" {
+	run --separate-stderr pl -k -s fail --status-fd 3 sh -c 'exit 4' '|' sleep 1000 3>status
+	assert_status 4
+	assert_eq "$(cat status)" "4 143"
+	run --separate-stderr pl -k -s fail --status-fd 3 sleep 1000 '|' sh -c 'exit 5' '|' sleep 1000 3>status
+	assert_status 5
+	assert_eq "$(cat status)" "143 5 143"
+}
+
+@test "every stage succeeds but the --status-fd write fails: exit 1" {
+	run --separate-stderr pl --status-fd 3 true '|' true 3>/dev/full
+	assert_status 1
+	assert_eq "$stderr" "pipeline: cannot write the statuses to --status-fd 3: No space left on device"
+	# A pipe nobody reads: EPIPE, not a death by SIGPIPE.
+	run --separate-stderr /usr/bin/python3 -c 'import os, signal, sys
+r, w = os.pipe()
+os.close(r)
+os.dup2(w, 4)
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+os.execv(sys.argv[1], [sys.argv[1], "pipeline", "--status-fd", "4", "true"])' "$IPCBOX"
+	assert_status 1
+	assert_eq "$stderr" "pipeline: cannot write the statuses to --status-fd 4: Broken pipe"
+	# A failing stage's own status is kept.
+	run --separate-stderr pl --status-fd 3 true '|' sh -c 'exit 6' 3>/dev/full
+	assert_status 6
+}

@@ -630,3 +630,16 @@ setup() {
 	[ ! -e ran ]
 	assert_eq "$(sem -P /ph --get)" 3
 }
+
+@test "--hold: a terminal's ^C reaches COMMAND once; a kill to semop alone is forwarded once" {
+	[ -x /usr/bin/python3 ] || skip "no python3"
+	load pipeline_helpers
+	make_signal_counter
+	local l=$BATS_TEST_TMPDIR/s1
+	run --separate-stderr /usr/bin/python3 "$CTRLC" "$l" "$IPCBOX" semop -k 0x7c -c --init 1 \
+		--hold -- /usr/bin/python3 "$COUNTER" "$l"
+	assert_status 0
+	assert_eq "$output" "ready INT INT TERM
+0"
+	assert_eq "$("$IPCBOX" semop -k 0x7c --get)" 1
+}

@@ -168,6 +168,10 @@ bool ib_filter_option(struct ib_filter *f, int opt, const char *arg)
 	case IB_OPT_KEYS:
 		if (!parse_range(arg, true, &lo, &hi))
 			ib_usage_error("invalid key range '%s': expected KEY, LOW-HIGH, LOW- or -HIGH", arg);
+		/* Key 0 names no object: every private one has it, unrelated to each other. */
+		if (f->keys_not_private && hi == 0)
+			ib_usage_error("invalid key range '%s': key 0 is IPC_PRIVATE, which names no "
+				       "object; select private objects with --ids", arg);
 		f->keys = true;
 		f->key_lo = (uint32_t)lo;
 		f->key_hi = (uint32_t)hi;
@@ -221,19 +225,31 @@ int ib_sem_dead(struct ib_pidcache *c, const struct ib_sem_info *s)
 	return any ? 1 : 0;
 }
 
+/* --older-than: whether LAST (seconds) is at least older_ns ago. The age saturates,
+ * so a time far in the past (or a file's mtime set to any value) neither overflows
+ * nor wraps; a time in the future is never old. */
+static bool old_enough(const struct ib_filter *f, int64_t last)
+{
+	int64_t age;
+	if (__builtin_sub_overflow(f->now, last, &age))
+		age = last < 0 ? INT64_MAX : -1;
+	if (age < 0)
+		return false;
+	uint64_t need = f->older_ns / 1000000000u + (f->older_ns % 1000000000u != 0);
+	return (uint64_t)age >= need;
+}
+
 static bool common(const struct ib_filter *f, const struct ib_sysv_perm *p, int64_t last)
 {
 	if (f->owner && p->uid != f->owner_uid)
 		return false;
-	if (f->keys && ((uint32_t)p->key < f->key_lo || (uint32_t)p->key > f->key_hi))
+	if (f->keys && ((uint32_t)p->key < f->key_lo || (uint32_t)p->key > f->key_hi ||
+			(p->key == 0 && f->keys_not_private)))
 		return false;
 	if (f->ids && (p->id < f->id_lo || p->id > f->id_hi))
 		return false;
-	if (f->older) {
-		int64_t age = f->now - last;
-		if (age < 0 || (uint64_t)age * 1000000000u < f->older_ns)
-			return false;
-	}
+	if (f->older && !old_enough(f, last))
+		return false;
 	return true;
 }
 
@@ -290,11 +306,8 @@ bool ib_filter_posix(struct ib_filter *f, const struct ib_posix_info *o)
 		return false;
 	if (f->owner && o->uid != f->owner_uid)
 		return false;
-	if (f->older) {
-		int64_t age = f->now - o->mtime;
-		if (age < 0 || (uint64_t)age * 1000000000u < f->older_ns)
-			return false;
-	}
+	if (f->older && !old_enough(f, o->mtime))
+		return false;
 	if (f->stale || f->dead || f->unattached) {
 		struct ib_posix_users *u = ib_filter_posix_users(f);
 		pid_t pid;

@@ -7,7 +7,8 @@
  *   --unattached         a shared memory segment with no attaches (other kinds never match)
  *   --older-than DUR     last change or operation at least DUR ago (1h, 30m, 90s, 2d)
  *   --owner USER         owned by USER (name or uid)
- *   --keys RANGE         System V key in RANGE: K, K1-K2, K1- or -K2 (hex, octal, decimal)
+ *   --keys RANGE         System V key in RANGE: K, K1-K2, K1- or -K2 (hex, octal, decimal);
+ *                        with keys_not_private, never key 0 (IPC_PRIVATE)
  *   --ids RANGE          System V id in RANGE, same syntax
  * Several filters together must all match. A pid of 0 (never set, or not visible in
  * this pid namespace) counts as no process; an object with no pid recorded at all
@@ -84,6 +85,8 @@ struct ib_filter {
 	uid_t owner_uid;
 	bool keys;
 	uint32_t key_lo, key_hi;
+	bool keys_not_private;    /* set before the options (ipcrm): --keys never selects
+				   * key 0 (IPC_PRIVATE), and "--keys 0" is a usage error */
 	bool ids;
 	int id_lo, id_hi;
 	int64_t now;              /* seconds; set by ib_filter_init */

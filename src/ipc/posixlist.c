@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/sysmacros.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -69,24 +68,26 @@ static void read_mq_attr(struct ib_posix_info *o)
 	mq_close(q);
 }
 
-/* The value of a named semaphore, read from a read-only mapping of its file:
- * no sem_open, so nothing is created and nothing is left open. */
+/* The value of a named semaphore, read from a copy of its file's first bytes: no
+ * sem_open, so nothing is created and nothing is left open; and no mapping, so a
+ * file another user truncates meanwhile cannot kill us with SIGBUS. O_NONBLOCK: a
+ * FIFO swapped in after the listing's fstatat must not hang us. */
 static void read_sem_value(int dirfd, const char *file, struct ib_posix_info *o)
 {
-	int fd = openat(dirfd, file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int fd = openat(dirfd, file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0)
 		return;
-	struct stat st;
-	if (fstat(fd, &st) == 0 && (size_t)st.st_size >= sizeof(sem_t)) {
-		void *p = mmap(NULL, sizeof(sem_t), PROT_READ, MAP_SHARED, fd, 0);
-		if (p != MAP_FAILED) {
-			int v;
-			if (sem_getvalue((sem_t *)p, &v) == 0) {
-				o->value = v;
-				o->value_known = true;
-			}
-			munmap(p, sizeof(sem_t));
-		}
+	union {
+		sem_t sem;
+		unsigned char bytes[sizeof(sem_t)];
+	} copy;
+	ssize_t n;
+	while ((n = pread(fd, copy.bytes, sizeof copy.bytes, 0)) < 0 && errno == EINTR)
+		;
+	int v;
+	if (n == (ssize_t)sizeof copy.bytes && sem_getvalue(&copy.sem, &v) == 0) {
+		o->value = v;
+		o->value_known = true;
 	}
 	close(fd);
 }

@@ -2,7 +2,8 @@
  *   message queues   files of the mqueue fs at /dev/mqueue ("QSIZE:..." read from
  *                    each; the message count from mq_getattr where we may open it)
  *   shared memory    regular files in /dev/shm not named sem.*
- *   named semaphores /dev/shm/sem.NAME; the value read from a read-only mapping
+ *   named semaphores /dev/shm/sem.NAME; the value read from a copy of the file (no
+ *                    mapping: a truncated file cannot raise SIGBUS)
  *
  * Every function returns 0 on success, -1 with errno set on failure; none prints.
  * ib_posix_list fails with ENOENT when /dev/mqueue is not an mqueue mount (say so

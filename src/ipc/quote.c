@@ -57,6 +57,15 @@ static void put_escaped(struct out *o, unsigned char c)
 	put(o, tmp, strlen(tmp));
 }
 
+bool ib_has_unprintable(const char *s)
+{
+	size_t len = strlen(s);
+	for (size_t i = 0, n; i < len; i += n)
+		if ((n = printable_len(s + i, len - i)) == 0)
+			return true;
+	return false;
+}
+
 const char *ib_quote(const char *s)
 {
 	static struct out bufs[NBUF];

@@ -395,13 +395,20 @@ static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP };
 
 /* The child signals go to; 0 when none. Written with the signals blocked. */
 static volatile pid_t forward_to;
+static volatile bool forward_in_group; /* it is in our process group */
 static struct sigaction saved[NFORWARDED], saved_chld;
 static bool installed[NFORWARDED];
 
-static void forward(int sig)
+bool ib_signal_reached_group(const siginfo_t *si)
 {
+	return si->si_code == SI_KERNEL && !(si->si_signo == SIGHUP && getsid(0) == getpid());
+}
+
+static void forward(int sig, siginfo_t *si, void *ctx)
+{
+	(void)ctx;
 	int saved_errno = errno;
-	if (forward_to > 0)
+	if (forward_to > 0 && !(forward_in_group && ib_signal_reached_group(si)))
 		kill(forward_to, sig);
 	errno = saved_errno;
 }
@@ -417,9 +424,9 @@ static void install_forwarding(void)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = forward;
+	sa.sa_sigaction = forward;
 	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
+	sa.sa_flags = SA_RESTART | SA_SIGINFO;
 	for (size_t i = 0; i < NFORWARDED; i++) {
 		sigaction(forwarded[i], NULL, &saved[i]);
 		installed[i] = saved[i].sa_handler != SIG_IGN;
@@ -455,6 +462,7 @@ int ib_spawn_foreground(const struct ib_spawn *s, int *err)
 	forwarded_set(&set);
 	sigprocmask(SIG_BLOCK, &set, &oldmask);
 	install_forwarding();
+	forward_in_group = s->pgroup == -1;
 	pid_t pid = spawn(s, err, &forward_to, &oldmask);
 	if (pid < 0) {
 		stop_forwarding();

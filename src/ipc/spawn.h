@@ -87,11 +87,18 @@ int ib_spawn_exec(const struct ib_spawn *s);
 
 /* Runs S's command in the foreground, as flock(1) and env(1) do: starts it with
  * ib_spawn; while it runs, SIGINT, SIGTERM and SIGHUP sent to this process go to it
- * (those we ignore stay ignored); waits for it and returns ib_wait_code (a status
+ * (those we ignore stay ignored; and, when it is in our process group, not those it
+ * got itself, see ib_signal_reached_group); waits for it and returns ib_wait_code (a status
  * PREPARE ended the child with included). Returns -1 with *ERR set if it could not
  * start (nothing printed: see ib_spawn_error_code). For nohup to work, S->keep should
  * hold the signals ignored before (ib_ignored_signals). */
 int ib_spawn_foreground(const struct ib_spawn *s, int *err);
+
+/* Whether the signal SI describes went to our whole process group, not to us alone:
+ * the kernel's SIGINT/SIGQUIT from a terminal (^C, ^\) and SIGHUP after a hangup
+ * (si_code SI_KERNEL; a session leader's own SIGHUP excepted). Children in our group
+ * got it too: forwarding it would make them see it twice. */
+bool ib_signal_reached_group(const siginfo_t *si);
 
 /* Waits for PID (EINTR retried) and returns its ib_wait_code; 1 if it cannot. */
 int ib_spawn_wait(pid_t pid);

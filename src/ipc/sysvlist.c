@@ -147,6 +147,7 @@ static int msq_by_index(struct ib_msq_info **out, size_t *n, bool *complete)
 	size_t cap = 0, cnt = 0;
 	for (int i = 0; i <= max; i++) {
 		struct msqid_ds ds;
+		memset(&ds, 0, sizeof ds); /* see ib_msq_stat */
 		int id = msgctl(i, MSG_STAT_ANY, &ds);
 		if (id < 0)
 			id = msgctl(i, MSG_STAT, &ds);
@@ -235,6 +236,9 @@ static int index_candidates(int id, int idx[2])
 int ib_msq_stat(int id, struct ib_msq_info *out)
 {
 	struct msqid_ds ds;
+	/* valgrind does not know the *_STAT_ANY commands: without this it takes what
+	 * the kernel fills in for uninitialised (here and in every *_STAT_ANY call) */
+	memset(&ds, 0, sizeof ds);
 	int idx[2], k = index_candidates(id, idx);
 	if (id < 0) {
 		errno = EINVAL;
@@ -281,6 +285,7 @@ static int shm_by_index(struct ib_shm_info **out, size_t *n, bool *complete)
 	size_t cap = 0, cnt = 0;
 	for (int i = 0; i <= max; i++) {
 		struct shmid_ds ds;
+		memset(&ds, 0, sizeof ds); /* see ib_msq_stat */
 		int id = shmctl(i, SHM_STAT_ANY, &ds);
 		if (id < 0)
 			id = shmctl(i, SHM_STAT, &ds);
@@ -365,6 +370,7 @@ int ib_shm_list_rss(struct ib_shm_info **out, size_t *n)
 int ib_shm_stat(int id, struct ib_shm_info *out)
 {
 	struct shmid_ds ds;
+	memset(&ds, 0, sizeof ds); /* see ib_msq_stat */
 	int idx[2], k = index_candidates(id, idx);
 	if (id < 0) {
 		errno = EINVAL;
@@ -408,6 +414,7 @@ static int sem_by_index(struct ib_sem_info **out, size_t *n, bool *complete)
 	size_t cap = 0, cnt = 0;
 	for (int i = 0; i <= max; i++) {
 		struct semid_ds ds;
+		memset(&ds, 0, sizeof ds); /* see ib_msq_stat */
 		arg.buf = &ds;
 		int id = semctl(i, 0, SEM_STAT_ANY, arg);
 		if (id < 0)
@@ -479,6 +486,7 @@ int ib_sem_list(struct ib_sem_info **out, size_t *n)
 int ib_sem_stat(int id, struct ib_sem_info *out)
 {
 	struct semid_ds ds;
+	memset(&ds, 0, sizeof ds); /* see ib_msq_stat */
 	union ib_semun arg = { .buf = &ds };
 	int idx[2], k = index_candidates(id, idx);
 	if (id < 0) {
