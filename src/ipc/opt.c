@@ -245,10 +245,20 @@ static const struct ib_opt *find_long(const struct ib_args *a, const char *word,
 
 static const struct ib_opt *find_short(const struct ib_args *a, char c)
 {
+	if (c != 0 && c == a->cmd->help_short)
+		return &std_opts[0];
+	if (c != 0 && c == a->cmd->version_short)
+		return &std_opts[1];
 	for (size_t i = 0; i < a->cmd->nopts; i++)
 		if (a->cmd->opts[i].id == (unsigned char)c && c != 0)
 			return &a->cmd->opts[i];
 	return NULL;
+}
+
+/* Whether O takes an argument here (perhaps an optional one). */
+static bool takes_arg(const struct ib_args *a, const struct ib_opt *o)
+{
+	return o->kind != IB_ARG_NONE && !((o->flags & IB_OPT_DROPS_ARG) && a->drop_args);
 }
 
 /* Takes the long option in WORD (after "--"). */
@@ -262,7 +272,7 @@ static void take_long(struct ib_args *a, const char *word)
 	a->opt = o;
 	a->as_written = a->argv[a->next - 1];
 	a->arg = NULL;
-	if (o->kind == IB_ARG_NONE) {
+	if (!takes_arg(a, o)) {
 		if (eq)
 			bad_option(a->cmd, "option '--%s' doesn't allow an argument", o->name);
 	} else if (eq) {
@@ -287,7 +297,12 @@ static void take_short(struct ib_args *a)
 	a->written[2] = '\0';
 	a->as_written = a->written;
 	a->arg = NULL;
-	if (o->kind != IB_ARG_NONE && !(o->flags & IB_OPT_OPTARG)) {
+	if (takes_arg(a, o) && (o->flags & IB_OPT_OPTARG)) {
+		/* getopt's "a::": only an argument attached to the letter */
+		if (*a->cluster)
+			a->arg = a->cluster;
+		a->cluster = NULL;
+	} else if (takes_arg(a, o)) {
 		if (*a->cluster) {
 			a->arg = a->cluster;
 		} else {
@@ -348,7 +363,7 @@ int ib_args_next(struct ib_args *a)
 		}
 		if (a->opt->id == ID_VERSION)
 			ib_version_exit();
-		if (a->arg)
+		if (a->arg && !(a->opt->flags & IB_OPT_RAW))
 			parse_value(a);
 		if (a->opt->excl)
 			check_excl(a);
@@ -403,21 +418,37 @@ static void help_line(FILE *out, const struct ib_opt *o)
 		fputc('\n', out);
 }
 
+/* The lines of --help and --version, with the applet's letters for them. */
+static bool std_help_lines(const struct ib_cmd *cmd, FILE *out)
+{
+	const char letters[] = { cmd->help_short, cmd->version_short };
+	for (size_t i = 0; i < IB_NELEM(std_opts); i++) {
+		struct ib_opt o = std_opts[i];
+		if (letters[i])
+			o.id = (unsigned char)letters[i];
+		help_line(out, &o);
+	}
+	return true;
+}
+
 void ib_cmd_help(const struct ib_cmd *cmd, FILE *out)
 {
 	fputs(cmd->usage, out);
-	bool headed = cmd->nopts > 0 && cmd->opts[0].id == 0;
+	bool headed = cmd->nopts > 0 && cmd->opts[0].id == 0 && cmd->opts[0].help;
 	if (!headed)
 		fputs("\nOptions:\n", out);
+	bool std_done = false;
 	for (size_t i = 0; i < cmd->nopts; i++) {
 		const struct ib_opt *o = &cmd->opts[i];
-		if (o->id == 0)
+		if (o->id == 0 && !o->help)
+			std_done = std_help_lines(cmd, out);
+		else if (o->id == 0)
 			fprintf(out, "\n%s\n", o->help);
 		else if (!(o->flags & IB_OPT_HIDDEN))
 			help_line(out, o);
 	}
-	for (size_t i = 0; i < IB_NELEM(std_opts); i++)
-		help_line(out, &std_opts[i]);
+	if (!std_done)
+		std_help_lines(cmd, out);
 	if (cmd->footer)
 		fprintf(out, "\n%s", cmd->footer);
 }
