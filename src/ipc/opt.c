@@ -201,11 +201,13 @@ static void check_excl(struct ib_args *a)
 }
 
 /* The long option NAME (up to '=' or LEN characters): an exact name wins, else a
- * unique prefix; entries reached by two names (an alias) count once. */
-static const struct ib_opt *find_long(const struct ib_args *a, const char *word, size_t len)
+ * unique prefix; entries reached by two names (an alias) count once. NULL when
+ * none matches, or (*AMBIGUOUS set) when several do. */
+static const struct ib_opt *match_long(const struct ib_args *a, const char *word, size_t len,
+				       bool *ambiguous)
 {
 	const struct ib_opt *hit = NULL;
-	bool ambiguous = false;
+	*ambiguous = false;
 	for (int pass = 0; pass < 2; pass++) {
 		const struct ib_opt *tab = pass ? std_opts : a->cmd->opts;
 		size_t n = pass ? IB_NELEM(std_opts) : a->cmd->nopts;
@@ -217,13 +219,21 @@ static const struct ib_opt *find_long(const struct ib_args *a, const char *word,
 				if (names[k][len] == '\0')
 					return &tab[i];
 				if (hit && hit != &tab[i])
-					ambiguous = true;
+					*ambiguous = true;
 				hit = &tab[i];
 			}
 		}
 	}
+	return *ambiguous ? NULL : hit;
+}
+
+/* match_long, reporting an ambiguous prefix as getopt_long does. */
+static const struct ib_opt *find_long(const struct ib_args *a, const char *word, size_t len)
+{
+	bool ambiguous;
+	const struct ib_opt *o = match_long(a, word, len, &ambiguous);
 	if (!ambiguous)
-		return hit;
+		return o;
 	/* getopt_long's message, possibilities included. */
 	char msg[1024];
 	size_t used = (size_t)snprintf(msg, sizeof msg, "option '--%.*s' is ambiguous; possibilities:",
@@ -325,6 +335,47 @@ static void rest_are_operands(struct ib_args *a)
 {
 	while (a->next < a->argc)
 		a->ops[a->nops++] = a->argv[a->next++];
+}
+
+bool ib_args_ahead(const struct ib_args *a, int id)
+{
+	bool ambiguous, ends = a->stop || (a->cmd->flags & IB_CMD_FIRST_OPERAND_ENDS);
+	const char *cluster = a->cluster;
+	int next = a->next;
+	for (;;) {
+		const struct ib_opt *o;
+		if (cluster && *cluster) {
+			o = find_short(a, *cluster++);
+			if (o && o->id == id)
+				return true;
+			if (o && takes_arg(a, o) && !(o->flags & IB_OPT_OPTARG) && !*cluster)
+				next++;
+			if (o && takes_arg(a, o))
+				cluster = NULL;
+			continue;
+		}
+		if (next >= a->argc)
+			return false;
+		const char *w = a->argv[next++];
+		if (strcmp(w, "--") == 0)
+			return false;
+		if (w[0] != '-' || w[1] == '\0' ||
+		    ((a->cmd->flags & IB_CMD_NEGATIVE_OPERANDS) && is_negative_number(w))) {
+			if (ends)
+				return false;
+			continue;
+		}
+		if (w[1] != '-') {
+			cluster = w + 1;
+			continue;
+		}
+		size_t len = strcspn(w + 2, "=");
+		o = match_long(a, w + 2, len, &ambiguous);
+		if (o && o->id == id)
+			return true;
+		if (o && takes_arg(a, o) && !(o->flags & IB_OPT_OPTARG) && w[2 + len] != '=')
+			next++;
+	}
 }
 
 int ib_args_next(struct ib_args *a)

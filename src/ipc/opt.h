@@ -157,6 +157,12 @@ void ib_args_init(struct ib_args *a, const struct ib_cmd *cmd, int argc, char **
  * each other are a usage error (one line, the "Try" line, exit usage_status). */
 int ib_args_next(struct ib_args *a);
 
+/* Whether option ID is among the words not parsed yet (before "--"), as the
+ * parser will read them; nothing is parsed or reported. For a drop-in whose peer
+ * looks ahead (ipcs -i NAME, a POSIX name only if --posix comes, else a bad id
+ * reported before anything that follows). */
+bool ib_args_ahead(const struct ib_args *a, int id);
+
 /* A usage error about the current option's argument, in the one format:
  * "invalid --wait '5x': expected ..." (WHAT completes "expected"). */
 _Noreturn void ib_args_invalid(const struct ib_args *a, const char *what, ...)
