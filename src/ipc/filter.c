@@ -186,6 +186,49 @@ bool ib_filter_option(struct ib_filter *f, int opt, const char *arg)
 	return true;
 }
 
+bool ib_filter_arg(struct ib_filter *f, const struct ib_args *a)
+{
+	uint64_t lo, hi;
+	switch (a->opt->id) {
+	case IB_OPT_STALE:
+		f->stale = true;
+		break;
+	case IB_OPT_DEAD:
+		f->dead = true;
+		break;
+	case IB_OPT_UNATTACHED:
+		f->unattached = true;
+		break;
+	case IB_OPT_OLDER_THAN:
+		f->older_ns = a->u;
+		f->older = true;
+		break;
+	case IB_OPT_OWNER:
+		if (!ib_parse_user(a->arg, &f->owner_uid))
+			ib_args_invalid(a, "a user name or uid");
+		f->owner = true;
+		break;
+	case IB_OPT_KEYS:
+		if (!parse_range(a->arg, true, &lo, &hi))
+			ib_args_invalid(a, "a key range: KEY, LOW-HIGH, LOW- or -HIGH");
+		f->keys = true;
+		f->key_lo = (uint32_t)lo;
+		f->key_hi = (uint32_t)hi;
+		break;
+	case IB_OPT_IDS:
+		if (!parse_range(a->arg, false, &lo, &hi))
+			ib_args_invalid(a, "an id range: ID, LOW-HIGH, LOW- or -HIGH");
+		f->ids = true;
+		f->id_lo = (int)lo;
+		f->id_hi = (int)hi;
+		break;
+	default:
+		return false;
+	}
+	f->active = true;
+	return true;
+}
+
 /* ---- matching ---- */
 
 /* Dead: at least one pid is recorded and none of them is alive. */

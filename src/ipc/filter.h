@@ -29,6 +29,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "ipc/opt.h"
 #include "ipc/posixlist.h"
 #include "ipc/sysvlist.h"
 
@@ -50,6 +51,21 @@ enum {
 	{ "owner", required_argument, NULL, IB_OPT_OWNER }, \
 	{ "keys", required_argument, NULL, IB_OPT_KEYS }, \
 	{ "ids", required_argument, NULL, IB_OPT_IDS }
+
+/* The filters' entries of an option table (src/ipc/opt.h). */
+#define IB_FILTER_OPTS \
+	IB_OPT(IB_OPT_STALE, "stale", NONE, NULL, \
+	       "only objects no live process is behind (and, for segments, with nothing " \
+	       "attached)"), \
+	IB_OPT(IB_OPT_DEAD, "dead", NONE, NULL, "only objects whose recorded processes are all gone"), \
+	IB_OPT(IB_OPT_UNATTACHED, "unattached", NONE, NULL, \
+	       "only shared memory segments with no attaches"), \
+	IB_OPT(IB_OPT_OLDER_THAN, "older-than", DURATION, "DURATION", \
+	       "only objects unchanged and unused for DURATION (90s, 30m, 1h, 2d)"), \
+	IB_OPT(IB_OPT_OWNER, "owner", USER, "USER", "only objects owned by USER (name or uid)"), \
+	IB_OPT(IB_OPT_KEYS, "keys", TEXT, "RANGE", \
+	       "only keys in RANGE: KEY or LOW-HIGH (an end may be left out)"), \
+	IB_OPT(IB_OPT_IDS, "ids", TEXT, "RANGE", "only ids in RANGE: ID or LOW-HIGH (likewise)")
 
 #define IB_FILTER_HELP \
 	"      --stale              only objects no live process is behind (and, for\n" \
@@ -105,6 +121,10 @@ void ib_filter_free(struct ib_filter *f);
 /* Takes getopt's OPT/ARG if it is a filter option and returns true; false for any
  * other option. A malformed argument is a usage error (exit 2). */
 bool ib_filter_option(struct ib_filter *f, int opt, const char *arg);
+
+/* Takes the option ib_args_next has just returned if it is a filter and returns
+ * true; false for any other option. A malformed argument is a usage error. */
+bool ib_filter_arg(struct ib_filter *f, const struct ib_args *a);
 
 /* True if the object passes every filter given (always true with none). */
 bool ib_filter_msq(struct ib_filter *f, const struct ib_msq_info *q);
