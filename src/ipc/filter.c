@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -139,51 +138,6 @@ static bool parse_range(const char *arg, bool is_key, uint64_t *lo, uint64_t *hi
 	else if (*b && ib_parse_u64(b, is_key ? 0 : 10, 0, max, hi) != IB_PARSE_OK)
 		return false;
 	return *lo <= *hi;
-}
-
-bool ib_filter_option(struct ib_filter *f, int opt, const char *arg)
-{
-	uint64_t lo, hi;
-	enum ib_parse_err e;
-	switch (opt) {
-	case IB_OPT_STALE:
-		f->stale = true;
-		break;
-	case IB_OPT_DEAD:
-		f->dead = true;
-		break;
-	case IB_OPT_UNATTACHED:
-		f->unattached = true;
-		break;
-	case IB_OPT_OLDER_THAN:
-		if ((e = ib_parse_duration(arg, &f->older_ns)) != IB_PARSE_OK)
-			ib_usage_error("invalid duration '%s': %s", arg, ib_parse_strerror(e));
-		f->older = true;
-		break;
-	case IB_OPT_OWNER:
-		if (!ib_parse_user(arg, &f->owner_uid))
-			ib_usage_error("invalid user '%s': no such user", arg);
-		f->owner = true;
-		break;
-	case IB_OPT_KEYS:
-		if (!parse_range(arg, true, &lo, &hi))
-			ib_usage_error("invalid key range '%s': expected KEY, LOW-HIGH, LOW- or -HIGH", arg);
-		f->keys = true;
-		f->key_lo = (uint32_t)lo;
-		f->key_hi = (uint32_t)hi;
-		break;
-	case IB_OPT_IDS:
-		if (!parse_range(arg, false, &lo, &hi))
-			ib_usage_error("invalid id range '%s': expected ID, LOW-HIGH, LOW- or -HIGH", arg);
-		f->ids = true;
-		f->id_lo = (int)lo;
-		f->id_hi = (int)hi;
-		break;
-	default:
-		return false;
-	}
-	f->active = true;
-	return true;
 }
 
 bool ib_filter_arg(struct ib_filter *f, const struct ib_args *a)
