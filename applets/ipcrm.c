@@ -3,7 +3,6 @@
  * errors included), with the POSIX options of util-linux 2.41, and -n/--dry-run. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <locale.h>
@@ -26,40 +25,10 @@
 #include "ipc/err.h"
 #include "ipc/filter.h"
 #include "ipc/names.h"
+#include "ipc/opt.h"
 #include "ipc/posixlist.h"
 #include "ipc/quote.h"
 #include "ipc/sysvlist.h"
-
-static const char usage[] =
-	"Usage: ipcrm [OPTION]...\n"
-	"   or: ipcrm shm|msg|sem ID...\n"
-	"   or: ipcrm FILTER... [-q] [-m] [-s] [-a[=KIND]] [-n] [-v]\n"
-	"Remove System V and POSIX IPC objects.\n"
-	"\n"
-	"  -m, --shmem-id ID          remove the shared memory segment with id ID\n"
-	"  -M, --shmem-key KEY        remove the shared memory segment with key KEY\n"
-	"      --posix-shmem NAME     remove the POSIX shared memory object NAME\n"
-	"  -q, --queue-id ID          remove the message queue with id ID\n"
-	"  -Q, --queue-key KEY        remove the message queue with key KEY\n"
-	"      --posix-mqueue NAME    remove the POSIX message queue NAME\n"
-	"  -s, --semaphore-id ID      remove the semaphore set with id ID\n"
-	"  -S, --semaphore-key KEY    remove the semaphore set with key KEY\n"
-	"      --posix-semaphore NAME  remove the POSIX named semaphore NAME\n"
-	"  -a, --all[=KIND]           remove every object (of KIND: shm, msg, sem,\n"
-	"                               pshm, pmsg or psem)\n"
-	"  -n, --dry-run              print what would be removed, remove nothing\n"
-	"  -v, --verbose              explain what is being done\n"
-	"  -h, --help                 display this help and exit\n"
-	"  -V, --version              output version information and exit\n"
-	"\n"
-	"Filters: remove only the objects that pass every filter given. With a filter,\n"
-	"-m, -q and -s take no ID: they choose the kinds to look at (default: all,\n"
-	"System V and POSIX, as -a).\n"
-	IB_FILTER_HELP
-	"\n"
-	"KEY is decimal, 0x hex or 0 octal; ID is decimal. Exit status is 0 if every\n"
-	"object was removed, 1 otherwise (and for a bad command line); 2 for a\n"
-	"malformed filter argument.\n";
 
 /* What can be removed; the order is the order of a sweep (as util-linux). */
 enum kind { SHM, PSHM, SEM, PSEM, MSG, PMSG, NKINDS };
@@ -74,27 +43,59 @@ static const char *const kind_text[NKINDS] = {
 
 enum { OPT_PSHM = 0x100, OPT_PMSG, OPT_PSEM };
 
-static const struct option longopts[] = {
-	{ "shmem-id", required_argument, NULL, 'm' },
-	{ "shmem-key", required_argument, NULL, 'M' },
-	{ "posix-shmem", required_argument, NULL, OPT_PSHM },
-	{ "queue-id", required_argument, NULL, 'q' },
-	{ "queue-key", required_argument, NULL, 'Q' },
-	{ "posix-mqueue", required_argument, NULL, OPT_PMSG },
-	{ "semaphore-id", required_argument, NULL, 's' },
-	{ "semaphore-key", required_argument, NULL, 'S' },
-	{ "posix-semaphore", required_argument, NULL, OPT_PSEM },
-	{ "all", optional_argument, NULL, 'a' },
-	{ "dry-run", no_argument, NULL, 'n' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	IB_FILTER_LONGOPTS,
-	{ NULL, 0, NULL, 0 },
+/* The ids, keys, names and kinds are read when their option acts, in util-linux's
+ * words (IB_OPT_RAW); with a filter, -m, -q and -s take no ID (IB_OPT_DROPS_ARG). */
+static const struct ib_opt options[] = {
+	IB_OPT('m', "shmem-id", ID, "ID", "remove the shared memory segment with id ID",
+	       .obj = IB_OBJ_SHM, .flags = IB_OPT_RAW | IB_OPT_DROPS_ARG),
+	IB_OPT('M', "shmem-key", KEY, "KEY", "remove the shared memory segment with key KEY",
+	       .obj = IB_OBJ_SHM, .flags = IB_OPT_RAW),
+	IB_OPT(OPT_PSHM, "posix-shmem", POSIX, "NAME", "remove the POSIX shared memory object NAME",
+	       .obj = IB_OBJ_SHM, .flags = IB_OPT_RAW),
+	IB_OPT('q', "queue-id", ID, "ID", "remove the message queue with id ID",
+	       .obj = IB_OBJ_MSG, .flags = IB_OPT_RAW | IB_OPT_DROPS_ARG),
+	IB_OPT('Q', "queue-key", KEY, "KEY", "remove the message queue with key KEY",
+	       .obj = IB_OBJ_MSG, .flags = IB_OPT_RAW),
+	IB_OPT(OPT_PMSG, "posix-mqueue", POSIX, "NAME", "remove the POSIX message queue NAME",
+	       .obj = IB_OBJ_MSG, .flags = IB_OPT_RAW),
+	IB_OPT('s', "semaphore-id", ID, "ID", "remove the semaphore set with id ID",
+	       .obj = IB_OBJ_SEM, .flags = IB_OPT_RAW | IB_OPT_DROPS_ARG),
+	IB_OPT('S', "semaphore-key", KEY, "KEY", "remove the semaphore set with key KEY",
+	       .obj = IB_OBJ_SEM, .flags = IB_OPT_RAW),
+	IB_OPT(OPT_PSEM, "posix-semaphore", POSIX, "NAME", "remove the POSIX named semaphore NAME",
+	       .obj = IB_OBJ_SEM, .flags = IB_OPT_RAW),
+	IB_OPT('a', "all", CHOICE, "KIND",
+	       "remove every object (of KIND: shm, msg, sem, pshm, pmsg or psem)",
+	       .choices = "shm|pshm|sem|psem|msg|pmsg", .flags = IB_OPT_OPTARG | IB_OPT_RAW),
+	IB_OPT('n', "dry-run", NONE, NULL, "print what would be removed, remove nothing"),
+	IB_OPT('v', "verbose", NONE, NULL, "explain what is being done"),
+	IB_STD_OPTS,
+	IB_HEADING("Filters: remove only the objects that pass every filter given. With a filter,\n"
+		   "-m, -q and -s take no ID: they choose the kinds to look at (default: all,\n"
+		   "System V and POSIX, as -a)."),
+	IB_FILTER_OPTS,
 };
-static const char shortopts[] = "m:M:q:Q:s:S:a::nvhV";
-/* With a filter, -m, -q and -s choose kinds and take no argument. */
-static const char filter_shortopts[] = "mqsM:Q:S:a::nvhV";
+
+const struct ib_cmd ipcrm_cmd = {
+	.usage = "Usage: ipcrm [OPTION]...\n"
+		 "   or: ipcrm shm|msg|sem ID...\n"
+		 "   or: ipcrm FILTER... [-q] [-m] [-s] [-a[=KIND]] [-n] [-v]\n"
+		 "Remove System V and POSIX IPC objects.\n",
+	.opts = options,
+	.nopts = IB_NELEM(options),
+	.footer = "KEY is decimal, 0x hex or 0 octal; ID is decimal. Exit status is 0 if every\n"
+		  "object was removed, 1 otherwise (and for a bad command line).\n",
+	.usage_status = IB_EXIT_FAIL,
+	.obj = IB_OBJ_ANY,
+	.help_short = 'h',
+	.version_short = 'V',
+};
+
+/* An option as given, acted on once the whole command line has been read. */
+struct act {
+	const struct ib_opt *opt;
+	const char *arg;
+};
 
 struct run {
 	bool verbose;
@@ -469,11 +470,11 @@ static bool is_dry_run_word(const char *word)
 static int legacy_main(struct run *run, enum kind k, int argc, char **argv)
 {
 	int ids = 0;
-	bool options = true;
+	bool opts_done = false;
 	for (int i = 0; i < argc; i++) {
-		if (options && strcmp(argv[i], "--") == 0)
-			options = false;
-		else if (options && is_dry_run_word(argv[i]))
+		if (!opts_done && strcmp(argv[i], "--") == 0)
+			opts_done = true;
+		else if (!opts_done && is_dry_run_word(argv[i]))
 			run->dry_run = true;
 		else
 			argv[ids++] = argv[i];
@@ -513,28 +514,40 @@ static bool kind_of_word(const char *w, enum kind *k)
 	return false;
 }
 
+/* -a's KIND (all kinds without one) as kind bits; a word that is no kind stops
+ * ipcrm, as in util-linux. */
+static unsigned all_arg(const char *arg)
+{
+	enum kind k;
+	if (!arg)
+		return ALL_KINDS;
+	if (!kind_of_word(arg, &k))
+		ib_die(IB_EXIT_FAIL, "unknown argument: %s", arg);
+	return KIND_BIT(k);
+}
+
+static enum kind kind_of_letter(int c)
+{
+	return c == 'm' || c == 'M' ? SHM : c == 'q' || c == 'Q' ? MSG : SEM;
+}
+
 /* With a filter: sweep the chosen kinds (all by default), removing what passes. */
-static int filter_main(struct run *run, int argc, char **argv)
+static int filter_main(struct run *run, const struct act *acts, int nacts, char **ops, int nops)
 {
 	unsigned kinds = 0;
-	enum kind k;
-	int c;
-	while ((c = getopt_long(argc, argv, filter_shortopts, longopts, NULL)) != -1) {
-		if (ib_filter_option(run->filter, c, optarg))
-			continue;
+	for (int i = 0; i < nacts; i++) {
+		int c = acts[i].opt->id;
 		switch (c) {
 		case 'm':
 		case 'q':
 		case 's':
-			kinds |= KIND_BIT(c == 'm' ? SHM : c == 'q' ? MSG : SEM);
+			/* "-m ID" written before the first filter */
+			if (acts[i].arg)
+				ib_usage_error_code(IB_EXIT_FAIL, "unknown argument: %s", acts[i].arg);
+			kinds |= KIND_BIT(kind_of_letter(c));
 			break;
 		case 'a':
-			if (!optarg)
-				kinds |= ALL_KINDS;
-			else if (kind_of_word(optarg, &k))
-				kinds |= KIND_BIT(k);
-			else
-				ib_die(IB_EXIT_FAIL, "unknown argument: %s", optarg);
+			kinds |= all_arg(acts[i].arg);
 			break;
 		case 'M':
 		case 'Q':
@@ -544,79 +557,53 @@ static int filter_main(struct run *run, int argc, char **argv)
 		case OPT_PMSG:
 		case OPT_PSEM:
 			ib_usage_error_code(IB_EXIT_FAIL, "--%s cannot be combined with a filter",
-					    c == OPT_PSHM ? "posix-shmem" :
-					    c == OPT_PMSG ? "posix-mqueue" : "posix-semaphore");
-		case 'n':
-			break;
+					    acts[i].opt->name);
 		case 'v':
 			run->verbose = true;
 			break;
-		case 'h':
-			ib_help_exit(usage);
-		case 'V':
-			ib_version_exit();
-		default:
-			ib_bad_option(IB_EXIT_FAIL);
 		}
 	}
-	if (optind < argc)
-		ib_usage_error_code(IB_EXIT_FAIL, "unknown argument: %s", argv[optind]);
+	if (nops > 0)
+		ib_usage_error_code(IB_EXIT_FAIL, "unknown argument: %s", ops[0]);
 	sweep_kinds(run, kinds ? kinds : ALL_KINDS);
 	return run->failures ? IB_EXIT_FAIL : IB_EXIT_OK;
 }
 
 /* Without a filter: each option acts in command-line order, as util-linux's do. */
-static int plain_main(struct run *run, int argc, char **argv)
+static int plain_main(struct run *run, const struct act *acts, int nacts, char **ops, int nops)
 {
 	unsigned kinds = 0;
-	enum kind k;
-	int c;
-	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
-		int id;
+	for (int i = 0; i < nacts; i++) {
+		int c = acts[i].opt->id, id;
+		const char *arg = acts[i].arg;
 		switch (c) {
 		case 'M':
 		case 'Q':
 		case 'S':
-			k = c == 'M' ? SHM : c == 'Q' ? MSG : SEM;
-			if ((id = key_to_id(run, k, optarg)) >= 0)
-				remove_id(run, k, true, id, false);
+			if ((id = key_to_id(run, kind_of_letter(c), arg)) >= 0)
+				remove_id(run, kind_of_letter(c), true, id, false);
 			break;
 		case 'm':
 		case 'q':
 		case 's':
-			k = c == 'm' ? SHM : c == 'q' ? MSG : SEM;
-			remove_id(run, k, false, parse_id_or_die(optarg), false);
+			remove_id(run, kind_of_letter(c), false, parse_id_or_die(arg), false);
 			break;
 		case OPT_PSHM:
 		case OPT_PMSG:
 		case OPT_PSEM:
-			k = c == OPT_PSHM ? PSHM : c == OPT_PMSG ? PMSG : PSEM;
-			remove_name(run, k, optarg, false);
+			remove_name(run, c == OPT_PSHM ? PSHM : c == OPT_PMSG ? PMSG : PSEM, arg, false);
 			break;
 		case 'a':
-			if (!optarg)
-				kinds = ALL_KINDS;
-			else if (kind_of_word(optarg, &k))
-				kinds = KIND_BIT(k);
-			else
-				ib_die(IB_EXIT_FAIL, "unknown argument: %s", optarg);
-			break;
-		case 'n':
+			kinds = all_arg(arg);
 			break;
 		case 'v':
 			run->verbose = true;
 			break;
-		case 'h':
-			ib_help_exit(usage);
-		case 'V':
-			ib_version_exit();
-		default:
-			ib_bad_option(IB_EXIT_FAIL);
 		}
 	}
 	sweep_kinds(run, kinds);
-	if (optind < argc) {
-		ib_warn("unknown argument: %s", argv[optind]);
+	if (nops > 0) {
+		ib_warn("unknown argument: %s", ops[0]);
 		ib_try_help();
 		return IB_EXIT_FAIL;
 	}
@@ -644,26 +631,27 @@ int ipcrm_main(int argc, char **argv)
 		return legacy_main(&run, k, argc - word - 1, argv + word + 1);
 	}
 
-	/* First pass, quiet: --dry-run holds wherever it is written, and any filter
-	 * turns -q, -m and -s into choices of kind, without an argument.
-	 * getopt_long permutes what it parses, so this pass reads a copy of ARGV. */
-	bool filtering = false;
-	int c;
-	char **copy = malloc(((size_t)argc + 1) * sizeof *copy);
-	if (!copy)
+	/* The whole command line is read before anything is removed: -n holds
+	 * wherever it is written, and from the first filter on -q, -m and -s choose
+	 * kinds instead of taking an ID. */
+	struct act *acts = calloc((size_t)argc, sizeof *acts);
+	if (!acts)
 		ib_die_sys(IB_EXIT_FAIL, ENOMEM, "reading the command line");
-	memcpy(copy, argv, ((size_t)argc + 1) * sizeof *copy);
-	opterr = 0;
-	while ((c = getopt_long(argc, copy, filter_shortopts, longopts, NULL)) != -1) {
-		if (c == 'n')
+	struct ib_args args;
+	int nacts = 0, opt;
+	ib_args_init(&args, &ipcrm_cmd, argc, argv);
+	while ((opt = ib_args_next(&args)) != -1) {
+		if (ib_filter_arg(&filter, &args))
+			args.drop_args = true;
+		else if (opt == 'n')
 			run.dry_run = true;
-		else if (c >= IB_OPT_STALE && c <= IB_OPT_IDS)
-			filtering = true;
+		else
+			acts[nacts++] = (struct act){ args.opt, args.arg };
 	}
-	free(copy);
-	opterr = 1;
-	optind = 0;
-	int status = filtering ? filter_main(&run, argc, argv) : plain_main(&run, argc, argv);
+	int status = filter.active ? filter_main(&run, acts, nacts, args.ops, args.nops) :
+				     plain_main(&run, acts, nacts, args.ops, args.nops);
+	free(acts);
+	free(args.ops);
 	ib_names_free(&run.names);
 	ib_filter_free(&filter);
 	return status;

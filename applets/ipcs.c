@@ -4,7 +4,6 @@
  * (--processes), one JSON document (--json), and the filters shared with ipcrm.
  * Listing reads /proc/sysvipc once; -i is one direct stat call. */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <locale.h>
@@ -22,69 +21,55 @@
 #include "ipc/json.h"
 #include "ipc/names.h"
 #include "ipc/object.h"
+#include "ipc/opt.h"
 #include "ipc/posixlist.h"
 #include "ipc/quote.h"
 #include "ipc/sysvlist.h"
-
-static const char usage[] =
-	"Usage: ipcs [resource-option...] [output-option] [filter...]\n"
-	"   or: ipcs -m|-q|-s -i <id> [--json]\n"
-	"   or: ipcs --posix -m|-q|-s -i </name> [--json]\n"
-	"\n"
-	"Show information on IPC facilities.\n"
-	"\n"
-	"Options:\n"
-	" -i, --id <id>  print details on resource identified by <id>\n"
-	" -h, --help     display this help\n"
-	" -V, --version  display version\n"
-	"\n"
-	"Resource options:\n"
-	" -m, --shmems      shared memory segments\n"
-	" -q, --queues      message queues\n"
-	" -s, --semaphores  semaphores\n"
-	" -a, --all         all (default; with --posix: System V and POSIX)\n"
-	"     --posix       POSIX message queues, shared memory and named semaphores\n"
-	"\n"
-	"Output options:\n"
-	" -t, --time        show attach, detach and change times\n"
-	" -p, --pid         show PIDs of creator and last operator\n"
-	"     --processes   name the creator and last-operator processes, say if alive\n"
-	" -c, --creator     show creator and owner\n"
-	" -l, --limits      show resource limits\n"
-	" -u, --summary     show status summary\n"
-	"     --human       show sizes in human-readable format\n"
-	" -b, --bytes       show sizes in bytes\n"
-	"     --json        print one JSON document (fields in ipcs(1))\n"
-	"\n"
-	"Filters (all given must match; shared with ipcrm):\n"
-	IB_FILTER_HELP
-	"\n"
-	"For more details see ipcs(1).\n";
 
 enum format { F_DEFAULT, F_LIMITS, F_STATUS, F_CREATOR, F_TIME, F_PID, F_PROCESSES };
 enum unit { U_DEFAULT, U_BYTES, U_KB, U_HUMAN };
 enum { OPT_HUMAN = 0x1300, OPT_POSIX, OPT_JSON, OPT_PROCESSES };
 
-static const struct option longopts[] = {
-	{ "id", required_argument, NULL, 'i' },
-	{ "queues", no_argument, NULL, 'q' },
-	{ "shmems", no_argument, NULL, 'm' },
-	{ "semaphores", no_argument, NULL, 's' },
-	{ "all", no_argument, NULL, 'a' },
-	{ "time", no_argument, NULL, 't' },
-	{ "pid", no_argument, NULL, 'p' },
-	{ "creator", no_argument, NULL, 'c' },
-	{ "limits", no_argument, NULL, 'l' },
-	{ "summary", no_argument, NULL, 'u' },
-	{ "human", no_argument, NULL, OPT_HUMAN },
-	{ "bytes", no_argument, NULL, 'b' },
-	{ "version", no_argument, NULL, 'V' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "posix", no_argument, NULL, OPT_POSIX },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "processes", no_argument, NULL, OPT_PROCESSES },
-	IB_FILTER_LONGOPTS,
-	{ NULL, 0, NULL, 0 },
+static const struct ib_opt options[] = {
+	/* util-linux's words for a bad id, and with --posix a name: parsed here */
+	IB_OPT('i', "id", ID, "ID", "print details on resource identified by ID",
+	       .obj = IB_OBJ_ANY, .flags = IB_OPT_RAW),
+	IB_STD_OPTS,
+	IB_HEADING("Resource options:"),
+	IB_OPT('m', "shmems", NONE, NULL, "shared memory segments"),
+	IB_OPT('q', "queues", NONE, NULL, "message queues"),
+	IB_OPT('s', "semaphores", NONE, NULL, "semaphores"),
+	IB_OPT('a', "all", NONE, NULL, "all (default; with --posix: System V and POSIX)"),
+	IB_OPT(OPT_POSIX, "posix", NONE, NULL,
+	       "POSIX message queues, shared memory and named semaphores"),
+	IB_HEADING("Output options:"),
+	IB_OPT('t', "time", NONE, NULL, "show attach, detach and change times"),
+	IB_OPT('p', "pid", NONE, NULL, "show PIDs of creator and last operator"),
+	IB_OPT(OPT_PROCESSES, "processes", NONE, NULL,
+	       "name the creator and last-operator processes, say if alive"),
+	IB_OPT('c', "creator", NONE, NULL, "show creator and owner"),
+	IB_OPT('l', "limits", NONE, NULL, "show resource limits"),
+	IB_OPT('u', "summary", NONE, NULL, "show status summary"),
+	IB_OPT(OPT_HUMAN, "human", NONE, NULL, "show sizes in human-readable format"),
+	IB_OPT('b', "bytes", NONE, NULL, "show sizes in bytes"),
+	IB_OPT(OPT_JSON, "json", NONE, NULL, "print one JSON document (fields in ipcs(1))"),
+	IB_HEADING("Filters (all given must match; shared with ipcrm):"),
+	IB_FILTER_OPTS,
+};
+
+const struct ib_cmd ipcs_cmd = {
+	.usage = "Usage: ipcs [resource-option...] [output-option] [filter...]\n"
+		 "   or: ipcs -m|-q|-s -i <id> [--json]\n"
+		 "   or: ipcs --posix -m|-q|-s -i </name> [--json]\n"
+		 "\n"
+		 "Show information on IPC facilities.\n",
+	.opts = options,
+	.nopts = IB_NELEM(options),
+	.footer = "For more details see ipcs(1).\n",
+	.usage_status = IB_EXIT_FAIL,
+	.obj = IB_OBJ_ANY,
+	.help_short = 'h',
+	.version_short = 'V',
 };
 
 struct ctx {
@@ -941,14 +926,10 @@ static int parse_id(const char *s)
 	return (int)v;
 }
 
-/* Whether getopt_long will still meet --posix (or an abbreviation of it) in ARGV
- * from index I on. */
-static bool posix_ahead(int argc, char **argv, int i)
+/* Whether -i's argument is meant as a number (util-linux's id, even with --posix). */
+static bool id_like(const char *s)
 {
-	for (; i < argc && strcmp(argv[i], "--") != 0; i++)
-		if (strncmp(argv[i], "--po", 4) == 0 && strncmp(argv[i], "--posix", strlen(argv[i])) == 0)
-			return true;
-	return false;
+	return strspn(s, " \t+-0123456789") == strlen(s);
 }
 
 static void section(struct ctx *c, enum ib_kind kind)
@@ -980,17 +961,19 @@ int ipcs_main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	ib_filter_init(&c.filter);
-	while ((opt = getopt_long(argc, argv, "i:qmsatpclubVh", longopts, NULL)) != -1) {
-		if (ib_filter_option(&c.filter, opt, optarg))
+	struct ib_args args;
+	ib_args_init(&args, &ipcs_cmd, argc, argv);
+	while ((opt = ib_args_next(&args)) != -1) {
+		if (ib_filter_arg(&c.filter, &args))
 			continue;
 		switch (opt) {
 		case 'i':
 			/* util-linux stops at once on a bad id; with --posix (given
 			 * before or after) what is not a number is a POSIX name */
-			pname = (posix || posix_ahead(argc, argv, optind)) &&
-				strspn(optarg, " \t+-0123456789") != strlen(optarg) ? optarg : NULL;
+			pname = (posix || ib_args_ahead(&args, OPT_POSIX)) && !id_like(args.arg) ?
+					args.arg : NULL;
 			if (!pname)
-				id = parse_id(optarg);
+				id = parse_id(args.arg);
 			specific = true;
 			break;
 		case 'a':
@@ -1009,12 +992,10 @@ int ipcs_main(int argc, char **argv)
 		case 'b': c.unit = U_BYTES; break;
 		case OPT_POSIX: posix = true; break;
 		case OPT_JSON: c.json = true; break;
-		case 'h': ib_help_exit(usage);
-		case 'V': ib_version_exit();
-		default: ib_bad_option(IB_EXIT_FAIL);
 		}
 	}
 	/* Operands: util-linux ignores them, and so do we (scripts pass them). */
+	free(args.ops);
 	int nwant = want[0] + want[1] + want[2];
 	if (specific && nwant != 1)
 		ib_die(IB_EXIT_FAIL, "when using an ID, a single resource must be specified");

@@ -3,7 +3,6 @@
  * sending side is shut down and the reply is read to its end. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <grp.h>
 #include <pwd.h>
 #include <poll.h>
@@ -19,6 +18,7 @@
 
 #include "applet.h"
 #include "ipc/err.h"
+#include "ipc/opt.h"
 #include "ipc/parse.h"
 #include "ipc/quote.h"
 #include "ipc/relay.h"
@@ -26,78 +26,64 @@
 #include "ipc/sockopen.h"
 #include "ipc/spawn.h"
 
-static const char usage[] =
-	"Usage: sockcat [OPTION]... ADDRESS [-e -- COMMAND [ARG]...]\n"
-	"  or:  sockcat [OPTION]... -l ADDRESS [-e -- COMMAND [ARG]...]\n"
-	"  or:  sockcat [OPTION]... [-l] HOST PORT\n"
-	"  or:  sockcat [OPTION]... [-l] -U PATH\n"
-	"Connect stdin/stdout or a command to a UNIX or Internet socket, or listen on one.\n"
-	"ADDRESS is tcp:HOST:PORT, tcp4:, tcp6:, udp:HOST:PORT, udp4:, udp6:, unix:PATH,\n"
-	"unix:@NAME (abstract), unix-dgram:PATH or unix-seqpacket:PATH; IPv6 literals go in\n"
-	"brackets (tcp:[::1]:80). At stdin's end of file the sending side is shut down and\n"
-	"the peer's reply is still read to its end.\n"
-	"\n"
-	"  -l, --listen            listen on ADDRESS and serve one client (port 0: any)\n"
-	"  -k, --keep-open         after a client leaves, serve the next one\n"
-	"      --fork              serve clients concurrently, one process each\n"
-	"      --max-clients=N     with --fork, at most N clients at once\n"
-	"  -e, --exec              run COMMAND with the socket as its stdin and stdout\n"
-	"  -v, --verbose           report listening, connections and peer credentials\n"
-	"  -u, --udp               nc style: UDP (with -U: a UNIX datagram socket)\n"
-	"  -U, --unix              nc style: the operand is a UNIX socket PATH\n"
-	"  -4, -6                  IPv4 or IPv6 only\n"
-	"  -n, --numeric           do not resolve host names\n"
-	"  -q, --quit-after=DURATION  stop DURATION after stdin's end of file\n"
-	"      --no-shutdown       do not shut down the sending side at stdin's EOF\n"
-	"  -N                      accepted for nc users (shutting down is the default)\n"
-	"  -w, --connect-timeout=DURATION  give up connecting after DURATION (exit 3)\n"
-	"      --idle-timeout=DURATION     stop when nothing moved for DURATION (exit 3)\n"
-	"  -s, --source=HOST       connect from this local address\n"
-	"  -p, --source-port=PORT  connect from this local port (with -l: listen on PORT)\n"
-	"      --reuseaddr         set SO_REUSEADDR (always on for TCP listening)\n"
-	"      --keepalive         set SO_KEEPALIVE\n"
-	"      --buffer=SIZE       relay chunk size (default 1MiB) and socket buffers\n"
-	"  -m, --mode=MODE         permissions of a UNIX socket path being listened on\n"
-	"      --allow-uid=UID[,UID]...  accept only UNIX clients with one of these uids\n"
-	"      --allow-gid=GID[,GID]...  or one of these gids (SO_PEERCRED)\n"
-	"  -x, --hexdump=FILE      append a hex dump of the traffic to FILE\n"
-	"      --help              display this help and exit\n"
-	"      --version           output version information and exit\n"
-	"\n"
-	"DURATION is seconds with an optional fraction and a unit (250ms, 1.5s).\n"
-	"Exit status: 0 when both directions are done, 1 on failure, 2 on a usage error,\n"
-	"3 when a timeout expired; with -e, COMMAND's status (126/127 if it cannot run).\n";
-
 enum {
-	OPT_FORK = 1, OPT_MAX, OPT_NOSHUT, OPT_IDLE, OPT_REUSE, OPT_KEEPALIVE, OPT_BUFFER,
+	OPT_FORK = 0x100, OPT_MAX, OPT_NOSHUT, OPT_IDLE, OPT_REUSE, OPT_KEEPALIVE, OPT_BUFFER,
 	OPT_AUID, OPT_AGID,
 };
 
-static const struct option longopts[] = {
-	{ "listen", no_argument, NULL, 'l' },
-	{ "keep-open", no_argument, NULL, 'k' },
-	{ "fork", no_argument, NULL, OPT_FORK },
-	{ "max-clients", required_argument, NULL, OPT_MAX },
-	{ "exec", no_argument, NULL, 'e' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "udp", no_argument, NULL, 'u' },
-	{ "unix", no_argument, NULL, 'U' },
-	{ "numeric", no_argument, NULL, 'n' },
-	{ "quit-after", required_argument, NULL, 'q' },
-	{ "no-shutdown", no_argument, NULL, OPT_NOSHUT },
-	{ "connect-timeout", required_argument, NULL, 'w' },
-	{ "idle-timeout", required_argument, NULL, OPT_IDLE },
-	{ "source", required_argument, NULL, 's' },
-	{ "source-port", required_argument, NULL, 'p' },
-	{ "reuseaddr", no_argument, NULL, OPT_REUSE },
-	{ "keepalive", no_argument, NULL, OPT_KEEPALIVE },
-	{ "buffer", required_argument, NULL, OPT_BUFFER },
-	{ "mode", required_argument, NULL, 'm' },
-	{ "allow-uid", required_argument, NULL, OPT_AUID },
-	{ "allow-gid", required_argument, NULL, OPT_AGID },
-	{ "hexdump", required_argument, NULL, 'x' },
-	IB_STD_LONGOPTS,
-	{ NULL, 0, NULL, 0 },
+static const struct ib_opt options[] = {
+	IB_OPT('l', "listen", NONE, NULL, "listen on ADDRESS and serve one client (port 0: any)"),
+	IB_OPT('k', "keep-open", NONE, NULL, "after a client leaves, serve the next one"),
+	IB_OPT(OPT_FORK, "fork", NONE, NULL, "serve clients concurrently, one process each"),
+	IB_OPT(OPT_MAX, "max-clients", COUNT, "N", "with --fork, at most N clients at once",
+	       .min = 1, .max = 1000000),
+	IB_OPT('e', "exec", NONE, NULL, "run COMMAND with the socket as its stdin and stdout"),
+	IB_OPT('v', "verbose", NONE, NULL, "report listening, connections and peer credentials"),
+	IB_OPT('u', "udp", NONE, NULL, "nc style: UDP (with -U: a UNIX datagram socket)"),
+	IB_OPT('U', "unix", NONE, NULL, "nc style: the operand is a UNIX socket PATH"),
+	IB_OPT('4', NULL, NONE, NULL, "IPv4 only"),
+	IB_OPT('6', NULL, NONE, NULL, "IPv6 only"),
+	IB_OPT('n', "numeric", NONE, NULL, "do not resolve host names"),
+	IB_OPT('q', "quit-after", DURATION, "DURATION", "stop DURATION after stdin's end of file"),
+	IB_OPT(OPT_NOSHUT, "no-shutdown", NONE, NULL,
+	       "do not shut down the sending side at stdin's EOF"),
+	IB_OPT('N', NULL, NONE, NULL, "accepted for nc users (shutting down is the default)"),
+	IB_OPT('w', "connect-timeout", DURATION, "DURATION",
+	       "give up connecting after DURATION (exit 3)"),
+	IB_OPT(OPT_IDLE, "idle-timeout", DURATION, "DURATION",
+	       "stop when nothing moved for DURATION (exit 3)"),
+	IB_OPT('s', "source", TEXT, "HOST", "connect from this local address"),
+	IB_OPT('p', "source-port", TEXT, "PORT",
+	       "connect from this local port (with -l: listen on PORT)"),
+	IB_OPT(OPT_REUSE, "reuseaddr", NONE, NULL, "set SO_REUSEADDR (always on for TCP listening)"),
+	IB_OPT(OPT_KEEPALIVE, "keepalive", NONE, NULL, "set SO_KEEPALIVE"),
+	IB_OPT(OPT_BUFFER, "buffer", SIZE, "SIZE", "relay chunk size (default 1MiB) and socket buffers",
+	       .min = 4096, .max = 1 << 30),
+	IB_OPT('m', "mode", MODE, "MODE", "permissions of a UNIX socket path being listened on"),
+	IB_OPT(OPT_AUID, "allow-uid", TEXT, "UID[,UID]...",
+	       "accept only UNIX clients with one of these uids"),
+	IB_OPT(OPT_AGID, "allow-gid", TEXT, "GID[,GID]...", "or one of these gids (SO_PEERCRED)"),
+	IB_OPT('x', "hexdump", PATH, "FILE", "append a hex dump of the traffic to FILE"),
+};
+
+const struct ib_cmd sockcat_cmd = {
+	.usage = "Usage: sockcat [OPTION]... ADDRESS [-e -- COMMAND [ARG]...]\n"
+		 "  or:  sockcat [OPTION]... -l ADDRESS [-e -- COMMAND [ARG]...]\n"
+		 "  or:  sockcat [OPTION]... [-l] HOST PORT\n"
+		 "  or:  sockcat [OPTION]... [-l] -U PATH\n"
+		 "Connect stdin/stdout or a command to a UNIX or Internet socket, or listen on\n"
+		 "one. ADDRESS is tcp:HOST:PORT, tcp4:, tcp6:, udp:HOST:PORT, udp4:, udp6:,\n"
+		 "unix:PATH, unix:@NAME (abstract), unix-dgram:PATH or unix-seqpacket:PATH;\n"
+		 "IPv6 literals go in brackets (tcp:[::1]:80). At stdin's end of file the\n"
+		 "sending side is shut down and the peer's reply is still read to its end.\n",
+	.opts = options,
+	.nopts = IB_NELEM(options),
+	.footer = "DURATION is seconds with an optional fraction and a unit (250ms, 1.5s).\n"
+		  "With -e, the operands after ADDRESS are COMMAND and its arguments; write them\n"
+		  "after -- so that COMMAND's options are not taken for sockcat's.\n"
+		  "Exit status: 0 when both directions are done, 1 on failure, 2 on a usage error,\n"
+		  "3 when a timeout expired; with -e, COMMAND's status (126/127 if it cannot run).\n",
+	.operands = IB_ARG_ADDR,
 };
 
 #define MAX_IDS 64
@@ -145,19 +131,11 @@ static void on_child(int sig)
 	child_exited = 1;
 }
 
-static uint64_t duration(const char *s, const char *opt)
+/* --allow-uid/--allow-gid's UID[,UID]... (numbers or names) into IDS. */
+static int id_list(const struct ib_args *a, unsigned *ids, bool group)
 {
-	uint64_t ns;
-	enum ib_parse_err e = ib_parse_duration(s, &ns);
-	if (e)
-		ib_usage_error("invalid %s %s: %s", opt, ib_quote(s), ib_parse_strerror(e));
-	return ns;
-}
-
-/* UID[,UID]... (numbers or names) into IDS. */
-static int id_list(const char *arg, unsigned *ids, bool group)
-{
-	char *copy = strdup(arg), *next = copy;
+	const char *what = group ? "group" : "user";
+	char *copy = strdup(a->arg), *next = copy;
 	int n = 0;
 	if (!copy)
 		ib_die_sys(IB_EXIT_FAIL, ENOMEM, "allow list");
@@ -169,11 +147,11 @@ static int id_list(const char *arg, unsigned *ids, bool group)
 		if (comma)
 			*comma = '\0';
 		if (!*t)
-			ib_usage_error("invalid %s list %s: an empty item", group ? "group" : "user",
-				       ib_quote(arg));
+			ib_args_invalid(a, "%s names or numbers separated by commas (an empty item)",
+					what);
 		uint64_t v;
 		if (n == MAX_IDS)
-			ib_usage_error("too many ids in %s", ib_quote(arg));
+			ib_args_invalid(a, "at most %d %ss", MAX_IDS, what);
 		if (ib_parse_u64(t, 10, 0, 0xfffffffe, &v) == IB_PARSE_OK) {
 			ids[n++] = (unsigned)v;
 		} else if (!group && getpwnam(t)) {
@@ -181,7 +159,8 @@ static int id_list(const char *arg, unsigned *ids, bool group)
 		} else if (group && getgrnam(t)) {
 			ids[n++] = getgrnam(t)->gr_gid;
 		} else {
-			ib_usage_error("invalid %s %s", group ? "group" : "user", ib_quote(t));
+			ib_args_invalid(a, "%s names or numbers separated by commas (no %s %s)", what,
+					what, ib_quote(t));
 		}
 	}
 	free(copy);
@@ -577,20 +556,16 @@ static int run_connect(struct opts *o)
 	return status;
 }
 
-static void parse_options(struct opts *o, int argc, char **argv)
+/* The options into O; the operands are left in ARGS. */
+static void parse_options(struct opts *o, struct ib_args *args)
 {
 	int opt;
-	uint64_t v;
-	while ((opt = getopt_long(argc, argv, "lkevuU46nq:Nw:s:p:m:x:", longopts, NULL)) != -1) {
+	while ((opt = ib_args_next(args)) != -1) {
 		switch (opt) {
 		case 'l': o->listen = true; break;
 		case 'k': o->keep = true; break;
 		case OPT_FORK: o->fork = true; break;
-		case OPT_MAX:
-			if (ib_parse_u64(optarg, 10, 1, 1000000, &v))
-				ib_usage_error("invalid --max-clients %s", ib_quote(optarg));
-			o->max_clients = (unsigned long)v;
-			break;
+		case OPT_MAX: o->max_clients = (unsigned long)args->u; break;
 		case 'e': o->exec = true; break;
 		case 'v': o->verbose = true; break;
 		case 'u': o->udp = true; break;
@@ -598,34 +573,29 @@ static void parse_options(struct opts *o, int argc, char **argv)
 		case '4': o->family = AF_INET; break;
 		case '6': o->family = AF_INET6; break;
 		case 'n': o->so.numeric = true; break;
-		case 'q': o->quit_ns = duration(optarg, "-q"); break;
+		case 'q': o->quit_ns = args->u; break;
 		case OPT_NOSHUT: o->no_shutdown = true; break;
 		case 'N': break;
-		case 'w': o->so.timeout_ns = duration(optarg, "--connect-timeout"); break;
-		case OPT_IDLE: o->idle_ns = duration(optarg, "--idle-timeout"); break;
-		case 's': o->so.source = optarg; break;
-		case 'p': o->so.source_port = optarg; break;
+		case 'w': o->so.timeout_ns = args->u; break;
+		case OPT_IDLE: o->idle_ns = args->u; break;
+		case 's': o->so.source = args->arg; break;
+		case 'p': o->so.source_port = args->arg; break;
 		case OPT_REUSE: o->so.reuseaddr = true; break;
 		case OPT_KEEPALIVE: o->so.keepalive = true; break;
-		case OPT_BUFFER:
-			if (ib_parse_size(optarg, 1 << 30, &v) || v < 4096)
-				ib_usage_error("invalid --buffer %s (4096 to 1GiB)", ib_quote(optarg));
-			o->buffer = o->so.sockbuf = (size_t)v;
-			break;
+		case OPT_BUFFER: o->buffer = o->so.sockbuf = (size_t)args->u; break;
 		case 'm': {
+			/* the syntax is checked; symbolic modes count from a file's 0666
+			 * less the umask, as for a socket bind makes */
 			mode_t mask = umask(0);
 			umask(mask);
-			if (!ib_parse_mode(optarg, 0666, mask, &o->so.mode) || o->so.mode > 0777)
-				ib_usage_error("invalid mode %s", ib_quote(optarg));
+			if (!ib_parse_mode(args->arg, 0666, mask, &o->so.mode) || o->so.mode > 0777)
+				ib_args_invalid(args, "a mode of at most 0777");
 			o->so.mode_set = true;
 			break;
 		}
-		case OPT_AUID: o->nuids = id_list(optarg, o->uids, false); break;
-		case OPT_AGID: o->ngids = id_list(optarg, o->gids, true); break;
-		case 'x': o->hexdump = optarg; break;
-		case IB_OPT_HELP: ib_help_exit(usage);
-		case IB_OPT_VERSION: ib_version_exit();
-		default: ib_bad_option(IB_EXIT_USAGE);
+		case OPT_AUID: o->nuids = id_list(args, o->uids, false); break;
+		case OPT_AGID: o->ngids = id_list(args, o->gids, true); break;
+		case 'x': o->hexdump = args->arg; break;
 		}
 	}
 }
@@ -638,31 +608,17 @@ int sockcat_main(int argc, char **argv)
 	ib_ignored_signals(&o.cmd_keep);
 	for (int i = 0; i < 5; i++)
 		sigdelset(&o.cmd_keep, (int[]){ SIGPIPE, SIGCHLD, SIGINT, SIGTERM, SIGHUP }[i]);
-	/* With -e, the command follows "--": keep it away from getopt. */
-	int dash = argc;
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--") == 0) {
-			dash = i;
-			break;
-		}
-	parse_options(&o, dash, argv);
-	char **ops = argv + optind;
-	int nops = dash - optind;
-	if (!o.exec && dash < argc) { /* "--" just ends the options */
-		ops = argv + dash + 1;
-		nops = argc - dash - 1;
-		if (optind != dash)
-			ib_usage_error("operands on both sides of --");
-	}
-	int used = parse_address(&o, nops, ops);
+	struct ib_args args;
+	ib_args_init(&args, &sockcat_cmd, argc, argv);
+	parse_options(&o, &args);
+	/* With -e, what follows the address is the command (its options after "--") */
+	int used = parse_address(&o, args.nops, args.ops);
 	if (o.exec) {
-		o.cmd = dash < argc ? argv + dash + 1 : ops + used;
+		o.cmd = args.ops + used;
 		if (!o.cmd[0])
 			ib_usage_error("-e needs a COMMAND after --");
-		if (dash < argc && used < nops)
-			ib_usage_error("extra operand %s", ib_quote(ops[used]));
-	} else if (used < nops) {
-		ib_usage_error("extra operand %s", ib_quote(ops[used]));
+	} else if (used < args.nops) {
+		ib_usage_error("extra operand %s", ib_quote(args.ops[used]));
 	}
 	if (!o.listen && (o.keep || o.fork || o.max_clients || o.nuids || o.ngids || o.so.mode_set))
 		ib_usage_error("-k, --fork, --max-clients, --allow-uid/gid and -m need -l");

@@ -94,6 +94,21 @@ Try 'ipcrm --help' for more information."
 	same_as_util_linux "$s" -v
 }
 
+@test "ipcrm reads abbreviations, --, clusters and option order like util-linux" {
+	need_util_linux_ipcrm
+	need_sysv_ipc
+	local s=$STD_OBJECTS
+	same_as_util_linux "$s" --queue 0
+	same_as_util_linux "$s" --queue-i 0 --semaphore-k 0x3333 --verb
+	same_as_util_linux "$s" -- -q 0
+	same_as_util_linux "$s" -q 0 -- -q 1
+	same_as_util_linux "$s" -vq0
+	same_as_util_linux "$s" -va
+	same_as_util_linux "$s" --queue-id
+	same_as_util_linux "$s" --verbose=1 -q 0
+	same_as_util_linux "$s" -q 0 extra -q 1
+}
+
 @test "ipcrm shm|msg|sem ID... (the historical syntax) behaves like util-linux" {
 	need_util_linux_ipcrm
 	need_sysv_ipc
@@ -433,10 +448,35 @@ Try 'ipcrm --help' for more information."
 	assert_status 1
 	assert_contains "$stderr" "--posix-shmem cannot be combined with a filter"
 	run --separate-stderr "$IPCBOX" ipcrm --older-than soon
-	assert_status 2
-	assert_contains "$stderr" "invalid duration 'soon'"
+	assert_status 1
+	assert_eq "$stderr" "ipcrm: invalid --older-than 'soon': expected a duration like 2, 1.5s or 250ms
+Try 'ipcrm --help' for more information."
 	run --separate-stderr "$IPCBOX" ipcrm --owner no-such-user-here
-	assert_status 2
+	assert_status 1
+	assert_eq "$stderr" "ipcrm: invalid --owner 'no-such-user-here': expected a user name or uid
+Try 'ipcrm --help' for more information."
+	run --separate-stderr "$IPCBOX" ipcrm --keys 0x100000000
+	assert_status 1
+	assert_eq "$stderr" "ipcrm: invalid --keys '0x100000000': expected a key range: KEY, LOW-HIGH, LOW- or -HIGH
+Try 'ipcrm --help' for more information."
+	# with a filter, -m and --shmem-id name no segment: an ID is an error, not
+	# ignored (that would sweep every stale segment)
+	run --separate-stderr "$IPCBOX" ipcrm --stale --shmem-id 5
+	assert_status 1
+	assert_eq "$stderr" "ipcrm: unknown argument: 5
+Try 'ipcrm --help' for more information."
+	run --separate-stderr "$IPCBOX" ipcrm --stale --shmem-id=5
+	assert_status 1
+	assert_eq "$stderr" "ipcrm: option '--shmem-id' doesn't allow an argument
+Try 'ipcrm --help' for more information."
+	run --separate-stderr "$IPCBOX" ipcrm -m 5 --stale
+	assert_status 1
+	assert_eq "$stderr" "ipcrm: unknown argument: 5
+Try 'ipcrm --help' for more information."
+	# a -q before the first filter still takes an ID, as in util-linux
+	run --separate-stderr "$IPCBOX" ipcrm -q --stale
+	assert_status 1
+	assert_eq "$stderr" "ipcrm: failed to parse argument: '--stale'"
 	run --separate-stderr "$IPCBOX" ipcrm --stale --all=bogus
 	assert_status 1
 	assert_eq "$stderr" "ipcrm: unknown argument: bogus"

@@ -279,13 +279,57 @@ PY
 	assert_eq "$(printf '%s' "$output" | json_eval 'len(d["messages"]) + len(d["sharedmemory"]) + len(d["semaphores"])')" 13
 }
 
-@test "filters: malformed arguments are usage errors (exit 2)" {
+@test "filters: malformed arguments are usage errors (exit 1, as util-linux's)" {
 	for a in "--older-than soon" "--owner no-such-user-here" "--keys 5-1" "--keys x" "--ids 1-2-3" "--ids -"; do
 		# shellcheck disable=SC2086
 		run --separate-stderr "$IPCBOX" ipcs $a
-		assert_status 2
+		assert_status 1
 		assert_contains "$stderr" "Try 'ipcs --help' for more information."
 	done
+	# one message per kind of argument, naming the option as written in the table
+	run --separate-stderr "$IPCBOX" ipcs --older-than 5x
+	assert_eq "$stderr" "ipcs: invalid --older-than '5x': expected a duration like 2, 1.5s or 250ms
+Try 'ipcs --help' for more information."
+	run --separate-stderr "$IPCBOX" ipcs --keys=1-2-3 -q
+	assert_eq "$stderr" "ipcs: invalid --keys '1-2-3': expected a key range: KEY, LOW-HIGH, LOW- or -HIGH
+Try 'ipcs --help' for more information."
+	run --separate-stderr "$IPCBOX" ipcs --ids x
+	assert_eq "$stderr" "ipcs: invalid --ids 'x': expected an id range: ID, LOW-HIGH, LOW- or -HIGH
+Try 'ipcs --help' for more information."
+	run --separate-stderr "$IPCBOX" ipcs --own no-such-user-here
+	assert_eq "$stderr" "ipcs: invalid --owner 'no-such-user-here': expected a user name or uid
+Try 'ipcs --help' for more information."
+}
+
+@test "options and operands in any order, abbreviations, --, -h and -V" {
+	start_holder
+	local want
+	want=$("$IPCBOX" ipcs -m -p)
+	# util-linux ignores operands; options after them still count
+	run --separate-stderr "$IPCBOX" ipcs stray -m stray -p
+	assert_status 0
+	assert_eq "$output" "$want"
+	run --separate-stderr "$IPCBOX" ipcs --shm --pi
+	assert_eq "$output" "$want"
+	# after --, an option is an ignored operand
+	run --separate-stderr "$IPCBOX" ipcs -m -- -p
+	assert_eq "$output" "$("$IPCBOX" ipcs -m)"
+	run --separate-stderr "$IPCBOX" ipcs --p
+	assert_status 1
+	assert_eq "$stderr" "ipcs: option '--p' is ambiguous; possibilities: '--posix' '--pid' '--processes'
+Try 'ipcs --help' for more information."
+	run --separate-stderr "$IPCBOX" ipcs -mh
+	assert_status 0
+	assert_contains "$output" "  -h, --help"
+	run --separate-stderr "$IPCBOX" ipcs -qV
+	assert_status 0
+	assert_contains "$output" "ipcbox"
+	need_peer_ipcs
+	same_as_peer stray -m stray -p
+	same_as_peer --shm --pi
+	same_as_peer -m -- -p
+	same_as_peer -q --id
+	same_as_peer -q --id=
 }
 
 @test "--help, --version; output errors are reported" {
@@ -613,12 +657,27 @@ access_time="
 	run --separate-stderr unshare --mount -- sh -c 'umount /dev/mqueue 2>/dev/null; "$1" ipcs --posix -q -i /jobs' _ "$IPCBOX"
 	assert_status 1
 	assert_eq "$stderr" "ipcs: /dev/mqueue is not mounted: POSIX message queues cannot be read"
-	# without --posix a name is a bad id, exactly as util-linux says
+	# without --posix a name is a bad id, exactly as util-linux says, at once
 	run --separate-stderr "$IPCBOX" ipcs -q -i /jobs -z
+	assert_status 1
+	assert_eq "$stderr" "ipcs: failed to parse id argument: '/jobs'"
+	run --separate-stderr "$IPCBOX" ipcs -q -i /jobs -i 0
+	assert_status 1
+	assert_eq "$stderr" "ipcs: failed to parse id argument: '/jobs'"
+	# --posix later makes a name a name, abbreviated too; as -i's argument it is not
+	# the option, nor after --
+	run --separate-stderr "$IPCBOX" ipcs -q -i /nope -i /jobs --po
+	assert_status 0
+	assert_contains "$output" "POSIX Message Queue name=/jobs"
+	run --separate-stderr "$IPCBOX" ipcs -q -i /jobs -i --posix
+	assert_status 1
+	assert_eq "$stderr" "ipcs: failed to parse id argument: '/jobs'"
+	run --separate-stderr "$IPCBOX" ipcs -q -i /jobs -- --posix
 	assert_status 1
 	assert_eq "$stderr" "ipcs: failed to parse id argument: '/jobs'"
 	need_peer_ipcs
 	same_as_peer -q -i /jobs
+	same_as_peer -q -i /jobs -i 0
 	same_as_peer -m -i /frame -z
 	same_as_peer -s -i /lock --pid
 }

@@ -657,4 +657,56 @@ _sc_serve_limited() {
 	assert_status 1
 	assert_eq "$stderr" "sockcat: listen unix:s1: Cannot allocate memory"
 	[ ! -e s1 ] || { echo "s1 was left behind" >&2; return 1; }
+
+@test "options anywhere, --, and the command's own options after -e --" {
+	# the command after -- keeps its options, sockcat's own included
+	serve unix:sock -e -- printf '%s|' -x --y -l
+	run --separate-stderr "$IPCBOX" sockcat unix:sock </dev/null
+	assert_status 0
+	assert_eq "$output" "-x|--y|-l|"
+	wait_server
+	assert_eq "$SRV_STATUS" 0
+	# the client side: -e ADDRESS -- COMMAND -x, options after the address too
+	SRV_OUT=srv2.out serve unix:sock2
+	run --separate-stderr "$IPCBOX" sockcat -e unix:sock2 --verb -- printf '%s|' -x -e
+	assert_status 0
+	wait_server
+	assert_eq "$(cat srv2.out)" "-x|-e|"
+	# without -e, -- only ends the options; an abbreviation and a hex size do
+	serve unix:sock3
+	run --separate-stderr "$IPCBOX" sockcat --buf 0x1000 --no-sh -- unix:sock3 <payload
+	assert_status 0
+	wait_server
+	assert_same payload srv.out
+	run --separate-stderr "$IPCBOX" sockcat -- unix:sock4 -v
+	assert_status 2
+	assert_eq "$stderr" "sockcat: extra operand '-v'
+Try 'sockcat --help' for more information."
+}
+
+@test "bad option values: one message per kind" {
+	run --separate-stderr "$IPCBOX" sockcat -q 5x tcp:127.0.0.1:1
+	assert_status 2
+	assert_eq "$stderr" "sockcat: invalid --quit-after '5x': expected a duration like 2, 1.5s or 250ms
+Try 'sockcat --help' for more information."
+	run --separate-stderr "$IPCBOX" sockcat --idle=1x tcp:127.0.0.1:1
+	assert_eq "$stderr" "sockcat: invalid --idle-timeout '1x': expected a duration like 2, 1.5s or 250ms
+Try 'sockcat --help' for more information."
+	run --separate-stderr "$IPCBOX" sockcat --buffer 4095 tcp:127.0.0.1:1
+	assert_status 2
+	assert_eq "$stderr" "sockcat: invalid --buffer '4095': expected a size like 4096, 0x1000, 64K or 1MiB, from 4096 to 1073741824
+Try 'sockcat --help' for more information."
+	run --separate-stderr "$IPCBOX" sockcat -l --max-clients 0 unix:s
+	assert_eq "$stderr" "sockcat: invalid --max-clients '0': expected a whole number from 1 to 1000000
+Try 'sockcat --help' for more information."
+	run --separate-stderr "$IPCBOX" sockcat -l -m u+q unix:s
+	assert_eq "$stderr" "sockcat: invalid --mode 'u+q': expected a mode, octal like 0640 or symbolic like u=rw,g=r
+Try 'sockcat --help' for more information."
+	run --separate-stderr "$IPCBOX" sockcat -l --allow-uid=0,,1 unix:s
+	assert_eq "$stderr" "sockcat: invalid --allow-uid '0,,1': expected user names or numbers separated by commas (an empty item)
+Try 'sockcat --help' for more information."
+	run --separate-stderr "$IPCBOX" sockcat -l --allow-gid=no-such-group-here unix:s
+	assert_eq "$stderr" "sockcat: invalid --allow-gid 'no-such-group-here': expected group names or numbers separated by commas (no group 'no-such-group-here')
+Try 'sockcat --help' for more information."
+	[ ! -e s ]
 }

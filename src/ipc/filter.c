@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -141,11 +140,10 @@ static bool parse_range(const char *arg, bool is_key, uint64_t *lo, uint64_t *hi
 	return *lo <= *hi;
 }
 
-bool ib_filter_option(struct ib_filter *f, int opt, const char *arg)
+bool ib_filter_arg(struct ib_filter *f, const struct ib_args *a)
 {
 	uint64_t lo, hi;
-	enum ib_parse_err e;
-	switch (opt) {
+	switch (a->opt->id) {
 	case IB_OPT_STALE:
 		f->stale = true;
 		break;
@@ -156,29 +154,28 @@ bool ib_filter_option(struct ib_filter *f, int opt, const char *arg)
 		f->unattached = true;
 		break;
 	case IB_OPT_OLDER_THAN:
-		if ((e = ib_parse_duration(arg, &f->older_ns)) != IB_PARSE_OK)
-			ib_usage_error("invalid duration '%s': %s", arg, ib_parse_strerror(e));
+		f->older_ns = a->u;
 		f->older = true;
 		break;
 	case IB_OPT_OWNER:
-		if (!ib_parse_user(arg, &f->owner_uid))
-			ib_usage_error("invalid user '%s': no such user", arg);
+		if (!ib_parse_user(a->arg, &f->owner_uid))
+			ib_args_invalid(a, "a user name or uid");
 		f->owner = true;
 		break;
 	case IB_OPT_KEYS:
-		if (!parse_range(arg, true, &lo, &hi))
-			ib_usage_error("invalid key range '%s': expected KEY, LOW-HIGH, LOW- or -HIGH", arg);
+		if (!parse_range(a->arg, true, &lo, &hi))
+			ib_args_invalid(a, "a key range: KEY, LOW-HIGH, LOW- or -HIGH");
 		/* Key 0 names no object: every private one has it, unrelated to each other. */
 		if (f->keys_not_private && hi == 0)
-			ib_usage_error("invalid key range '%s': key 0 is IPC_PRIVATE, which names no "
-				       "object; select private objects with --ids", arg);
+			ib_args_invalid(a, "a key range other than 0: key 0 is IPC_PRIVATE, which "
+					"names no object; select private objects with --ids");
 		f->keys = true;
 		f->key_lo = (uint32_t)lo;
 		f->key_hi = (uint32_t)hi;
 		break;
 	case IB_OPT_IDS:
-		if (!parse_range(arg, false, &lo, &hi))
-			ib_usage_error("invalid id range '%s': expected ID, LOW-HIGH, LOW- or -HIGH", arg);
+		if (!parse_range(a->arg, false, &lo, &hi))
+			ib_args_invalid(a, "an id range: ID, LOW-HIGH, LOW- or -HIGH");
 		f->ids = true;
 		f->id_lo = (int)lo;
 		f->id_hi = (int)hi;

@@ -19,9 +19,9 @@
  * --owner and --older-than (by mtime) apply as to System V objects; --keys and
  * --ids never match POSIX objects.
  *
- * An applet puts IB_FILTER_LONGOPTS in its getopt_long table, hands each option to
- * ib_filter_option() (before its own switch), and tests each object with
- * ib_filter_{msq,shm,sem,posix}. IB_FILTER_HELP is the --help text for them. */
+ * An applet puts IB_FILTER_OPTS in its option table, hands each option to
+ * ib_filter_arg() (before its own switch), and tests each object with
+ * ib_filter_{msq,shm,sem,posix}. */
 #ifndef IPCBOX_FILTER_H
 #define IPCBOX_FILTER_H
 
@@ -30,6 +30,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "ipc/opt.h"
 #include "ipc/posixlist.h"
 #include "ipc/sysvlist.h"
 
@@ -43,26 +44,20 @@ enum {
 	IB_OPT_IDS,
 };
 
-#define IB_FILTER_LONGOPTS \
-	{ "stale", no_argument, NULL, IB_OPT_STALE }, \
-	{ "dead", no_argument, NULL, IB_OPT_DEAD }, \
-	{ "unattached", no_argument, NULL, IB_OPT_UNATTACHED }, \
-	{ "older-than", required_argument, NULL, IB_OPT_OLDER_THAN }, \
-	{ "owner", required_argument, NULL, IB_OPT_OWNER }, \
-	{ "keys", required_argument, NULL, IB_OPT_KEYS }, \
-	{ "ids", required_argument, NULL, IB_OPT_IDS }
-
-#define IB_FILTER_HELP \
-	"      --stale              only objects no live process is behind (and, for\n" \
-	"                             segments, with nothing attached)\n" \
-	"      --dead               only objects whose recorded processes are all gone\n" \
-	"      --unattached         only shared memory segments with no attaches\n" \
-	"      --older-than DURATION  only objects unchanged and unused for DURATION\n" \
-	"                             (s, m, h, d suffixes: 90s, 30m, 1h, 2d)\n" \
-	"      --owner USER         only objects owned by USER (name or uid)\n" \
-	"      --keys RANGE         only keys in RANGE: KEY or LOW-HIGH (an end may\n" \
-	"                             be left out)\n" \
-	"      --ids RANGE          only ids in RANGE: ID or LOW-HIGH (likewise)\n"
+/* The filters' entries of an option table (src/ipc/opt.h). */
+#define IB_FILTER_OPTS \
+	IB_OPT(IB_OPT_STALE, "stale", NONE, NULL, \
+	       "only objects no live process is behind (and, for segments, with nothing " \
+	       "attached)"), \
+	IB_OPT(IB_OPT_DEAD, "dead", NONE, NULL, "only objects whose recorded processes are all gone"), \
+	IB_OPT(IB_OPT_UNATTACHED, "unattached", NONE, NULL, \
+	       "only shared memory segments with no attaches"), \
+	IB_OPT(IB_OPT_OLDER_THAN, "older-than", DURATION, "DURATION", \
+	       "only objects unchanged and unused for DURATION (90s, 30m, 1h, 2d)"), \
+	IB_OPT(IB_OPT_OWNER, "owner", USER, "USER", "only objects owned by USER (name or uid)"), \
+	IB_OPT(IB_OPT_KEYS, "keys", TEXT, "RANGE", \
+	       "only keys in RANGE: KEY or LOW-HIGH (an end may be left out)"), \
+	IB_OPT(IB_OPT_IDS, "ids", TEXT, "RANGE", "only ids in RANGE: ID or LOW-HIGH (likewise)")
 
 /* Liveness of pids, each checked once (kill(pid, 0): ESRCH means gone). */
 struct ib_pid_ent;
@@ -105,9 +100,9 @@ int ib_filter_posix_users_of(struct ib_filter *f, const struct ib_posix_info *o,
 void ib_filter_init(struct ib_filter *f);
 void ib_filter_free(struct ib_filter *f);
 
-/* Takes getopt's OPT/ARG if it is a filter option and returns true; false for any
- * other option. A malformed argument is a usage error (exit 2). */
-bool ib_filter_option(struct ib_filter *f, int opt, const char *arg);
+/* Takes the option ib_args_next has just returned if it is a filter and returns
+ * true; false for any other option. A malformed argument is a usage error. */
+bool ib_filter_arg(struct ib_filter *f, const struct ib_args *a);
 
 /* True if the object passes every filter given (always true with none). */
 bool ib_filter_msq(struct ib_filter *f, const struct ib_msq_info *q);

@@ -215,13 +215,14 @@ static void check_excl(struct ib_args *a)
 }
 
 /* The long option NAME (up to '=' or LEN characters): an exact name wins, else a
- * unique prefix; entries reached by two names (an alias) count once. *MATCHED is
- * the name (or alias) that matched, for getopt_long's messages. */
-static const struct ib_opt *find_long(const struct ib_args *a, const char *word, size_t len,
-				      const char **matched)
+ * unique prefix; entries reached by two names (an alias) count once. NULL when
+ * none matches, or (*AMBIGUOUS set) when several do. *MATCHED is the name (or
+ * alias) that matched, for getopt_long's messages. */
+static const struct ib_opt *match_long(const struct ib_args *a, const char *word, size_t len,
+				       bool *ambiguous, const char **matched)
 {
 	const struct ib_opt *hit = NULL;
-	bool ambiguous = false;
+	*ambiguous = false;
 	for (int pass = 0; pass < 2; pass++) {
 		const struct ib_opt *tab = pass ? std_opts : a->cmd->opts;
 		size_t n = pass ? IB_NELEM(std_opts) : a->cmd->nopts;
@@ -231,19 +232,29 @@ static const struct ib_opt *find_long(const struct ib_args *a, const char *word,
 				if (!names[k] || tab[i].id == 0 || strncmp(names[k], word, len) != 0)
 					continue;
 				if (names[k][len] == '\0') {
+					*ambiguous = false;
 					*matched = names[k];
 					return &tab[i];
 				}
 				if (hit && hit != &tab[i])
-					ambiguous = true;
+					*ambiguous = true;
 				if (hit != &tab[i])
 					*matched = names[k];
 				hit = &tab[i];
 			}
 		}
 	}
+	return *ambiguous ? NULL : hit;
+}
+
+/* match_long, reporting an ambiguous prefix as getopt_long does. */
+static const struct ib_opt *find_long(const struct ib_args *a, const char *word, size_t len,
+				      const char **matched)
+{
+	bool ambiguous;
+	const struct ib_opt *o = match_long(a, word, len, &ambiguous, matched);
 	if (!ambiguous)
-		return hit;
+		return o;
 	/* getopt_long's message, possibilities included. */
 	char msg[1024];
 	size_t used = (size_t)snprintf(msg, sizeof msg, "option '--%s' is ambiguous; possibilities:",
@@ -269,10 +280,20 @@ static const struct ib_opt *find_long(const struct ib_args *a, const char *word,
 
 static const struct ib_opt *find_short(const struct ib_args *a, char c)
 {
+	if (c != 0 && c == a->cmd->help_short)
+		return &std_opts[0];
+	if (c != 0 && c == a->cmd->version_short)
+		return &std_opts[1];
 	for (size_t i = 0; i < a->cmd->nopts; i++)
 		if (a->cmd->opts[i].id == (unsigned char)c && c != 0)
 			return &a->cmd->opts[i];
 	return NULL;
+}
+
+/* Whether O takes an argument here (perhaps an optional one). */
+static bool takes_arg(const struct ib_args *a, const struct ib_opt *o)
+{
+	return o->kind != IB_ARG_NONE && !((o->flags & IB_OPT_DROPS_ARG) && a->drop_args);
 }
 
 /* Takes the long option in WORD (after "--"). */
@@ -287,7 +308,7 @@ static void take_long(struct ib_args *a, const char *word)
 	a->opt = o;
 	a->as_written = a->argv[a->next - 1];
 	a->arg = NULL;
-	if (o->kind == IB_ARG_NONE) {
+	if (!takes_arg(a, o)) {
 		if (eq)
 			bad_option(a->cmd, "option '--%s' doesn't allow an argument", name);
 	} else if (eq) {
@@ -312,12 +333,12 @@ static void take_short(struct ib_args *a)
 	a->written[2] = '\0';
 	a->as_written = a->written;
 	a->arg = NULL;
-	if (o->kind != IB_ARG_NONE && (o->flags & IB_OPT_OPTARG)) {
-		/* as getopt's "a::": only the rest of the cluster, never the next word */
+	if (takes_arg(a, o) && (o->flags & IB_OPT_OPTARG)) {
+		/* getopt's "a::": only an argument attached to the letter */
 		if (*a->cluster)
 			a->arg = a->cluster;
 		a->cluster = NULL;
-	} else if (o->kind != IB_ARG_NONE) {
+	} else if (takes_arg(a, o)) {
 		if (*a->cluster) {
 			a->arg = a->cluster;
 		} else {
@@ -340,6 +361,48 @@ static void rest_are_operands(struct ib_args *a)
 {
 	while (a->next < a->argc)
 		a->ops[a->nops++] = a->argv[a->next++];
+}
+
+bool ib_args_ahead(const struct ib_args *a, int id)
+{
+	bool ambiguous, ends = a->stop || (a->cmd->flags & IB_CMD_FIRST_OPERAND_ENDS);
+	const char *matched;
+	const char *cluster = a->cluster;
+	int next = a->next;
+	for (;;) {
+		const struct ib_opt *o;
+		if (cluster && *cluster) {
+			o = find_short(a, *cluster++);
+			if (o && o->id == id)
+				return true;
+			if (o && takes_arg(a, o) && !(o->flags & IB_OPT_OPTARG) && !*cluster)
+				next++;
+			if (o && takes_arg(a, o))
+				cluster = NULL;
+			continue;
+		}
+		if (next >= a->argc)
+			return false;
+		const char *w = a->argv[next++];
+		if (strcmp(w, "--") == 0)
+			return false;
+		if (w[0] != '-' || w[1] == '\0' ||
+		    ((a->cmd->flags & IB_CMD_NEGATIVE_OPERANDS) && is_negative_number(w))) {
+			if (ends)
+				return false;
+			continue;
+		}
+		if (w[1] != '-') {
+			cluster = w + 1;
+			continue;
+		}
+		size_t len = strcspn(w + 2, "=");
+		o = match_long(a, w + 2, len, &ambiguous, &matched);
+		if (o && o->id == id)
+			return true;
+		if (o && takes_arg(a, o) && !(o->flags & IB_OPT_OPTARG) && w[2 + len] != '=')
+			next++;
+	}
 }
 
 int ib_args_next(struct ib_args *a)
@@ -384,7 +447,7 @@ int ib_args_next(struct ib_args *a)
 		a->mode = 0;
 		a->key = 0;
 		a->id = 0;
-		if (a->arg)
+		if (a->arg && !(a->opt->flags & IB_OPT_RAW))
 			parse_value(a);
 		if (a->opt->excl)
 			check_excl(a);
@@ -445,21 +508,37 @@ static void help_line(FILE *out, const struct ib_opt *o)
 		fputc('\n', out);
 }
 
+/* The lines of --help and --version, with the applet's letters for them. */
+static bool std_help_lines(const struct ib_cmd *cmd, FILE *out)
+{
+	const char letters[] = { cmd->help_short, cmd->version_short };
+	for (size_t i = 0; i < IB_NELEM(std_opts); i++) {
+		struct ib_opt o = std_opts[i];
+		if (letters[i])
+			o.id = (unsigned char)letters[i];
+		help_line(out, &o);
+	}
+	return true;
+}
+
 void ib_cmd_help(const struct ib_cmd *cmd, FILE *out)
 {
 	fputs(cmd->usage, out);
-	bool headed = cmd->nopts > 0 && cmd->opts[0].id == 0;
+	bool headed = cmd->nopts > 0 && cmd->opts[0].id == 0 && cmd->opts[0].help;
 	if (!headed)
 		fputs("\nOptions:\n", out);
+	bool std_done = false;
 	for (size_t i = 0; i < cmd->nopts; i++) {
 		const struct ib_opt *o = &cmd->opts[i];
-		if (o->id == 0)
+		if (o->id == 0 && !o->help)
+			std_done = std_help_lines(cmd, out);
+		else if (o->id == 0)
 			fprintf(out, "\n%s\n", o->help);
 		else if (!(o->flags & IB_OPT_HIDDEN))
 			help_line(out, o);
 	}
-	for (size_t i = 0; i < IB_NELEM(std_opts); i++)
-		help_line(out, &std_opts[i]);
+	if (!std_done)
+		std_help_lines(cmd, out);
 	if (cmd->footer)
 		fprintf(out, "\n%s", cmd->footer);
 }

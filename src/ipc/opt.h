@@ -52,8 +52,14 @@ enum ib_argkind {
 enum ib_optobj { IB_OBJ_CMD, IB_OBJ_MSG, IB_OBJ_SHM, IB_OBJ_SEM, IB_OBJ_ANY };
 
 enum {
-	IB_OPT_OPTARG = 1 << 0, /* the argument is optional and only given as --name=ARG */
+	IB_OPT_OPTARG = 1 << 0, /* the argument is optional and only given as --name=ARG
+	                         * or attached to the letter, -aARG (getopt's "a::") */
 	IB_OPT_HIDDEN = 1 << 1, /* parsed, but neither in --help nor completed */
+	IB_OPT_RAW = 1 << 2,    /* the kind names the argument for help and completion
+	                         * but the applet parses args.arg itself (a drop-in
+	                         * keeping its peer's messages and order of checks) */
+	IB_OPT_DROPS_ARG = 1 << 3, /* takes no argument once the applet has set
+	                            * args.drop_args (ipcrm -m ID, but -m with a filter) */
 };
 
 struct ib_opt {
@@ -78,6 +84,8 @@ struct ib_opt {
 	{ .id = (id_), .name = (name_), .kind = IB_ARG_##kind_, .metavar = (metavar_), \
 	  .help = (help_), __VA_ARGS__ }
 #define IB_HEADING(text) { .id = 0, .help = (text) }
+/* Where --help and --version go in --help (by default after the last entry). */
+#define IB_STD_OPTS { .id = 0, .help = NULL }
 #define IB_NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 /* The object-selecting options of CONVENTIONS.md, in the words of an applet whose
@@ -112,6 +120,8 @@ struct ib_cmd {
 	enum ib_argkind operands;   /* what operands are, for completion (NONE: none) */
 	enum ib_argkind dashdash;   /* what follows "--", if not more operands: COMMAND
 	                             * for an applet that runs one (sockcat -e, semop) */
+	char help_short, version_short; /* letters that also mean --help and --version
+	                                 * (util-linux's -h and -V), or 0 */
 };
 
 /* The parser's state, and the option it has just returned. */
@@ -122,6 +132,8 @@ struct ib_args {
 	int next;                /* the next word of argv to look at */
 	const char *cluster;     /* the rest of a cluster of short options, or NULL */
 	bool stop;               /* set by the applet: the next operand ends the options */
+	bool drop_args;          /* set by the applet: IB_OPT_DROPS_ARG options take no
+	                          * argument from here on */
 	/* The option just returned: */
 	const struct ib_opt *opt;
 	const char *as_written;  /* "--wait", "-w", "--wa" */
@@ -148,6 +160,12 @@ void ib_args_init(struct ib_args *a, const struct ib_cmd *cmd, int argc, char **
  * unknown option, a missing or malformed argument, or two options that exclude
  * each other are a usage error (one line, the "Try" line, exit usage_status). */
 int ib_args_next(struct ib_args *a);
+
+/* Whether option ID is among the words not parsed yet (before "--"), as the
+ * parser will read them; nothing is parsed or reported. For a drop-in whose peer
+ * looks ahead (ipcs -i NAME, a POSIX name only if --posix comes, else a bad id
+ * reported before anything that follows). */
+bool ib_args_ahead(const struct ib_args *a, int id);
 
 /* A usage error about the current option's argument, in the one format:
  * "invalid --wait '5x': expected ..." (WHAT completes "expected"). */
