@@ -77,6 +77,7 @@ const struct ib_cmd semop_cmd = {
 	.flags = IB_CMD_NEGATIVE_OPERANDS,
 	.obj = IB_OBJ_SEM,
 	.operands = IB_ARG_TEXT,
+	.dashdash = IB_ARG_COMMAND,
 };
 
 struct semop_cmd {

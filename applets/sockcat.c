@@ -84,6 +84,7 @@ const struct ib_cmd sockcat_cmd = {
 		  "Exit status: 0 when both directions are done, 1 on failure, 2 on a usage error,\n"
 		  "3 when a timeout expired; with -e, COMMAND's status (126/127 if it cannot run).\n",
 	.operands = IB_ARG_ADDR,
+	.dashdash = IB_ARG_COMMAND,
 };
 
 #define MAX_IDS 64

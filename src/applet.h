@@ -7,7 +7,7 @@
 struct ib_cmd;
 #define APPLET(name, summary) \
 	int name##_main(int argc, char **argv); \
-	extern const struct ib_cmd name##_cmd __attribute__((weak));
+	extern const struct ib_cmd name##_cmd;
 #include "applets.h"
 #undef APPLET
 

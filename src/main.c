@@ -113,7 +113,7 @@ static int install_links(const char *dir, bool symbolic)
 static int complete(int nwords, char **words)
 {
 	const struct applet *a = nwords > 1 ? find_applet(words[0]) : NULL;
-	if (a && a->cmd) {
+	if (a) {
 		ib_complete(a->cmd, nwords - 1, words + 1);
 		return ib_finish(IB_EXIT_OK);
 	}
