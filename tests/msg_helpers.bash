@@ -9,6 +9,7 @@ setup() {
 	ipcrm --all=msg >/dev/null 2>&1 || :
 	rm -f /dev/mqueue/* 2>/dev/null || :
 	echo 8192 >/proc/sys/kernel/msgmax 2>/dev/null || :
+	echo 16384 >/proc/sys/kernel/msgmnb 2>/dev/null || :
 }
 
 # Creates the empty System V queue with key $K (or $1).

@@ -82,12 +82,9 @@ int ib_read_to_end(int fd, size_t max, char **bufp, size_t *lenp)
 		return -1;
 	for (;;) {
 		if (cap - len < 2) {
-			if (cap > max) {
-				free(buf);
-				errno = EFBIG;
-				return -1;
-			}
-			size_t ncap = cap * 2;
+			/* LEN <= MAX here: room for MAX bytes, the NUL and one byte more
+			 * (to see whether the input ends at MAX) is all it ever needs */
+			size_t ncap = cap > max / 2 ? max + 2 : cap * 2;
 			char *nbuf = realloc(buf, ncap);
 			if (!nbuf) {
 				free(buf);
