@@ -111,15 +111,7 @@ int ib_msgq_stop_signal(void)
 
 _Noreturn void ib_msgq_die_of_signal(int sig)
 {
-	struct itimerval it = { { 0, 0 }, { 0, 0 } };
-	setitimer(ITIMER_REAL, &it, NULL);
-	signal(sig, SIG_DFL);
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, sig);
-	sigprocmask(SIG_UNBLOCK, &set, NULL);
-	raise(sig);
-	_exit(128 + sig);
+	ib_die_of_signal(sig);
 }
 
 /* ---- opening ---- */
