@@ -86,39 +86,54 @@ static const char *plural(size_t n)
 	return n == 1 ? "" : "s";
 }
 
-/* Puts the held messages from index FIRST on back on the queue, in order; says
- * what happened; exits 1. WHY says what went wrong. */
+/* Puts one message back on the queue, waiting for room. Returns 0 or -1 (errno). */
+static int put_back(struct receiver *r, long type, const char *data, size_t len)
+{
+	struct ib_wait forever = { IB_WAIT_FOREVER, 0 };
+	int rc;
+	do
+		rc = ib_msgq_send(&r->q, type, data, len, &forever);
+	while (rc != 0 && errno == EINTR);
+	return rc;
+}
+
+/* Puts back, in order, the held messages from index FIRST on and then IN_HAND (a
+ * message received but not yet held; NULL: none); says what happened; exits 1, or for
+ * a stop signal other than SIGPIPE dies of it (128+N). DONE is how much of the output buffer
+ * went out; WHY says what went wrong; SIG is the stop signal that interrupted, or 0. */
 static _Noreturn void put_back_and_die(struct receiver *r, size_t first, size_t done,
-				       const char *why)
+				       const struct ib_msg *in_hand, const char *why, int sig)
 {
 	size_t back = 0, lost = 0;
 	int err = 0;
-	struct ib_wait forever = { IB_WAIT_FOREVER, 0 };
-	for (size_t i = first; i < r->nheld; i++) {
-		const struct held *h = &r->held[i];
-		int rc;
-		do
-			rc = ib_msgq_send(&r->q, h->type, r->out + h->data, h->len, &forever);
-		while (rc != 0 && errno == EINTR);
-		if (rc == 0) {
-			back++;
-		} else {
+	for (size_t i = first; i <= r->nheld; i++) {
+		const struct held *h = i < r->nheld ? &r->held[i] : NULL;
+		if (!h && !in_hand)
+			break;
+		if (h ? put_back(r, h->type, r->out + h->data, h->len)
+		      : put_back(r, in_hand->type, in_hand->data, in_hand->len)) {
 			err = errno;
 			lost++;
+		} else {
+			back++;
 		}
 	}
 	bool partly = first < r->nheld && done > (first ? r->held[first - 1].end : 0);
 	if (lost)
-		ib_die_sys(IB_EXIT_FAIL, err, "%s; put %zu message%s back on %s, could not put back "
-			   "%zu", why, back, plural(back), r->q.label, lost);
-	ib_die(IB_EXIT_FAIL, "%s; put %zu message%s back on %s (at the end of the queue)%s", why,
-	       back, plural(back), r->q.label,
-	       partly ? "; the first of them was partly written" : "");
+		ib_warn_sys(err, "%s; put %zu message%s back on %s, could not put back %zu", why,
+			    back, plural(back), r->q.label, lost);
+	else
+		ib_warn("%s; put %zu message%s back on %s (at the end of the queue)%s", why, back,
+			plural(back), r->q.label,
+			partly ? "; the first of them was partly written" : "");
+	if (sig && sig != SIGPIPE) /* SIGPIPE says the reader went away: a failed write */
+		ib_msgq_die_of_signal(sig);
+	exit(IB_EXIT_FAIL);
 }
 
 /* Writes the output buffer. On failure or a stop signal, puts back whatever was not
- * completely written and exits 1. */
-static void flush(struct receiver *r)
+ * completely written, and then IN_HAND (NULL: none), and ends (put_back_and_die). */
+static void flush(struct receiver *r, const struct ib_msg *in_hand)
 {
 	size_t done = 0;
 	int err = 0;
@@ -149,13 +164,13 @@ static void flush(struct receiver *r)
 	while (first < r->nheld && r->held[first].end <= done)
 		first++;
 	char why[160], name[32];
-	int sig = ib_msgq_stop_signal();
-	if (err == EINTR && sig)
+	int sig = err == EINTR ? ib_msgq_stop_signal() : 0;
+	if (sig)
 		snprintf(why, sizeof why, "interrupted by %s while writing to stdout",
 			 ib_signal_name(sig, name, sizeof name));
 	else
 		snprintf(why, sizeof why, "write to stdout: %s", strerror(err));
-	put_back_and_die(r, first, done, why);
+	put_back_and_die(r, first, done, in_hand, why, sig);
 }
 
 /* A typed record whose payload holds the delimiter could not be read back: writes
@@ -165,13 +180,10 @@ static _Noreturn void undelimitable(struct receiver *r, const struct ib_msg *m)
 	char why[120];
 	snprintf(why, sizeof why, "message %zu contains a %s, which --typed%s cannot delimit",
 		 r->received + 1, r->nul ? "NUL" : "newline", r->nul ? " -0" : "");
-	flush(r);
+	flush(r, r->peek ? NULL : m);
 	if (r->peek)
 		ib_die(IB_EXIT_FAIL, "%s", why);
-	memcpy(r->out, m->data, m->len);
-	r->held[0] = (struct held){ m->type, 0, m->len, m->len };
-	r->nheld = 1;
-	put_back_and_die(r, 0, 0, why);
+	put_back_and_die(r, 0, 0, m, why, 0);
 }
 
 /* Formats M into the output buffer (flushing first if it might not fit). */
@@ -181,7 +193,7 @@ static void hold(struct receiver *r, const struct ib_msg *m)
 	if (r->fmt == IB_REC_TYPED && memchr(m->data, delim, m->len))
 		undelimitable(r, m);
 	if (r->cap - r->used < m->len + 32 || r->nheld == MAX_HELD)
-		flush(r);
+		flush(r, m);
 	struct held *h = &r->held[r->nheld++];
 	h->type = m->type;
 	if (r->fmt == IB_REC_TYPED)
@@ -202,7 +214,7 @@ static void check_stop(struct receiver *r)
 	int sig = ib_msgq_stop_signal();
 	if (!sig)
 		return;
-	flush(r);
+	flush(r, NULL);
 	ib_msgq_die_of_signal(sig);
 }
 
@@ -218,7 +230,7 @@ static int receive(struct receiver *r, long type, int flags, const struct ib_wai
 			/* deliver what we hold before we wait */
 			rc = ib_msgq_recv(&r->q, &r->mb, type, flags, &now, &m);
 			if (rc != 0 && errno == EAGAIN) {
-				flush(r);
+				flush(r, NULL);
 				rc = ib_msgq_recv(&r->q, &r->mb, type, flags, wait, &m);
 			}
 		} else {
@@ -231,7 +243,7 @@ static int receive(struct receiver *r, long type, int flags, const struct ib_wai
 		int e = errno;
 		if (e == EINTR && ib_msgq_stop_signal())
 			continue;
-		flush(r);
+		flush(r, NULL);
 		if (e == EAGAIN && wait->mode == IB_WAIT_NOT)
 			ib_die(IB_EXIT_TIMEOUT, "no message on %s; %zu received", r->q.label, r->received);
 		if (e == EAGAIN)
@@ -253,7 +265,7 @@ static int receive(struct receiver *r, long type, int flags, const struct ib_wai
 		}
 		ib_die_sys(IB_EXIT_FAIL, e, "receive from %s", r->q.label);
 	}
-	flush(r);
+	flush(r, NULL);
 	return IB_EXIT_OK;
 }
 
@@ -269,7 +281,7 @@ static int peek(struct receiver *r, long index, int flags, size_t count, bool fo
 		struct msqid_ds ds;
 		if (e == EINVAL && msgctl(r->q.id, IPC_STAT, &ds) == 0)
 			e = E2BIG; /* MSG_COPY's way to say the message does not fit */
-		flush(r);
+		flush(r, NULL);
 		if (e == ENOMSG && follow)
 			break;
 		if (e == ENOMSG)
@@ -282,7 +294,7 @@ static int peek(struct receiver *r, long index, int flags, size_t count, bool fo
 			       "(msgmax)", r->q.label, i, r->mb.cap);
 		ib_die_sys(IB_EXIT_FAIL, e, "peek at %s", r->q.label);
 	}
-	flush(r);
+	flush(r, NULL);
 	return IB_EXIT_OK;
 }
 

@@ -13,6 +13,7 @@
 #include <sys/ipc.h>
 #include <sys/sem.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 
 #include "applet.h"
 #include "ipc/compat.h"
@@ -428,12 +429,76 @@ static int sysv_main(struct semop_cmd *c)
 	return IB_EXIT_FAIL;
 }
 
+/* A POSIX semaphore has no undo: what semop takes it must give back itself, so every
+ * signal that would end semop and that it can catch is caught while it works on one
+ * (crash signals and SIGKILL excepted). The handler records the first; while semop
+ * waits to take, a 10 ms timer (SIGALRM, caught here too) keeps interrupting the wait
+ * so that one that came just before sem_wait is not missed. */
+static const int stop_signals[] = {
+	SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM, SIGTERM,
+#ifdef SIGSTKFLT
+	SIGSTKFLT,
+#endif
+	SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGIO,
+#ifdef SIGPWR
+	SIGPWR,
+#endif
+};
+
+static volatile sig_atomic_t stop_sig, taking;
+
+static void on_stop(int sig)
+{
+	int e = errno;
+	if (!stop_sig)
+		stop_sig = sig; /* later SIGALRMs are the timer's */
+	if (taking) {
+		struct itimerval it = { { 0, 10000 }, { 0, 10000 } };
+		setitimer(ITIMER_REAL, &it, NULL);
+	}
+	errno = e;
+}
+
+static void catch_stop_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++) {
+		struct sigaction old;
+		/* one ignored from the start (nohup's SIGHUP) stays ignored */
+		if (sigaction(stop_signals[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(stop_signals[i], &sa, NULL);
+	}
+}
+
+/* After a stop signal, with nothing of the semaphore held any more: says so and ends
+ * by the signal. */
+static _Noreturn void die_stopped(const struct semop_cmd *c, const char *what)
+{
+	char name[32];
+	ib_warn("semaphore %s: %s by %s; what was taken was given back", c->label, what,
+		ib_signal_name(stop_sig, name, sizeof name));
+	ib_die_of_signal(stop_sig);
+}
+
 /* Takes N from a POSIX semaphore; returns -1 when it has them, else the exit status
- * (FAIL when it would have to wait or timed out). */
+ * (FAIL when it would have to wait or timed out). A stop signal while it waits gives
+ * back what it took and ends semop by that signal. */
 static int posix_take(const struct semop_cmd *c, sem_t *s, unsigned n, bool nowait, int fail)
 {
-	if (ib_psem_take(s, n, nowait, c->until) == 0)
+	taking = 1;
+	int rc = ib_psem_take(s, n, nowait, c->until, &stop_sig);
+	int e = errno;
+	taking = 0;
+	struct itimerval off = { { 0, 0 }, { 0, 0 } };
+	setitimer(ITIMER_REAL, &off, NULL);
+	errno = e;
+	if (rc == 0)
 		return -1;
+	if (errno == EINTR && stop_sig)
+		die_stopped(c, "interrupted while waiting");
 	if (errno != EAGAIN) {
 		ib_warn_sys(errno, "semaphore %s", c->label);
 		return IB_EXIT_FAIL;
@@ -487,6 +552,7 @@ static int posix_main(struct semop_cmd *c)
 		ib_die_sys(IB_EXIT_FAIL, errno, "%s semaphore %s", c->o.create ? "create" : "open",
 			   c->label);
 	}
+	catch_stop_signals();
 	int st = posix_act(c, s);
 	sem_close(s);
 	sigaction(SIGBUS, &old_bus, NULL);
@@ -527,11 +593,18 @@ static int posix_act(struct semop_cmd *c, sem_t *s)
 		return IB_EXIT_OK;
 	case ACT_HOLD: {
 		/* No undo for POSIX semaphores: semop holds them itself and gives them back
-		 * when COMMAND ends, however it ends (but not if semop is killed). */
+		 * when COMMAND ends, however it ends. A stop signal that semop does not pass
+		 * on to COMMAND ends semop once it has given them back. */
 		if ((st = posix_take(c, s, c->hold_count, c->nowait, c->conflict)) >= 0)
 			return st;
-		st = run_command(c, NULL);
-		return posix_give(c, s, c->hold_count) ? IB_EXIT_FAIL : st;
+		bool ran = !stop_sig;
+		if (ran)
+			st = run_command(c, NULL);
+		if (posix_give(c, s, c->hold_count))
+			return IB_EXIT_FAIL;
+		if (stop_sig)
+			die_stopped(c, ran ? "stopped while COMMAND ran" : "stopped before COMMAND ran");
+		return st;
 	}
 	default:
 		return IB_EXIT_FAIL;

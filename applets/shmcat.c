@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -75,10 +76,12 @@ static void on_signal(int sig)
 	caught = sig;
 }
 
-/* Every signal that would otherwise end the process mid-copy (the fault sweep found
- * SIGPIPE leaving a segment half written). */
-static const int stop_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGPIPE, SIGALRM,
-				    SIGUSR1, SIGUSR2 };
+/* What -w holds off while it copies, and lets in only while it waits for input: the
+ * signals that would end shmcat and that it can catch, but for those that report a
+ * crash (SIGSEGV, SIGBUS, ...). SIGPIPE is among them: sent by kill(1), it left a
+ * segment half written (the fault sweep found it). */
+static const int stop_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGPIPE, SIGUSR1,
+				    SIGUSR2, SIGALRM };
 #define NSTOP (sizeof stop_signals / sizeof stop_signals[0])
 
 static int dump(const struct ib_shm *s, size_t off, size_t len)
@@ -91,13 +94,18 @@ static int dump(const struct ib_shm *s, size_t off, size_t len)
 	signal(SIGPIPE, SIG_IGN);
 	/* A bigger pipe means fewer switches between us and the reader (best effort). */
 	(void)fcntl(STDOUT_FILENO, F_SETPIPE_SZ, (int)CHUNK);
-	ib_ahead_start(&ahead, s->addr + off, len, false, NULL);
+	ib_ahead_start(&ahead, s->addr + off, len, false, NULL, -1, 0);
 	for (size_t done = 0; done < len;) {
 		size_t ready = ib_ahead_reached(&ahead, done), put;
 		size_t n = ready - done < CHUNK ? ready - done : CHUNK;
 		if (ib_write_all(STDOUT_FILENO, s->addr + off + done, n, &put) != 0) {
-			ib_warn_sys(errno, "write to standard output after %zu of %zu bytes",
-				    done + put, len);
+			size_t now;
+			if (errno == EFAULT && ib_shm_shrank(s, &now))
+				ib_warn("read %s: another process truncated the segment to %zu bytes; "
+					"%zu of %zu bytes written", s->label, now, done + put, len);
+			else
+				ib_warn_sys(errno, "write to standard output after %zu of %zu bytes",
+					    done + put, len);
 			status = IB_EXIT_FAIL;
 			break;
 		}
@@ -120,12 +128,53 @@ static int64_t input_size(void)
 	return pos >= st.st_size ? 0 : (int64_t)(st.st_size - pos);
 }
 
+/* How many bytes standard input (a pipe, a socket) has ready, or 0 if it cannot say. */
+static size_t input_ready(void)
+{
+	int n;
+	return ioctl(STDIN_FILENO, FIONREAD, &n) == 0 && n > 0 ? (size_t)n : 0;
+}
+
+/* Puts back [DST, DST+DONE) after a failed -w: zeros for a segment this run created,
+ * else BACKUP; only what is left of a segment another process truncated. Returns
+ * whether the segment is now as it was (but for the truncation). */
+static bool put_back(const struct ib_shm *s, unsigned char *dst, size_t done, size_t off,
+		     const unsigned char *backup)
+{
+	size_t now;
+	if (ib_shm_shrank(s, &now))
+		done = now <= off ? 0 : now - off < done ? now - off : done;
+	return ib_copy_mapped(dst, s->created ? NULL : backup, done) == 0;
+}
+
+/* Says why -w failed and in what state it left the segment. */
+static void report(const struct ib_shm *s, const char *why, int err, int sig, size_t room,
+		   size_t off, bool unchanged)
+{
+	char what[200], name[32];
+	size_t now;
+	if (ib_shm_shrank(s, &now))
+		snprintf(what, sizeof what, "another process truncated the segment to %zu bytes "
+			 "while it was written", now);
+	else if (sig)
+		snprintf(what, sizeof what, "interrupted by %s", ib_signal_name(sig, name, sizeof name));
+	else if (err)
+		snprintf(what, sizeof what, "%s: %s", why, strerror(err));
+	else
+		snprintf(what, sizeof what, "%s in the %zu bytes from offset %zu", why, room, off);
+	ib_warn("write to %s: %s; %s", s->label, what,
+		unchanged ? "segment left unchanged" : "the segment WAS CHANGED (partly written)");
+}
+
 /* Copies standard input into DST (ROOM bytes), all or nothing.
  * If the input is a regular file whose size fits, read(2) goes straight into the
  * segment and nothing else is needed: signals wait until the copy is done. Otherwise
  * (a pipe) read(2) still goes straight into the segment, but each 1 MiB granule is
  * first saved to a private buffer (or, for a segment this run created, known to be
  * zeros), so input that overflows, a read error or a signal puts the old bytes back.
+ * Before a byte of a POSIX segment changes, the memory for it is reserved: a full
+ * file system is an error that changes nothing, not a SIGBUS half-way. Once all the
+ * input is in, a signal that came meanwhile no longer undoes it: the status is 0.
  * Returns 0, or -1 having said why and restored DST. */
 static int write_segment(struct ib_shm *s, unsigned char *dst, size_t room, size_t off)
 {
@@ -157,6 +206,11 @@ static int write_segment(struct ib_shm *s, unsigned char *dst, size_t room, size
 			sigaction(stop_signals[i], &sa, NULL);
 	}
 
+	if (!stream && ib_shm_reserve(s, off, (size_t)known) != 0) {
+		err = errno;
+		why = "reserve memory for the input";
+		goto out;
+	}
 	if (stream && !zeros && room > 0) {
 		backup = mmap(NULL, room, PROT_READ | PROT_WRITE,
 			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -172,7 +226,7 @@ static int write_segment(struct ib_shm *s, unsigned char *dst, size_t room, size
 	if (stream)
 		(void)fcntl(STDIN_FILENO, F_SETPIPE_SZ, (int)CHUNK);
 	/* [0, DONE) holds input; [DONE, READY) is populated and, with a backup, saved. */
-	ib_ahead_start(&ahead, dst, room, true, backup);
+	ib_ahead_start(&ahead, dst, room, true, backup, s->posix ? s->fd : -1, (off_t)off);
 	ahead_on = true;
 	for (;;) {
 		/* Once the room is full, one more byte tells whether the input fits. */
@@ -180,6 +234,11 @@ static int write_segment(struct ib_shm *s, unsigned char *dst, size_t room, size
 		size_t n = 1;
 		if (done < room) {
 			size_t ready = ib_ahead_reached(&ahead, done);
+			if (ready == done) {
+				err = ahead.err;
+				why = "save the old bytes";
+				goto out;
+			}
 			n = ready - done < CHUNK ? ready - done : CHUNK;
 			to = dst + done;
 		}
@@ -194,6 +253,14 @@ static int write_segment(struct ib_shm *s, unsigned char *dst, size_t room, size
 			}
 			if (caught)
 				goto out;
+			size_t avail = input_ready();
+			if (to != &probe && avail && avail < n)
+				n = avail; /* reserve no more than comes */
+			if (to != &probe && ib_shm_reserve(s, off + done, n) != 0) {
+				err = errno;
+				why = "reserve memory for the input";
+				goto out;
+			}
 		}
 		ssize_t r = read(STDIN_FILENO, to, n);
 		if (r < 0) {
@@ -215,33 +282,30 @@ static int write_segment(struct ib_shm *s, unsigned char *dst, size_t room, size
 out:
 	if (ahead_on)
 		ib_ahead_stop(&ahead); /* the helper thread is done with the segment */
-	if ((why || caught) && (stream || zeros) && done > 0) {
-		if (zeros)
-			memset(dst, 0, done);
-		else
-			memcpy(dst, backup, done);
-	}
+	bool failed = why || caught;
+	bool unchanged = done == 0;
+	if (failed && done > 0 && (stream || zeros))
+		unchanged = put_back(s, dst, done, off, backup);
 	if (backup)
 		munmap(backup, room);
-	if (why) {
-		const char *state = stream || zeros ? "segment left unchanged"
-						    : "the segment WAS CHANGED";
-		if (err)
-			ib_warn("write to %s: %s: %s; %s", s->label, why, strerror(err), state);
-		else
-			ib_warn("write to %s: %s in the %zu bytes from offset %zu; %s", s->label, why,
-				room, off, state);
+	if (why || (caught && !unchanged))
+		report(s, why, err, why ? 0 : caught, room, off, unchanged);
+	if (!failed) {
+		/* Done: a signal that came meanwhile is too late to undo it. */
+		struct timespec now = { 0, 0 };
+		while (sigtimedwait(&block, NULL, &now) > 0)
+			;
 	}
-	/* Back to the signal dispositions we had; a signal still pending (or the one that
-	 * stopped us) then acts as it would have without us. */
+	/* Back to the signal dispositions we had; the signal that stopped us then acts as
+	 * it would have without us. */
 	for (size_t i = 0; i < NSTOP; i++)
 		sigaction(stop_signals[i], &oldsa[i], NULL);
-	if (caught) {
+	if (caught && !why) {
 		ib_shm_close(s);
 		raise(caught);
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	return why || caught ? -1 : 0;
+	return failed ? -1 : 0;
 }
 
 int shmcat_main(int argc, char **argv)

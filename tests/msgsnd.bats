@@ -135,6 +135,53 @@ load msg_helpers
 	done
 }
 
+# Every record form at exactly LIMIT bytes, then LIMIT + 1 refused, on the queue $1
+# (msgsnd's object options in $2...).
+exact_limit() {
+	local limit=$1; shift
+	head -c "$limit" /dev/zero | tr '\0' x >exact
+	{ cat exact; echo y; } | tr -d '\n' >over
+	"$IPCBOX" msgsnd "$@" <exact
+	{ cat exact; echo; } | "$IPCBOX" msgsnd "$@" -l
+	{ cat exact; printf '\0'; } | "$IPCBOX" msgsnd "$@" -0
+	{ printf '7\t'; cat exact; echo; } | "$IPCBOX" msgsnd "$@" --typed
+	"$IPCBOX" msgsnd "$@" "$(cat exact)"
+	for form in "" -l --typed; do
+		run --separate-stderr bash -c '{ [ "$1" != --typed ] || printf "7\t"; cat over; } |
+			"$0" msgsnd "${@:2}" $1' "$IPCBOX" "$form" "$@"
+		assert_status 1
+		assert_contains "$stderr" "is larger than the limit of $limit bytes"
+	done
+	for i in 1 2 3 4 5; do
+		"$IPCBOX" msgrcv "$@" -n >got
+		cmp exact got
+	done
+	run "$IPCBOX" msgrcv "$@" -n
+	assert_status 3
+}
+
+@test "a message of exactly the limit is sent when the limit is 2^k-1 (65535, 131071)" {
+	echo 1000000 >/proc/sys/kernel/msgmnb
+	for limit in 65535 65536 131071; do
+		set_msgmax $limit
+		ipcrm -Q $K 2>/dev/null || :
+		mkq
+		exact_limit $limit -k $K
+	done
+}
+
+@test "POSIX: a message of exactly --msgsize 65535 (and 131071) is sent" {
+	need_mqueue
+	echo 1048576 >/proc/sys/fs/mqueue/msgsize_max 2>/dev/null || :
+	ulimit -q unlimited 2>/dev/null || : # the mqueue bytes of all this user's queues
+	for limit in 65535 131071; do
+		"$IPCBOX" msgsnd -P /big$limit -c --maxmsg 5 --msgsize $limit </dev/null
+		"$IPCBOX" msgrcv -P /big$limit >/dev/null
+		exact_limit $limit -P /big$limit
+		rm /dev/mqueue/big$limit # RLIMIT_MSGQUEUE counts the room of every queue
+	done
+}
+
 @test "a record longer than the read buffer is reported, not split" {
 	mkq
 	run --separate-stderr bash -c '{ echo first; head -c 200000 /dev/zero | tr "\0" y; echo; echo last; } |

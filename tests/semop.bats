@@ -643,3 +643,66 @@ setup() {
 0"
 	assert_eq "$("$IPCBOX" semop -k 0x7c --get)" 1
 }
+
+# Waits until process $1 sleeps in a futex (a POSIX semaphore wait), bounded.
+wait_futex() {
+	local w end=$((SECONDS + 10))
+	while [ $SECONDS -le $end ]; do
+		w=$(cat "/proc/$1/wchan" 2>/dev/null) || :
+		[[ $w == *futex* ]] && return 0
+		kill -0 "$1" 2>/dev/null || { echo "process $1 exited" >&2; return 1; }
+	done
+	echo "process $1 never waited in a futex (wchan: $w)" >&2
+	return 1
+}
+
+@test "semop -P -N stopped by a signal while it waits gives back the units it took" {
+	for sig in TERM INT HUP QUIT USR1 ALRM; do
+		sem -P /pn -c --init 2
+		# -3 takes two and waits for the third
+		env --default-signal=INT,QUIT "$IPCBOX" semop -P /pn -3 2>err &
+		local pid=$!
+		wait_futex $pid
+		assert_eq "$(sem -P /pn --get)" 0
+		kill -$sig $pid
+		local rc=0
+		wait $pid || rc=$?
+		assert_eq "$(kill -l $rc)" $sig
+		assert_eq "$(cat err)" "semop: semaphore /pn: interrupted while waiting by SIG$sig; what was taken was given back"
+		assert_eq "$(sem -P /pn --get)" 2
+		rm /dev/shm/sem.pn
+	done
+}
+
+@test "semop -P --hold -C N stopped while still waiting gives back, runs nothing" {
+	sem -P /pc -c --init 2
+	"$IPCBOX" semop -P /pc --hold -C 3 -- touch ran 2>err &
+	local pid=$!
+	wait_futex $pid
+	kill -TERM $pid
+	local rc=0
+	wait $pid || rc=$?
+	assert_eq "$rc" 143
+	assert_eq "$(sem -P /pc --get)" 2
+	[ ! -e ran ]
+}
+
+@test "semop -P --hold stopped by a signal it does not pass on: gives back once COMMAND ends" {
+	mkfifo p
+	for sig in USR1 USR2 ALRM PIPE QUIT; do
+		sem -P /pr -c --init 1
+		start_bg env --default-signal=INT,QUIT "$IPCBOX" semop -P /pr --hold -- \
+			sh -c 'echo running >&2; read line <p; echo "done $line" >&2'
+		expect_line '^running'
+		assert_eq "$(sem -P /pr --get)" 0
+		kill -$sig $BG_PID
+		echo go >p # COMMAND goes on, holding the semaphore, until it ends
+		expect_line '^done go'
+		local rc=0
+		wait $BG_PID || rc=$?
+		BG_PID=
+		assert_eq "$(kill -l $rc)" $sig
+		assert_eq "$(sem -P /pr --get)" 1
+		rm /dev/shm/sem.pr
+	done
+}

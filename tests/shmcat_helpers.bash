@@ -45,3 +45,33 @@ shmcat_cleanup() {
 	done < <(awk 'NR > 1 { print $1, $2 }' /proc/sysvipc/shm)
 	rm -f /dev/shm/shmcat*
 }
+
+# The number N of the first read(2) from fd 0 among the read(2) calls of "$@", for
+# strace's -e inject=read:...:when=N (the dynamic loader reads before main does).
+first_stdin_read() {
+	strace -f -qq -e trace=read -o reads "$@" >/dev/null 2>&1 || :
+	awk '/read\(0,/ { print NR; exit }' reads
+}
+
+# A POSIX object of SIZE bytes ($2) named $1 on a tmpfs of FS bytes ($3) mounted over
+# /dev/shm in this test's mount namespace: a file system too small to fill it.
+small_dev_shm() { # NAME SIZE FS
+	mount -t tmpfs -o size="$3" tmpfs /dev/shm || skip "cannot mount a tmpfs on /dev/shm"
+	SMALL_SHM=1
+	"$IPCBOX" shmcat -P "$1" -c -s "$2"
+}
+
+# Truncates /dev/shm/$1 to $2 bytes and back to $3, over and over, until the file
+# "stop" exists (at most $4 rounds): the adversary of a writing shmcat.
+truncate_loop() { # NAME SMALL FULL ROUNDS
+	"$PY" -c '
+import os, sys
+path, small, full, rounds = "/dev/shm/" + sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+fd = os.open(path, os.O_RDWR)
+for i in range(rounds):
+    if os.path.exists("stop"):
+        break
+    os.ftruncate(fd, small)
+    os.ftruncate(fd, full)
+' "$@"
+}

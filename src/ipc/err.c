@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "ipc/compat.h"
@@ -126,6 +127,19 @@ int ib_finish(int status)
 		return status;
 	fprintf(stderr, "%s: write error: %s\n", prog, strerror(err));
 	return status ? status : IB_EXIT_FAIL;
+}
+
+_Noreturn void ib_die_of_signal(int sig)
+{
+	struct itimerval off = { { 0, 0 }, { 0, 0 } };
+	setitimer(ITIMER_REAL, &off, NULL);
+	signal(sig, SIG_DFL);
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
+	_exit(128 + sig);
 }
 
 const char *ib_signal_name(int sig, char *buf, size_t len)

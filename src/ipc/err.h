@@ -41,6 +41,11 @@ void ib_try_help(void);
 /* A signal's name for messages, into BUF: "SIGTERM", or "signal 40" when it has none. */
 const char *ib_signal_name(int sig, char *buf, size_t len);
 
+/* Ends the process by SIG with its default action (after a handler caught it and the
+ * applet cleaned up), so the parent sees the signal: stops the interval timer, resets
+ * the disposition, unblocks SIG, raises it; exits 128+SIG if that did not end it. */
+_Noreturn void ib_die_of_signal(int sig);
+
 /* Standard answers. HELP is the applet's whole usage text, printed as is. */
 _Noreturn void ib_help_exit(const char *help);
 _Noreturn void ib_version_exit(void);

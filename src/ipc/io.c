@@ -49,6 +49,22 @@ ssize_t ib_read_full(int fd, void *buf, size_t len)
 	return (ssize_t)got;
 }
 
+ssize_t ib_pread_full(int fd, void *buf, size_t len, off_t off)
+{
+	size_t got = 0;
+	while (got < len) {
+		ssize_t n = pread(fd, (char *)buf + got, len - got, off + (off_t)got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
 int ib_write_all(int fd, const void *buf, size_t len, size_t *done)
 {
 	size_t put = 0;
@@ -82,12 +98,9 @@ int ib_read_to_end(int fd, size_t max, char **bufp, size_t *lenp)
 		return -1;
 	for (;;) {
 		if (cap - len < 2) {
-			if (cap > max) {
-				free(buf);
-				errno = EFBIG;
-				return -1;
-			}
-			size_t ncap = cap * 2;
+			/* LEN <= MAX here: room for MAX bytes, the NUL and one byte more
+			 * (to see whether the input ends at MAX) is all it ever needs */
+			size_t ncap = cap > max / 2 ? max + 2 : cap * 2;
 			char *nbuf = realloc(buf, ncap);
 			if (!nbuf) {
 				free(buf);

@@ -15,6 +15,10 @@ ssize_t ib_read_some(int fd, void *buf, size_t len);
 /* Reads until LEN bytes or end of file. Returns the bytes read (< LEN only at EOF). */
 ssize_t ib_read_full(int fd, void *buf, size_t len);
 
+/* pread(2) until LEN bytes or end of file, retried on EINTR. Returns the bytes read
+ * (< LEN only at EOF). */
+ssize_t ib_pread_full(int fd, void *buf, size_t len, off_t off);
+
 /* Writes all LEN bytes, looping over short writes and EINTR. Returns 0 or -1;
  * on -1, *DONE (if not NULL) holds how many bytes did go out. */
 int ib_write_all(int fd, const void *buf, size_t len, size_t *done);

@@ -93,11 +93,16 @@ static void install_alarm(void)
 
 void ib_msgq_catch_stop_signals(void)
 {
+	/* SIGALRM is the timers' (it interrupts, nothing more); the crash signals
+	 * (SIGSEGV, SIGBUS, ...) stay fatal */
+	static const int stop[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT, SIGUSR1, SIGUSR2 };
 	install_alarm();
-	install(SIGINT, on_stop);
-	install(SIGTERM, on_stop);
-	install(SIGHUP, on_stop);
-	install(SIGPIPE, on_stop);
+	for (size_t i = 0; i < sizeof stop / sizeof stop[0]; i++) {
+		struct sigaction old;
+		/* one ignored from the start (nohup's SIGHUP) stays ignored */
+		if (sigaction(stop[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			install(stop[i], on_stop);
+	}
 }
 
 int ib_msgq_stop_signal(void)
@@ -107,15 +112,7 @@ int ib_msgq_stop_signal(void)
 
 _Noreturn void ib_msgq_die_of_signal(int sig)
 {
-	struct itimerval it = { { 0, 0 }, { 0, 0 } };
-	setitimer(ITIMER_REAL, &it, NULL);
-	signal(sig, SIG_DFL);
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, sig);
-	sigprocmask(SIG_UNBLOCK, &set, NULL);
-	raise(sig);
-	_exit(128 + sig);
+	ib_die_of_signal(sig);
 }
 
 /* ---- opening ---- */

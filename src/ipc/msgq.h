@@ -44,7 +44,8 @@ struct ib_wait {
 	uint64_t ns; /* IB_WAIT_FOR */
 };
 
-/* Catches SIGINT, SIGTERM, SIGHUP and SIGPIPE: the handler records the signal and
+/* Catches SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT, SIGUSR1 and SIGUSR2 (those not
+ * ignored now: nohup's SIGHUP stays ignored): the handler records the signal and
  * makes sure a send, receive or write that is blocked, or about to block, returns
  * EINTR soon (a repeating 10 ms timer closes the race with a blocking syscall).
  * Also installs the SIGALRM handler the timeouts use; ib_msgq_send/recv call it

@@ -117,18 +117,24 @@ const char *ib_sem_parse_op(const char *s, struct sembuf *op)
 	return NULL;
 }
 
-int ib_psem_take(sem_t *s, unsigned n, bool nowait, const struct timespec *deadline)
+int ib_psem_take(sem_t *s, unsigned n, bool nowait, const struct timespec *deadline,
+		 const volatile sig_atomic_t *stop)
 {
 	for (unsigned i = 0; i < n; i++) {
 		int rc;
 		do {
+			if (stop && *stop) {
+				errno = EINTR;
+				rc = -1;
+				break;
+			}
 			if (nowait)
 				rc = sem_trywait(s);
 			else if (deadline)
 				rc = ib_sem_wait_until(s, deadline);
 			else
 				rc = sem_wait(s);
-		} while (rc != 0 && errno == EINTR);
+		} while (rc != 0 && errno == EINTR && !(stop && *stop));
 		if (rc != 0) {
 			int err = errno == ETIMEDOUT ? EAGAIN : errno;
 			while (i-- > 0)

@@ -6,6 +6,7 @@
 #include "ipc/sysvlist.h" /* ib_sem_limits */
 
 #include <semaphore.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/sem.h>
@@ -43,10 +44,12 @@ const char *ib_sem_parse_op(const char *s, struct sembuf *op);
 
 /* POSIX named semaphores. Takes N from S one at a time (there is no atomic take of
  * more than one), not waiting with NOWAIT, else until DEADLINE (absolute
- * CLOCK_MONOTONIC; NULL: forever), retrying after EINTR. If it stops part of the way
- * it gives back what it took. Returns 0, or -1 with errno set (EAGAIN: it would have
- * to wait, or the deadline passed). */
-int ib_psem_take(sem_t *s, unsigned n, bool nowait, const struct timespec *deadline);
+ * CLOCK_MONOTONIC; NULL: forever), retrying after EINTR unless *STOP (if STOP is not
+ * NULL: a signal handler's flag) is set. If it stops part of the way it gives back
+ * what it took. Returns 0, or -1 with errno set (EAGAIN: it would have to wait, or the
+ * deadline passed; EINTR: *STOP was set). */
+int ib_psem_take(sem_t *s, unsigned n, bool nowait, const struct timespec *deadline,
+		 const volatile sig_atomic_t *stop);
 /* Posts S N times. Returns 0, or -1 with errno set and *GIVEN how many went. */
 int ib_psem_give(sem_t *s, unsigned n, unsigned *given);
 

@@ -117,6 +117,37 @@ int ib_shm_attach(struct ib_shm *s, bool writable)
 	return 0;
 }
 
+int ib_shm_reserve(const struct ib_shm *s, size_t off, size_t len)
+{
+	if (!s->posix || len == 0)
+		return 0;
+	/* KEEP_SIZE: a file truncated meanwhile is not grown back. Not posix_fallocate,
+	 * which where fallocate is missing writes zeros: a change. */
+	if (fallocate(s->fd, FALLOC_FL_KEEP_SIZE, (off_t)off, (off_t)len) == 0)
+		return 0;
+	if (errno != EOPNOTSUPP && errno != ENOSYS)
+		return -1;
+	/* No fallocate here: fault the pages in for writing (which changes nothing);
+	 * failing to is the same error the copy would die of. */
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t a = (uintptr_t)(s->addr + off) & ~(page - 1);
+	if (madvise((void *)a, len + ((uintptr_t)(s->addr + off) - a), MADV_POPULATE_WRITE) == 0 ||
+	    errno == EINVAL)
+		return 0; /* EINVAL: a kernel before 5.14, nothing to check with */
+	if (errno == EFAULT)
+		errno = ENOSPC; /* no page could be had; a truncation shows by itself */
+	return -1;
+}
+
+bool ib_shm_shrank(const struct ib_shm *s, size_t *now)
+{
+	struct stat st;
+	if (!s->posix || fstat(s->fd, &st) != 0 || (uint64_t)st.st_size >= s->size)
+		return false;
+	*now = (size_t)st.st_size;
+	return true;
+}
+
 void ib_shm_close(struct ib_shm *s)
 {
 	if (s->addr) {

@@ -34,6 +34,16 @@ int ib_shm_open(const struct ib_object *o, size_t size, int access, struct ib_sh
  * was marked for removal while it is still attached somewhere. */
 int ib_shm_attach(struct ib_shm *s, bool writable);
 
+/* Makes sure bytes [OFF, OFF+LEN) of an attached segment have memory behind them,
+ * without changing a byte, so that writing them cannot fail (SIGBUS) later: a POSIX
+ * segment's pages are allocated (fallocate); a System V segment needs nothing.
+ * Returns 0, or -1 with errno (ENOSPC: its file system is full). Prints nothing. */
+int ib_shm_reserve(const struct ib_shm *s, size_t off, size_t len);
+
+/* Whether an attached POSIX segment is shorter now than when it was attached (another
+ * process truncated it); its size now in *NOW. */
+bool ib_shm_shrank(const struct ib_shm *s, size_t *now);
+
 /* Detaches and closes; S may be half-opened. Never fails. */
 void ib_shm_close(struct ib_shm *s);
 
