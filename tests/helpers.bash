@@ -211,6 +211,16 @@ assert_contains() {
 	esac
 }
 
+# Fails if the string $1 contains $2.
+refute_contains() {
+	case $1 in
+	*"$2"*)
+		printf 'did not expect: %q\n            in: %q\n' "$2" "$1" >&2
+		return 1
+		;;
+	esac
+}
+
 # Starts "$@" in the background with its stderr on a pipe the test reads (fd 8);
 # BG_PID is its pid. Wait for readiness with expect_line, never with sleep.
 # The command's fd 3 (bats' own) is closed so bats does not wait for it.

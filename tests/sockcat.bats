@@ -515,8 +515,14 @@ two_listeners() {
 	assert_eq "$st" 1
 	assert_eq "$(cat "$dead_err")" "sockcat: listen unix:s: Address already in use"
 	kill -0 "$alive"
-	# The one left is the one at the path (after its listen, if it was held).
-	assert_eq "$(printf ping | "$IPCBOX" sockcat unix:s)" ping
+	# The one left is the one at the path, once it listens (strace may still hold
+	# it between bind and listen): bounded retries until it answers.
+	local got=
+	t=$((SECONDS + 10))
+	until [ "$got" = ping ] || [ $SECONDS -gt $t ]; do
+		got=$(printf ping | "$IPCBOX" sockcat unix:s 2>/dev/null) || :
+	done
+	assert_eq "$got" ping
 	kill_traced "$alive"
 }
 
@@ -648,6 +654,7 @@ _sc_serve_limited() {
 		kill -0 "$SRV_PID"
 		stop_server
 	done
+}
 
 @test "unix: a listener whose listen(2) fails removes the path it bound" {
 	need_cmd strace
@@ -657,6 +664,7 @@ _sc_serve_limited() {
 	assert_status 1
 	assert_eq "$stderr" "sockcat: listen unix:s1: Cannot allocate memory"
 	[ ! -e s1 ] || { echo "s1 was left behind" >&2; return 1; }
+}
 
 @test "options anywhere, --, and the command's own options after -e --" {
 	# the command after -- keeps its options, sockcat's own included

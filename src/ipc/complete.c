@@ -196,6 +196,12 @@ static void option_words(const struct ib_cmd *cmd, const char *cur)
 	}
 	word(cur, "", "--help");
 	word(cur, "", "--version");
+	char w[3] = "-?";
+	for (int k = 0; k < 2 && !starts(cur, "--"); k++) {
+		w[1] = k ? cmd->version_short : cmd->help_short;
+		if (w[1])
+			word(cur, "", w);
+	}
 }
 
 /* The option a word names (exact or unique prefix, up to '='), or NULL. */
