@@ -167,11 +167,10 @@ static void report(const struct ib_shm *s, const char *why, int err, int sig, si
 }
 
 /* Copies standard input into DST (ROOM bytes), all or nothing.
- * If the input is a regular file whose size fits, read(2) goes straight into the
- * segment and nothing else is needed: signals wait until the copy is done. Otherwise
- * (a pipe) read(2) still goes straight into the segment, but each 1 MiB granule is
- * first saved to a private buffer (or, for a segment this run created, known to be
- * zeros), so input that overflows, a read error or a signal puts the old bytes back.
+ * read(2) goes straight into the segment, but each 1 MiB granule is first saved to a
+ * private buffer (or, for a segment this run created, known to be zeros), so input
+ * that overflows, a read error or a signal puts the old bytes back. A regular file's
+ * size is checked first, so input too large changes nothing at all.
  * Before a byte of a POSIX segment changes, the memory for it is reserved: a full
  * file system is an error that changes nothing, not a SIGBUS half-way. Once all the
  * input is in, a signal that came meanwhile no longer undoes it: the status is 0.
@@ -211,7 +210,9 @@ static int write_segment(struct ib_shm *s, unsigned char *dst, size_t room, size
 		why = "reserve memory for the input";
 		goto out;
 	}
-	if (stream && !zeros && room > 0) {
+	/* The old bytes are kept for a regular file too: a read error half-way (EIO)
+	 * must leave the segment as it was. */
+	if (!zeros && room > 0) {
 		backup = mmap(NULL, room, PROT_READ | PROT_WRITE,
 			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 		if (backup == MAP_FAILED) {
@@ -284,7 +285,7 @@ out:
 		ib_ahead_stop(&ahead); /* the helper thread is done with the segment */
 	bool failed = why || caught;
 	bool unchanged = done == 0;
-	if (failed && done > 0 && (stream || zeros))
+	if (failed && done > 0)
 		unchanged = put_back(s, dst, done, off, backup);
 	if (backup)
 		munmap(backup, room);

@@ -119,6 +119,20 @@ static void remove_path(void)
 		ib_unix_remove_made(&unix_made);
 }
 
+/* remove_path outside a signal handler: says so if the path cannot be removed
+ * (a listener that leaves its path behind must not exit 0). Returns 0 or -1. */
+static int remove_path_loud(void)
+{
+	if (getpid() != unix_owner || !unix_made.path[0])
+		return 0;
+	char path[sizeof unix_made.path];
+	memcpy(path, unix_made.path, sizeof path);
+	if (ib_unix_remove_made(&unix_made) == 0)
+		return 0;
+	ib_warn_sys(errno, "remove %s", ib_quote(path));
+	return -1;
+}
+
 static void on_term(int sig)
 {
 	remove_path();
@@ -525,14 +539,15 @@ static int serve_listening(struct opts *o)
 			close(c);
 			continue;
 		}
+		bool left = false;
 		if (!o->keep) { /* no longer listening: the path is free for a new listener */
-			remove_path();
+			left = remove_path_loud() != 0;
 			close(fd);
 		}
 		status = serve(o, c, peer, false, false);
 		close(c);
 		if (!o->keep)
-			return status;
+			return status == 0 && left ? IB_EXIT_FAIL : status;
 	}
 }
 
@@ -654,6 +669,8 @@ int sockcat_main(int argc, char **argv)
 	atexit(remove_path);
 
 	int status = o.listen ? serve_listening(&o) : run_connect(&o);
+	if (remove_path_loud() != 0 && status == 0)
+		status = IB_EXIT_FAIL;
 	if (o.hex)
 		fclose(o.hex);
 	return status;

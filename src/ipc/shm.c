@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <langinfo.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
@@ -25,16 +26,25 @@
 static int posix_open(const struct ib_object *o, size_t size, int access, struct ib_shm *s)
 {
 	if (o->create) {
+		/* Made and sized with every signal held off, so none can leave an object
+		 * half made (empty) behind: it is whole, or removed again. */
+		sigset_t all, old;
+		sigfillset(&all);
+		sigprocmask(SIG_BLOCK, &all, &old);
 		int fd = shm_open(o->name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, o->mode);
+		int e = errno;
+		/* shm_open applies the umask; the mode asked for is the mode given. */
+		if (fd >= 0 && (fchmod(fd, o->mode) != 0 || ftruncate(fd, (off_t)size) != 0)) {
+			e = errno;
+			shm_unlink(o->name);
+			close(fd);
+			sigprocmask(SIG_SETMASK, &old, NULL);
+			ib_warn_sys(e, "create shared memory segment %s", s->label);
+			return -1;
+		}
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		errno = e;
 		if (fd >= 0) {
-			/* shm_open applies the umask; the mode asked for is the mode given. */
-			if (fchmod(fd, o->mode) != 0 || ftruncate(fd, (off_t)size) != 0) {
-				int e = errno;
-				shm_unlink(o->name);
-				close(fd);
-				ib_warn_sys(e, "create shared memory segment %s", s->label);
-				return -1;
-			}
 			s->fd = fd;
 			s->created = true;
 			return 0;

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -353,7 +354,13 @@ static int listen_unix(const struct ib_sockspec *spec, const struct ib_sockopen 
 	set_options(fd, o);
 	int rc;
 	if (!spec->abstract) {
+		/* Every signal held off from bind until MADE records the path, so a
+		 * handler that removes MADE never misses a path just bound. */
+		sigset_t all, old;
+		sigfillset(&all);
+		sigprocmask(SIG_BLOCK, &all, &old);
 		rc = bind_unix_path(fd, spec, o, made, name);
+		sigprocmask(SIG_SETMASK, &old, NULL);
 	} else if ((rc = bind(fd, (const struct sockaddr *)(const void *)&spec->un,
 			      spec->unlen)) != 0) {
 		ib_warn_sys(errno, "listen %s", name);
