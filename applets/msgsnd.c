@@ -21,6 +21,7 @@ enum { EXCL_WAIT = 1, EXCL_FORMAT = 2 };
 static const struct ib_opt options[] = {
 	IB_HEADING("The queue (OBJECT):"),
 	IB_OBJECT_OPTS("queue"),
+	IB_OBJECT_CREATE_ONLY("queue"),
 	IB_OPT(OPT_MAXMSG, "maxmsg", COUNT, "N",
 	       "with -P -c: capacity of the new queue in messages", .min = 1, .max = LONG_MAX),
 	IB_OPT(OPT_MSGSIZE, "msgsize", SIZE, "SIZE",
@@ -195,8 +196,14 @@ int msgsnd_main(int argc, char **argv)
 		type = (long)t;
 	}
 
+	if (o.create_only && (args.nops > 0 || fmt != IB_REC_RAW))
+		ib_usage_error("--create-only sends nothing: give no MESSAGE, -l, -0 or --typed");
 	if (ib_msgq_open(&s.q, &o, 0200, maxmsg, msgsize) != 0)
 		return IB_EXIT_FAIL;
+	if (ib_object_announce(&o, s.q.posix ? -1 : s.q.id, false)) {
+		ib_msgq_close(&s.q);
+		return IB_EXIT_OK;
+	}
 	if (args.nops > 0) {
 		for (int i = 0; i < args.nops; i++)
 			send_one(&s, (size_t)i + 1, type, args.ops[i], strlen(args.ops[i]));

@@ -33,6 +33,7 @@ enum { EXCL_WAIT = 1, EXCL_ACTION = 2 };
 static const struct ib_opt options[] = {
 	IB_HEADING("The semaphore set or POSIX semaphore (OBJECT):"),
 	IB_OBJECT_OPTS("semaphore"),
+	IB_OBJECT_CREATE_ONLY("semaphore set"),
 	IB_OPT('N', "nsems", COUNT, "NSEMS",
 	       "semaphores in a created set (default: as many as --init gives, else 1)",
 	       .min = 1, .max = 32000),
@@ -191,6 +192,9 @@ static void parse_args(struct semop_cmd *c, int argc, char **argv)
 	c->args = args.ops;
 	c->nargs = args.nops;
 	bool posix = c->o.sel == IB_SEL_POSIX;
+	if (c->o.create_only && (c->act != ACT_OPS || c->nargs > 0))
+		ib_usage_error("--create-only does nothing else: give no OP, --get, --set, --setall "
+			       "or --hold");
 	if (c->act == ACT_OPS && c->nargs == 0) {
 		if (!c->o.create)
 			ib_usage_error("no operation given: give OPs, --get, --set, --setall, --hold or -c");
@@ -378,6 +382,8 @@ static int sysv_main(struct semop_cmd *c)
 	if (id < 0)
 		return IB_EXIT_FAIL;
 	c->o.id = id;
+	if (c->act != ACT_CREATE)
+		ib_object_announce(&c->o, id, false);
 	if (created) {
 		if (ib_sem_init_created(id, nsems, c->init) != 0) {
 			int err = errno;

@@ -32,6 +32,7 @@ enum { EXCL_WRITE = 1, EXCL_OFFSET = 2, EXCL_LENGTH = 4 };
 static const struct ib_opt options[] = {
 	IB_HEADING("The segment (OBJECT):"),
 	IB_OBJECT_OPTS("segment"),
+	IB_OBJECT_CREATE_ONLY("segment"),
 	IB_OPT('s', "size", SIZE, "SIZE", "with -c: the size of the new segment", .min = 1,
 	       .max = MAX_BYTES),
 	IB_HEADING("What to do:"),
@@ -348,8 +349,10 @@ int shmcat_main(int argc, char **argv)
 		ib_usage_error("-c needs -s SIZE");
 	if (size_given && !o.create)
 		ib_usage_error("-s needs -c");
-	if (json && !stat_mode)
-		ib_usage_error("--json needs --stat");
+	if (json && !stat_mode && !o.create_only)
+		ib_usage_error("--json needs --stat or --create-only");
+	if (o.create_only && (stat_mode || write_mode))
+		ib_usage_error("--create-only reads and writes nothing: not with --stat or -w");
 	if (o.create && !write_mode && (off_given || len_given))
 		ib_usage_error("with -c, -o and -L need -w");
 
@@ -357,6 +360,10 @@ int shmcat_main(int argc, char **argv)
 	int access = stat_mode ? 0 : write_mode ? 0600 : o.create ? 0 : 0400;
 	if (ib_shm_open(&o, size, access, &s) != 0)
 		return IB_EXIT_FAIL;
+	if (ib_object_announce(&o, s.posix ? -1 : s.id, json)) {
+		ib_shm_close(&s);
+		return IB_EXIT_OK;
+	}
 	int status = IB_EXIT_OK;
 	if (stat_mode) {
 		if (ib_shm_print_status(&s, stdout, json) != 0)

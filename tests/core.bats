@@ -371,3 +371,36 @@ operand '-v'"
 		assert_eq "$("$IPCBOX" "$a" --help | awk 'length > 80')" "" || { echo "in $a" >&2; return 1; }
 	done
 }
+
+@test "a private object created with key 0 prints its id; --create-only creates (or opens) and stops" {
+	local id
+	# msgsnd: the private queue's id is printed, and the message is in that queue
+	id=$("$IPCBOX" msgsnd -k 0 -c hello)
+	[[ $id =~ ^[0-9]+$ ]]
+	assert_eq "$("$IPCBOX" msgrcv -i "$id" -n)" hello
+	# --create-only: created, printed, nothing sent, nothing read from stdin
+	id=$(echo unread | "$IPCBOX" msgsnd -k 0x7e57 --create-only)
+	assert_eq "$id" "$(awk '$1 == 32343 { print $2 }' /proc/sysvipc/msg)"
+	assert_eq "$(awk '$1 == 32343 { print $5 }' /proc/sysvipc/msg)" 0
+	# without -x it opens an existing one and prints the same id; with -x it fails
+	assert_eq "$("$IPCBOX" msgsnd -k 0x7e57 --create-only)" "$id"
+	run --separate-stderr "$IPCBOX" msgsnd -k 0x7e57 --create-only -x
+	assert_status 1
+	run --separate-stderr "$IPCBOX" msgsnd -k 0x7e57 --create-only hi
+	assert_status 2
+	# shmcat: plain and JSON
+	id=$("$IPCBOX" shmcat -k 0 --create-only -s 4096)
+	assert_eq "$(awk -v id="$id" '$2 == id { print $4 }' /proc/sysvipc/shm)" 4096
+	run "$IPCBOX" shmcat -k 0 --create-only -s 4096 --json
+	assert_status 0
+	[ "$(jq -r .id <<<"$output")" -ge 0 ]
+	id=$("$IPCBOX" shmcat -k 0 -c -s 8192 -w </dev/null)
+	assert_eq "$(awk -v id="$id" '$2 == id { print $4 }' /proc/sysvipc/shm)" 8192
+	# semop: a private set created for an operation prints its id, and the op happened
+	id=$("$IPCBOX" semop -k 0 -c 0:+2)
+	assert_eq "$("$IPCBOX" semop -i "$id" --get)" 2
+	id=$("$IPCBOX" semop -k 0x7e58 --create-only)
+	assert_eq "$("$IPCBOX" semop -i "$id" --get)" 0
+	run --separate-stderr "$IPCBOX" semop -k 0x7e58 --create-only 0:+1
+	assert_status 2
+}

@@ -195,7 +195,7 @@ setup() {
 	run --separate-stderr sem 0:-1 1:+1 -k 0x5e3a002a --wait=1
 	assert_status 0
 	assert_eq "$(sem -k 0x5e3a002a --get 1 --json | jq -c '[.semaphores[].value]')" "[1]"
-	run sem --ini 2 -k 0x5e3a002b --cre --get
+	run sem --ini 2 -k 0x5e3a002b --create --get
 	assert_eq "$output" 2
 	run sem -k 0x5e3a002a --hold -s 1 sh -c 'printf "%s," "$@"; exit 4' sh -n -- x
 	assert_status 4

@@ -122,6 +122,9 @@ bool ib_object_arg(struct ib_object *o, const struct ib_args *a)
 		o->mode = a->mode;
 		o->mode_given = true;
 		return true;
+	case IB_OPT_CREATE_ONLY:
+		o->create = o->create_only = true;
+		return true;
 	default:
 		return ib_object_option(o, a->opt->id, a->arg);
 	}
@@ -165,6 +168,16 @@ bool ib_object_option(struct ib_object *o, int opt, const char *arg)
 	default:
 		return false;
 	}
+}
+
+bool ib_object_announce(const struct ib_object *o, int id, bool json)
+{
+	bool private_made = o->sel == IB_SEL_KEY && o->key == IPC_PRIVATE && o->create;
+	if (id >= 0 && o->sel != IB_SEL_POSIX && (o->create_only || private_made)) {
+		printf(json ? "{\"id\": %d}\n" : "%d\n", id);
+		fflush(stdout);
+	}
+	return o->create_only;
 }
 
 void ib_object_check(const struct ib_object *o, bool posix_ok)

@@ -23,6 +23,7 @@ struct ib_object {
 	bool create;       /* -c */
 	bool exclusive;    /* -x */
 	bool mode_given;   /* -m was given */
+	bool create_only;  /* --create-only: create (or open) it, print its id, stop */
 	mode_t mode;       /* -m, default 0600 */
 };
 
@@ -44,6 +45,18 @@ void ib_object_init(struct ib_object *o);
  * for any other option. A malformed key, id, name or mode is a usage error (exit 2);
  * -f on a path ftok(3) cannot use is exit 1. */
 bool ib_object_option(struct ib_object *o, int opt, const char *arg);
+
+/* The id of --create-only, for applets that offer it (IB_OBJECT_CREATE_ONLY). */
+enum { IB_OPT_CREATE_ONLY = 0x1f0 };
+#define IB_OBJECT_CREATE_ONLY(noun) \
+	IB_OPT(IB_OPT_CREATE_ONLY, "create-only", NONE, NULL, \
+	       "create the " noun " (or, without -x, open it), print its id and stop")
+
+/* A System V object that nothing could find again unless told: one this run created
+ * with key 0 (IPC_PRIVATE), and any object under --create-only. Prints ID on stdout
+ * then (as JSON {"id": ID} with JSON), and returns whether the applet stops here
+ * (--create-only). */
+bool ib_object_announce(const struct ib_object *o, int id, bool json);
 
 struct ib_args;
 /* The same for an option the table parser (opt.h) has returned, its argument
