@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ipc/compat.h"
 #include "ipc/err.h"
 #include "ipc/ipcjson.h"
 #include "ipc/json.h"
