@@ -449,8 +449,15 @@ static int serve_datagrams(const struct opts *o, int fd)
 			ib_die_sys(IB_EXIT_FAIL, errno, "receive on %s", o->name);
 	ib_sockaddr_format((struct sockaddr *)&ss, len, o->spec.type, peer, sizeof(peer));
 	bool unnamed = ss.ss_family == AF_UNIX && len <= sizeof(sa_family_t);
-	if (!unnamed && connect(fd, (struct sockaddr *)&ss, len) != 0)
-		ib_die_sys(IB_EXIT_FAIL, errno, "connect to %s", peer);
+	if (!unnamed && connect(fd, (struct sockaddr *)&ss, len) != 0) {
+		if (errno != ECONNREFUSED && errno != ENOENT)
+			ib_die_sys(IB_EXIT_FAIL, errno, "connect to %s", peer);
+		/* The sender is gone already: what it sent is queued here and still
+		 * written out; there is no one to answer. */
+		ib_warn_sys(errno, "connect to %s (what it sent is still read; nothing goes back)",
+			    peer);
+		unnamed = true;
+	}
 	if (o->verbose)
 		ib_warn("connection from %s", unnamed ? o->name : peer);
 	if (heldlen >= 0 && unnamed)

@@ -513,7 +513,7 @@ two_listeners() {
 	fi
 	wait "$dead" || st=$?
 	assert_eq "$st" 1
-	assert_eq "$(cat "$dead_err")" "sockcat: listen unix:s: Address already in use"
+	assert_eq "$(cat "$dead_err")" "$(libc_text "sockcat: listen unix:s: Address already in use")"
 	kill -0 "$alive"
 	# The one left is the one at the path, once it listens (strace may still hold
 	# it between bind and listen): bounded retries until it answers.
@@ -636,7 +636,7 @@ _sc_serve_limited() {
 		SRV_PID=$BG_PID
 		expect_line 'listening on'
 		expect_line 'accept on|connection from'
-		assert_eq "$LINE" "sockcat: accept on unix:s (waiting to try again): Too many open files"
+		assert_eq "$LINE" "$(libc_text "sockcat: accept on unix:s (waiting to try again): Too many open files")"
 		# It keeps trying, and says nothing more until it has a descriptor again.
 		"$IPCBOX" sockcat unix:s <payload &
 		local client=$!
@@ -663,7 +663,7 @@ _sc_serve_limited() {
 		run --separate-stderr strace -f -qq -o /dev/null -e inject=listen:error=ENOMEM \
 		"$IPCBOX" sockcat -l unix:s1 </dev/null
 	assert_status 1
-	assert_eq "$stderr" "sockcat: listen unix:s1: Cannot allocate memory"
+	assert_eq "$stderr" "$(libc_text "sockcat: listen unix:s1: Cannot allocate memory")"
 	[ ! -e s1 ] || { echo "s1 was left behind" >&2; return 1; }
 }
 
