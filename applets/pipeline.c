@@ -344,14 +344,6 @@ static int write_statuses(struct stage *st, size_t n, int fd)
 	return r;
 }
 
-/* Makes sure 0, 1 and 2 are open, so no pipe lands on them. */
-static void open_std_fds(void)
-{
-	for (int fd = 0; fd < 3; fd++)
-		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
-			ib_die_sys(IB_EXIT_FAIL, errno, "cannot open /dev/null");
-}
-
 /* Parses the options into O, DELIM and WHICH; the operands (the stages) are left
  * in A. */
 static void parse_options(struct ib_args *a, struct opts *o, const char **delim,
@@ -418,7 +410,6 @@ int pipeline_main(int argc, char **argv)
 	}
 	if (o.pipe_size)
 		check_pipe_size(o.pipe_size);
-	open_std_fds();
 
 	/* Signals ignored when we started stay ignored, in the stages too, as in sh (so
 	 * nohup works); everything else the stages get at its default. The wait loop takes

@@ -149,11 +149,11 @@ bad() { # bad REASON DRIVER-ARGS...
 	bad "-x needs -c" object -k 1 -x
 	bad "-m needs -c" object -k 1 -m 600
 	bad "-c needs a key" object -i 1 -c
-	bad "invalid key 'zz'" object -k zz
-	bad "invalid id '-3'" object -i -3
-	bad "invalid POSIX name 'q'" object -P q
-	bad "invalid mode '1777'" object -k 1 -c -m 1777
-	bad "invalid mode 'bogus'" object -k 1 -c -m bogus
+	bad "invalid --key 'zz'" object -k zz
+	bad "invalid --id '-3'" object -i -3
+	bad "invalid --posix 'q'" object -P q
+	bad "invalid --mode '1777'" object -k 1 -c -m 1777
+	bad "invalid --mode 'bogus'" object -k 1 -c -m bogus
 }
 
 @test "object selection: ftok of a path, with and without a project" {

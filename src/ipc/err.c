@@ -87,19 +87,6 @@ void ib_usage_error(const char *fmt, ...)
 	exit(IB_EXIT_USAGE);
 }
 
-void ib_bad_option(int code)
-{
-	/* getopt_long has already printed what was wrong. */
-	ib_try_help();
-	exit(code);
-}
-
-void ib_help_exit(const char *help)
-{
-	fputs(help, stdout);
-	exit(ib_finish(IB_EXIT_OK));
-}
-
 void ib_version_exit(void)
 {
 	printf("%s (ipcbox) %s\n"

@@ -46,18 +46,8 @@ const char *ib_signal_name(int sig, char *buf, size_t len);
  * the disposition, unblocks SIG, raises it; exits 128+SIG if that did not end it. */
 _Noreturn void ib_die_of_signal(int sig);
 
-/* Standard answers. HELP is the applet's whole usage text, printed as is. */
-_Noreturn void ib_help_exit(const char *help);
+/* The standard --version answer (--help comes from the option tables). */
 _Noreturn void ib_version_exit(void);
-
-/* The long options every applet has, with their getopt values. */
-enum { IB_OPT_HELP = 0x1000, IB_OPT_VERSION };
-#define IB_STD_LONGOPTS \
-	{ "help", no_argument, NULL, IB_OPT_HELP }, \
-	{ "version", no_argument, NULL, IB_OPT_VERSION }
-
-/* getopt_long's complaints about a bad option, then our "Try" line; exit CODE. */
-_Noreturn void ib_bad_option(int code);
 
 /* Flushes and closes stdout; if any write to it failed, says so and returns
  * IB_EXIT_FAIL, else STATUS. The dispatcher calls it after every applet. */

@@ -122,48 +122,14 @@ bool ib_object_arg(struct ib_object *o, const struct ib_args *a)
 		o->mode = a->mode;
 		o->mode_given = true;
 		return true;
-	case IB_OPT_CREATE_ONLY:
-		o->create = o->create_only = true;
-		return true;
-	default:
-		return ib_object_option(o, a->opt->id, a->arg);
-	}
-}
-
-bool ib_object_option(struct ib_object *o, int opt, const char *arg)
-{
-	const char *why;
-	switch (opt) {
-	case 'k':
-		select_once(o, IB_SEL_KEY);
-		if (!ib_parse_key(arg, &o->key))
-			ib_usage_error("invalid key '%s': expected a number up to 0xffffffff", arg);
-		return true;
-	case 'i':
-		select_once(o, IB_SEL_ID);
-		if (!ib_parse_id(arg, &o->id))
-			ib_usage_error("invalid id '%s': expected a number from 0 to %d", arg, INT_MAX);
-		return true;
-	case 'f':
-		select_once(o, IB_SEL_KEY);
-		parse_ftok(o, arg);
-		return true;
-	case 'P':
-		select_once(o, IB_SEL_POSIX);
-		if ((why = ib_posix_name_error(arg)) != NULL)
-			ib_usage_error("invalid POSIX name '%s': %s", arg, why);
-		o->name = arg;
-		return true;
 	case 'c':
 		o->create = true;
 		return true;
 	case 'x':
 		o->exclusive = true;
 		return true;
-	case 'm':
-		if (!ib_parse_mode(arg, IB_DEFAULT_MODE, 0, &o->mode) || (o->mode & ~0777u))
-			ib_usage_error("invalid mode '%s': expected octal like 0640 or symbolic like u=rw,g=r", arg);
-		o->mode_given = true;
+	case IB_OPT_CREATE_ONLY:
+		o->create = o->create_only = true;
 		return true;
 	default:
 		return false;

@@ -1,9 +1,9 @@
 /* Selecting an IPC object: the -k/-i/-f/-P/-c/-x/-m options of CONVENTIONS.md,
  * parsed once here and resolved to a System V id or a POSIX name.
  *
- * An applet puts IB_OBJECT_SHORTOPTS and IB_OBJECT_LONGOPTS into its getopt_long
- * tables, hands every option to ib_object_option() first, calls ib_object_check()
- * after the loop, then ib_sysv_open() (or uses o.name for POSIX). */
+ * An applet puts IB_OBJECT_OPTS (opt.h) into its option table, hands every option
+ * to ib_object_arg() first, calls ib_object_check() after the loop, then
+ * ib_sysv_open() (or uses o.name for POSIX). */
 #ifndef IPCBOX_OBJECT_H
 #define IPCBOX_OBJECT_H
 
@@ -27,24 +27,9 @@ struct ib_object {
 	mode_t mode;       /* -m, default 0600 */
 };
 
-#define IB_OBJECT_SHORTOPTS "k:i:f:P:cxm:"
-#define IB_OBJECT_LONGOPTS \
-	{ "key", required_argument, NULL, 'k' }, \
-	{ "id", required_argument, NULL, 'i' }, \
-	{ "ftok", required_argument, NULL, 'f' }, \
-	{ "posix", required_argument, NULL, 'P' }, \
-	{ "create", no_argument, NULL, 'c' }, \
-	{ "exclusive", no_argument, NULL, 'x' }, \
-	{ "mode", required_argument, NULL, 'm' }
-
 #define IB_DEFAULT_MODE 0600
 
 void ib_object_init(struct ib_object *o);
-
-/* Takes getopt's OPT/ARG if it is an object option and returns true; returns false
- * for any other option. A malformed key, id, name or mode is a usage error (exit 2);
- * -f on a path ftok(3) cannot use is exit 1. */
-bool ib_object_option(struct ib_object *o, int opt, const char *arg);
 
 /* The id of --create-only, for applets that offer it (IB_OBJECT_CREATE_ONLY). */
 enum { IB_OPT_CREATE_ONLY = 0x1f0 };
@@ -59,8 +44,10 @@ enum { IB_OPT_CREATE_ONLY = 0x1f0 };
 bool ib_object_announce(const struct ib_object *o, int id, bool json);
 
 struct ib_args;
-/* The same for an option the table parser (opt.h) has returned, its argument
- * already checked: declare the options with IB_OBJECT_OPTS. */
+/* Takes the option the table parser (opt.h) has returned if it is an object option
+ * (IB_OBJECT_OPTS, IB_OBJECT_CREATE_ONLY), its argument already checked, and
+ * returns true; false for any other option. -f on a path ftok(3) cannot use is
+ * exit 1. */
 bool ib_object_arg(struct ib_object *o, const struct ib_args *a);
 
 /* After option parsing: exactly one of -k/-i/-f/-P, -x only with -c, -c not with -i,

@@ -90,7 +90,7 @@ struct ib_opt {
 
 /* The object-selecting options of CONVENTIONS.md, in the words of an applet whose
  * object is a NOUN ("queue", "segment", "set"). Their ids are the letters, handed
- * to ib_object_option(). */
+ * to ib_object_arg(). */
 #define IB_OBJECT_OPTS(noun) \
 	IB_OPT('k', "key", KEY, "KEY", "System V " noun " with this key"), \
 	IB_OPT('i', "id", ID, "ID", "System V " noun " with this identifier"), \

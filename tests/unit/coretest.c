@@ -11,7 +11,6 @@
  *                             or IB_CMD_NEGATIVE_OPERANDS)
  * A parse failure prints the reason on stderr and exits 2. */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,23 +40,21 @@ static int check(enum ib_parse_err e)
 
 static int object(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		IB_OBJECT_LONGOPTS,
-		{ "open", required_argument, NULL, 'O' },
-		{ NULL, 0, NULL, 0 },
+	static const struct ib_opt opts[] = {
+		IB_OBJECT_OPTS("object"),
+		IB_OPT('O', "open", TEXT, "KIND", "open it: msg, shm or sem"),
 	};
+	static const struct ib_cmd cmd = { .usage = "Usage: coretest object OBJECT\n",
+					   .opts = opts, .nopts = IB_NELEM(opts) };
 	struct ib_object o;
+	struct ib_args args;
 	const char *open_kind = NULL;
 	int opt;
 	ib_object_init(&o);
-	while ((opt = getopt_long(argc, argv, IB_OBJECT_SHORTOPTS "O:", longopts, NULL)) != -1) {
-		if (ib_object_option(&o, opt, optarg))
-			continue;
-		if (opt == 'O')
-			open_kind = optarg;
-		else
-			ib_bad_option(2);
-	}
+	ib_args_init(&args, &cmd, argc, argv);
+	while ((opt = ib_args_next(&args)) != -1)
+		if (!ib_object_arg(&o, &args) && opt == 'O')
+			open_kind = args.arg;
 	ib_object_check(&o, true);
 	char label[64];
 	printf("%s create=%d exclusive=%d mode=%04o\n", ib_object_label(&o, label, sizeof label),
@@ -65,7 +62,7 @@ static int object(int argc, char **argv)
 	if (open_kind) {
 		enum ib_kind k = strcmp(open_kind, "msg") == 0 ? IB_MSG
 			       : strcmp(open_kind, "shm") == 0 ? IB_SHM : IB_SEM;
-		size_t size = optind < argc ? (size_t)num(argv[optind]) : 0;
+		size_t size = args.nops > 0 ? (size_t)num(args.ops[0]) : 0;
 		bool created;
 		int id = ib_sysv_open(&o, k, size, 0600, &created);
 		if (id < 0)
