@@ -36,8 +36,11 @@ void ib_populate(unsigned char *p, size_t n, bool writable)
 	madvise((void *)a, len, MADV_WILLNEED);
 }
 
-/* The SIGBUS guard of ib_copy_mapped: where the copy in this thread jumps to. */
-static _Thread_local sigjmp_buf *guard;
+/* The SIGBUS guard of ib_copy_mapped: where the copy in this thread jumps to.
+ * volatile: memcpy is known not to read it, so clang dropped both stores around
+ * the copy, and a truncated segment killed shmcat with SIGBUS (caught by the
+ * adversary test in tests/shmcat.bats, clang build only). */
+static _Thread_local sigjmp_buf *volatile guard;
 
 static void on_sigbus(int sig)
 {
