@@ -47,9 +47,11 @@ ifeq ($(STATIC),1)
 ALL_LDFLAGS  += -static
 endif
 
-# Applets come from src/applets.h; each has applets/NAME.c and man/NAME.1.
+# Applets come from src/applets.h; each has applets/NAME.c and man/NAME.1, and may
+# have parts of its own beside it (applets/NAME-PART.c) that no other applet uses.
 APPLETS   := $(shell sed -n "s/^APPLET[[:punct:]]\([a-z0-9_]*\),.*/\1/p" src/applets.h)
-SRCS      := src/main.c $(wildcard src/ipc/*.c) $(APPLETS:%=applets/%.c)
+SRCS      := src/main.c $(wildcard src/ipc/*.c) $(APPLETS:%=applets/%.c) \
+             $(foreach a,$(APPLETS),$(wildcard applets/$(a)-*.c))
 OBJS      := $(SRCS:%.c=$(BUILD)/%.o)
 # Small adversaries the suite races the applets with (not part of ipcbox).
 RACERS    := $(patsubst tests/race/%.c,$(BUILD)/tests/race/%,$(wildcard tests/race/*.c))
