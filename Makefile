@@ -164,7 +164,7 @@ fuzz:
 	build/fuzz/fuzz_parse -max_total_time=$(FUZZ_SECONDS) build/fuzz/corpus
 
 lint:
-	mandoc -Tlint -W warning man/*.1
+	mandoc -Tlint -W all man/*.1
 	for f in man/*.1; do groff -ww -z -man "$$f" || exit 1; done
 
 install: all
