@@ -2,8 +2,8 @@
 # Every example of every man page (each .EX block of its EXAMPLES section) and of
 # the README (each indented block under "## Examples") is run here, or, where it
 # cannot run in the test namespaces (a systemd unit, a crontab line, a remote
-# host), checked: its syntax, that its options exist (ipcbox --complete), and that
-# its paths follow the install prefix.
+# host), checked: its syntax, that its options exist (the applet's --help), and
+# that its paths follow the install prefix.
 #
 # Each block is named PAGE.N (the Nth block of PAGE.1; README.N for the README)
 # and has a handler below: ran_PAGE_N runs it, checked_PAGE_N only checks it. A
@@ -173,6 +173,7 @@ opt_table() { # APPLET
 # up to "--" or a shell operator (for pipeline: up to its first command), is one
 # of its options. Counts the applets it saw in $applets_seen.
 check_cmdline() { # COMMAND-LINE
+	need_cmd python3
 	local words w applet='' applets table='' skip=0
 	applets=$("$IPCBOX" --list)
 	mapfile -t words < <(printf '%s\n' "$1" | shell_words)
@@ -338,6 +339,7 @@ ran_ipcs_1() {
 
 ran_ipcs_2() {
 	need_drop
+	need_cmd jq
 	ran_as_shown ipcs.2 "$stale_fixture" "$stale_release"
 	assert_lines_in "$(ex_output)" "65538
 would remove shared memory segment id \`65538' (key 0x0000162e, owner app)"
@@ -362,6 +364,7 @@ ran_ipcs_4() {
 
 ran_ipcs_5() {
 	need_mqueue
+	need_cmd jq
 	ran_as_shown ipcs.5 'for j in a b c; do msgsnd -P /jobs -c "$j"; done'
 	assert_eq "$(ex_output | tail -1)" 3
 }
@@ -460,6 +463,7 @@ y"' "$(ex_text msgsnd.3)" 'msgrcv -k 0x200 -F -n --typed -l 2>/dev/null; msgrcv 
 
 ran_msgsnd_4() {
 	need_mqueue
+	need_cmd jq
 	sandbox 'msgsnd -k 0x4a4f42 -c --create-only >/dev/null; head -c 3000 /dev/urandom >report.bin' \
 		"$(ex_text msgsnd.4)" 'msgrcv -k 0x4a4f42 -n | cmp - report.bin && echo same
 		msgrcv -P /events -n; echo; ipcs --posix -q -i /events --json | jq -c "[.[\"posix-messages\"][0] | .max_messages, .max_message_size]"'
@@ -606,7 +610,33 @@ ran_sockcat_1() {
 checked_sockcat_2() { check_script sockcat.2; }
 checked_sockcat_3() { check_script sockcat.3; }
 checked_sockcat_4() { check_script sockcat.4; }
-checked_sockcat_5() { check_script sockcat.5; }
+# Two shells on one host: "receiver" resolves to 127.0.0.1 (a hosts file in the
+# sandbox), PORT is what the receiver printed.
+ran_sockcat_5() {
+	[ -z "${IPCBOX_NO_LO:-}" ] || skip "$IPCBOX_NO_LO"
+	local text receiver sender
+	text=$(ex_text sockcat.5)
+	receiver=$(sed -n 's/^receiver\$ *//p' <<<"$text")
+	sender=$(sed -n 's/^sender\$ *//p' <<<"$text")
+	[ -n "$receiver" ] && [ -n "$sender" ]
+	sandbox '
+		{ cat /etc/hosts; echo "127.0.0.1 receiver"; } >/run/ib/hosts
+		mount --bind /run/ib/hosts /etc/hosts
+		mkdir -p to from/dir/sub
+		printf "one\n" >from/dir/a; head -c 100000 /dev/urandom >from/dir/sub/b' "
+		(cd to && $receiver) 2>/run/ib/receiver.err &
+		port=
+		for i in \$(seq 3000); do
+			port=\$(sed -n 's/.*listening on tcp:.*:\([0-9]*\)\$/\1/p' /run/ib/receiver.err)
+			[ -n \"\$port\" ] && break
+			sleep 0.01
+		done
+		sender='$sender'
+		(cd from && eval \"\${sender//PORT/\$port}\")
+		wait" 'diff -r from/dir to/dir && echo same'
+	assert_status 0
+	assert_eq "$(after_output)" same
+}
 
 # --- README.md -------------------------------------------------------------------
 
@@ -696,6 +726,9 @@ run_page() { # PAGE
 		b=$(basename "$f" .1)
 		grep -q "^@test \"$b(1): examples\"" "$BATS_TEST_FILENAME" ||
 			none+=" $b(1) (no test)"
+		# An example outside an .EX block would not be seen here.
+		awk '/^\.SH/ { ex = ($0 ~ /EXAMPLES/) } ex && /^\.(nf|fi|IP|TP)/ { bad = 1 }
+			END { exit bad }' "$f" || none+=" $b(1) (EXAMPLES not in .EX blocks)"
 	done
 	for f in "$EXDIR"/*; do
 		b=${f##*/}
