@@ -65,6 +65,19 @@ else
 LINKED    := $(filter-out $(SYSTEM_NAMES),$(APPLETS))
 endif
 UNLINKED  := $(filter-out $(LINKED),$(APPLETS))
+# The pages of the names left unlinked install as ipcbox-NAME.1 and, like every
+# installed page, call them "ipcbox NAME": in headers, synopses, quoted command
+# lines, examples and SEE ALSO. Pages that cite the system's own tool (coreutils
+# mkfifo(1), util-linux ipcs(1)) outside SEE ALSO keep citing it.
+MAN_SED   := -e '' \
+	$(foreach n,$(UNLINKED),\
+	-e 's/^\.TH $(shell echo $(n) | tr a-z A-Z) 1/.TH IPCBOX\\-$(shell echo $(n) | tr a-z A-Z) 1/' \
+	-e 's/^$(n) \\- /ipcbox\\-$(n) \\- /' \
+	-e 's/^\.B $(n)\( \|$$\)/.B "ipcbox $(n)"\1/' \
+	-e 's/^\.BR $(n) \([,.;:]\)/.BR "ipcbox $(n)" \1/' \
+	-e 's/"$(n) /"ipcbox $(n) /g' \
+	-e 's/^\(\$$ \|.*&& \|.*| \)$(n) /\1ipcbox $(n) /' \
+	-e '/^\.SH "\{0,1\}SEE ALSO/,/^\.SH/s/^\.BR $(n) (1)/.BR ipcbox\\-$(n) (1)/')
 
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=all
@@ -151,21 +164,23 @@ fuzz:
 	build/fuzz/fuzz_parse -max_total_time=$(FUZZ_SECONDS) build/fuzz/corpus
 
 lint:
-	mandoc -Tlint -W warning man/*.1
+	mandoc -Tlint -W all man/*.1
 	for f in man/*.1; do groff -ww -z -man "$$f" || exit 1; done
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 755 $(PROG) $(DESTDIR)$(BINDIR)/ipcbox
-	install -m 644 man/ipcbox.1 $(DESTDIR)$(MANDIR)/man1/ipcbox.1
+	sed $(MAN_SED) man/ipcbox.1 >$(DESTDIR)$(MANDIR)/man1/ipcbox.1
 	for a in $(LINKED); do \
 		ln -f $(DESTDIR)$(BINDIR)/ipcbox $(DESTDIR)$(BINDIR)/$$a || exit 1; \
-		install -m 644 man/$$a.1 $(DESTDIR)$(MANDIR)/man1/$$a.1 || exit 1; \
+		sed $(MAN_SED) man/$$a.1 >$(DESTDIR)$(MANDIR)/man1/$$a.1 || exit 1; \
 	done
 	for a in $(UNLINKED); do \
-		install -m 644 man/$$a.1 $(DESTDIR)$(MANDIR)/man1/ipcbox-$$a.1 || exit 1; \
+		sed $(MAN_SED) man/$$a.1 >$(DESTDIR)$(MANDIR)/man1/ipcbox-$$a.1 || exit 1; \
 	done
+	chmod 644 $(DESTDIR)$(MANDIR)/man1/ipcbox.1 $(LINKED:%=$(DESTDIR)$(MANDIR)/man1/%.1) \
+		$(UNLINKED:%=$(DESTDIR)$(MANDIR)/man1/ipcbox-%.1)
 	# Completions answer for ipcbox and the names linked above, no others: bash and
 	# fish load a file by command name, zsh by the names on its #compdef line.
 	sed 's/@NAMES@/ipcbox $(LINKED)/' completions/bash/ipcbox >$(DESTDIR)$(BASHCOMPDIR)/ipcbox

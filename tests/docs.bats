@@ -33,8 +33,9 @@ man_synopsis() {
 		awk '/^[A-Z]/ { sec = $0; next } sec == "SYNOPSIS" && NF' | tr -s ' \n' '  ' | sed 's/^ //'
 }
 
-@test "mandoc -Tlint and groff -ww print nothing for every page" {
-	run mandoc -Tlint -W warning "$IPCBOX_TOP"/man/*.1
+# mandoc at every level, style included (input lines over 80 bytes, ...).
+@test "mandoc -Tlint -W all and groff -ww print nothing for every page" {
+	run mandoc -Tlint -W all "$IPCBOX_TOP"/man/*.1
 	assert_eq "$output" ""
 	for f in "$IPCBOX_TOP"/man/*.1; do
 		run groff -ww -z -man "$f"
@@ -104,4 +105,46 @@ man_forms() {
 	bash -n "$IPCBOX_TOP/completions/bash/ipcbox"
 	if command -v zsh >/dev/null; then zsh -n "$IPCBOX_TOP/completions/zsh/_ipcbox"; fi
 	if command -v fish >/dev/null; then fish --no-execute "$IPCBOX_TOP/completions/fish/ipcbox.fish"; fi
+}
+
+# The pages as make install leaves them in DESTDIR ($1), one a line.
+installed_pages() {
+	ls "$1/usr/local/share/man/man1"
+}
+
+@test "a default install's ipcbox-NAME pages say 'ipcbox NAME'; LINKS=all installs the pages as written" {
+	[ -z "${IPCBOX_SANITIZED:-}" ] || skip "make install is checked with the normal build"
+	need_cmd make
+	local dd=$BATS_TEST_TMPDIR/dd ddall=$BATS_TEST_TMPDIR/ddall m
+	make -s -C "$IPCBOX_TOP" install DESTDIR="$dd" >/dev/null
+	make -s -C "$IPCBOX_TOP" install DESTDIR="$ddall" LINKS=all >/dev/null
+	m=$dd/usr/local/share/man/man1
+	# LINKS=all: every page byte for byte.
+	for f in "$IPCBOX_TOP"/man/*.1; do
+		cmp "$f" "$ddall/usr/local/share/man/man1/${f##*/}"
+	done
+	assert_eq "$(installed_pages "$dd" | grep -E '^(ipcs|ipcrm|mkfifo)\.1$')" ""
+	run mandoc -Tlint -W all "$m"/*.1
+	assert_eq "$output" ""
+	for a in ipcs ipcrm mkfifo; do
+		[ -f "$m/ipcbox-$a.1" ]
+		local page
+		page=$(mandoc -Tascii "$m/ipcbox-$a.1" | col -bx)
+		assert_contains "$(sed -n 1p <<<"$page")" "IPCBOX-${a^^}(1)"
+		assert_contains "$page" "ipcbox-$a - "
+		# Every SYNOPSIS line names "ipcbox NAME".
+		assert_eq "$(awk '/^[A-Z]/ { sec = $0; next } sec == "SYNOPSIS" && NF' <<<"$page" |
+			grep -cv "^ *ipcbox $a ")" 0
+		# No page shows one of the three bare at a prompt or in SEE ALSO.
+		for f in "$m"/*.1; do
+			refute_contains "$(grep -E '^\$ ' "$f")" "\$ $a " || { echo "in $f" >&2; return 1; }
+			refute_contains "$(sed -n '/^\.SH SEE ALSO/,$p' "$f")" ".BR $a (1)" ||
+				{ echo "in $f" >&2; return 1; }
+		done
+	done
+	# The ipcs page sends its readers to the installed ipcrm page, and says where
+	# it is a drop-in for util-linux's ipcs(1).
+	assert_contains "$(mandoc -Tascii "$m/ipcbox-ipcs.1" | col -bx)" "ipcbox-ipcrm(1)"
+	assert_contains "$(mandoc -Tascii "$m/ipcbox-ipcs.1" | col -bx)" "util-linux ipcs(1)"
+	assert_contains "$(mandoc -Tascii "$m/ipcbox-ipcs.1" | col -bx)" "$ ipcbox ipcs --stale"
 }
