@@ -368,6 +368,7 @@ int ib_spawn_foreground(const struct ib_spawn *s, int *err)
 	int e = start(s, &c, &forward_to, &oldmask);
 	if (e) {
 		stop_forwarding();
+		sigprocmask(SIG_SETMASK, &oldmask, NULL);
 		*err = e;
 		return -1;
 	}
