@@ -137,6 +137,7 @@ check: all $(BUILD)/coretest $(RACERS)
 valgrind: all $(BUILD)/coretest $(RACERS)
 	rm -rf build/vg && mkdir -p build/vg
 	IPCBOX=$(CURDIR)/tests/valgrind-ipcbox IPCBOX_REAL=$(CURDIR)/$(PROG) \
+		IPCBOX_VALGRIND="$$(command -v valgrind)" \
 		IPCBOX_VG_LINKS=$(CURDIR)/build/vg IPCBOX_SANITIZED=1 tests/run $(VGTESTS)
 
 # The static musl build (musl-gcc: Debian's musl-tools), the small one for containers.

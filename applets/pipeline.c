@@ -1,6 +1,6 @@
 /* pipeline: run commands connected by pipes, without a shell, and report every status.
  * Stages are split in place in argv at the separator words; each is started with
- * ib_spawn_start, which does not wait for one to exec before the next starts; then one
+ * ib_spawn_start (a vfork: the next starts once this one has exec'd); then one
  * loop waits for children, forwarded signals and deadlines with sigtimedwait, the
  * signals it handles blocked. As a child subreaper it also catches
  * the orphans the stages leave behind and terminates them before it exits. */

@@ -325,13 +325,11 @@ static int serve(const struct opts *o, int sock, const char *peer, bool forked, 
 	if (forked)
 		exec_command(o, sock);
 	struct ib_spawn s = command(o, sock);
-	int err;
-	pid_t pid = ib_spawn(&s, &err);
-	if (pid < 0) {
-		ib_warn_sys(err, "exec %s", ib_quote(o->cmd[0]));
-		return ib_spawn_error_code(err);
-	}
-	return ib_spawn_wait(pid);
+	int err, st = ib_spawn_run(&s, &err);
+	if (st >= 0)
+		return st;
+	ib_warn_sys(err, "exec %s", ib_quote(o->cmd[0]));
+	return ib_spawn_error_code(err);
 }
 
 /* Whether one of the client C's supplementary groups (SO_PEERGROUPS, as they were when

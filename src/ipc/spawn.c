@@ -1,10 +1,15 @@
+/* Children are made with the plain primitives: vfork for one that only sets itself up
+ * and execs (we are suspended until it has), fork when PREPARE must run code in it
+ * first. Either way the child reports a failed exec one way: it stores the error in a
+ * word shared with us (a MAP_SHARED page, so that it also holds where vfork is a fork,
+ * as under valgrind) and exits 126 or 127; the parent reads the word once it has reaped
+ * the child (ib_child_done). */
 #include "ipc/spawn.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,35 +25,10 @@
 #include "ipc/io.h"
 #include "ipc/parse.h"
 #include "ipc/quote.h"
-#include "ipc/rawsys.h"
-
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#define UNDER_VALGRIND() (RUNNING_ON_VALGRIND != 0)
-#endif
-#endif
-#ifndef UNDER_VALGRIND
-#define UNDER_VALGRIND() false
-#endif
 
 extern char **environ;
 
-/* Code that runs in a child on its parent's memory. Its frames get no AddressSanitizer
- * redzones: they would stay poisoned on a stack the parent frees, the child gone. */
-#if defined(__SANITIZE_ADDRESS__) || defined(__clang__)
-#define IB_CHILD_CODE __attribute__((no_sanitize_address))
-#else
-#define IB_CHILD_CODE
-#endif
-
-/* In a loop of child code: keeps the compiler from turning the loop into a call to
- * strlen or memcpy, which could go through the dynamic linker's lazy binding. */
-#define CHILD_LOOP_BARRIER() __asm__ volatile("" ::: "memory")
-
-/* The stack of a child that shares our memory: the exec path buffer and a few frames. */
-#define CHILD_STACK (64 * 1024)
-/* glibc's execvp searches this when PATH is unset. */
+/* glibc's execvp searches this when PATH is unset (musl's starts with /usr/local/bin). */
 #define DEFAULT_PATH "/bin:/usr/bin"
 
 void ib_sigplan_make(struct ib_sigplan *plan, const sigset_t *keep)
@@ -64,328 +44,249 @@ void ib_sigplan_make(struct ib_sigplan *plan, const sigset_t *keep)
 	}
 }
 
-/* ---- the child's side: system calls only (see rawsys.h), no errno, no locks ---- */
+/* What a child needs, made ready by the parent: the child allocates nothing (a vfork
+ * child would allocate from our heap). */
+struct recipe {
+	const struct ib_spawn *s;
+	struct ib_sigplan sigs;
+	pid_t parent;
+	const char *path; /* PATH, or execvp's default */
+	char **shargv;    /* room for /bin/sh's argv, for a file without #! */
+};
 
-IB_CHILD_CODE static size_t child_strlen(const char *s)
-{
-	size_t n = 0;
-	while (s[n]) {
-		CHILD_LOOP_BARRIER();
-		n++;
-	}
-	return n;
-}
+/* ---- the child's side ---- */
 
-/* After an exec failed with ENOEXEC: runs FILE with /bin/sh, as execvp does. */
-IB_CHILD_CODE static int exec_script(char *file, const struct ib_child *c)
+/* Execs FILE with S's argv, and a file the kernel cannot execute (a script without #!)
+ * with /bin/sh, as execvp does. Returns the error number. */
+static int exec_file(char *file, const struct recipe *r)
 {
-	char *const *argv = c->spec.argv;
+	char *const *argv = r->s->argv;
+	execve(file, argv, environ);
+	if (errno != ENOEXEC)
+		return errno;
 	size_t i = 1;
-	c->shargv[0] = (char *)"/bin/sh";
-	c->shargv[1] = file;
-	for (; argv[i]; i++) {
-		CHILD_LOOP_BARRIER();
-		c->shargv[i + 1] = argv[i];
-	}
-	c->shargv[i + 1] = NULL;
-	return ib_sys_execve("/bin/sh", c->shargv, c->envp);
+	r->shargv[0] = (char *)"/bin/sh";
+	r->shargv[1] = file;
+	for (; argv[i]; i++)
+		r->shargv[i + 1] = argv[i];
+	r->shargv[i + 1] = NULL;
+	execve("/bin/sh", r->shargv, environ);
+	return errno;
 }
 
-/* execvp's search: ARGV[0] as it is if it has a '/', else in each directory of PATH
- * (an empty one is the current directory). Returns only on failure, with -errno:
- * EACCES if some file was found but not executable, else the last error. */
-IB_CHILD_CODE static int exec_search(const struct ib_child *c)
+/* execvp's search, done here because musl's execvp runs no /bin/sh for a file without
+ * #! (that needs the path the search found) and has another default PATH: ARGV[0] as
+ * it is if it has a '/', else in each directory of PATH (an empty one is the current
+ * directory). Returns the error number: EACCES if some file was found but not
+ * executable, else the last error. */
+static int exec_search(const struct recipe *r)
 {
-	char *file = c->spec.argv[0];
-	size_t flen = child_strlen(file);
-	int e;
-	if (flen == 0)
-		return -ENOENT;
-	for (size_t i = 0; i < flen; i++)
-		if (file[i] == '/') {
-			e = ib_sys_execve(file, c->spec.argv, c->envp);
-			return e == -ENOEXEC ? exec_script(file, c) : e;
-		}
+	char *file = r->s->argv[0];
+	if (!*file)
+		return ENOENT;
+	if (strchr(file, '/'))
+		return exec_file(file, r);
+	size_t flen = strlen(file);
 	if (flen > NAME_MAX)
-		return -ENAMETOOLONG;
+		return ENAMETOOLONG;
 	char buf[PATH_MAX + NAME_MAX + 2];
 	bool eacces = false;
-	e = -ENOENT;
-	for (const char *p = c->path;;) {
-		const char *end = p;
-		while (*end && *end != ':') {
-			CHILD_LOOP_BARRIER();
-			end++;
-		}
+	int e = ENOENT;
+	for (const char *p = r->path, *end;; p = end + 1) {
+		end = strchrnul(p, ':');
 		size_t dlen = (size_t)(end - p);
 		if (dlen < PATH_MAX) {
-			for (size_t i = 0; i < dlen; i++) {
-				CHILD_LOOP_BARRIER();
-				buf[i] = p[i];
-			}
-			if (dlen)
-				buf[dlen++] = '/';
-			for (size_t i = 0; i <= flen; i++) {
-				CHILD_LOOP_BARRIER();
-				buf[dlen + i] = file[i];
-			}
-			e = ib_sys_execve(buf, c->spec.argv, c->envp);
-			if (e == -ENOEXEC)
-				e = exec_script(buf, c);
-			if (e == -EACCES)
+			memcpy(buf, p, dlen);
+			buf[dlen] = '/';
+			memcpy(buf + dlen + (dlen > 0), file, flen + 1);
+			e = exec_file(buf, r);
+			if (e == EACCES)
 				eacces = true;
-			else if (e != -ENOENT && e != -ESTALE && e != -ENOTDIR && e != -ENODEV &&
-				 e != -ETIMEDOUT)
+			else if (e != ENOENT && e != ESTALE && e != ENOTDIR && e != ENODEV &&
+				 e != ETIMEDOUT)
 				return e;
 		}
 		if (!*end)
 			break;
-		p = end + 1;
 	}
-	return eacces ? -EACCES : e;
+	return eacces ? EACCES : e;
 }
 
-/* Sets this process up as C says and execs its command; returns -errno if it cannot.
- * All signals are blocked on entry. */
-IB_CHILD_CODE static int become(const struct ib_child *c)
+/* Sets this process up as R says and execs its command; returns the error number if it
+ * cannot. All signals are blocked on entry. */
+static int become(const struct recipe *r)
 {
-	const struct ib_spawn *s = &c->spec;
-	int e;
-	if (s->pgroup >= 0 && (e = ib_sys_setpgid(0, s->pgroup)) < 0)
-		return e;
+	const struct ib_spawn *s = r->s;
+	if (s->pgroup >= 0 && setpgid(0, s->pgroup) != 0)
+		return errno;
 	if (s->death_signal > 0) {
-		if ((e = ib_sys_prctl(PR_SET_PDEATHSIG, (unsigned long)s->death_signal)) < 0)
-			return e;
-		if (ib_sys_getppid() != c->parent) /* it already died: too late for the signal */
-			ib_sys_exit(128 + s->death_signal);
+		if (prctl(PR_SET_PDEATHSIG, (unsigned long)s->death_signal, 0, 0, 0) != 0)
+			return errno;
+		if (getppid() != r->parent) /* it already died: too late for the signal */
+			_exit(128 + s->death_signal);
 	}
-	for (int i = 0; i < 3; i++) {
-		if (s->fd[i] < 0)
-			continue;
-		e = s->fd[i] == i ? ib_sys_clear_cloexec(i) : ib_sys_dup2(s->fd[i], i);
-		if (e < 0)
-			return e;
-	}
-	if (s->stderr_to_stdout && (e = ib_sys_dup2(1, 2)) < 0)
-		return e;
+	for (int i = 0; i < 3; i++)
+		if (s->fd[i] >= 0 &&
+		    (s->fd[i] == i ? fcntl(i, F_SETFD, 0) : dup2(s->fd[i], i)) < 0)
+			return errno;
+	if (s->stderr_to_stdout && dup2(1, 2) < 0)
+		return errno;
 	/* A handler of ours must not run here, nor stay for the command to inherit as
 	 * "ignored": the plan resets those (and ignores what the caller keeps ignored). */
+	struct sigaction dfl = { .sa_handler = SIG_DFL }, ign = { .sa_handler = SIG_IGN };
 	for (int sig = 1; sig <= 64; sig++) {
 		unsigned long long bit = 1ULL << (sig - 1);
-		if (c->sigs.to_default & bit)
-			ib_sys_signal(sig, SIG_DFL);
-		else if (c->sigs.to_ignore & bit)
-			ib_sys_signal(sig, SIG_IGN);
+		if (r->sigs.to_default & bit)
+			sigaction(sig, &dfl, NULL);
+		else if (r->sigs.to_ignore & bit)
+			sigaction(sig, &ign, NULL);
 	}
-	ib_sys_unblock_all();
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (s->prepare) { /* a fork child: its own memory, libc allowed */
 		int st = s->prepare(s->prepare_arg);
 		if (st >= 0)
-			ib_sys_exit(st);
+			_exit(st);
 	}
-	return exec_search(c);
+	return exec_search(r);
 }
 
-IB_CHILD_CODE __attribute__((noreturn)) static void child_main(struct ib_child *c)
+/* The child of vfork or fork; in a function of its own, where the child's use of the
+ * frame cannot clobber its caller's variables. */
+__attribute__((noinline)) static pid_t make_child(const struct recipe *r, int *report)
 {
-	int err = -become(c);
-	if (c->report_fd >= 0)
-		(void)ib_write_all(c->report_fd, &err, sizeof err, NULL);
-	else
-		c->err = err;
-	ib_sys_exit(ib_spawn_error_code(err));
+	pid_t pid = r->s->prepare ? fork() : vfork();
+	if (pid == 0) {
+		int e = become(r);
+		*report = e;
+		_exit(ib_spawn_error_code(e));
+	}
+	return pid;
 }
-
-#if IB_RAWSYS_NATIVE
-IB_CHILD_CODE static int clone_main(void *c)
-{
-	child_main(c);
-}
-#endif
 
 /* ---- the parent's side ---- */
 
-/* A vfork (or with PREPARE a fork) child for C; in a function of its own, where the
- * child's use of the frame cannot clobber its caller's variables. */
-__attribute__((noinline)) static pid_t vfork_child(struct ib_child *c)
+/* Fills R for starting S; PARENT is the pid the child's death signal watches. Returns 0
+ * or an error number. */
+static int recipe_init(struct recipe *r, const struct ib_spawn *s, pid_t parent)
 {
-	pid_t pid = c->spec.prepare ? fork() : vfork();
-	if (pid == 0)
-		child_main(c);
-	return pid;
-}
-
-/* Fills C for starting S. Returns 0 or an error number. */
-static int child_init(struct ib_child *c, const struct ib_spawn *s)
-{
-	memset(c, 0, sizeof *c);
-	c->spec = *s;
+	r->s = s;
 	if (s->sigplan)
-		c->sigs = *s->sigplan;
+		r->sigs = *s->sigplan;
 	else
-		ib_sigplan_make(&c->sigs, s->keep);
-	c->parent = getpid();
-	c->envp = environ;
-	c->path = getenv("PATH");
-	if (!c->path)
-		c->path = DEFAULT_PATH;
+		ib_sigplan_make(&r->sigs, s->keep);
+	r->parent = parent;
+	r->path = getenv("PATH");
+	if (!r->path)
+		r->path = DEFAULT_PATH;
 	size_t argc = 0;
 	while (s->argv[argc])
 		argc++;
-	c->shargv = malloc((argc + 2) * sizeof *c->shargv);
-	c->report_fd = -1;
-	return c->shargv ? 0 : ENOMEM;
+	r->shargv = malloc((argc + 2) * sizeof *r->shargv);
+	return r->shargv ? 0 : ENOMEM;
 }
 
-/* Makes C's child with every signal blocked: if C has a stack, a clone that shares our
- * memory and runs on that stack alongside us; else (or if refused) a fork with
- * PREPARE, a vfork without. Stores its pid in *EARLY (if not NULL) as soon as it exists, then sets the
- * signal mask to MASK (NULL: the one it found). Returns the pid, or -1 with errno. */
-static pid_t start(struct ib_child *c, volatile pid_t *early, const sigset_t *mask)
+/* ib_spawn_start, that also stores the child's pid in *EARLY (if not NULL) as soon as
+ * it exists, for a signal handler to forward to; then sets the signal mask to MASK
+ * (NULL: the one it found). */
+static int start(const struct ib_spawn *s, struct ib_child *c, volatile pid_t *early,
+		 const sigset_t *mask)
 {
+	struct recipe r;
+	int e = recipe_init(&r, s, getpid());
+	if (e)
+		return e;
+	void *m = mmap(NULL, sizeof *c->report, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED) {
+		e = errno;
+		free(r.shargv);
+		return e;
+	}
+	c->report = m;
+	if (s->prepare)
+		fflush(NULL); /* or the fork child would write our buffered output again */
+	/* Every signal blocked: no handler of ours may run in the child. */
 	sigset_t all, old;
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, &old);
-	pid_t pid = -1;
-#if IB_RAWSYS_NATIVE
-	if (c->stack)
-		pid = clone(clone_main, c->stack + c->stack_len, CLONE_VM | SIGCHLD, c);
-#endif
-	if (pid < 0)
-		pid = vfork_child(c);
-	int e = errno;
-	if (pid > 0 && early)
-		*early = pid;
+	c->pid = make_child(&r, c->report);
+	e = errno;
+	if (c->pid > 0 && early)
+		*early = c->pid;
 	sigprocmask(SIG_SETMASK, mask ? mask : &old, NULL);
-	errno = e;
-	return pid;
-}
-
-static void child_free(struct ib_child *c)
-{
-	if (c->stack)
-		munmap(c->stack - getpagesize(), c->stack_len + (size_t)getpagesize());
-	c->stack = NULL;
-	free(c->shargv);
-	c->shargv = NULL;
-}
-
-int ib_spawn_start(const struct ib_spawn *s, struct ib_child *c)
-{
-	if (s->prepare)
-		return EINVAL; /* its fork child needs ib_spawn's report pipe */
-	int e = child_init(c, s);
-	if (e)
-		return e;
-#if IB_RAWSYS_NATIVE
-	/* valgrind cannot run such a child: it stops the program */
-	if (!UNDER_VALGRIND()) { /* its stack, over a guard page */
-		size_t page = (size_t)getpagesize();
-		char *m = mmap(NULL, CHILD_STACK + page, PROT_NONE,
-			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-		if (m != MAP_FAILED && mprotect(m + page, CHILD_STACK, PROT_READ | PROT_WRITE) != 0) {
-			munmap(m, CHILD_STACK + page);
-			m = MAP_FAILED;
-		}
-		if (m != MAP_FAILED) { /* else the vfork below */
-			c->stack = m + page;
-			c->stack_len = CHILD_STACK;
-		}
-	}
-#endif
-	c->pid = start(c, NULL, NULL);
+	free(r.shargv); /* the child has exec'd, exited or (fork) has its own copy */
 	if (c->pid < 0) {
-		e = errno;
-		child_free(c);
+		ib_child_done(c);
 		return e;
 	}
 	return 0;
 }
 
+int ib_spawn_start(const struct ib_spawn *s, struct ib_child *c)
+{
+	return start(s, c, NULL, NULL);
+}
+
 int ib_child_done(struct ib_child *c)
 {
-	child_free(c);
-	return c->err;
-}
-
-/* ib_spawn, that also stores the child's pid in *EARLY (if not NULL) as soon as it is
- * forked, for a signal handler to forward to; then sets the signal mask to MASK (NULL:
- * the one it found). */
-static pid_t spawn(const struct ib_spawn *s, int *err, volatile pid_t *early,
-		   const sigset_t *mask)
-{
-	struct ib_child c;
-	int e = child_init(&c, s);
-	if (e) {
-		*err = e;
-		return -1;
+	int e = 0;
+	if (c->report) {
+		e = *c->report;
+		munmap(c->report, sizeof *c->report);
+		c->report = NULL;
 	}
-	/* PREPARE may wait long (semop --hold takes a semaphore there, with SEM_UNDO so
-	 * that the command's process owns the undo) and prints why it fails: a vfork
-	 * parent would stay suspended, unable to forward a signal, and the child would
-	 * write to the parent's stdio and errno. So fork, and let the child report a
-	 * failed exec through a close-on-exec pipe, which closes unread when it works. */
-	int pfd[2] = { -1, -1 };
-	if (s->prepare) {
-		if (pipe2(pfd, O_CLOEXEC) != 0) {
-			*err = errno;
-			child_free(&c);
-			return -1;
-		}
-		c.report_fd = pfd[1];
-		fflush(NULL); /* or the child would write our buffered output again */
-	}
-	pid_t pid = start(&c, early, mask);
-	e = pid < 0 ? errno : c.err;
-	if (s->prepare) {
-		close(pfd[1]);
-		if (pid > 0 && ib_read_full(pfd[0], &e, sizeof e) != (ssize_t)sizeof e)
-			e = 0;
-		close(pfd[0]);
-	}
-	child_free(&c);
-	if (pid > 0 && e) {
-		int ws;
-		if (early)
-			*early = 0; /* no signal to it once it may be reaped */
-		while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
-			;
-	}
-	if (e) {
-		*err = e;
-		return -1;
-	}
-	return pid;
-}
-
-pid_t ib_spawn(const struct ib_spawn *s, int *err)
-{
-	return spawn(s, err, NULL, NULL);
-}
-
-int ib_spawn_exec(const struct ib_spawn *s)
-{
-	struct ib_child c;
-	int e = child_init(&c, s);
-	if (e)
-		return e;
-	c.parent = getppid();
-	sigset_t all, old;
-	sigfillset(&all);
-	sigprocmask(SIG_SETMASK, &all, &old);
-	e = -become(&c);
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	child_free(&c);
 	return e;
 }
 
-int ib_spawn_wait(pid_t pid)
+/* Waits for PID (EINTR retried) and returns its ib_wait_code; 1 if it cannot. */
+static int wait_code(pid_t pid)
 {
 	int ws;
 	while (waitpid(pid, &ws, 0) < 0)
 		if (errno != EINTR)
 			return IB_EXIT_FAIL;
 	return ib_wait_code(ws);
+}
+
+/* The end of ib_spawn_run and ib_spawn_foreground: reaps C's child and returns its
+ * code, or -1 with *ERR set if its exec failed. */
+static int reap(struct ib_child *c, int *err)
+{
+	int code = wait_code(c->pid);
+	int e = ib_child_done(c);
+	if (e) {
+		*err = e;
+		return -1;
+	}
+	return code;
+}
+
+int ib_spawn_run(const struct ib_spawn *s, int *err)
+{
+	struct ib_child c;
+	int e = ib_spawn_start(s, &c);
+	if (e) {
+		*err = e;
+		return -1;
+	}
+	return reap(&c, err);
+}
+
+int ib_spawn_exec(const struct ib_spawn *s)
+{
+	struct recipe r;
+	int e = recipe_init(&r, s, getppid());
+	if (e)
+		return e;
+	sigset_t all, old;
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &old);
+	e = become(&r);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	free(r.shargv);
+	return e;
 }
 
 /* ---- running in the foreground, signals forwarded ---- */
@@ -463,24 +364,26 @@ int ib_spawn_foreground(const struct ib_spawn *s, int *err)
 	sigprocmask(SIG_BLOCK, &set, &oldmask);
 	install_forwarding();
 	forward_in_group = s->pgroup == -1;
-	pid_t pid = spawn(s, err, &forward_to, &oldmask);
-	if (pid < 0) {
+	struct ib_child c;
+	int e = start(s, &c, &forward_to, &oldmask);
+	if (e) {
 		stop_forwarding();
 		sigprocmask(SIG_SETMASK, &oldmask, NULL);
+		*err = e;
 		return -1;
 	}
 	/* Wait without reaping, so the pid cannot be reused while a forwarded signal
 	 * may still be on its way to it; stop forwarding; then reap. */
 	siginfo_t info;
 	memset(&info, 0, sizeof info);
-	while (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT) != 0) {
+	while (waitid(P_PID, (id_t)c.pid, &info, WEXITED | WNOWAIT) != 0) {
 		if (errno != EINTR) {
-			ib_warn_sys(errno, "waiting for process %d", (int)pid);
+			ib_warn_sys(errno, "waiting for process %d", (int)c.pid);
 			break;
 		}
 	}
 	stop_forwarding();
-	return ib_spawn_wait(pid);
+	return reap(&c, err);
 }
 
 void ib_ignored_signals(sigset_t *set)

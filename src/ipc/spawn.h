@@ -31,24 +31,16 @@ struct ib_spawn {
 	int (*prepare)(void *arg); /* NULL, or run in the child last, just before exec, with
 				  its descriptors and signals set up: returns -1 to go on, or
 				  the status (0-255) the child exits with instead of running the
-				  command (PREPARE says why). It makes ib_spawn fork, not vfork */
+				  command (PREPARE says why). It makes the child a fork, not
+				  a vfork: it may block and print */
 	void *prepare_arg;
 };
 
-/* A child started by ib_spawn_start. PID is the caller's; the rest is ib_spawn_start's
- * own, kept until ib_child_done (the child may still be running on it). */
+/* A child started by ib_spawn_start: PID is the caller's; REPORT is where the child
+ * says why its exec failed, read by ib_child_done. */
 struct ib_child {
 	pid_t pid;
-	struct ib_spawn spec;   /* a copy of the ib_spawn */
-	struct ib_sigplan sigs;
-	pid_t parent;
-	char **envp;            /* the environment it gets, and the PATH it searches */
-	const char *path;
-	char **shargv;          /* room for /bin/sh's argv, for a file without #! */
-	char *stack;            /* the stack of a child sharing our memory, and its size */
-	size_t stack_len;
-	int report_fd;          /* a fork child writes its exec error here */
-	volatile int err;       /* or stores it here (vfork, clone) */
+	int *report;
 };
 
 /* Works out into PLAN what a child changes so that the signals in KEEP (NULL: none) are
@@ -56,37 +48,34 @@ struct ib_child {
 void ib_sigplan_make(struct ib_sigplan *plan, const sigset_t *keep);
 
 /* Fills SET with the signals ignored right now: call it first thing, before changing any
- * disposition, to get ib_spawn's KEEP. */
+ * disposition, to get struct ib_spawn's KEEP. */
 void ib_ignored_signals(sigset_t *set);
 
-/* Starts S's command with vfork and an exec that searches PATH as execvp does (and
- * runs /bin/sh for a file without #!), with the signals in S->keep ignored, every other
- * at its default disposition, and an empty signal mask, whatever ours are. With
- * S->prepare it uses fork, and returns once the command runs or PREPARE has ended the
- * child (its wait status then carries PREPARE's status). Returns the pid; on failure
- * returns -1 with *ERR set (ENOENT when the command is not found, the exec or fork error
- * otherwise), the child already reaped. */
-pid_t ib_spawn(const struct ib_spawn *s, int *err);
-
-/* Starts S's command like ib_spawn, but without waiting for it to exec: where the system
- * allows, the child shares our memory until it execs (clone without CLONE_VFORK), so
- * several commands start at once. S's argv, keep and sigplan, and the environment, must
- * stay as they are until ib_child_done. S->prepare is not supported (EINVAL). Returns 0 with C->pid set, or the error number if no child could be
- * made. A command that cannot be executed shows only when its child is reaped: it has
- * exited 126 or 127, and ib_child_done returns why. */
+/* Starts S's command in a child: with vfork, or with fork when S->prepare must run
+ * first. The child searches PATH as execvp does (an unset PATH is /bin:/usr/bin; a file
+ * without #! runs with /bin/sh), ignores the signals in S->keep, has every other at its
+ * default disposition and an empty signal mask, whatever ours are. Returns 0 with C->pid
+ * set, or the error number if no child could be made. A command that cannot be
+ * executed shows when its child is reaped: it has exited 126 or 127, and ib_child_done
+ * returns why. */
 int ib_spawn_start(const struct ib_spawn *s, struct ib_child *c);
 
-/* Call once C's child has been reaped (or was never made): frees what ib_spawn_start
- * kept, and returns the error number of its failed exec, or 0. */
+/* Call once C's child has been reaped: returns the error number of its failed exec, or
+ * 0 (it ran the command, or PREPARE ended it). Frees what ib_spawn_start kept. */
 int ib_child_done(struct ib_child *c);
 
-/* Does in this process what ib_spawn does in its child (process group, descriptors,
+/* Runs S's command and waits for it (EINTR retried): returns its ib_wait_code (a status
+ * PREPARE ended the child with included), or -1 with *ERR set when it could not be
+ * started or executed (nothing printed: see ib_spawn_error_code). */
+int ib_spawn_run(const struct ib_spawn *s, int *err);
+
+/* Does in this process what ib_spawn_start does in its child (process group, descriptors,
  * signals, PREPARE), then execs S's command in place. Returns only if that fails,
  * with the error number. */
 int ib_spawn_exec(const struct ib_spawn *s);
 
 /* Runs S's command in the foreground, as flock(1) and env(1) do: starts it with
- * ib_spawn; while it runs, SIGINT, SIGTERM and SIGHUP sent to this process go to it
+ * ib_spawn_start; while it runs, SIGINT, SIGTERM and SIGHUP sent to this process go to it
  * (those we ignore stay ignored; and, when it is in our process group, not those it
  * got itself, see ib_signal_reached_group); waits for it and returns ib_wait_code (a status
  * PREPARE ended the child with included). Returns -1 with *ERR set if it could not
@@ -100,13 +89,11 @@ int ib_spawn_foreground(const struct ib_spawn *s, int *err);
  * got it too: forwarding it would make them see it twice. */
 bool ib_signal_reached_group(const siginfo_t *si);
 
-/* Waits for PID (EINTR retried) and returns its ib_wait_code; 1 if it cannot. */
-int ib_spawn_wait(pid_t pid);
-
-/* The exit code for a failed ib_spawn: 127 when not found, 126 when not executable. */
+/* The exit code for a command that could not run: 127 when not found, 126 when not
+ * executable. */
 int ib_spawn_error_code(int err);
 
-/* Warns about a failed ib_spawn, prefixed by WHERE (may be NULL):
+/* Warns about a command that could not run, prefixed by WHERE (may be NULL):
  * "PROG: WHERE: CMD: command not found" or "PROG: WHERE: cannot execute CMD: REASON". */
 void ib_spawn_warn(const char *where, const char *cmd, int err);
 
