@@ -131,9 +131,11 @@ static size_t split_stages(int argc, char **argv, int first, const char *delim,
 	return n;
 }
 
+/* Signals the running stages, the last first: a stage is signalled before the one
+ * that feeds it can end, so it never sees that end (EOF) and exits 0 first. */
 static void signal_running(struct stage *st, size_t n, int sig)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = n; i-- > 0;)
 		if (st[i].pid > 0)
 			kill(st[i].pid, sig);
 }
