@@ -16,7 +16,6 @@
 #include "applet.h"
 #include "ipc/err.h"
 #include "ipc/filter.h"
-#include "ipc/humanfmt.h"
 #include "ipc/ipcjson.h"
 #include "ipc/json.h"
 #include "ipc/names.h"
@@ -25,6 +24,7 @@
 #include "ipc/posixlist.h"
 #include "ipc/quote.h"
 #include "ipc/sysvlist.h"
+#include "ipcs-humanfmt.h"
 
 enum format { F_DEFAULT, F_LIMITS, F_STATUS, F_CREATOR, F_TIME, F_PID, F_PROCESSES };
 enum unit { U_DEFAULT, U_BYTES, U_KB, U_HUMAN };
