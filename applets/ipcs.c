@@ -25,6 +25,7 @@
 #include "ipc/names.h"
 #include "ipc/object.h"
 #include "ipc/opt.h"
+#include "ipc/parse.h"
 #include "ipc/posixlist.h"
 #include "ipc/quote.h"
 #include "ipc/sysvlist.h"
@@ -823,17 +824,34 @@ static int posix_one(struct ctx *c, const struct kind *k, const char *name)
 
 /* ---- main ---- */
 
-/* util-linux strtos32_or_err: a decimal int32, leading blanks and a sign allowed. */
+/* Whether the digits at P (after an optional '-') overflow int64, as strtoimax
+ * finds before it looks at what follows them. */
+static bool too_big(const char *p)
+{
+	bool neg = *p == '-';
+	const char *d = p + neg + strspn(p + neg, "0");
+	size_t n = strspn(d, "0123456789");
+	char num[32] = "-";
+	int64_t v;
+	if (n > 20)
+		return true;
+	memcpy(num + 1, d, n);
+	num[n + 1] = '\0';
+	return ib_parse_i64(neg ? num : num + 1, INT64_MIN, INT64_MAX, &v) == IB_PARSE_RANGE;
+}
+
+/* -i's id, read as util-linux's strtos32_or_err reads it (leading blanks and a
+ * sign allowed; a negative id means the first object) and with its words. */
 static int parse_id(const char *s)
 {
-	char *end;
-	errno = 0;
-	long long v = strtoll(s, &end, 10);
-	if (errno == 0 && (v < INT_MIN || v > INT_MAX))
-		errno = ERANGE;
-	if (errno == ERANGE)
+	const char *p = s + strspn(s, " \t\n\v\f\r");
+	int64_t v;
+	if (p[0] == '+' && p[1] != '-')
+		p++;
+	enum ib_parse_err e = ib_parse_i64(p, INT_MIN, INT_MAX, &v);
+	if (e == IB_PARSE_RANGE || (e != IB_PARSE_OK && too_big(p)))
 		ib_die_sys(IB_EXIT_FAIL, ERANGE, "failed to parse id argument: '%s'", s);
-	if (end == s || *end != '\0' || errno)
+	if (e != IB_PARSE_OK)
 		ib_die(IB_EXIT_FAIL, "failed to parse id argument: '%s'", s);
 	return (int)v;
 }
