@@ -88,7 +88,6 @@ struct ctx {
 	struct ib_ipcjson jc;     /* JSON records: points at j, names, filter */
 };
 
-
 /* ---- descriptions: what each view of each kind shows ---- */
 
 /* How a cell's value is read from its record and written as text. */
