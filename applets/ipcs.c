@@ -368,6 +368,7 @@ static const char *when(int64_t t, char *buf, size_t len, bool short_form)
 	return short_form ? buf + 4 : buf;
 }
 
+/* A process column: PID's command, "(dead)", or "-" when none is recorded. */
 static const char *proc_cell(struct ctx *c, pid_t pid, char *buf, size_t len)
 {
 	if (pid <= 0)
@@ -388,6 +389,7 @@ static int users_of(struct ctx *c, const struct kind *k, const void *r, pid_t *p
 	return ib_sem_last_pids(r, pids, max);
 }
 
+/* --processes' stale column: whether no live process is behind R. */
 static const char *stale(struct ctx *c, const struct kind *k, const void *r)
 {
 	pid_t pid;
@@ -479,6 +481,7 @@ static const char *text(struct ctx *c, const struct kind *k, const struct cell *
 	return buf;
 }
 
+/* Whether cell L belongs to the unit asked for (--human or not). */
 static bool shown(const struct ctx *c, const struct cell *l)
 {
 	return l->when == ALWAYS || (l->when == HUMAN) == (c->unit == U_HUMAN);
@@ -609,6 +612,7 @@ static int fetch(const struct kind *k, enum format f, void *out)
 	     : k->kind == IB_SHM ? ib_shm_status(out) : ib_sem_status(out);
 }
 
+/* A line of -l or -u as a JSON member named by its title. */
 static void json_value(struct ctx *c, const struct cell *l, const void *r)
 {
 	const void *v = (const char *)r + l->at;
