@@ -2,11 +2,15 @@
  * output layouts, messages and exit codes (1 for usage errors, and `id N not found`
  * still exits 0). Added: POSIX objects (--posix), the processes behind each object
  * (--processes), one JSON document (--json), and the filters shared with ipcrm.
- * Listing reads /proc/sysvipc once; -i is one direct stat call. */
+ * Listing reads /proc/sysvipc once; -i is one direct stat call.
+ *
+ * Every table is described once, as data: per kind of object, the cells of each
+ * view (columns of a listing, lines of -i), and one routine prints any of them. */
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <locale.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,17 +20,19 @@
 #include "applet.h"
 #include "ipc/err.h"
 #include "ipc/filter.h"
-#include "ipc/humanfmt.h"
 #include "ipc/ipcjson.h"
 #include "ipc/json.h"
 #include "ipc/names.h"
 #include "ipc/object.h"
 #include "ipc/opt.h"
+#include "ipc/parse.h"
 #include "ipc/posixlist.h"
 #include "ipc/quote.h"
 #include "ipc/sysvlist.h"
+#include "ipcs-humanfmt.h"
 
-enum format { F_DEFAULT, F_LIMITS, F_STATUS, F_CREATOR, F_TIME, F_PID, F_PROCESSES };
+enum format { F_DEFAULT, F_CREATOR, F_TIME, F_PID, F_PROCESSES, F_LIMITS, F_STATUS };
+#define NVIEWS (F_STATUS + 1)
 enum unit { U_DEFAULT, U_BYTES, U_KB, U_HUMAN };
 enum { OPT_HUMAN = 0x1300, OPT_POSIX, OPT_JSON, OPT_PROCESSES };
 
@@ -82,67 +88,278 @@ struct ctx {
 	struct ib_ipcjson jc;     /* JSON records: points at j, names, filter */
 };
 
-/* ---- text helpers, in util-linux's exact formats ---- */
+/* ---- descriptions: what each view of each kind shows ---- */
 
-static void put_user(struct ctx *c, uid_t uid, const char *fmt_name, const char *fmt_id)
-{
-	const char *n = ib_user_name(&c->names, uid);
-	if (n)
-		printf(fmt_name, n);
-	else
-		printf(fmt_id, (unsigned)uid);
-}
+/* How a cell's value is read from its record and written as text. */
+enum cell_type {
+	C_KEY,    /* key_t, as 0x%08x */
+	C_INT,    /* int or pid_t */
+	C_UINT,   /* unsigned: uid_t, gid_t, or a pid util-linux prints unsigned */
+	C_U64,    /* uint64_t */
+	C_LONG,   /* long */
+	C_PERMS,  /* a mode's permission bits, octal */
+	C_MODE,   /* a whole mode, %#o */
+	C_ACCESS, /* a mode's permission bits, %#o */
+	C_USER,   /* uid_t: the user's name, else the number */
+	C_GROUP,  /* gid_t: likewise */
+	C_SIZE,   /* uint64_t bytes, in the unit asked for */
+	C_TIME,   /* int64_t: ctime less the weekday (16 shown), or "Not set" */
+	C_LTIME,  /* int64_t: the whole ctime, or "Not set" */
+	C_CTIME,  /* int64_t: the whole ctime, even of 0 */
+	C_MTIME,  /* int64_t: as C_TIME, but a time beyond the calendar whole */
+	C_PROC,   /* pid_t: the process's name, "(dead)", or "-" for none */
+	C_FLAG,   /* WORD if the mode has BIT, else " " */
+	C_STALE,  /* the kind's test: "yes", "no", or "?" if it cannot tell */
+	C_USERS,  /* " PID:NAME" for each process behind it, " -" for none, " ?" */
+	C_NAME,   /* a POSIX name, control characters shown as '?' */
+	C_PAGES,  /* a POSIX object's pages in memory or swap */
+	/* in -l and -u: */
+	C_ULONG,  /* unsigned long */
+	C_SIZET,  /* size_t */
+	C_BYTES,  /* uint64_t bytes: "LABEL (bytes) = N" in the unit asked for, else UNIT */
+	C_IBYTES, /* likewise, an int */
+	C_SHMALL, /* the pages of shared memory allowed, shown as bytes or kbytes */
+	C_PAGESIZE, /* the page size (JSON only) */
+};
 
-static void put_group(struct ctx *c, gid_t gid)
-{
-	const char *n = ib_group_name(&c->names, gid);
-	if (n)
-		printf(" %-10s", n);
-	else
-		printf(" %-10u", (unsigned)gid);
-}
+/* With --human some cells change (their title, or right-aligned sizes). */
+enum when { ALWAYS, HUMAN, NOT_HUMAN };
 
-/* "%-10d %-10.10s": id and owner, or with the id WIDTH (8 in some layouts). */
-static void put_id_owner(struct ctx *c, int id, int width, uid_t uid)
-{
-	printf("%-*d ", width, id);
-	put_user(c, uid, "%-10.10s", "%-10u");
-}
+struct cell {
+	const char *title; /* in the header line (NULL: none) */
+	const char *fmt;   /* prints the value's text: one %s, with the separators */
+	enum cell_type type;
+	size_t at;         /* where the value is in the record (offsetof) */
+	const char *head;  /* prints the title, if not as FMT */
+	size_t known;      /* offsetof a bool that says if the value is known (0: it is) */
+	enum when when;
+	unsigned bit;      /* C_FLAG */
+	const char *word;
+	enum unit unit;    /* C_BYTES, C_IBYTES: the unit unless one is asked for
+			    * (U_DEFAULT: "LABEL = N bytes") */
+	bool if_set;       /* -u: shown only if not 0 */
+};
 
-static void put_creator_row(struct ctx *c, const struct ib_sysv_perm *p)
-{
-	printf("%-10d %-10o", p->id, p->mode & 0777);
-	put_user(c, p->cuid, " %-10s", " %-10u");
-	put_group(c, p->cgid);
-	put_user(c, p->uid, " %-10s", " %-10u");
-	put_group(c, p->gid);
-	putchar('\n');
-}
+#define CELL(title_, fmt_, type_, at_, ...) \
+	{ .title = (title_), .fmt = (fmt_), .type = C_##type_, .at = (at_), __VA_ARGS__ }
+#define LINE(fmt_, type_, at_, ...) CELL(NULL, fmt_, type_, at_, __VA_ARGS__)
+#define PERM(m) offsetof(struct ib_sysv_perm, m) /* first in every System V record */
+#define MSQ(m) offsetof(struct ib_msq_info, m)
+#define SHM(m) offsetof(struct ib_shm_info, m)
+#define SEM(m) offsetof(struct ib_sem_info, m)
+#define PX(m) offsetof(struct ib_posix_info, m)
+/* A line of -l or -u, and its JSON name. */
+#define STAT(json, fmt, type, rec, member, ...) \
+	CELL(json, fmt, type, offsetof(struct rec, member), __VA_ARGS__)
 
-/* util-linux ipc_print_size: an optional "LABEL (bytes) = " prefix, the value in
- * UNIT with a printf width, then END. */
-static void put_size(enum unit unit, const char *label, uint64_t size, const char *end, int width)
-{
-	char h[32];
-	if (!label)
-		;
-	else if (label[strlen(label) - 1] == '=')
-		fputs(label, stdout);
-	else if (unit == U_BYTES)
-		printf("%s (bytes) = ", label);
-	else if (unit == U_KB)
-		printf("%s (kbytes) = ", label);
-	else
-		printf("%s = ", label);
-	if (unit == U_HUMAN)
-		printf("%*s", width, ib_human_size(size, h, sizeof h));
-	else
-		printf("%*" PRIu64, width, unit == U_KB ? size / 1024 : size);
-	if (end)
-		fputs(end, stdout);
-}
+/* A view: a titled table (or -i's lines), its cells ended by one without a format. */
+struct view {
+	const char *title; /* "------ TITLE --------" */
+	const struct cell *cells; /* NULL: the view prints nothing */
+	const char *fail;  /* -l, -u: what to say when the kernel does not answer */
+};
+#define CELLS(...) ((const struct cell[]){ __VA_ARGS__, { .fmt = NULL } })
+#define VIEW(title_, ...) { .title = (title_), .cells = CELLS(__VA_ARGS__) }
+#define STATS(title_, fail_, ...) \
+	{ .title = (title_), .cells = CELLS(__VA_ARGS__), .fail = (fail_) }
 
-/* A time column: " %-20.16s" of ctime+4, or "%-26.24s" of the whole ctime. */
+#define SYSV_DEFAULT(idname) \
+	CELL("key", "%-10s", KEY, PERM(key)), CELL(idname, " %-10s", INT, PERM(id)), \
+	CELL("owner", " %-10.10s", USER, PERM(uid)), CELL("perms", " %-10s", PERMS, PERM(mode))
+#define SYSV_CREATOR(title, idname) VIEW(title " Creators/Owners", \
+	CELL(idname, "%-10s", INT, PERM(id)), CELL("perms", " %-10s", PERMS, PERM(mode)), \
+	CELL("cuid", " %-10s", USER, PERM(cuid)), CELL("cgid", " %-10s", GROUP, PERM(cgid)), \
+	CELL("uid", " %-10s", USER, PERM(uid)), CELL("gid", " %-10s", GROUP, PERM(gid)))
+#define ID_OWNER(idname, idfmt, ...) \
+	CELL(idname, idfmt, INT, PERM(id), __VA_ARGS__), CELL("owner", " %-10.10s", USER, PERM(uid))
+#define SIZE_LINE(label, hlabel, at) \
+	LINE(label "=%s\t", SIZE, at, .when = NOT_HUMAN), LINE(hlabel "=%s\t", SIZE, at, .when = HUMAN)
+#define IDS(sep) LINE("uid=%s\t", UINT, PERM(uid)), LINE(sep "gid=%s\t", UINT, PERM(gid)), \
+	LINE(sep "cuid=%s\t", UINT, PERM(cuid))
+
+/* A kind of object: its record, its views and its member in --json output. */
+struct kind {
+	bool posix;
+	int kind;                  /* enum ib_kind, or with POSIX enum ib_posix_kind */
+	size_t size;               /* of its record */
+	const char *json;
+	struct view views[NVIEWS]; /* POSIX kinds: a default and a processes view */
+	struct view detail;        /* -i */
+};
+
+static const struct kind sysv_kinds[] = {
+	[IB_MSG] = { false, IB_MSG, sizeof(struct ib_msq_info), "messages", {
+		[F_DEFAULT] = VIEW("Message Queues", SYSV_DEFAULT("msqid"),
+			CELL("used-bytes", " %-12s", SIZE, MSQ(cbytes), .when = NOT_HUMAN),
+			CELL("size", " %6s      ", SIZE, MSQ(cbytes), .head = " %-12s", .when = HUMAN),
+			CELL("messages", " %-12s", U64, MSQ(qnum))),
+		[F_CREATOR] = SYSV_CREATOR("Message Queues", "msqid"),
+		[F_TIME] = VIEW("Message Queues Send/Recv/Change Times", ID_OWNER("msqid", "%-8s"),
+			CELL("send", " %-20.16s", TIME, MSQ(stime)),
+			CELL("recv", " %-20.16s", TIME, MSQ(rtime)),
+			CELL("change", " %-20.16s", TIME, MSQ(ctime))),
+		[F_PID] = VIEW("Message Queues PIDs", ID_OWNER("msqid", "%-8s", .head = "%-10s"),
+			CELL("lspid", "  %5s", INT, MSQ(lspid), .head = " %-10s"),
+			CELL("lrpid", "     %5s", INT, MSQ(lrpid), .head = " %-10s")),
+		[F_PROCESSES] = VIEW("Message Queues Processes", ID_OWNER("msqid", "%-10s"),
+			CELL("lspid", " %-10s", INT, MSQ(lspid)),
+			CELL("last-sender", " %-16s", PROC, MSQ(lspid)),
+			CELL("lrpid", " %-10s", INT, MSQ(lrpid)),
+			CELL("last-receiver", " %-16s", PROC, MSQ(lrpid)),
+			CELL("stale", " %s", STALE, 0)),
+		[F_LIMITS] = STATS("Messages Limits", "unable to fetch message limits",
+			STAT("msgmni", "max queues system wide = %s\n", INT, ib_msg_limits, msgmni),
+			STAT("msgmax", "max size of message", BYTES, ib_msg_limits, msgmax, .unit = U_BYTES),
+			STAT("msgmnb", "default max size of queue", IBYTES, ib_msg_limits, msgmnb,
+			     .unit = U_BYTES)),
+		[F_STATUS] = STATS("Messages Status", "kernel not configured for message queues",
+			STAT("queues", "allocated queues = %s\n", INT, ib_msg_status, pool),
+			STAT("headers", "used headers = %s\n", INT, ib_msg_status, map),
+			STAT("used_bytes", "used space", IBYTES, ib_msg_status, tql)),
+	}, VIEW(NULL, LINE("\nMessage Queue msqid=%s\n", INT, PERM(id)), IDS(""),
+		LINE("cgid=%s\t", UINT, PERM(cgid)), LINE("mode=%s\n", MODE, PERM(mode)),
+		SIZE_LINE("cbytes", "csize", MSQ(cbytes)), SIZE_LINE("qbytes", "qsize", MSQ(qbytes)),
+		LINE("qnum=%s\t", U64, MSQ(qnum)), LINE("lspid=%s\t", INT, MSQ(lspid)),
+		LINE("lrpid=%s\n", INT, MSQ(lrpid)),
+		LINE("send_time=%-26.24s\n", LTIME, MSQ(stime)),
+		LINE("rcv_time=%-26.24s\n", LTIME, MSQ(rtime)),
+		LINE("change_time=%-26.24s\n", LTIME, MSQ(ctime))) },
+	[IB_SHM] = { false, IB_SHM, sizeof(struct ib_shm_info), "sharedmemory", {
+		[F_DEFAULT] = VIEW("Shared Memory Segments", SYSV_DEFAULT("shmid"),
+			CELL("bytes", " %-10s", SIZE, SHM(segsz), .when = NOT_HUMAN),
+			CELL("size", " %6s    ", SIZE, SHM(segsz), .head = " %-10s", .when = HUMAN),
+			CELL("nattch", " %-10s", U64, SHM(nattch)),
+			CELL("status", " %-6s", FLAG, PERM(mode), .head = " %-12s", .bit = SHM_DEST,
+			     .word = "dest"),
+			CELL(NULL, " %-6s", FLAG, PERM(mode), .bit = SHM_LOCKED, .word = "locked")),
+		[F_CREATOR] = SYSV_CREATOR("Shared Memory Segment", "shmid"),
+		[F_TIME] = VIEW("Shared Memory Attach/Detach/Change Times", ID_OWNER("shmid", "%-10s"),
+			CELL("attached", " %-20.16s", TIME, SHM(atime)),
+			CELL("detached", " %-20.16s", TIME, SHM(dtime)),
+			CELL("changed", " %-20.16s", TIME, SHM(ctime))),
+		[F_PID] = VIEW("Shared Memory Creator/Last-op PIDs", ID_OWNER("shmid", "%-10s"),
+			CELL("cpid", " %-10s", UINT, SHM(cpid)), CELL("lpid", " %-10s", UINT, SHM(lpid))),
+		[F_PROCESSES] = VIEW("Shared Memory Processes", ID_OWNER("shmid", "%-10s"),
+			CELL("nattch", " %-10s", U64, SHM(nattch)), CELL("cpid", " %-10s", INT, SHM(cpid)),
+			CELL("creator", " %-16s", PROC, SHM(cpid)), CELL("lpid", " %-10s", INT, SHM(lpid)),
+			CELL("last-op", " %-16s", PROC, SHM(lpid)), CELL("stale", " %s", STALE, 0)),
+		[F_LIMITS] = STATS("Shared Memory Limits", "unable to fetch shared memory limits",
+			STAT("shmmni", "max number of segments = %s\n", U64, ib_shm_limits, shmmni),
+			STAT("shmmax", "max seg size", BYTES, ib_shm_limits, shmmax, .unit = U_KB),
+			STAT("shmall", "max total shared memory", SHMALL, ib_shm_limits, shmall),
+			STAT("shmmin", "min seg size", BYTES, ib_shm_limits, shmmin, .unit = U_BYTES),
+			STAT("page_size", "", PAGESIZE, ib_shm_limits, shmmni)),
+		[F_STATUS] = STATS("Shared Memory Status", "kernel not configured for shared memory",
+			STAT("segments", "segments allocated %s\n", INT, ib_shm_status, used_ids),
+			STAT("pages_allocated", "pages allocated %s\n", ULONG, ib_shm_status, tot),
+			STAT("pages_resident", "pages resident  %s\n", ULONG, ib_shm_status, rss),
+			STAT("pages_swapped", "pages swapped   %s\n", ULONG, ib_shm_status, swp),
+			STAT("swap_attempts", "Swap performance: %s attempts\t", ULONG, ib_shm_status,
+			     swap_attempts),
+			STAT("swap_successes", " %s successes\n", ULONG, ib_shm_status, swap_successes)),
+	}, VIEW(NULL, LINE("\nShared memory Segment shmid=%s\n", INT, PERM(id)), IDS(""),
+		LINE("cgid=%s\n", UINT, PERM(cgid)),
+		LINE("mode=%s\t", MODE, PERM(mode)), LINE("access_perms=%s\n", ACCESS, PERM(mode)),
+		SIZE_LINE("bytes", "size", SHM(segsz)),
+		LINE("lpid=%s\t", UINT, SHM(lpid)), LINE("cpid=%s\t", UINT, SHM(cpid)),
+		LINE("nattch=%s\n", U64, SHM(nattch)),
+		LINE("att_time=%-26.24s\n", LTIME, SHM(atime)),
+		LINE("det_time=%-26.24s\n", LTIME, SHM(dtime)),
+		LINE("change_time=%-26.24s\n", CTIME, SHM(ctime))) },
+	[IB_SEM] = { false, IB_SEM, sizeof(struct ib_sem_info), "semaphores", {
+		[F_DEFAULT] = VIEW("Semaphore Arrays", SYSV_DEFAULT("semid"),
+			CELL("nsems", " %-10s", U64, SEM(nsems))),
+		[F_CREATOR] = SYSV_CREATOR("Semaphore Arrays", "semid"),
+		[F_TIME] = VIEW("Semaphore Operation/Change Times", ID_OWNER("semid", "%-8s"),
+			CELL("last-op", "  %-26.24s", LTIME, SEM(otime), .head = " %-26.24s"),
+			CELL("last-changed", " %-26.24s", LTIME, SEM(ctime))),
+		/* [F_PID]: util-linux prints no semaphore section for -p */
+		[F_PROCESSES] = VIEW("Semaphore Arrays Processes", ID_OWNER("semid", "%-10s"),
+			CELL("nsems", " %-10s", U64, SEM(nsems)), CELL("stale", " %-6s", STALE, 0),
+			CELL("last-operators", "%s", USERS, 0, .head = " %s")),
+		[F_LIMITS] = STATS("Semaphore Limits", "unable to fetch semaphore limits",
+			STAT("semmni", "max number of arrays = %s\n", INT, ib_sem_limits, semmni),
+			STAT("semmsl", "max semaphores per array = %s\n", INT, ib_sem_limits, semmsl),
+			STAT("semmns", "max semaphores system wide = %s\n", INT, ib_sem_limits, semmns),
+			STAT("semopm", "max ops per semop call = %s\n", INT, ib_sem_limits, semopm),
+			STAT("semvmx", "semaphore max value = %s\n", UINT, ib_sem_limits, semvmx)),
+		[F_STATUS] = STATS("Semaphore Status", "kernel not configured for semaphores",
+			STAT("arrays", "used arrays = %s\n", INT, ib_sem_status, usz),
+			STAT("semaphores", "allocated semaphores = %s\n", INT, ib_sem_status, aem)),
+	}, VIEW(NULL, LINE("\nSemaphore Array semid=%s\n", INT, PERM(id)), IDS(" "),
+		LINE(" cgid=%s\n", UINT, PERM(cgid)),
+		LINE("mode=%s, ", MODE, PERM(mode)), LINE("access_perms=%s\n", ACCESS, PERM(mode)),
+		LINE("nsems = %s\n", U64, SEM(nsems)), LINE("otime = %-26.24s\n", LTIME, SEM(otime)),
+		LINE("ctime = %-26.24s\n", CTIME, SEM(ctime))) },
+};
+
+#define POSIX_START CELL("name", "%-20s", NAME, PX(name)), CELL("owner", " %-10.10s", USER, PX(uid))
+#define POSIX_DEFAULT(bytes) \
+	POSIX_START, CELL("perms", " %-10s", PERMS, PX(mode)), \
+	CELL(bytes, " %-12s", SIZE, PX(size), .when = NOT_HUMAN), \
+	CELL("size", " %-12s", SIZE, PX(size), .when = HUMAN)
+#define POSIX_PROCESSES(title) VIEW(title, POSIX_START, CELL("stale", " %-6s", STALE, 0), \
+	CELL("users", "%s", USERS, 0, .head = " %s"))
+#define POSIX_DETAIL(title, ...) VIEW(NULL, LINE("\n" title " name=%s\n", NAME, PX(name)), \
+	LINE("uid=%s\t", UINT, PX(uid)), LINE("gid=%s\t", UINT, PX(gid)), \
+	LINE("owner=%s\t", USER, PX(uid)), LINE("group=%s\t", GROUP, PX(gid)), \
+	LINE("mode=%s\n", MODE, PX(mode)), __VA_ARGS__, \
+	LINE("access_time=%s\n", CTIME, PX(atime)), LINE("modify_time=%s\n", CTIME, PX(mtime)), \
+	LINE("change_time=%s\n", CTIME, PX(ctime)))
+
+static const struct kind posix_kinds[] = {
+	[IB_PMQ] = { true, IB_PMQ, sizeof(struct ib_posix_info), "posix-messages", {
+		[F_DEFAULT] = VIEW("POSIX Message Queues", POSIX_DEFAULT("used-bytes"),
+			CELL("messages", " %-12s", LONG, PX(msgs), .known = PX(msgs_known))),
+		[F_PROCESSES] = POSIX_PROCESSES("POSIX Message Queues"),
+		[F_LIMITS] = STATS("POSIX Message Queues Limits",
+			"unable to fetch POSIX message queue limits",
+			STAT("queues_max", "max queues system wide = %s\n", LONG, ib_mq_limits, queues_max),
+			STAT("msg_max", "max messages per queue = %s\n", LONG, ib_mq_limits, msg_max),
+			STAT("msgsize_max", "max size of message (bytes) = %s\n", LONG, ib_mq_limits,
+			     msgsize_max),
+			STAT("msg_default", "default max messages per queue = %s\n", LONG, ib_mq_limits,
+			     msg_default),
+			STAT("msgsize_default", "default max size of message (bytes) = %s\n", LONG,
+			     ib_mq_limits, msgsize_default)),
+		[F_STATUS] = VIEW("POSIX Messages Status",
+			STAT("queues", "allocated queues = %s\n", SIZET, ib_posix_summary, objects),
+			STAT("messages", "queued messages = %s\n", U64, ib_posix_summary, messages),
+			STAT("used_bytes", "used space", BYTES, ib_posix_summary, bytes),
+			STAT("unreadable", "unreadable queues = %s\n", SIZET, ib_posix_summary, unreadable,
+			     .if_set = true)),
+	}, POSIX_DETAIL("POSIX Message Queue", SIZE_LINE("used_bytes", "used_size", PX(size)),
+		LINE("messages=%s\t", LONG, PX(msgs), .known = PX(msgs_known)),
+		LINE("mq_maxmsg=%s\t", LONG, PX(maxmsg), .known = PX(msgs_known)),
+		LINE("mq_msgsize=%s\n", LONG, PX(msgsize), .known = PX(msgs_known)),
+		LINE("notify=%s\t", INT, PX(notify)), LINE("signo=%s\t", INT, PX(signo)),
+		LINE("notify_pid=%s\n", INT, PX(notify_pid))) },
+	[IB_PSHM] = { true, IB_PSHM, sizeof(struct ib_posix_info), "posix-sharedmemory", {
+		[F_DEFAULT] = VIEW("POSIX Shared Memory", POSIX_DEFAULT("bytes"),
+			CELL("modified", " %-20s", MTIME, PX(mtime))),
+		[F_PROCESSES] = POSIX_PROCESSES("POSIX Shared Memory"),
+		[F_STATUS] = VIEW("POSIX Shared Memory Status",
+			STAT("objects", "objects allocated %s\n", SIZET, ib_posix_summary, objects),
+			STAT("bytes", "bytes allocated %s\n", SIZE, ib_posix_summary, bytes,
+			     .when = NOT_HUMAN),
+			STAT(NULL, "size allocated  %s\n", SIZE, ib_posix_summary, bytes, .when = HUMAN),
+			STAT("pages_used", "pages used      %s\n", U64, ib_posix_summary, pages)),
+	}, POSIX_DETAIL("POSIX Shared Memory", SIZE_LINE("bytes", "size", PX(size)),
+		LINE("pages_used=%s\n", PAGES, 0)) },
+	[IB_PSEM] = { true, IB_PSEM, sizeof(struct ib_posix_info), "posix-semaphores", {
+		[F_DEFAULT] = VIEW("POSIX Semaphores", POSIX_START,
+			CELL("perms", " %-10s", PERMS, PX(mode)),
+			CELL("value", " %-10s", INT, PX(value), .known = PX(value_known))),
+		[F_PROCESSES] = POSIX_PROCESSES("POSIX Semaphores"),
+		[F_STATUS] = VIEW("POSIX Semaphore Status",
+			STAT("semaphores", "allocated semaphores = %s\n", SIZET, ib_posix_summary, objects)),
+	}, POSIX_DETAIL("POSIX Semaphore", LINE("value=%s\n", INT, PX(value),
+						.known = PX(value_known))) },
+};
+
+/* ---- the generic routines: a cell's text, a header, a row, a list ---- */
+
+/* A time: ctime, or without the weekday, or "Not set" for none. */
 static const char *when(int64_t t, char *buf, size_t len, bool short_form)
 {
 	if (!t)
@@ -151,8 +368,7 @@ static const char *when(int64_t t, char *buf, size_t len, bool short_form)
 	return short_form ? buf + 4 : buf;
 }
 
-/* ---- the processes behind an object ---- */
-
+/* A process column: PID's command, "(dead)", or "-" when none is recorded. */
 static const char *proc_cell(struct ctx *c, pid_t pid, char *buf, size_t len)
 {
 	if (pid <= 0)
@@ -164,447 +380,397 @@ static const char *proc_cell(struct ctx *c, pid_t pid, char *buf, size_t len)
 	return buf;
 }
 
-
-/* ---- JSON pieces ---- */
-
-
-
-/* ---- message queues ---- */
-
-
-static void msg_header(struct ctx *c)
+/* The processes behind record R: a set's last operators, or who has a POSIX
+ * object open or mapped. At most MAX into PIDS; -1 if they cannot be known. */
+static int users_of(struct ctx *c, const struct kind *k, const void *r, pid_t *pids, int max)
 {
-	switch (c->format) {
-	case F_CREATOR:
-		printf("------ Message Queues Creators/Owners --------\n");
-		printf("%-10s %-10s %-10s %-10s %-10s %-10s\n", "msqid", "perms", "cuid", "cgid", "uid", "gid");
-		break;
-	case F_TIME:
-		printf("------ Message Queues Send/Recv/Change Times --------\n");
-		printf("%-8s %-10s %-20s %-20s %-20s\n", "msqid", "owner", "send", "recv", "change");
-		break;
-	case F_PID:
-		printf("------ Message Queues PIDs --------\n");
-		printf("%-10s %-10s %-10s %-10s\n", "msqid", "owner", "lspid", "lrpid");
-		break;
-	case F_PROCESSES:
-		printf("------ Message Queues Processes --------\n");
-		printf("%-10s %-10s %-10s %-16s %-10s %-16s %s\n", "msqid", "owner", "lspid",
-		       "last-sender", "lrpid", "last-receiver", "stale");
-		break;
-	default:
-		printf("------ Message Queues --------\n");
-		printf("%-10s %-10s %-10s %-10s %-12s %-12s\n", "key", "msqid", "owner", "perms",
-		       c->unit == U_HUMAN ? "size" : "used-bytes", "messages");
-	}
+	if (k->posix)
+		return ib_filter_posix_users_of(&c->filter, r, pids, (size_t)max);
+	return ib_sem_last_pids(r, pids, max);
 }
 
-static void msg_row(struct ctx *c, const struct ib_msq_info *q)
+/* --processes' stale column: whether no live process is behind R. */
+static const char *stale(struct ctx *c, const struct kind *k, const void *r)
 {
-	char t1[64], t2[64], t3[64];
-	switch (c->format) {
-	case F_CREATOR:
-		put_creator_row(c, &q->perm);
+	pid_t pid;
+	int dead;
+	if (k->posix) {
+		int n = users_of(c, k, r, &pid, 1);
+		dead = n < 0 ? -1 : n == 0;
+	} else if (k->kind == IB_MSG) {
+		dead = ib_msq_dead(&c->filter.pids, r);
+	} else if (k->kind == IB_SHM) {
+		dead = ib_shm_stale(&c->filter.pids, r);
+	} else {
+		dead = ib_sem_dead(&c->filter.pids, r);
+	}
+	return dead < 0 ? "?" : dead ? "yes" : "no";
+}
+
+static const char *users(struct ctx *c, const struct kind *k, const void *r, char *buf, size_t len)
+{
+	pid_t pids[32];
+	char comm[64];
+	int n = users_of(c, k, r, pids, 32);
+	if (n <= 0)
+		return n < 0 ? " ?" : " -";
+	buf[0] = '\0';
+	for (size_t i = 0, used = 0; i < (size_t)n && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, " %d:%s", pids[i],
+					 proc_cell(c, pids[i], comm, sizeof comm));
+	return buf;
+}
+
+/* The text of cell L of record R, in BUF or a constant. */
+static const char *text(struct ctx *c, const struct kind *k, const struct cell *l, const void *r,
+			char *buf, size_t len)
+{
+	const void *v = (const char *)r + l->at;
+	const char *s;
+	if (l->known && !*(const bool *)((const char *)r + l->known))
+		return "?";
+	switch (l->type) {
+	case C_KEY: snprintf(buf, len, "0x%08x", *(const unsigned *)v); break;
+	case C_INT: snprintf(buf, len, "%d", *(const int *)v); break;
+	case C_UINT: snprintf(buf, len, "%u", *(const unsigned *)v); break;
+	case C_U64: snprintf(buf, len, "%" PRIu64, *(const uint64_t *)v); break;
+	case C_LONG: snprintf(buf, len, "%ld", *(const long *)v); break;
+	case C_PERMS: snprintf(buf, len, "%o", *(const unsigned *)v & 0777); break;
+	case C_MODE: snprintf(buf, len, "%#o", *(const unsigned *)v); break;
+	case C_ACCESS: snprintf(buf, len, "%#o", *(const unsigned *)v & 0777); break;
+	case C_USER:
+	case C_GROUP:
+		s = l->type == C_USER ? ib_user_name(&c->names, *(const uid_t *)v)
+				      : ib_group_name(&c->names, *(const gid_t *)v);
+		if (s)
+			return s;
+		snprintf(buf, len, "%u", *(const unsigned *)v);
 		break;
-	case F_TIME:
-		put_id_owner(c, q->perm.id, 8, q->perm.uid);
-		printf(" %-20.16s %-20.16s %-20.16s\n", when(q->stime, t1, sizeof t1, true),
-		       when(q->rtime, t2, sizeof t2, true), when(q->ctime, t3, sizeof t3, true));
-		break;
-	case F_PID:
-		put_id_owner(c, q->perm.id, 8, q->perm.uid);
-		printf("  %5d     %5d\n", q->lspid, q->lrpid);
-		break;
-	case F_PROCESSES:
-		put_id_owner(c, q->perm.id, 10, q->perm.uid);
-		printf(" %-10d %-16s %-10d %-16s %s\n", q->lspid, proc_cell(c, q->lspid, t1, sizeof t1),
-		       q->lrpid, proc_cell(c, q->lrpid, t2, sizeof t2),
-		       ib_msq_dead(&c->filter.pids, q) ? "yes" : "no");
-		break;
-	default:
-		printf("0x%08x ", (unsigned)q->perm.key);
-		put_id_owner(c, q->perm.id, 10, q->perm.uid);
-		printf(" %-10o ", q->perm.mode & 0777);
+	case C_SIZE:
 		if (c->unit == U_HUMAN)
-			put_size(c->unit, NULL, q->cbytes, "      ", 6);
-		else
-			put_size(c->unit, NULL, q->cbytes, NULL, -12);
-		printf(" %-12" PRIu64 "\n", q->qnum);
+			return ib_human_size(*(const uint64_t *)v, buf, len);
+		snprintf(buf, len, "%" PRIu64, *(const uint64_t *)v);
+		break;
+	case C_TIME: return when(*(const int64_t *)v, buf, len, true);
+	case C_LTIME: return when(*(const int64_t *)v, buf, len, false);
+	case C_CTIME: return ib_ctime(*(const int64_t *)v, buf, len);
+	case C_MTIME: {
+		char t[64];
+		s = ib_ctime(*(const int64_t *)v, t, sizeof t);
+		/* less the weekday and the year; ib_ctime's plain number whole */
+		bool date = s[0] >= 'A' && s[0] <= 'Z';
+		snprintf(buf, len, "%.*s", date ? 16 : 63, date ? s + 4 : s);
+		break;
 	}
+	case C_PROC: return proc_cell(c, *(const pid_t *)v, buf, len);
+	case C_FLAG: return *(const unsigned *)v & l->bit ? l->word : " ";
+	case C_STALE: return stale(c, k, r);
+	case C_USERS: return users(c, k, r, buf, len);
+	case C_NAME:
+		/* a name is any bytes but '/': keep control characters off the terminal */
+		for (size_t i = 0; i < len && (buf[i] = ((const char *)v)[i]); i++)
+			if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f)
+				buf[i] = '?';
+		break;
+	case C_PAGES: snprintf(buf, len, "%" PRIu64, ib_posix_pages_used(r)); break;
+	case C_ULONG: snprintf(buf, len, "%lu", *(const unsigned long *)v); break;
+	case C_SIZET: snprintf(buf, len, "%zu", *(const size_t *)v); break;
+	default: /* the sizes of -l and -u: see stats() */
+		buf[0] = '\0';
+	}
+	return buf;
 }
 
-static void do_msg(struct ctx *c)
+/* Whether cell L belongs to the unit asked for (--human or not). */
+static bool shown(const struct ctx *c, const struct cell *l)
 {
-	struct ib_msq_info *qs;
+	return l->when == ALWAYS || (l->when == HUMAN) == (c->unit == U_HUMAN);
+}
+
+static void header(const struct ctx *c, const struct view *v)
+{
+	if (!v->title)
+		return;
+	printf("------ %s --------\n", v->title);
+	for (const struct cell *l = v->cells; l->fmt; l++)
+		if (l->title && shown(c, l))
+			printf(l->head ? l->head : l->fmt, l->title);
+	putchar('\n');
+}
+
+/* The cells of V for record R: a row of a listing, or the lines of -i. */
+static void cells(struct ctx *c, const struct kind *k, const struct view *v, const void *r)
+{
+	char buf[4096];
+	for (const struct cell *l = v->cells; l->fmt; l++)
+		if (shown(c, l))
+			printf(l->fmt, text(c, k, l, r, buf, sizeof buf));
+}
+
+/* The core's functions for each kind. */
+union records {
+	void *any;
+	struct ib_msq_info *q;
+	struct ib_shm_info *s;
+	struct ib_sem_info *e;
+	struct ib_posix_info *o;
+};
+
+/* With RSS, segments as /proc lists them: it alone has rss and swap (for JSON). */
+static int records(const struct kind *k, bool rss, union records *r, size_t *n)
+{
+	if (k->posix)
+		return ib_posix_list((enum ib_posix_kind)k->kind, &r->o, n);
+	if (k->kind == IB_MSG)
+		return ib_msq_list(&r->q, n);
+	if (k->kind == IB_SHM)
+		return rss ? ib_shm_list_rss(&r->s, n) : ib_shm_list(&r->s, n);
+	return ib_sem_list(&r->e, n);
+}
+
+static bool passes(struct ctx *c, const struct kind *k, const void *r)
+{
+	if (k->posix)
+		return ib_filter_posix(&c->filter, r);
+	return k->kind == IB_MSG ? ib_filter_msq(&c->filter, r)
+	     : k->kind == IB_SHM ? ib_filter_shm(&c->filter, r) : ib_filter_sem(&c->filter, r);
+}
+
+static void json_record(struct ctx *c, const struct kind *k, const void *r,
+			const struct ib_sem_elem *elems)
+{
+	if (k->posix)
+		ib_ipcjson_posix(&c->jc, r);
+	else if (k->kind == IB_MSG)
+		ib_ipcjson_msq(&c->jc, r);
+	else if (k->kind == IB_SHM)
+		ib_ipcjson_shm(&c->jc, r);
+	else
+		ib_ipcjson_sem(&c->jc, r, elems);
+}
+
+#define NOT_MOUNTED IB_MQUEUE_DIR " is not mounted: POSIX message queues cannot be"
+
+/* Why K's POSIX objects cannot be listed: a missing mqueue mount is said in the
+ * table (then HINT), or on stderr with --json; any other error on stderr. */
+static void unlisted(struct ctx *c, const struct kind *k, int e, const char *hint)
+{
+	if (k->kind != IB_PMQ || e != ENOENT)
+		ib_warn_sys(e, "cannot list %s", k->kind == IB_PMQ ? IB_MQUEUE_DIR : IB_SHM_DIR);
+	else if (c->json)
+		ib_warn(NOT_MOUNTED " listed");
+	else
+		printf(NOT_MOUNTED " listed\n%s", hint);
+}
+
+/* One section of a listing: its header, then a row (or JSON record) for each
+ * object the filters let through. */
+static void list(struct ctx *c, const struct kind *k)
+{
+	const struct view *v = &k->views[k->posix && c->format != F_PROCESSES ? F_DEFAULT : c->format];
+	union records r;
 	size_t n;
 	if (!c->json)
-		msg_header(c);
-	if (ib_msq_list(&qs, &n) != 0) {
+		header(c, v);
+	if (records(k, c->json, &r, &n) != 0) {
+		if (k->posix)
+			unlisted(c, k, errno, "(mount -t mqueue none " IB_MQUEUE_DIR ")\n");
 		if (c->json)
-			ib_json_null(&c->j, "messages");
+			ib_json_null(&c->j, k->json);
 		return;
 	}
 	if (c->json)
-		ib_json_open_array(&c->j, "messages");
+		ib_json_open_array(&c->j, k->json);
 	for (size_t i = 0; i < n; i++) {
-		if (!ib_filter_msq(&c->filter, &qs[i]))
+		const void *o = (const char *)r.any + i * k->size;
+		if (!passes(c, k, o))
 			continue;
-		if (c->json)
-			ib_ipcjson_msq(&c->jc, &qs[i]);
-		else
-			msg_row(c, &qs[i]);
+		if (c->json) {
+			json_record(c, k, o, NULL);
+		} else if (v->cells) {
+			cells(c, k, v, o);
+			putchar('\n');
+		}
 	}
 	if (c->json)
 		ib_json_close_array(&c->j);
-	free(qs);
-}
-
-/* ---- shared memory ---- */
-
-
-
-static void shm_header(struct ctx *c)
-{
-	switch (c->format) {
-	case F_CREATOR:
-		printf("------ Shared Memory Segment Creators/Owners --------\n");
-		printf("%-10s %-10s %-10s %-10s %-10s %-10s\n", "shmid", "perms", "cuid", "cgid", "uid", "gid");
-		break;
-	case F_TIME:
-		printf("------ Shared Memory Attach/Detach/Change Times --------\n");
-		printf("%-10s %-10s %-20s %-20s %-20s\n", "shmid", "owner", "attached", "detached", "changed");
-		break;
-	case F_PID:
-		printf("------ Shared Memory Creator/Last-op PIDs --------\n");
-		printf("%-10s %-10s %-10s %-10s\n", "shmid", "owner", "cpid", "lpid");
-		break;
-	case F_PROCESSES:
-		printf("------ Shared Memory Processes --------\n");
-		printf("%-10s %-10s %-10s %-10s %-16s %-10s %-16s %s\n", "shmid", "owner", "nattch",
-		       "cpid", "creator", "lpid", "last-op", "stale");
-		break;
-	default:
-		printf("------ Shared Memory Segments --------\n");
-		printf("%-10s %-10s %-10s %-10s %-10s %-10s %-12s\n", "key", "shmid", "owner", "perms",
-		       c->unit == U_HUMAN ? "size" : "bytes", "nattch", "status");
-	}
-}
-
-static void shm_row(struct ctx *c, const struct ib_shm_info *s)
-{
-	char t1[64], t2[64], t3[64];
-	switch (c->format) {
-	case F_CREATOR:
-		put_creator_row(c, &s->perm);
-		break;
-	case F_TIME:
-		put_id_owner(c, s->perm.id, 10, s->perm.uid);
-		printf(" %-20.16s %-20.16s %-20.16s\n", when(s->atime, t1, sizeof t1, true),
-		       when(s->dtime, t2, sizeof t2, true), when(s->ctime, t3, sizeof t3, true));
-		break;
-	case F_PID:
-		put_id_owner(c, s->perm.id, 10, s->perm.uid);
-		printf(" %-10u %-10u\n", (unsigned)s->cpid, (unsigned)s->lpid);
-		break;
-	case F_PROCESSES:
-		put_id_owner(c, s->perm.id, 10, s->perm.uid);
-		printf(" %-10" PRIu64 " %-10d %-16s %-10d %-16s %s\n", s->nattch, s->cpid,
-		       proc_cell(c, s->cpid, t1, sizeof t1), s->lpid, proc_cell(c, s->lpid, t2, sizeof t2),
-		       ib_shm_stale(&c->filter.pids, s) ? "yes" : "no");
-		break;
-	default:
-		printf("0x%08x ", (unsigned)s->perm.key);
-		put_id_owner(c, s->perm.id, 10, s->perm.uid);
-		printf(" %-10o ", s->perm.mode & 0777);
-		if (c->unit == U_HUMAN)
-			put_size(c->unit, NULL, s->segsz, "    ", 6);
-		else
-			put_size(c->unit, NULL, s->segsz, NULL, -10);
-		printf(" %-10" PRIu64 " %-6s %-6s\n", s->nattch, s->perm.mode & SHM_DEST ? "dest" : " ",
-		       s->perm.mode & SHM_LOCKED ? "locked" : " ");
-	}
-}
-
-static void do_shm(struct ctx *c)
-{
-	struct ib_shm_info *ss;
-	size_t n;
-	if (!c->json)
-		shm_header(c);
-	if ((c->json ? ib_shm_list_rss(&ss, &n) : ib_shm_list(&ss, &n)) != 0) {
-		if (c->json)
-			ib_json_null(&c->j, "sharedmemory");
-		return;
-	}
-	if (c->json)
-		ib_json_open_array(&c->j, "sharedmemory");
-	for (size_t i = 0; i < n; i++) {
-		if (!ib_filter_shm(&c->filter, &ss[i]))
-			continue;
-		if (c->json)
-			ib_ipcjson_shm(&c->jc, &ss[i]);
-		else
-			shm_row(c, &ss[i]);
-	}
-	if (c->json)
-		ib_json_close_array(&c->j);
-	free(ss);
-}
-
-/* ---- semaphore sets ---- */
-
-
-
-static void sem_header(struct ctx *c)
-{
-	switch (c->format) {
-	case F_CREATOR:
-		printf("------ Semaphore Arrays Creators/Owners --------\n");
-		printf("%-10s %-10s %-10s %-10s %-10s %-10s\n", "semid", "perms", "cuid", "cgid", "uid", "gid");
-		break;
-	case F_TIME:
-		printf("------ Semaphore Operation/Change Times --------\n");
-		printf("%-8s %-10s %-26.24s %-26.24s\n", "semid", "owner", "last-op", "last-changed");
-		break;
-	case F_PID:
-		break; /* util-linux prints no semaphore section for -p */
-	case F_PROCESSES:
-		printf("------ Semaphore Arrays Processes --------\n");
-		printf("%-10s %-10s %-10s %-6s %s\n", "semid", "owner", "nsems", "stale", "last-operators");
-		break;
-	default:
-		printf("------ Semaphore Arrays --------\n");
-		printf("%-10s %-10s %-10s %-10s %-10s\n", "key", "semid", "owner", "perms", "nsems");
-	}
-}
-
-static void sem_row(struct ctx *c, const struct ib_sem_info *s)
-{
-	char t1[64], t2[64];
-	switch (c->format) {
-	case F_CREATOR:
-		put_creator_row(c, &s->perm);
-		break;
-	case F_TIME:
-		put_id_owner(c, s->perm.id, 8, s->perm.uid);
-		printf("  %-26.24s %-26.24s\n", when(s->otime, t1, sizeof t1, false),
-		       when(s->ctime, t2, sizeof t2, false));
-		break;
-	case F_PID:
-		break;
-	case F_PROCESSES: {
-		pid_t pids[32];
-		int n = ib_sem_last_pids(s, pids, 32);
-		int dead = ib_sem_dead(&c->filter.pids, s);
-		put_id_owner(c, s->perm.id, 10, s->perm.uid);
-		printf(" %-10" PRIu64 " %-6s", s->nsems, dead < 0 ? "?" : dead ? "yes" : "no");
-		if (n < 0)
-			printf(" ?");
-		for (int i = 0; i < n; i++)
-			printf(" %d:%s", pids[i], proc_cell(c, pids[i], t1, sizeof t1));
-		if (n == 0)
-			printf(" -");
-		putchar('\n');
-		break;
-	}
-	default:
-		printf("0x%08x ", (unsigned)s->perm.key);
-		put_id_owner(c, s->perm.id, 10, s->perm.uid);
-		printf(" %-10o %-10" PRIu64 "\n", s->perm.mode & 0777, s->nsems);
-	}
-}
-
-static void do_sem(struct ctx *c)
-{
-	struct ib_sem_info *ss;
-	size_t n;
-	if (!c->json)
-		sem_header(c);
-	if (ib_sem_list(&ss, &n) != 0) {
-		if (c->json)
-			ib_json_null(&c->j, "semaphores");
-		return;
-	}
-	if (c->json)
-		ib_json_open_array(&c->j, "semaphores");
-	for (size_t i = 0; i < n; i++) {
-		if (!ib_filter_sem(&c->filter, &ss[i]))
-			continue;
-		if (c->json)
-			ib_ipcjson_sem(&c->jc, &ss[i], NULL);
-		else
-			sem_row(c, &ss[i]);
-	}
-	if (c->json)
-		ib_json_close_array(&c->j);
-	free(ss);
+	free(r.any);
 }
 
 /* ---- limits (-l) and summaries (-u) ---- */
 
-static void limits_text(struct ctx *c, enum ib_kind kind)
+/* The kernel's limits (-l) or usage summary (-u) for K's kind, into OUT. */
+static int fetch(const struct kind *k, enum format f, void *out)
 {
-	enum unit u = c->unit;
-	if (kind == IB_MSG) {
-		struct ib_msg_limits l;
-		if (ib_msg_limits(&l) != 0) {
-			printf("unable to fetch message limits\n");
-			return;
-		}
-		printf("------ Messages Limits --------\n");
-		printf("max queues system wide = %d\n", l.msgmni);
-		put_size(u == U_DEFAULT ? U_BYTES : u, "max size of message", l.msgmax, "\n", 0);
-		put_size(u == U_DEFAULT ? U_BYTES : u, "default max size of queue", (uint64_t)l.msgmnb, "\n", 0);
-	} else if (kind == IB_SHM) {
-		struct ib_shm_limits l;
-		uint64_t pg = (uint64_t)getpagesize(), tmp;
-		if (ib_shm_limits(&l) != 0) {
-			printf("unable to fetch shared memory limits\n");
-			return;
-		}
-		printf("------ Shared Memory Limits --------\n");
-		printf("max number of segments = %" PRIu64 "\n", l.shmmni);
-		put_size(u == U_DEFAULT ? U_KB : u, "max seg size", l.shmmax, "\n", 0);
-		if (u == U_KB || u == U_DEFAULT) {
-			tmp = l.shmall * (pg / 1024);
-			if (l.shmall != 0 && tmp / l.shmall != pg / 1024)
-				tmp = UINT64_MAX - (UINT64_MAX % (pg / 1024));
-			put_size(U_DEFAULT, "max total shared memory (kbytes)", tmp, "\n", 0);
-		} else {
-			tmp = l.shmall * pg;
-			if (l.shmall != 0 && tmp / l.shmall != pg)
-				tmp = UINT64_MAX - (UINT64_MAX % pg);
-			put_size(u, "max total shared memory", tmp, "\n", 0);
-		}
-		put_size(u == U_DEFAULT ? U_BYTES : u, "min seg size", l.shmmin, "\n", 0);
-	} else {
-		struct ib_sem_limits l;
-		if (ib_sem_limits(&l) != 0) {
-			printf("unable to fetch semaphore limits\n");
-			return;
-		}
-		printf("------ Semaphore Limits --------\n");
-		printf("max number of arrays = %d\n", l.semmni);
-		printf("max semaphores per array = %d\n", l.semmsl);
-		printf("max semaphores system wide = %d\n", l.semmns);
-		printf("max ops per semop call = %d\n", l.semopm);
-		printf("semaphore max value = %u\n", l.semvmx);
+	if (k->posix)
+		return f == F_LIMITS ? ib_mq_limits(out)
+				     : ib_posix_summary((enum ib_posix_kind)k->kind, out);
+	if (f == F_LIMITS)
+		return k->kind == IB_MSG ? ib_msg_limits(out)
+		     : k->kind == IB_SHM ? ib_shm_limits(out) : ib_sem_limits(out);
+	return k->kind == IB_MSG ? ib_msg_status(out)
+	     : k->kind == IB_SHM ? ib_shm_status(out) : ib_sem_status(out);
+}
+
+/* A line of -l or -u as a JSON member named by its title. */
+static void json_value(struct ctx *c, const struct cell *l, const void *r)
+{
+	const void *v = (const char *)r + l->at;
+	switch (l->type) {
+	case C_INT:
+	case C_IBYTES: ib_json_int(&c->j, l->title, *(const int *)v); break;
+	case C_UINT: ib_json_uint(&c->j, l->title, *(const unsigned *)v); break;
+	case C_ULONG: ib_json_uint(&c->j, l->title, *(const unsigned long *)v); break;
+	case C_SIZET: ib_json_uint(&c->j, l->title, *(const size_t *)v); break;
+	case C_PAGESIZE: ib_json_uint(&c->j, l->title, (uint64_t)getpagesize()); break;
+	case C_LONG: /* a limit, -1 if it could not be read */
+		if (*(const long *)v >= 0)
+			ib_json_int(&c->j, l->title, *(const long *)v);
+		else
+			ib_json_null(&c->j, l->title);
+		break;
+	default: ib_json_uint(&c->j, l->title, *(const uint64_t *)v);
 	}
 }
 
-static void status_text(struct ctx *c, enum ib_kind kind)
+/* util-linux ipc_print_size: "LABEL (bytes) = N", "LABEL (kbytes) = N/1024",
+ * "LABEL = 4.9K", or in U_DEFAULT "LABEL = N" and END. */
+static void put_size(enum unit u, const char *label, uint64_t n, const char *end)
 {
-	if (kind == IB_MSG) {
-		struct ib_msg_status s;
-		if (ib_msg_status(&s) != 0) {
-			printf("kernel not configured for message queues\n");
-			return;
-		}
-		printf("------ Messages Status --------\n");
-		printf("allocated queues = %d\n", s.pool);
-		printf("used headers = %d\n", s.map);
-		put_size(c->unit, "used space", (uint64_t)s.tql, c->unit == U_DEFAULT ? " bytes\n" : "\n", 0);
-	} else if (kind == IB_SHM) {
-		struct ib_shm_status s;
-		if (ib_shm_status(&s) != 0) {
-			printf("kernel not configured for shared memory\n");
-			return;
-		}
-		printf("------ Shared Memory Status --------\n");
-		printf("segments allocated %d\npages allocated %lu\npages resident  %lu\n"
-		       "pages swapped   %lu\nSwap performance: %lu attempts\t %lu successes\n",
-		       s.used_ids, s.tot, s.rss, s.swp, s.swap_attempts, s.swap_successes);
-	} else {
-		struct ib_sem_status s;
-		if (ib_sem_status(&s) != 0) {
-			printf("kernel not configured for semaphores\n");
-			return;
-		}
-		printf("------ Semaphore Status --------\n");
-		printf("used arrays = %d\n", s.usz);
-		printf("allocated semaphores = %d\n", s.aem);
-	}
+	char h[32];
+	if (u == U_HUMAN)
+		printf("%s = %s%s", label, ib_human_size(n, h, sizeof h), end);
+	else
+		printf("%s%s = %" PRIu64 "%s", label,
+		       u == U_BYTES ? " (bytes)" : u == U_KB ? " (kbytes)" : "", u == U_KB ? n / 1024 : n, end);
 }
 
-
-
-static void mq_limits_text(void)
+/* A size line of -l or -u (C_BYTES, C_IBYTES, C_SHMALL). */
+static void size_line(const struct ctx *c, const struct cell *l, const void *r)
 {
-	struct ib_mq_limits l;
-	if (ib_mq_limits(&l) != 0) {
-		printf("unable to fetch POSIX message queue limits\n\n");
+	const void *v = (const char *)r + l->at;
+	uint64_t n = l->type == C_IBYTES ? (uint64_t)*(const int *)v : *(const uint64_t *)v;
+	if (l->type != C_SHMALL) {
+		put_size(c->unit == U_DEFAULT ? l->unit : c->unit, l->fmt, n,
+			 c->unit == U_DEFAULT && l->unit == U_DEFAULT ? " bytes\n" : "\n");
 		return;
 	}
-	printf("------ POSIX Message Queues Limits --------\n");
-	printf("max queues system wide = %ld\n", l.queues_max);
-	printf("max messages per queue = %ld\n", l.msg_max);
-	printf("max size of message (bytes) = %ld\n", l.msgsize_max);
-	printf("default max messages per queue = %ld\n", l.msg_default);
-	printf("default max size of message (bytes) = %ld\n\n", l.msgsize_default);
+	/* pages times the page size, in kbytes by default, saturating as util-linux */
+	uint64_t per = (uint64_t)getpagesize() / (c->unit == U_DEFAULT ? 1024 : 1), total = n * per;
+	if (n != 0 && total / n != per)
+		total = UINT64_MAX - (UINT64_MAX % per);
+	if (c->unit == U_DEFAULT)
+		printf("%s (kbytes) = %" PRIu64 "\n", l->fmt, total);
+	else
+		put_size(c->unit, l->fmt, total, "\n");
+}
+
+/* -l or -u for K: its lines of text, or its JSON member. */
+static void stats(struct ctx *c, const struct kind *k)
+{
+	const struct view *v = &k->views[c->format];
+	union {
+		struct ib_msg_limits ml;
+		struct ib_shm_limits sl;
+		struct ib_sem_limits el;
+		struct ib_msg_status ms;
+		struct ib_shm_status ss;
+		struct ib_sem_status es;
+		struct ib_mq_limits pl;
+		struct ib_posix_summary ps;
+	} r;
+	char buf[64];
+	if (fetch(k, c->format, &r) != 0) {
+		if (!v->fail)
+			unlisted(c, k, errno, "");
+		else if (!c->json)
+			printf("%s\n", v->fail);
+		if (c->json)
+			ib_json_null(&c->j, k->json);
+		return;
+	}
+	if (c->json)
+		ib_json_open(&c->j, k->json);
+	else
+		printf("------ %s --------\n", v->title);
+	for (const struct cell *l = v->cells; l->fmt; l++) {
+		if (c->json && l->title)
+			json_value(c, l, &r);
+		else if (c->json || !shown(c, l) || (l->if_set && !*(const size_t *)((char *)&r + l->at)))
+			continue;
+		else if (l->type == C_BYTES || l->type == C_IBYTES || l->type == C_SHMALL)
+			size_line(c, l, &r);
+		else
+			printf(l->fmt, text(c, k, l, &r, buf, sizeof buf));
+	}
+	if (c->json)
+		ib_json_close(&c->j);
 }
 
 /* ---- one object (-i) ---- */
 
-/* util-linux reads -i from /proc: a negative id matches the first object. */
-static int first_or_stat(enum ib_kind kind, int id, void *out)
+/* -i with --json: a document whose K member holds R, or nothing if R is NULL. */
+static void json_one(struct ctx *c, const struct kind *k, const void *r,
+		     const struct ib_sem_elem *elems)
 {
-	void *arr = NULL;
+	ib_json_open(&c->j, NULL);
+	ib_json_open_array(&c->j, k->json);
+	if (r)
+		json_record(c, k, r, elems);
+	ib_json_close_array(&c->j);
+	ib_json_close(&c->j);
+	ib_json_end(&c->j);
+}
+
+/* util-linux reads -i from /proc: a negative id matches the first object. */
+static int first_or_stat(const struct kind *k, int id, void *out)
+{
+	union records r;
 	size_t n = 0;
 	int rc = -1;
 	if (id >= 0) {
-		rc = kind == IB_MSG ? ib_msq_stat(id, out)
-		   : kind == IB_SHM ? ib_shm_stat(id, out) : ib_sem_stat(id, out);
+		rc = k->kind == IB_MSG ? ib_msq_stat(id, out)
+		   : k->kind == IB_SHM ? ib_shm_stat(id, out) : ib_sem_stat(id, out);
 		if (rc == 0 || errno != EACCES)
 			return rc;
 	}
 	/* No *_STAT_ANY and no read permission, or a negative id: scan the list. */
-	size_t size = kind == IB_MSG ? sizeof(struct ib_msq_info)
-		    : kind == IB_SHM ? sizeof(struct ib_shm_info) : sizeof(struct ib_sem_info);
-	if ((kind == IB_MSG ? ib_msq_list((struct ib_msq_info **)&arr, &n)
-	     : kind == IB_SHM ? ib_shm_list((struct ib_shm_info **)&arr, &n)
-			      : ib_sem_list((struct ib_sem_info **)&arr, &n)) != 0)
+	if (records(k, false, &r, &n) != 0)
 		return -1;
 	for (size_t i = 0; i < n && rc != 0; i++) {
-		const struct ib_sysv_perm *p = (const void *)((char *)arr + i * size);
+		const struct ib_sysv_perm *p = (const void *)((char *)r.any + i * k->size);
 		if (id < 0 || p->id == id) {
-			memcpy(out, (char *)arr + i * size, size);
+			memcpy(out, p, k->size);
 			rc = 0;
 		}
 	}
-	if (rc == 0 && id < 0 && kind == IB_MSG) {
+	if (rc == 0 && id < 0 && k->kind == IB_MSG) {
 		/* util-linux only stats the queue for a real id: -i -1 shows qbytes=0 */
 		((struct ib_msq_info *)out)->qbytes = 0;
 	}
-	free(arr);
+	free(r.any);
 	if (rc != 0)
 		errno = EINVAL;
 	return rc;
 }
 
-static int print_one(struct ctx *c, enum ib_kind kind, int id)
+static int print_one(struct ctx *c, const struct kind *k, int id)
 {
 	union {
 		struct ib_msq_info q;
 		struct ib_shm_info s;
 		struct ib_sem_info e;
 	} u;
-	char t1[64], t2[64], t3[64];
-	static const char *const table[] = { "messages", "sharedmemory", "semaphores" };
-	if (first_or_stat(kind, id, &u) != 0) {
+	struct ib_sem_elem *elems = NULL;
+	if (first_or_stat(k, id, &u) != 0) {
 		if (errno != EINVAL && errno != ENOENT)
 			ib_die_sys(IB_EXIT_FAIL, errno, "id %d", id);
 		ib_warn("id %d not found", id);
-		if (c->json) {
-			ib_json_open(&c->j, NULL);
-			ib_json_open_array(&c->j, table[kind]);
-			ib_json_close_array(&c->j);
-			ib_json_close(&c->j);
-			ib_json_end(&c->j);
-		}
+		if (c->json)
+			json_one(c, k, NULL, NULL);
 		return IB_EXIT_OK;
 	}
-	struct ib_sem_elem *elems = NULL;
-	if (kind == IB_SEM) {
+	if (k->kind == IB_SEM) {
 		const char *what;
 		elems = calloc(u.e.nsems ? u.e.nsems : 1, sizeof *elems);
 		if (!elems)
@@ -616,312 +782,79 @@ static int print_one(struct ctx *c, enum ib_kind kind, int id)
 		}
 	}
 	if (c->json) {
-		ib_json_open(&c->j, NULL);
-		ib_json_open_array(&c->j, table[kind]);
-		if (kind == IB_MSG)
-			ib_ipcjson_msq(&c->jc, &u.q);
-		else if (kind == IB_SHM)
-			ib_ipcjson_shm(&c->jc, &u.s);
-		else
-			ib_ipcjson_sem(&c->jc, &u.e, elems);
-		ib_json_close_array(&c->j);
-		ib_json_close(&c->j);
-		ib_json_end(&c->j);
+		json_one(c, k, &u, elems);
 		free(elems);
 		return IB_EXIT_OK;
 	}
-	if (kind == IB_MSG) {
-		const struct ib_msq_info *q = &u.q;
-		printf("\nMessage Queue msqid=%d\n", id);
-		printf("uid=%u\tgid=%u\tcuid=%u\tcgid=%u\tmode=%#o\n", (unsigned)q->perm.uid,
-		       (unsigned)q->perm.gid, (unsigned)q->perm.cuid, (unsigned)q->perm.cgid, q->perm.mode);
-		put_size(c->unit, c->unit == U_HUMAN ? "csize=" : "cbytes=", q->cbytes, "\t", 0);
-		put_size(c->unit, c->unit == U_HUMAN ? "qsize=" : "qbytes=", q->qbytes, "\t", 0);
-		printf("qnum=%" PRIu64 "\tlspid=%d\tlrpid=%d\n", q->qnum, q->lspid, q->lrpid);
-		printf("send_time=%-26.24s\n", when(q->stime, t1, sizeof t1, false));
-		printf("rcv_time=%-26.24s\n", when(q->rtime, t2, sizeof t2, false));
-		printf("change_time=%-26.24s\n", when(q->ctime, t3, sizeof t3, false));
-	} else if (kind == IB_SHM) {
-		const struct ib_shm_info *s = &u.s;
-		printf("\nShared memory Segment shmid=%d\n", id);
-		printf("uid=%u\tgid=%u\tcuid=%u\tcgid=%u\n", (unsigned)s->perm.uid, (unsigned)s->perm.gid,
-		       (unsigned)s->perm.cuid, (unsigned)s->perm.cgid);
-		printf("mode=%#o\taccess_perms=%#o\n", s->perm.mode, s->perm.mode & 0777);
-		put_size(c->unit, c->unit == U_HUMAN ? "size=" : "bytes=", s->segsz, "\t", 0);
-		printf("lpid=%u\tcpid=%u\tnattch=%" PRIu64 "\n", (unsigned)s->lpid, (unsigned)s->cpid,
-		       s->nattch);
-		printf("att_time=%-26.24s\n", when(s->atime, t1, sizeof t1, false));
-		printf("det_time=%-26.24s\n", when(s->dtime, t2, sizeof t2, false));
-		printf("change_time=%-26.24s\n", ib_ctime(s->ctime, t3, sizeof t3));
-	} else {
-		const struct ib_sem_info *e = &u.e;
-		printf("\nSemaphore Array semid=%d\n", id);
-		printf("uid=%u\t gid=%u\t cuid=%u\t cgid=%u\n", (unsigned)e->perm.uid,
-		       (unsigned)e->perm.gid, (unsigned)e->perm.cuid, (unsigned)e->perm.cgid);
-		printf("mode=%#o, access_perms=%#o\n", e->perm.mode, e->perm.mode & 0777);
-		printf("nsems = %" PRIu64 "\n", e->nsems);
-		printf("otime = %-26.24s\n", when(e->otime, t1, sizeof t1, false));
-		printf("ctime = %-26.24s\n", ib_ctime(e->ctime, t2, sizeof t2));
+	((struct ib_sysv_perm *)(void *)&u)->id = id; /* shown as asked: -1 too */
+	cells(c, k, &k->detail, &u);
+	if (elems)
 		printf("%-10s %-10s %-10s %-10s %-10s\n", "semnum", "value", "ncount", "zcount", "pid");
-		for (uint64_t i = 0; i < e->nsems; i++)
-			printf("%-10" PRIu64 " %-10d %-10d %-10d %-10d\n", i, elems[i].val,
-			       elems[i].ncount, elems[i].zcount, elems[i].pid);
-	}
+	for (uint64_t i = 0; elems && i < u.e.nsems; i++)
+		printf("%-10" PRIu64 " %-10d %-10d %-10d %-10d\n", i, elems[i].val, elems[i].ncount,
+		       elems[i].zcount, elems[i].pid);
 	printf("\n");
 	free(elems);
 	return IB_EXIT_OK;
 }
 
-/* ---- POSIX objects ---- */
-
-static const char *const posix_table[] = { "posix-messages", "posix-sharedmemory",
-					   "posix-semaphores" };
-static const char *const posix_title[] = { "POSIX Message Queues", "POSIX Shared Memory",
-					   "POSIX Semaphores" };
-
-
-
-static void posix_row(struct ctx *c, const struct ib_posix_info *o)
-{
-	char t[64], h[32];
-	char name[sizeof o->name];
-	/* a name is any bytes but '/': keep control characters out of the table */
-	for (size_t i = 0; i < sizeof name && (name[i] = o->name[i]); i++)
-		if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
-			name[i] = '?';
-	printf("%-20s ", name);
-	put_user(c, o->uid, "%-10.10s", "%-10u");
-	if (c->format == F_PROCESSES) {
-		pid_t pids[32];
-		int n = ib_filter_posix_users_of(&c->filter, o, pids, 32);
-		printf(" %-6s", n < 0 ? "?" : n == 0 ? "yes" : "no");
-		for (int i = 0; i < n; i++)
-			printf(" %d:%s", pids[i], proc_cell(c, pids[i], t, sizeof t));
-		printf(n < 0 ? " ?\n" : n == 0 ? " -\n" : "\n");
-		return;
-	}
-	printf(" %-10o ", (unsigned)o->mode & 0777);
-	if (o->kind == IB_PSEM) {
-		if (o->value_known)
-			printf("%-10d\n", o->value);
-		else
-			printf("%-10s\n", "?");
-		return;
-	}
-	if (c->unit == U_HUMAN)
-		printf("%-12s", ib_human_size(o->size, h, sizeof h));
-	else
-		printf("%-12" PRIu64, o->size);
-	if (o->kind == IB_PMQ) {
-		if (o->msgs_known)
-			printf(" %-12ld\n", o->msgs);
-		else
-			printf(" %-12s\n", "?");
-	} else {
-		/* ctime less the weekday and the year; a time beyond the calendar is
-		 * ib_ctime's plain number, shown whole */
-		const char *m = ib_ctime(o->mtime, t, sizeof t);
-		if (m[0] >= 'A' && m[0] <= 'Z')
-			printf(" %-20.16s\n", m + 4);
-		else
-			printf(" %-20s\n", m);
-	}
-}
-
-static void do_posix(struct ctx *c, enum ib_posix_kind kind)
-{
-	struct ib_posix_info *os;
-	size_t n;
-	static const char *const headers[] = {
-		"%-20s %-10s %-10s %-12s %-12s\n", "%-20s %-10s %-10s %-12s %-20s\n",
-		"%-20s %-10s %-10s %-10s\n",
-	};
-	if (!c->json) {
-		printf("------ %s --------\n", posix_title[kind]);
-		if (c->format == F_PROCESSES)
-			printf("%-20s %-10s %-6s %s\n", "name", "owner", "stale", "users");
-		else if (kind == IB_PMQ)
-			printf(headers[0], "name", "owner", "perms", c->unit == U_HUMAN ? "size" : "used-bytes", "messages");
-		else if (kind == IB_PSHM)
-			printf(headers[1], "name", "owner", "perms", c->unit == U_HUMAN ? "size" : "bytes", "modified");
-		else
-			printf(headers[2], "name", "owner", "perms", "value");
-	}
-	if (ib_posix_list(kind, &os, &n) != 0) {
-		int e = errno;
-		if (kind == IB_PMQ && e == ENOENT) {
-			if (c->json)
-				ib_warn(IB_MQUEUE_DIR " is not mounted: POSIX message queues cannot be listed");
-			else
-				printf(IB_MQUEUE_DIR " is not mounted: POSIX message queues cannot be listed\n"
-				       "(mount -t mqueue none " IB_MQUEUE_DIR ")\n");
-		} else {
-			ib_warn_sys(e, "cannot list %s", kind == IB_PMQ ? IB_MQUEUE_DIR : IB_SHM_DIR);
-		}
-		if (c->json)
-			ib_json_null(&c->j, posix_table[kind]);
-		return;
-	}
-	if (c->json)
-		ib_json_open_array(&c->j, posix_table[kind]);
-	for (size_t i = 0; i < n; i++) {
-		if (!ib_filter_posix(&c->filter, &os[i]))
-			continue;
-		if (c->json)
-			ib_ipcjson_posix(&c->jc, &os[i]);
-		else
-			posix_row(c, &os[i]);
-	}
-	if (c->json)
-		ib_json_close_array(&c->j);
-	free(os);
-}
-
-/* -u --posix: totals, in the style of the System V summaries. */
-static void posix_status(struct ctx *c, enum ib_posix_kind kind)
-{
-	static const char *const title[] = { "POSIX Messages Status", "POSIX Shared Memory Status",
-					     "POSIX Semaphore Status" };
-	struct ib_posix_summary s;
-	if (ib_posix_summary(kind, &s) != 0) {
-		int e = errno;
-		if (kind == IB_PMQ && e == ENOENT && !c->json)
-			printf(IB_MQUEUE_DIR " is not mounted: POSIX message queues cannot be listed\n");
-		else if (kind == IB_PMQ && e == ENOENT)
-			ib_warn(IB_MQUEUE_DIR " is not mounted: POSIX message queues cannot be listed");
-		else
-			ib_warn_sys(e, "cannot list %s", kind == IB_PMQ ? IB_MQUEUE_DIR : IB_SHM_DIR);
-		if (c->json)
-			ib_json_null(&c->j, posix_table[kind]);
-		else
-			printf("\n");
-		return;
-	}
-	if (c->json) {
-		ib_json_open(&c->j, posix_table[kind]);
-		if (kind == IB_PMQ) {
-			ib_json_uint(&c->j, "queues", s.objects);
-			ib_json_uint(&c->j, "messages", s.messages);
-			ib_json_uint(&c->j, "used_bytes", s.bytes);
-			ib_json_uint(&c->j, "unreadable", s.unreadable);
-		} else if (kind == IB_PSHM) {
-			ib_json_uint(&c->j, "objects", s.objects);
-			ib_json_uint(&c->j, "bytes", s.bytes);
-			ib_json_uint(&c->j, "pages_used", s.pages);
-		} else {
-			ib_json_uint(&c->j, "semaphores", s.objects);
-		}
-		ib_json_close(&c->j);
-		return;
-	}
-	printf("------ %s --------\n", title[kind]);
-	if (kind == IB_PMQ) {
-		printf("allocated queues = %zu\n", s.objects);
-		printf("queued messages = %" PRIu64 "\n", s.messages);
-		put_size(c->unit, "used space", s.bytes, c->unit == U_DEFAULT ? " bytes\n" : "\n", 0);
-		if (s.unreadable)
-			printf("unreadable queues = %zu\n", s.unreadable);
-	} else if (kind == IB_PSHM) {
-		char h[32];
-		printf("objects allocated %zu\n", s.objects);
-		if (c->unit == U_HUMAN)
-			printf("size allocated  %s\n", ib_human_size(s.bytes, h, sizeof h));
-		else
-			printf("bytes allocated %" PRIu64 "\n", s.bytes);
-		printf("pages used      %" PRIu64 "\n", s.pages);
-	} else {
-		printf("allocated semaphores = %zu\n", s.objects);
-	}
-	printf("\n");
-}
-
 /* -i /NAME with --posix: one object's details, in the style of -i for System V.
  * Unlike a missing System V id, a missing name exits 1. */
-static int posix_one(struct ctx *c, enum ib_posix_kind kind, const char *name)
+static int posix_one(struct ctx *c, const struct kind *k, const char *name)
 {
-	static const char *const title[] = { "POSIX Message Queue", "POSIX Shared Memory",
-					     "POSIX Semaphore" };
+	enum ib_posix_kind kind = (enum ib_posix_kind)k->kind;
 	struct ib_posix_info o;
-	char t[64];
 	const char *why = ib_posix_name_error(name);
 	if (why)
 		ib_die(IB_EXIT_FAIL, "invalid POSIX name %s: %s", ib_quote(name), why);
 	bool found = false;
 	if (kind == IB_PMQ && !ib_mqueue_mounted())
-		ib_warn(IB_MQUEUE_DIR " is not mounted: POSIX message queues cannot be read");
+		ib_warn(NOT_MOUNTED " read");
 	else if (ib_posix_stat(kind, name, &o) == 0)
 		found = true;
 	else if (errno == ENOENT)
 		ib_warn("POSIX %s %s not found", ib_posix_kind_name(kind), ib_quote(name));
 	else
 		ib_warn_sys(errno, "POSIX %s %s", ib_posix_kind_name(kind), ib_quote(name));
-	if (!found) {
-		if (c->json) {
-			ib_json_open(&c->j, NULL);
-			ib_json_open_array(&c->j, posix_table[kind]);
-			ib_json_close_array(&c->j);
-			ib_json_close(&c->j);
-			ib_json_end(&c->j);
-		}
-		return IB_EXIT_FAIL;
-	}
 	if (c->json) {
-		ib_json_open(&c->j, NULL);
-		ib_json_open_array(&c->j, posix_table[kind]);
-		ib_ipcjson_posix(&c->jc, &o);
-		ib_json_close_array(&c->j);
-		ib_json_close(&c->j);
-		ib_json_end(&c->j);
-		return IB_EXIT_OK;
+		json_one(c, k, found ? &o : NULL, NULL);
+	} else if (found) {
+		cells(c, k, &k->detail, &o);
+		printf("\n");
 	}
-	/* the name as posix_row shows it: no control characters on the terminal */
-	for (char *p = o.name; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	printf("\n%s name=%s\n", title[kind], o.name);
-	printf("uid=%u\tgid=%u\t", (unsigned)o.uid, (unsigned)o.gid);
-	put_user(c, o.uid, "owner=%s\t", "owner=%u\t");
-	const char *g = ib_group_name(&c->names, o.gid);
-	if (g)
-		printf("group=%s\t", g);
-	else
-		printf("group=%u\t", (unsigned)o.gid);
-	printf("mode=%#o\n", (unsigned)o.mode);
-	if (kind == IB_PMQ) {
-		put_size(c->unit, c->unit == U_HUMAN ? "used_size=" : "used_bytes=", o.size, "\t", 0);
-		if (o.msgs_known)
-			printf("messages=%ld\tmq_maxmsg=%ld\tmq_msgsize=%ld\n", o.msgs, o.maxmsg, o.msgsize);
-		else
-			printf("messages=?\tmq_maxmsg=?\tmq_msgsize=?\n");
-		printf("notify=%d\tsigno=%d\tnotify_pid=%d\n", o.notify, o.signo, (int)o.notify_pid);
-	} else if (kind == IB_PSHM) {
-		put_size(c->unit, c->unit == U_HUMAN ? "size=" : "bytes=", o.size, "\t", 0);
-		printf("pages_used=%" PRIu64 "\n", ib_posix_pages_used(&o));
-	} else if (o.value_known) {
-		printf("value=%d\n", o.value);
-	} else {
-		printf("value=?\n");
-	}
-	printf("access_time=%s\n", ib_ctime(o.atime, t, sizeof t));
-	printf("modify_time=%s\n", ib_ctime(o.mtime, t, sizeof t));
-	printf("change_time=%s\n", ib_ctime(o.ctime, t, sizeof t));
-	printf("\n");
-	return IB_EXIT_OK;
+	return found ? IB_EXIT_OK : IB_EXIT_FAIL;
 }
 
 /* ---- main ---- */
 
-/* util-linux strtos32_or_err: a decimal int32, leading blanks and a sign allowed. */
+/* Whether the digits at P (after an optional '-') overflow int64, as strtoimax
+ * finds before it looks at what follows them. */
+static bool too_big(const char *p)
+{
+	bool neg = *p == '-';
+	const char *d = p + neg + strspn(p + neg, "0");
+	size_t n = strspn(d, "0123456789");
+	char num[32] = "-";
+	int64_t v;
+	if (n > 20)
+		return true;
+	memcpy(num + 1, d, n);
+	num[n + 1] = '\0';
+	return ib_parse_i64(neg ? num : num + 1, INT64_MIN, INT64_MAX, &v) == IB_PARSE_RANGE;
+}
+
+/* -i's id, read as util-linux's strtos32_or_err reads it (leading blanks and a
+ * sign allowed; a negative id means the first object) and with its words. */
 static int parse_id(const char *s)
 {
-	char *end;
-	errno = 0;
-	long long v = strtoll(s, &end, 10);
-	if (errno == 0 && (v < INT_MIN || v > INT_MAX))
-		errno = ERANGE;
-	if (errno == ERANGE)
+	const char *p = s + strspn(s, " \t\n\v\f\r");
+	int64_t v;
+	if (p[0] == '+' && p[1] != '-')
+		p++;
+	enum ib_parse_err e = ib_parse_i64(p, INT_MIN, INT_MAX, &v);
+	if (e == IB_PARSE_RANGE || (e != IB_PARSE_OK && too_big(p)))
 		ib_die_sys(IB_EXIT_FAIL, ERANGE, "failed to parse id argument: '%s'", s);
-	if (end == s || *end != '\0' || errno)
+	if (e != IB_PARSE_OK)
 		ib_die(IB_EXIT_FAIL, "failed to parse id argument: '%s'", s);
 	return (int)v;
 }
@@ -932,20 +865,13 @@ static bool id_like(const char *s)
 	return strspn(s, " \t+-0123456789") == strlen(s);
 }
 
-static void section(struct ctx *c, enum ib_kind kind)
+/* One section: a kind's limits, summary or listing, and a blank line after it. */
+static void section(struct ctx *c, const struct kind *k)
 {
-	if (c->format == F_LIMITS || c->format == F_STATUS) {
-		if (!c->json)
-			(c->format == F_LIMITS ? limits_text : status_text)(c, kind);
-		else
-			(c->format == F_LIMITS ? ib_ipcjson_limits : ib_ipcjson_status)(&c->j, kind);
-	} else if (kind == IB_MSG) {
-		do_msg(c);
-	} else if (kind == IB_SHM) {
-		do_shm(c);
-	} else {
-		do_sem(c);
-	}
+	if (c->format == F_LIMITS || c->format == F_STATUS)
+		stats(c, k);
+	else
+		list(c, k);
 	if (!c->json)
 		printf("\n");
 }
@@ -1004,11 +930,12 @@ int ipcs_main(int argc, char **argv)
 	c.jc = (struct ib_ipcjson){ &c.j, &c.names, &c.filter, c.format == F_PROCESSES };
 	int rc = IB_EXIT_OK;
 	if (specific && pname) {
-		rc = posix_one(&c, want[IB_MSG] ? IB_PMQ : want[IB_SHM] ? IB_PSHM : IB_PSEM, pname);
+		rc = posix_one(&c, &posix_kinds[want[IB_MSG] ? IB_PMQ : want[IB_SHM] ? IB_PSHM : IB_PSEM],
+			       pname);
 		goto out;
 	}
 	if (specific) {
-		rc = print_one(&c, want[IB_MSG] ? IB_MSG : want[IB_SHM] ? IB_SHM : IB_SEM, id);
+		rc = print_one(&c, &sysv_kinds[want[IB_MSG] ? IB_MSG : want[IB_SHM] ? IB_SHM : IB_SEM], id);
 		goto out;
 	}
 	bool sysv = !posix || all;
@@ -1024,25 +951,14 @@ int ipcs_main(int argc, char **argv)
 	if (sysv)
 		for (int k = IB_MSG; k <= IB_SEM; k++)
 			if (want[k])
-				section(&c, (enum ib_kind)k);
-	if (posix && c.format == F_LIMITS && want[IB_MSG]) {
-		if (c.json)
-			ib_ipcjson_mq_limits(&c.j);
-		else
-			mq_limits_text();
-	}
+				section(&c, &sysv_kinds[k]);
+	if (posix && c.format == F_LIMITS && want[IB_MSG])
+		section(&c, &posix_kinds[IB_PMQ]);
 	if (posix && c.format != F_LIMITS) {
 		static const enum ib_kind of[] = { IB_MSG, IB_SHM, IB_SEM };
 		for (int k = IB_PMQ; k <= IB_PSEM; k++) {
-			if (!want[of[k]])
-				continue;
-			if (c.format == F_STATUS) {
-				posix_status(&c, (enum ib_posix_kind)k);
-				continue;
-			}
-			do_posix(&c, (enum ib_posix_kind)k);
-			if (!c.json)
-				printf("\n");
+			if (want[of[k]])
+				section(&c, &posix_kinds[k]);
 		}
 	}
 	if (c.json) {

@@ -83,6 +83,10 @@ teardown() {
 	same_as_peer -q -i ''
 	same_as_peer -q -i 12abc
 	same_as_peer -q -i 99999999999
+	same_as_peer -q -i 99999999999x
+	same_as_peer -q -i 99999999999999999999x
+	same_as_peer -q -i ' -1'
+	same_as_peer -q -i +-1
 	same_as_peer -q -i -1
 	same_as_peer -m -i -1
 	same_as_peer -q -i ' 1'

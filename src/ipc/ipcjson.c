@@ -5,7 +5,6 @@
 
 #include <stdio.h>
 #include <sys/shm.h>
-#include <unistd.h>
 
 static void json_proc(const struct ib_ipcjson *c, const char *role, pid_t pid)
 {
@@ -136,91 +135,6 @@ void ib_ipcjson_sem(const struct ib_ipcjson *c, const struct ib_sem_info *s, con
 	ib_json_close(c->j);
 }
 
-void ib_ipcjson_limits(struct ib_json *j, enum ib_kind kind)
-{
-	if (kind == IB_MSG) {
-		struct ib_msg_limits l;
-		if (ib_msg_limits(&l) != 0)
-			{
-			ib_json_null(j, "messages");
-			return;
-		}
-		ib_json_open(j, "messages");
-		ib_json_int(j, "msgmni", l.msgmni);
-		ib_json_uint(j, "msgmax", l.msgmax);
-		ib_json_int(j, "msgmnb", l.msgmnb);
-	} else if (kind == IB_SHM) {
-		struct ib_shm_limits l;
-		if (ib_shm_limits(&l) != 0)
-			{
-			ib_json_null(j, "sharedmemory");
-			return;
-		}
-		ib_json_open(j, "sharedmemory");
-		ib_json_uint(j, "shmmni", l.shmmni);
-		ib_json_uint(j, "shmmax", l.shmmax);
-		ib_json_uint(j, "shmall", l.shmall);
-		ib_json_uint(j, "shmmin", l.shmmin);
-		ib_json_uint(j, "page_size", (uint64_t)getpagesize());
-	} else {
-		struct ib_sem_limits l;
-		if (ib_sem_limits(&l) != 0)
-			{
-			ib_json_null(j, "semaphores");
-			return;
-		}
-		ib_json_open(j, "semaphores");
-		ib_json_int(j, "semmni", l.semmni);
-		ib_json_int(j, "semmsl", l.semmsl);
-		ib_json_int(j, "semmns", l.semmns);
-		ib_json_int(j, "semopm", l.semopm);
-		ib_json_uint(j, "semvmx", l.semvmx);
-	}
-	ib_json_close(j);
-}
-
-void ib_ipcjson_status(struct ib_json *j, enum ib_kind kind)
-{
-	if (kind == IB_MSG) {
-		struct ib_msg_status s;
-		if (ib_msg_status(&s) != 0)
-			{
-			ib_json_null(j, "messages");
-			return;
-		}
-		ib_json_open(j, "messages");
-		ib_json_int(j, "queues", s.pool);
-		ib_json_int(j, "headers", s.map);
-		ib_json_int(j, "used_bytes", s.tql);
-	} else if (kind == IB_SHM) {
-		struct ib_shm_status s;
-		if (ib_shm_status(&s) != 0)
-			{
-			ib_json_null(j, "sharedmemory");
-			return;
-		}
-		ib_json_open(j, "sharedmemory");
-		ib_json_int(j, "segments", s.used_ids);
-		ib_json_uint(j, "pages_allocated", s.tot);
-		ib_json_uint(j, "pages_resident", s.rss);
-		ib_json_uint(j, "pages_swapped", s.swp);
-		ib_json_uint(j, "swap_attempts", s.swap_attempts);
-		ib_json_uint(j, "swap_successes", s.swap_successes);
-	} else {
-		struct ib_sem_status s;
-		if (ib_sem_status(&s) != 0)
-			{
-			ib_json_null(j, "semaphores");
-			return;
-		}
-		ib_json_open(j, "semaphores");
-		ib_json_int(j, "arrays", s.usz);
-		ib_json_int(j, "semaphores", s.aem);
-	}
-	ib_json_close(j);
-}
-
-
 void ib_ipcjson_posix(const struct ib_ipcjson *c, const struct ib_posix_info *o)
 {
 	char buf[16];
@@ -264,28 +178,4 @@ void ib_ipcjson_posix(const struct ib_ipcjson *c, const struct ib_posix_info *o)
 		ib_json_close_array(c->j);
 	}
 	ib_json_close(c->j);
-}
-
-static void limit(struct ib_json *j, const char *key, long v)
-{
-	if (v >= 0)
-		ib_json_int(j, key, v);
-	else
-		ib_json_null(j, key);
-}
-
-void ib_ipcjson_mq_limits(struct ib_json *j)
-{
-	struct ib_mq_limits l;
-	if (ib_mq_limits(&l) != 0) {
-		ib_json_null(j, "posix-messages");
-		return;
-	}
-	ib_json_open(j, "posix-messages");
-	limit(j, "queues_max", l.queues_max);
-	limit(j, "msg_max", l.msg_max);
-	limit(j, "msgsize_max", l.msgsize_max);
-	limit(j, "msg_default", l.msg_default);
-	limit(j, "msgsize_default", l.msgsize_default);
-	ib_json_close(j);
 }

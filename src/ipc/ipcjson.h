@@ -27,11 +27,4 @@ void ib_ipcjson_sem(const struct ib_ipcjson *c, const struct ib_sem_info *s,
 		    const struct ib_sem_elem *elems);
 void ib_ipcjson_posix(const struct ib_ipcjson *c, const struct ib_posix_info *o);
 
-/* The "messages", "sharedmemory" or "semaphores" member of -l / -u output (null
- * when the kernel does not answer). */
-void ib_ipcjson_limits(struct ib_json *j, enum ib_kind kind);
-void ib_ipcjson_status(struct ib_json *j, enum ib_kind kind);
-/* The "posix-messages" member of -l --posix output. */
-void ib_ipcjson_mq_limits(struct ib_json *j);
-
 #endif

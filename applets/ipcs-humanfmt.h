@@ -1,6 +1,7 @@
-/* Sizes and times the way util-linux prints them (ipcs, lsipc), for drop-ins. */
-#ifndef IPCBOX_HUMANFMT_H
-#define IPCBOX_HUMANFMT_H
+/* Sizes and times the way util-linux prints them (ipcs, lsipc); ipcs alone uses
+ * them, so they live beside it. */
+#ifndef IPCBOX_IPCS_HUMANFMT_H
+#define IPCBOX_IPCS_HUMANFMT_H
 
 #include <stddef.h>
 #include <stdint.h>

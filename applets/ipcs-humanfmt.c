@@ -1,5 +1,5 @@
-/* Sizes and times the way util-linux prints them. */
-#include "ipc/humanfmt.h"
+/* Sizes and times the way util-linux prints them; ipcs alone uses them. */
+#include "ipcs-humanfmt.h"
 
 #include <inttypes.h>
 #include <locale.h>
