@@ -23,8 +23,9 @@
 #include "ipc/opt.h"
 #include "ipc/parse.h"
 #include "ipc/quote.h"
-#include "ipc/sem.h"
 #include "ipc/spawn.h"
+
+#include "semop-sem.h"
 
 enum action { ACT_OPS, ACT_GET, ACT_SET, ACT_SETALL, ACT_HOLD, ACT_CREATE };
 enum { OPT_GET = 0x100, OPT_SET, OPT_SETALL, OPT_HOLD, OPT_JSON, OPT_INIT };

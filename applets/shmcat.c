@@ -15,13 +15,14 @@
 #include <unistd.h>
 
 #include "applet.h"
-#include "ipc/ahead.h"
 #include "ipc/err.h"
 #include "ipc/io.h"
 #include "ipc/object.h"
 #include "ipc/opt.h"
 #include "ipc/parse.h"
-#include "ipc/shm.h"
+
+#include "shmcat-ahead.h"
+#include "shmcat-shm.h"
 
 enum { OPT_STAT = 0x100, OPT_JSON };
 /* --stat excludes each of -w, -o and -L (which go together). */
@@ -66,7 +67,7 @@ const struct ib_cmd shmcat_cmd = {
 };
 
 /* The most one read(2) or write(2) moves, so the helper that works ahead
- * (ipc/ahead.h) hears of the progress often. */
+ * (shmcat-ahead.h) hears of the progress often. */
 #define CHUNK IB_AHEAD_GRANULE
 
 /* The signal that interrupted -w, if any. */

@@ -1,5 +1,5 @@
 /* The splice/copy relay. See relay.h. */
-#include "ipc/relay.h"
+#include "sockcat-relay.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -3,8 +3,8 @@
  * a large buffer where they do not, message by message for datagram and seqpacket
  * sockets. One or two directions run at once in a single poll loop, so a socket can be
  * relayed both ways with a correct half-close: each direction ends at its own EOF. */
-#ifndef IPCBOX_RELAY_H
-#define IPCBOX_RELAY_H
+#ifndef IPCBOX_SOCKCAT_RELAY_H
+#define IPCBOX_SOCKCAT_RELAY_H
 
 #include <stdbool.h>
 #include <stddef.h>

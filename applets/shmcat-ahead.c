@@ -1,5 +1,5 @@
 /* Working ahead of a copy through a mapping. */
-#include "ipc/ahead.h"
+#include "shmcat-ahead.h"
 
 #include <errno.h>
 #include <setjmp.h>

@@ -2,8 +2,8 @@
  * tables of the next granules (one madvise per MiB instead of one fault per page)
  * and, when asked, saves the bytes the copy is about to overwrite, so the copy itself
  * only copies. With no thread to be had, the same work is done in line. */
-#ifndef IPCBOX_AHEAD_H
-#define IPCBOX_AHEAD_H
+#ifndef IPCBOX_SHMCAT_AHEAD_H
+#define IPCBOX_SHMCAT_AHEAD_H
 
 #include <pthread.h>
 #include <stdbool.h>

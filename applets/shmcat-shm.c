@@ -1,5 +1,5 @@
 /* Shared memory segments: open, attach, stat. */
-#include "ipc/shm.h"
+#include "shmcat-shm.h"
 
 #include <errno.h>
 #include <fcntl.h>
