@@ -57,7 +57,7 @@ const struct ib_cmd msgrcv_cmd = {
 	.nopts = IB_NELEM(options),
 	.footer = "A message that cannot be written to stdout is put back on the queue.\n"
 		  "Exit status: 0 received, 1 failed, 2 usage error, 3 no message (-n, -w).\n",
-	.obj = IB_OBJ_MSG,
+	.kinds = IB_KIND_BIT(IB_MSGQ),
 };
 
 /* A message taken from the queue and formatted in the output buffer, not yet

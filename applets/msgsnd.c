@@ -50,7 +50,7 @@ const struct ib_cmd msgsnd_cmd = {
 	.nopts = IB_NELEM(options),
 	.footer = "Without MESSAGE and without -l, -0 or --typed, all of stdin is one message.\n"
 		  "Exit status: 0 sent, 1 failed, 2 usage error, 3 queue full (-n, -w).\n",
-	.obj = IB_OBJ_MSG,
+	.kinds = IB_KIND_BIT(IB_MSGQ),
 };
 
 struct sender {

@@ -78,7 +78,7 @@ const struct ib_cmd semop_cmd = {
 		  "with --hold, COMMAND's status (126/127 if it could not run, 128+N if killed\n"
 		  "by signal N).\n",
 	.flags = IB_CMD_NEGATIVE_OPERANDS,
-	.obj = IB_OBJ_SEM,
+	.kinds = IB_KIND_BIT(IB_SEM),
 	.operands = IB_ARG_TEXT,
 	.dashdash = IB_ARG_COMMAND,
 };

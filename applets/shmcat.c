@@ -63,7 +63,7 @@ const struct ib_cmd shmcat_cmd = {
 	.footer = "SIZE, OFFSET and LENGTH are bytes (decimal or 0x hex) with an optional K, M,\n"
 		  "G or T (1024-based).\n"
 		  "Exit status: 0 done, 1 failed (a failed -w changed nothing), 2 usage error.\n",
-	.obj = IB_OBJ_SHM,
+	.kinds = IB_KIND_BIT(IB_SHM),
 };
 
 /* The most one read(2) or write(2) moves, so the helper that works ahead

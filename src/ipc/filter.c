@@ -197,7 +197,7 @@ static bool all_dead(struct ib_pidcache *c, pid_t a, pid_t b)
 	return !ib_pid_alive(c, a) && !ib_pid_alive(c, b);
 }
 
-bool ib_msq_dead(struct ib_pidcache *c, const struct ib_msq_info *q)
+bool ib_msgq_dead(struct ib_pidcache *c, const struct ib_msgq_info *q)
 {
 	return all_dead(c, q->lspid, q->lrpid);
 }
@@ -256,7 +256,7 @@ static int64_t max3(int64_t a, int64_t b, int64_t c)
 	return m > c ? m : c;
 }
 
-bool ib_filter_msq(struct ib_filter *f, const struct ib_msq_info *q)
+bool ib_filter_msgq(struct ib_filter *f, const struct ib_msgq_info *q)
 {
 	if (!f->active)
 		return true;
@@ -264,7 +264,7 @@ bool ib_filter_msq(struct ib_filter *f, const struct ib_msq_info *q)
 		return false;
 	if (!common(f, &q->perm, max3(q->stime, q->rtime, q->ctime)))
 		return false;
-	if ((f->stale || f->dead) && !ib_msq_dead(&f->pids, q))
+	if ((f->stale || f->dead) && !ib_msgq_dead(&f->pids, q))
 		return false;
 	return true;
 }

@@ -21,7 +21,7 @@
  *
  * An applet puts IB_FILTER_OPTS in its option table, hands each option to
  * ib_filter_arg() (before its own switch), and tests each object with
- * ib_filter_{msq,shm,sem,posix}. */
+ * ib_filter_{msgq,shm,sem,posix}. */
 #ifndef IPCBOX_FILTER_H
 #define IPCBOX_FILTER_H
 
@@ -105,7 +105,7 @@ void ib_filter_free(struct ib_filter *f);
 bool ib_filter_arg(struct ib_filter *f, const struct ib_args *a);
 
 /* True if the object passes every filter given (always true with none). */
-bool ib_filter_msq(struct ib_filter *f, const struct ib_msq_info *q);
+bool ib_filter_msgq(struct ib_filter *f, const struct ib_msgq_info *q);
 bool ib_filter_shm(struct ib_filter *f, const struct ib_shm_info *s);
 /* Reads the set's per-semaphore pids (GETPID) when --stale/--dead needs them; a set
  * they cannot be read from does not match those filters. */
@@ -113,7 +113,7 @@ bool ib_filter_sem(struct ib_filter *f, const struct ib_sem_info *s);
 bool ib_filter_posix(struct ib_filter *f, const struct ib_posix_info *o);
 
 /* Whether an object has a recorded pid and all its recorded pids are gone. */
-bool ib_msq_dead(struct ib_pidcache *c, const struct ib_msq_info *q);
+bool ib_msgq_dead(struct ib_pidcache *c, const struct ib_msgq_info *q);
 bool ib_shm_dead(struct ib_pidcache *c, const struct ib_shm_info *s);
 /* -1: the set's pids cannot be read. */
 int ib_sem_dead(struct ib_pidcache *c, const struct ib_sem_info *s);

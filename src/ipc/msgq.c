@@ -183,7 +183,7 @@ int ib_msgq_open(struct ib_msgq *q, const struct ib_object *o, int access, long 
 		q->posix = true;
 		return posix_open(q, o, access, maxmsg, msgsize);
 	}
-	q->id = ib_sysv_open(o, IB_MSG, 0, access, NULL);
+	q->id = ib_sysv_open(o, IB_MSGQ, 0, access, NULL);
 	if (q->id < 0)
 		return -1;
 	q->maxsize = ib_msgmax();

@@ -164,7 +164,7 @@ void ib_object_check(const struct ib_object *o, bool posix_ok)
 const char *ib_kind_name(enum ib_kind kind)
 {
 	switch (kind) {
-	case IB_MSG: return "message queue";
+	case IB_MSGQ: return "message queue";
 	case IB_SHM: return "shared memory segment";
 	case IB_SEM: return "semaphore set";
 	}
@@ -192,7 +192,7 @@ const char *ib_object_label(const struct ib_object *o, char *buf, size_t len)
 static int sysv_get(enum ib_kind kind, key_t key, size_t size, int flags)
 {
 	switch (kind) {
-	case IB_MSG:
+	case IB_MSGQ:
 		return msgget(key, flags);
 	case IB_SHM:
 		return shmget(key, size, flags);
@@ -211,7 +211,7 @@ static int sysv_stat(enum ib_kind kind, int id)
 		struct semid_ds e;
 	} ds;
 	switch (kind) {
-	case IB_MSG:
+	case IB_MSGQ:
 		return msgctl(id, IPC_STAT, &ds.m);
 	case IB_SHM:
 		return shmctl(id, IPC_STAT, &ds.s);

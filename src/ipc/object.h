@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-enum ib_kind { IB_MSG, IB_SHM, IB_SEM };
+#include "ipc/kind.h"
 
 enum ib_select { IB_SEL_NONE, IB_SEL_KEY, IB_SEL_ID, IB_SEL_POSIX };
 
