@@ -33,7 +33,7 @@ enum { OPT_HUMAN = 0x1300, OPT_POSIX, OPT_JSON, OPT_PROCESSES };
 static const struct ib_opt options[] = {
 	/* util-linux's words for a bad id, and with --posix a name: parsed here */
 	IB_OPT('i', "id", ID, "ID", "print details on resource identified by ID",
-	       .obj = IB_OBJ_ANY, .flags = IB_OPT_RAW),
+	       .kinds = IB_ALL_KINDS, .flags = IB_OPT_RAW),
 	IB_STD_OPTS,
 	IB_HEADING("Resource options:"),
 	IB_OPT('m', "shmems", NONE, NULL, "shared memory segments"),
@@ -67,7 +67,7 @@ const struct ib_cmd ipcs_cmd = {
 	.nopts = IB_NELEM(options),
 	.footer = "For more details see ipcs(1).\n",
 	.usage_status = IB_EXIT_FAIL,
-	.obj = IB_OBJ_ANY,
+	.kinds = IB_ALL_KINDS,
 	.help_short = 'h',
 	.version_short = 'V',
 };
@@ -199,7 +199,7 @@ static void msg_header(struct ctx *c)
 	}
 }
 
-static void msg_row(struct ctx *c, const struct ib_msq_info *q)
+static void msg_row(struct ctx *c, const struct ib_msgq_info *q)
 {
 	char t1[64], t2[64], t3[64];
 	switch (c->format) {
@@ -219,7 +219,7 @@ static void msg_row(struct ctx *c, const struct ib_msq_info *q)
 		put_id_owner(c, q->perm.id, 10, q->perm.uid);
 		printf(" %-10d %-16s %-10d %-16s %s\n", q->lspid, proc_cell(c, q->lspid, t1, sizeof t1),
 		       q->lrpid, proc_cell(c, q->lrpid, t2, sizeof t2),
-		       ib_msq_dead(&c->filter.pids, q) ? "yes" : "no");
+		       ib_msgq_dead(&c->filter.pids, q) ? "yes" : "no");
 		break;
 	default:
 		printf("0x%08x ", (unsigned)q->perm.key);
@@ -235,11 +235,11 @@ static void msg_row(struct ctx *c, const struct ib_msq_info *q)
 
 static void do_msg(struct ctx *c)
 {
-	struct ib_msq_info *qs;
+	struct ib_msgq_info *qs;
 	size_t n;
 	if (!c->json)
 		msg_header(c);
-	if (ib_msq_list(&qs, &n) != 0) {
+	if (ib_msgq_list(&qs, &n) != 0) {
 		if (c->json)
 			ib_json_null(&c->j, "messages");
 		return;
@@ -247,10 +247,10 @@ static void do_msg(struct ctx *c)
 	if (c->json)
 		ib_json_open_array(&c->j, "messages");
 	for (size_t i = 0; i < n; i++) {
-		if (!ib_filter_msq(&c->filter, &qs[i]))
+		if (!ib_filter_msgq(&c->filter, &qs[i]))
 			continue;
 		if (c->json)
-			ib_ipcjson_msq(&c->jc, &qs[i]);
+			ib_ipcjson_msgq(&c->jc, &qs[i]);
 		else
 			msg_row(c, &qs[i]);
 	}
@@ -445,9 +445,9 @@ static void do_sem(struct ctx *c)
 static void limits_text(struct ctx *c, enum ib_kind kind)
 {
 	enum unit u = c->unit;
-	if (kind == IB_MSG) {
-		struct ib_msg_limits l;
-		if (ib_msg_limits(&l) != 0) {
+	if (kind == IB_MSGQ) {
+		struct ib_msgq_limits l;
+		if (ib_msgq_limits(&l) != 0) {
 			printf("unable to fetch message limits\n");
 			return;
 		}
@@ -494,9 +494,9 @@ static void limits_text(struct ctx *c, enum ib_kind kind)
 
 static void status_text(struct ctx *c, enum ib_kind kind)
 {
-	if (kind == IB_MSG) {
-		struct ib_msg_status s;
-		if (ib_msg_status(&s) != 0) {
+	if (kind == IB_MSGQ) {
+		struct ib_msgq_status s;
+		if (ib_msgq_status(&s) != 0) {
 			printf("kernel not configured for message queues\n");
 			return;
 		}
@@ -528,10 +528,10 @@ static void status_text(struct ctx *c, enum ib_kind kind)
 
 
 
-static void mq_limits_text(void)
+static void posix_msgq_limits_text(void)
 {
-	struct ib_mq_limits l;
-	if (ib_mq_limits(&l) != 0) {
+	struct ib_posix_msgq_limits l;
+	if (ib_posix_msgq_limits(&l) != 0) {
 		printf("unable to fetch POSIX message queue limits\n\n");
 		return;
 	}
@@ -552,15 +552,15 @@ static int first_or_stat(enum ib_kind kind, int id, void *out)
 	size_t n = 0;
 	int rc = -1;
 	if (id >= 0) {
-		rc = kind == IB_MSG ? ib_msq_stat(id, out)
+		rc = kind == IB_MSGQ ? ib_msgq_stat(id, out)
 		   : kind == IB_SHM ? ib_shm_stat(id, out) : ib_sem_stat(id, out);
 		if (rc == 0 || errno != EACCES)
 			return rc;
 	}
 	/* No *_STAT_ANY and no read permission, or a negative id: scan the list. */
-	size_t size = kind == IB_MSG ? sizeof(struct ib_msq_info)
+	size_t size = kind == IB_MSGQ ? sizeof(struct ib_msgq_info)
 		    : kind == IB_SHM ? sizeof(struct ib_shm_info) : sizeof(struct ib_sem_info);
-	if ((kind == IB_MSG ? ib_msq_list((struct ib_msq_info **)&arr, &n)
+	if ((kind == IB_MSGQ ? ib_msgq_list((struct ib_msgq_info **)&arr, &n)
 	     : kind == IB_SHM ? ib_shm_list((struct ib_shm_info **)&arr, &n)
 			      : ib_sem_list((struct ib_sem_info **)&arr, &n)) != 0)
 		return -1;
@@ -571,9 +571,9 @@ static int first_or_stat(enum ib_kind kind, int id, void *out)
 			rc = 0;
 		}
 	}
-	if (rc == 0 && id < 0 && kind == IB_MSG) {
+	if (rc == 0 && id < 0 && kind == IB_MSGQ) {
 		/* util-linux only stats the queue for a real id: -i -1 shows qbytes=0 */
-		((struct ib_msq_info *)out)->qbytes = 0;
+		((struct ib_msgq_info *)out)->qbytes = 0;
 	}
 	free(arr);
 	if (rc != 0)
@@ -584,7 +584,7 @@ static int first_or_stat(enum ib_kind kind, int id, void *out)
 static int print_one(struct ctx *c, enum ib_kind kind, int id)
 {
 	union {
-		struct ib_msq_info q;
+		struct ib_msgq_info q;
 		struct ib_shm_info s;
 		struct ib_sem_info e;
 	} u;
@@ -618,8 +618,8 @@ static int print_one(struct ctx *c, enum ib_kind kind, int id)
 	if (c->json) {
 		ib_json_open(&c->j, NULL);
 		ib_json_open_array(&c->j, table[kind]);
-		if (kind == IB_MSG)
-			ib_ipcjson_msq(&c->jc, &u.q);
+		if (kind == IB_MSGQ)
+			ib_ipcjson_msgq(&c->jc, &u.q);
 		else if (kind == IB_SHM)
 			ib_ipcjson_shm(&c->jc, &u.s);
 		else
@@ -630,8 +630,8 @@ static int print_one(struct ctx *c, enum ib_kind kind, int id)
 		free(elems);
 		return IB_EXIT_OK;
 	}
-	if (kind == IB_MSG) {
-		const struct ib_msq_info *q = &u.q;
+	if (kind == IB_MSGQ) {
+		const struct ib_msgq_info *q = &u.q;
 		printf("\nMessage Queue msqid=%d\n", id);
 		printf("uid=%u\tgid=%u\tcuid=%u\tcgid=%u\tmode=%#o\n", (unsigned)q->perm.uid,
 		       (unsigned)q->perm.gid, (unsigned)q->perm.cuid, (unsigned)q->perm.cgid, q->perm.mode);
@@ -701,7 +701,7 @@ static void posix_row(struct ctx *c, const struct ib_posix_info *o)
 		return;
 	}
 	printf(" %-10o ", (unsigned)o->mode & 0777);
-	if (o->kind == IB_PSEM) {
+	if (o->kind == IB_SEM) {
 		if (o->value_known)
 			printf("%-10d\n", o->value);
 		else
@@ -712,7 +712,7 @@ static void posix_row(struct ctx *c, const struct ib_posix_info *o)
 		printf("%-12s", ib_human_size(o->size, h, sizeof h));
 	else
 		printf("%-12" PRIu64, o->size);
-	if (o->kind == IB_PMQ) {
+	if (o->kind == IB_MSGQ) {
 		if (o->msgs_known)
 			printf(" %-12ld\n", o->msgs);
 		else
@@ -728,7 +728,7 @@ static void posix_row(struct ctx *c, const struct ib_posix_info *o)
 	}
 }
 
-static void do_posix(struct ctx *c, enum ib_posix_kind kind)
+static void do_posix(struct ctx *c, enum ib_kind kind)
 {
 	struct ib_posix_info *os;
 	size_t n;
@@ -740,23 +740,23 @@ static void do_posix(struct ctx *c, enum ib_posix_kind kind)
 		printf("------ %s --------\n", posix_title[kind]);
 		if (c->format == F_PROCESSES)
 			printf("%-20s %-10s %-6s %s\n", "name", "owner", "stale", "users");
-		else if (kind == IB_PMQ)
+		else if (kind == IB_MSGQ)
 			printf(headers[0], "name", "owner", "perms", c->unit == U_HUMAN ? "size" : "used-bytes", "messages");
-		else if (kind == IB_PSHM)
+		else if (kind == IB_SHM)
 			printf(headers[1], "name", "owner", "perms", c->unit == U_HUMAN ? "size" : "bytes", "modified");
 		else
 			printf(headers[2], "name", "owner", "perms", "value");
 	}
 	if (ib_posix_list(kind, &os, &n) != 0) {
 		int e = errno;
-		if (kind == IB_PMQ && e == ENOENT) {
+		if (kind == IB_MSGQ && e == ENOENT) {
 			if (c->json)
 				ib_warn(IB_MQUEUE_DIR " is not mounted: POSIX message queues cannot be listed");
 			else
 				printf(IB_MQUEUE_DIR " is not mounted: POSIX message queues cannot be listed\n"
 				       "(mount -t mqueue none " IB_MQUEUE_DIR ")\n");
 		} else {
-			ib_warn_sys(e, "cannot list %s", kind == IB_PMQ ? IB_MQUEUE_DIR : IB_SHM_DIR);
+			ib_warn_sys(e, "cannot list %s", kind == IB_MSGQ ? IB_MQUEUE_DIR : IB_SHM_DIR);
 		}
 		if (c->json)
 			ib_json_null(&c->j, posix_table[kind]);
@@ -778,19 +778,19 @@ static void do_posix(struct ctx *c, enum ib_posix_kind kind)
 }
 
 /* -u --posix: totals, in the style of the System V summaries. */
-static void posix_status(struct ctx *c, enum ib_posix_kind kind)
+static void posix_status(struct ctx *c, enum ib_kind kind)
 {
 	static const char *const title[] = { "POSIX Messages Status", "POSIX Shared Memory Status",
 					     "POSIX Semaphore Status" };
 	struct ib_posix_summary s;
 	if (ib_posix_summary(kind, &s) != 0) {
 		int e = errno;
-		if (kind == IB_PMQ && e == ENOENT && !c->json)
+		if (kind == IB_MSGQ && e == ENOENT && !c->json)
 			printf(IB_MQUEUE_DIR " is not mounted: POSIX message queues cannot be listed\n");
-		else if (kind == IB_PMQ && e == ENOENT)
+		else if (kind == IB_MSGQ && e == ENOENT)
 			ib_warn(IB_MQUEUE_DIR " is not mounted: POSIX message queues cannot be listed");
 		else
-			ib_warn_sys(e, "cannot list %s", kind == IB_PMQ ? IB_MQUEUE_DIR : IB_SHM_DIR);
+			ib_warn_sys(e, "cannot list %s", kind == IB_MSGQ ? IB_MQUEUE_DIR : IB_SHM_DIR);
 		if (c->json)
 			ib_json_null(&c->j, posix_table[kind]);
 		else
@@ -799,12 +799,12 @@ static void posix_status(struct ctx *c, enum ib_posix_kind kind)
 	}
 	if (c->json) {
 		ib_json_open(&c->j, posix_table[kind]);
-		if (kind == IB_PMQ) {
+		if (kind == IB_MSGQ) {
 			ib_json_uint(&c->j, "queues", s.objects);
 			ib_json_uint(&c->j, "messages", s.messages);
 			ib_json_uint(&c->j, "used_bytes", s.bytes);
 			ib_json_uint(&c->j, "unreadable", s.unreadable);
-		} else if (kind == IB_PSHM) {
+		} else if (kind == IB_SHM) {
 			ib_json_uint(&c->j, "objects", s.objects);
 			ib_json_uint(&c->j, "bytes", s.bytes);
 			ib_json_uint(&c->j, "pages_used", s.pages);
@@ -815,13 +815,13 @@ static void posix_status(struct ctx *c, enum ib_posix_kind kind)
 		return;
 	}
 	printf("------ %s --------\n", title[kind]);
-	if (kind == IB_PMQ) {
+	if (kind == IB_MSGQ) {
 		printf("allocated queues = %zu\n", s.objects);
 		printf("queued messages = %" PRIu64 "\n", s.messages);
 		put_size(c->unit, "used space", s.bytes, c->unit == U_DEFAULT ? " bytes\n" : "\n", 0);
 		if (s.unreadable)
 			printf("unreadable queues = %zu\n", s.unreadable);
-	} else if (kind == IB_PSHM) {
+	} else if (kind == IB_SHM) {
 		char h[32];
 		printf("objects allocated %zu\n", s.objects);
 		if (c->unit == U_HUMAN)
@@ -837,7 +837,7 @@ static void posix_status(struct ctx *c, enum ib_posix_kind kind)
 
 /* -i /NAME with --posix: one object's details, in the style of -i for System V.
  * Unlike a missing System V id, a missing name exits 1. */
-static int posix_one(struct ctx *c, enum ib_posix_kind kind, const char *name)
+static int posix_one(struct ctx *c, enum ib_kind kind, const char *name)
 {
 	static const char *const title[] = { "POSIX Message Queue", "POSIX Shared Memory",
 					     "POSIX Semaphore" };
@@ -847,7 +847,7 @@ static int posix_one(struct ctx *c, enum ib_posix_kind kind, const char *name)
 	if (why)
 		ib_die(IB_EXIT_FAIL, "invalid POSIX name %s: %s", ib_quote(name), why);
 	bool found = false;
-	if (kind == IB_PMQ && !ib_mqueue_mounted())
+	if (kind == IB_MSGQ && !ib_mqueue_mounted())
 		ib_warn(IB_MQUEUE_DIR " is not mounted: POSIX message queues cannot be read");
 	else if (ib_posix_stat(kind, name, &o) == 0)
 		found = true;
@@ -887,14 +887,14 @@ static int posix_one(struct ctx *c, enum ib_posix_kind kind, const char *name)
 	else
 		printf("group=%u\t", (unsigned)o.gid);
 	printf("mode=%#o\n", (unsigned)o.mode);
-	if (kind == IB_PMQ) {
+	if (kind == IB_MSGQ) {
 		put_size(c->unit, c->unit == U_HUMAN ? "used_size=" : "used_bytes=", o.size, "\t", 0);
 		if (o.msgs_known)
 			printf("messages=%ld\tmq_maxmsg=%ld\tmq_msgsize=%ld\n", o.msgs, o.maxmsg, o.msgsize);
 		else
 			printf("messages=?\tmq_maxmsg=?\tmq_msgsize=?\n");
 		printf("notify=%d\tsigno=%d\tnotify_pid=%d\n", o.notify, o.signo, (int)o.notify_pid);
-	} else if (kind == IB_PSHM) {
+	} else if (kind == IB_SHM) {
 		put_size(c->unit, c->unit == U_HUMAN ? "size=" : "bytes=", o.size, "\t", 0);
 		printf("pages_used=%" PRIu64 "\n", ib_posix_pages_used(&o));
 	} else if (o.value_known) {
@@ -939,7 +939,7 @@ static void section(struct ctx *c, enum ib_kind kind)
 			(c->format == F_LIMITS ? limits_text : status_text)(c, kind);
 		else
 			(c->format == F_LIMITS ? ib_ipcjson_limits : ib_ipcjson_status)(&c->j, kind);
-	} else if (kind == IB_MSG) {
+	} else if (kind == IB_MSGQ) {
 		do_msg(c);
 	} else if (kind == IB_SHM) {
 		do_shm(c);
@@ -977,9 +977,9 @@ int ipcs_main(int argc, char **argv)
 			specific = true;
 			break;
 		case 'a':
-			all = want[IB_MSG] = want[IB_SHM] = want[IB_SEM] = true;
+			all = want[IB_MSGQ] = want[IB_SHM] = want[IB_SEM] = true;
 			break;
-		case 'q': want[IB_MSG] = true; break;
+		case 'q': want[IB_MSGQ] = true; break;
 		case 'm': want[IB_SHM] = true; break;
 		case 's': want[IB_SEM] = true; break;
 		case 't': c.format = F_TIME; break;
@@ -1004,16 +1004,16 @@ int ipcs_main(int argc, char **argv)
 	c.jc = (struct ib_ipcjson){ &c.j, &c.names, &c.filter, c.format == F_PROCESSES };
 	int rc = IB_EXIT_OK;
 	if (specific && pname) {
-		rc = posix_one(&c, want[IB_MSG] ? IB_PMQ : want[IB_SHM] ? IB_PSHM : IB_PSEM, pname);
+		rc = posix_one(&c, want[IB_MSGQ] ? IB_MSGQ : want[IB_SHM] ? IB_SHM : IB_SEM, pname);
 		goto out;
 	}
 	if (specific) {
-		rc = print_one(&c, want[IB_MSG] ? IB_MSG : want[IB_SHM] ? IB_SHM : IB_SEM, id);
+		rc = print_one(&c, want[IB_MSGQ] ? IB_MSGQ : want[IB_SHM] ? IB_SHM : IB_SEM, id);
 		goto out;
 	}
 	bool sysv = !posix || all;
 	if (nwant == 0)
-		want[IB_MSG] = want[IB_SHM] = want[IB_SEM] = true;
+		want[IB_MSGQ] = want[IB_SHM] = want[IB_SEM] = true;
 	if (c.json) {
 		ib_json_open(&c.j, NULL);
 		if (c.format == F_LIMITS || c.format == F_STATUS)
@@ -1022,25 +1022,25 @@ int ipcs_main(int argc, char **argv)
 		printf("\n");
 	}
 	if (sysv)
-		for (int k = IB_MSG; k <= IB_SEM; k++)
+		for (int k = IB_MSGQ; k <= IB_SEM; k++)
 			if (want[k])
 				section(&c, (enum ib_kind)k);
-	if (posix && c.format == F_LIMITS && want[IB_MSG]) {
+	if (posix && c.format == F_LIMITS && want[IB_MSGQ]) {
 		if (c.json)
-			ib_ipcjson_mq_limits(&c.j);
+			ib_ipcjson_posix_msgq_limits(&c.j);
 		else
-			mq_limits_text();
+			posix_msgq_limits_text();
 	}
 	if (posix && c.format != F_LIMITS) {
-		static const enum ib_kind of[] = { IB_MSG, IB_SHM, IB_SEM };
-		for (int k = IB_PMQ; k <= IB_PSEM; k++) {
+		static const enum ib_kind of[] = { IB_MSGQ, IB_SHM, IB_SEM };
+		for (int k = IB_MSGQ; k <= IB_SEM; k++) {
 			if (!want[of[k]])
 				continue;
 			if (c.format == F_STATUS) {
-				posix_status(&c, (enum ib_posix_kind)k);
+				posix_status(&c, (enum ib_kind)k);
 				continue;
 			}
-			do_posix(&c, (enum ib_posix_kind)k);
+			do_posix(&c, (enum ib_kind)k);
 			if (!c.json)
 				printf("\n");
 		}
