@@ -46,10 +46,6 @@ size_t ib_ahead_reached(struct ib_ahead *a, size_t done);
 /* Stops the helper; afterwards [0, ready) of the backup holds the old bytes. */
 void ib_ahead_stop(struct ib_ahead *a);
 
-/* Fills in the page tables of [P, P+N) in one call (Linux 5.14+; older kernels get
- * MADV_WILLNEED, a read-ahead hint). */
-void ib_populate(unsigned char *p, size_t n, bool writable);
-
 /* Copies N bytes from SRC (NULL: zeros) to DST where either is a mapping of a file
  * that another process may truncate: a page that is gone raises SIGBUS, which is
  * caught and stops the copy there. Returns 0, or -1 with errno EFAULT. Any thread. */

@@ -50,8 +50,4 @@ enum ib_relay_result {
  * up; a blocking one is read only when poll says so). SIGPIPE should be ignored. */
 enum ib_relay_result ib_relay_run(struct ib_relay *r);
 
-/* Copies IN to OUT until end of file with splice where possible: the one-direction
- * case. Returns the bytes copied, or -1 after reporting the error. */
-long long ib_copy_fd(int in, const char *in_name, int out, const char *out_name);
-
 #endif

@@ -161,7 +161,8 @@ void ib_object_check(const struct ib_object *o, bool posix_ok)
 		ib_usage_error("-c needs a key (-k or -f) or a name (-P), not an id");
 }
 
-const char *ib_kind_name(enum ib_kind kind)
+/* "message queue", "shared memory segment", "semaphore set". */
+static const char *kind_name(enum ib_kind kind)
 {
 	switch (kind) {
 	case IB_MSGQ: return "message queue";
@@ -232,15 +233,15 @@ int ib_sysv_open(const struct ib_object *o, enum ib_kind kind, size_t size, int 
 	if (o->sel == IB_SEL_ID) {
 		if (sysv_stat(kind, o->id) != 0 && errno != EACCES) {
 			if (errno == EINVAL || errno == EIDRM)
-				ib_warn("no %s with %s", ib_kind_name(kind), label);
+				ib_warn("no %s with %s", kind_name(kind), label);
 			else
-				ib_warn_sys(errno, "%s %s", ib_kind_name(kind), label);
+				ib_warn_sys(errno, "%s %s", kind_name(kind), label);
 			return -1;
 		}
 		return o->id;
 	}
 	if (o->sel != IB_SEL_KEY) {
-		ib_warn("%s needs a System V key or id", ib_kind_name(kind));
+		ib_warn("%s needs a System V key or id", kind_name(kind));
 		return -1;
 	}
 	int id;
@@ -253,20 +254,20 @@ int ib_sysv_open(const struct ib_object *o, enum ib_kind kind, size_t size, int 
 			return id;
 		}
 		if (errno != EEXIST || o->exclusive || o->key == IPC_PRIVATE) {
-			ib_warn_sys(errno, "create %s %s", ib_kind_name(kind), label);
+			ib_warn_sys(errno, "create %s %s", kind_name(kind), label);
 			return -1;
 		}
 	}
 	if (o->key == IPC_PRIVATE) {
-		ib_warn("key 0 is IPC_PRIVATE and names no existing %s: use -i ID", ib_kind_name(kind));
+		ib_warn("key 0 is IPC_PRIVATE and names no existing %s: use -i ID", kind_name(kind));
 		return -1;
 	}
 	id = sysv_get(kind, o->key, 0, access & 0666);
 	if (id < 0) {
 		if (errno == ENOENT)
-			ib_warn("no %s with %s", ib_kind_name(kind), label);
+			ib_warn("no %s with %s", kind_name(kind), label);
 		else
-			ib_warn_sys(errno, "open %s %s", ib_kind_name(kind), label);
+			ib_warn_sys(errno, "open %s %s", kind_name(kind), label);
 		return -1;
 	}
 	return id;

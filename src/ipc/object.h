@@ -62,9 +62,6 @@ bool ib_parse_id(const char *s, int *id);
  * not "." or "..". Returns NULL if valid, else why not. */
 const char *ib_posix_name_error(const char *name);
 
-/* "message queue", "shared memory segment", "semaphore set". */
-const char *ib_kind_name(enum ib_kind kind);
-
 /* How messages name the object: "key 0x0000162e", "id 5" or "/NAME". */
 const char *ib_object_label(const struct ib_object *o, char *buf, size_t len);
 

@@ -172,9 +172,6 @@ bool ib_args_ahead(const struct ib_args *a, int id);
 _Noreturn void ib_args_invalid(const struct ib_args *a, const char *what, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* The help text: usage, the options from the table, the footer. */
-void ib_cmd_help(const struct ib_cmd *cmd, FILE *out);
-
 /* Looks up an option by its id (NULL if the table has none). */
 const struct ib_opt *ib_cmd_find(const struct ib_cmd *cmd, int id);
 
