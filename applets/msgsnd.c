@@ -176,7 +176,8 @@ int msgsnd_main(int argc, char **argv)
 		case OPT_MSGSIZE: msgsize = (long)args.u; break;
 		}
 	}
-	ib_object_check(&o, true);
+	if (!ib_object_check(&o, true))
+		return IB_EXIT_FAIL;
 	bool posix = o.sel == IB_SEL_POSIX;
 	if ((maxmsg || msgsize) && !(posix && o.create))
 		ib_usage_error("--maxmsg and --msgsize need -P and -c");

@@ -188,7 +188,8 @@ static void parse_args(struct semop_cmd *c, int argc, char **argv)
 		case 'E': c->conflict = (int)args.u; hold_opts = true; break;
 		}
 	}
-	ib_object_check(&c->o, true);
+	if (!ib_object_check(&c->o, true))
+		exit(IB_EXIT_FAIL);
 	ib_object_label(&c->o, c->label, sizeof c->label);
 	c->args = args.ops;
 	c->nargs = args.nops;

@@ -345,7 +345,8 @@ int shmcat_main(int argc, char **argv)
 	}
 	if (args.nops > 0)
 		ib_usage_error("unexpected argument '%s'", args.ops[0]);
-	ib_object_check(&o, true);
+	if (!ib_object_check(&o, true))
+		return IB_EXIT_FAIL;
 	if (o.create && !size_given)
 		ib_usage_error("-c needs -s SIZE");
 	if (size_given && !o.create)

@@ -110,11 +110,6 @@ int ib_msgq_stop_signal(void)
 	return stop_sig;
 }
 
-_Noreturn void ib_msgq_die_of_signal(int sig)
-{
-	ib_die_of_signal(sig);
-}
-
 /* ---- opening ---- */
 
 static int posix_open(struct ib_msgq *q, const struct ib_object *o, int access, long maxmsg,
