@@ -257,6 +257,17 @@ static ssize_t sysv_send_blocking(void *p)
 	return msgsnd(c->id, c->buf, c->len, 0);
 }
 
+/* After a POSIX send or receive failed: whether to try again (EINTR, no stop signal);
+ * if not, errno says why, a timeout as EAGAIN. */
+static bool posix_again(void)
+{
+	if (errno == EINTR && !stop_sig)
+		return true;
+	if (errno == ETIMEDOUT)
+		errno = EAGAIN;
+	return false;
+}
+
 static int posix_send(struct ib_msgq *q, long prio, const void *data, size_t len,
 		      const struct ib_wait *w)
 {
@@ -267,11 +278,8 @@ static int posix_send(struct ib_msgq *q, long prio, const void *data, size_t len
 			: mq_timedsend(q->mqd, data, len, (unsigned)prio, &ts);
 		if (r == 0)
 			return 0;
-		if (errno == EINTR && !stop_sig)
-			continue;
-		if (errno == ETIMEDOUT)
-			errno = EAGAIN;
-		return -1;
+		if (!posix_again())
+			return -1;
 	}
 }
 
@@ -342,11 +350,8 @@ static int posix_recv(struct ib_msgq *q, struct ib_msgbuf *b, const struct ib_wa
 			m->len = (size_t)n;
 			return 0;
 		}
-		if (errno == EINTR && !stop_sig)
-			continue;
-		if (errno == ETIMEDOUT)
-			errno = EAGAIN;
-		return -1;
+		if (!posix_again())
+			return -1;
 	}
 }
 
