@@ -190,7 +190,11 @@ static void remove_id(struct run *run, enum kind k, bool iskey, int id, bool swe
 	run->failures++;
 }
 
-/* An id option's argument, as util-linux reads it: a decimal int32 or exit 1. */
+/* util-linux reads ids and keys with the C library's strtoimax and strtoul: leading
+ * blanks, a sign, a negative key wrapping to 0xffffffff, an overflow worded with
+ * strerror. The core's parsers (parse.c, ib_parse_key) refuse all of these by design,
+ * so the drop-in, their only user, keeps these two here.
+ * An id option's argument, as util-linux reads it: a decimal int32 or exit 1. */
 static int parse_id_or_die(const char *s)
 {
 	char *end;
