@@ -355,6 +355,17 @@ static int posix_recv(struct ib_msgq *q, struct ib_msgbuf *b, const struct ib_wa
 	}
 }
 
+/* Fills *M from a System V receive of N bytes of text into B (N < 0: failed). */
+static int sysv_result(const struct ib_msgbuf *b, ssize_t n, struct ib_msg *m)
+{
+	if (n < 0)
+		return -1;
+	memcpy(&m->type, b->mem, sizeof m->type);
+	m->data = b->mem + sizeof(long);
+	m->len = (size_t)n;
+	return 0;
+}
+
 int ib_msgq_recv(struct ib_msgq *q, struct ib_msgbuf *b, long type, int flags,
 		 const struct ib_wait *w, struct ib_msg *m)
 {
@@ -375,12 +386,7 @@ int ib_msgq_recv(struct ib_msgq *q, struct ib_msgbuf *b, long type, int flags,
 		c.flags = kflags;
 		n = wait_for(sysv_recv_once, &c, w->ns);
 	}
-	if (n < 0)
-		return -1;
-	memcpy(&m->type, b->mem, sizeof m->type);
-	m->data = b->mem + sizeof(long);
-	m->len = (size_t)n;
-	return 0;
+	return sysv_result(b, n, m);
 }
 
 int ib_msgq_peek(struct ib_msgq *q, struct ib_msgbuf *b, long index, int flags,
@@ -392,12 +398,7 @@ int ib_msgq_peek(struct ib_msgq *q, struct ib_msgbuf *b, long index, int flags,
 	}
 	int kflags = MSG_COPY | IPC_NOWAIT | ((flags & IB_RCV_NOERROR) ? MSG_NOERROR : 0);
 	ssize_t n = msgrcv(q->id, b->mem, b->cap, index, kflags);
-	if (n < 0)
-		return -1;
-	memcpy(&m->type, b->mem, sizeof m->type);
-	m->data = b->mem + sizeof(long);
-	m->len = (size_t)n;
-	return 0;
+	return sysv_result(b, n, m);
 }
 
 size_t ib_msgq_size_of_next(struct ib_msgq *q)
