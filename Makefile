@@ -53,8 +53,11 @@ APPLETS   := $(shell sed -n "s/^APPLET[[:punct:]]\([a-z0-9_]*\),.*/\1/p" src/app
 SRCS      := src/main.c $(wildcard src/ipc/*.c) $(APPLETS:%=applets/%.c) \
              $(foreach a,$(APPLETS),$(wildcard applets/$(a)-*.c))
 OBJS      := $(SRCS:%.c=$(BUILD)/%.o)
-# Small adversaries the suite races the applets with (not part of ipcbox).
-RACERS    := $(patsubst tests/race/%.c,$(BUILD)/tests/race/%,$(wildcard tests/race/*.c))
+# Small adversaries the suite races the applets with, programs it runs and
+# LD_PRELOAD shims it runs the applets under (not part of ipcbox; no test compiles).
+RACERS    := $(patsubst tests/race/%.c,$(BUILD)/tests/race/%,$(wildcard tests/race/*.c)) \
+             $(patsubst tests/prog/%.c,$(BUILD)/tests/prog/%,$(wildcard tests/prog/*.c)) \
+             $(patsubst tests/preload/%.c,$(BUILD)/tests/preload/%.so,$(wildcard tests/preload/*.c))
 
 # Names a system ships its own command and man page for: a default install leaves
 # them alone (use "ipcbox NAME" or install LINKS=all).
@@ -116,6 +119,15 @@ $(BUILD)/tests/race/%: tests/race/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 $(WARNINGS) $(CFLAGS) $(ALL_LDFLAGS) -o $@ $<
 
+$(BUILD)/tests/prog/%: tests/prog/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 $(WARNINGS) $(CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LDLIBS)
+
+# Never static: a shim is loaded into a dynamically linked ipcbox.
+$(BUILD)/tests/preload/%.so: tests/preload/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 $(WARNINGS) $(CFLAGS) -shared -fPIC -o $@ $< -ldl
+
 # The sanitizer build, for the second run of the suite.
 asan:
 	$(MAKE) BUILD=build/asan PROG=build/asan/ipcbox CFLAGS='$(SAN_FLAGS)' \
@@ -147,7 +159,7 @@ musl-static:
 
 # Rerun applet runs with a fault injected at every call of their byte and object
 # paths (tests/faults/); prints "APPLET: N injection points, N hold" per applet.
-faults: all
+faults: all $(RACERS)
 	tests/faults/run
 
 bench: all static

@@ -31,7 +31,7 @@
 #include "ipc/sysvlist.h"
 
 /* What can be removed; the order is the order of a sweep (as util-linux). */
-enum kind { SHM, PSHM, SEM, PSEM, MSG, PMSG, NKINDS };
+enum kind { SHM, PSHM, SEM, PSEM, MSGQ, PMSGQ, NKINDS };
 #define KIND_BIT(k) (1u << (k))
 #define ALL_KINDS (KIND_BIT(NKINDS) - 1)
 
@@ -41,29 +41,29 @@ static const char *const kind_text[NKINDS] = {
 	"POSIX semaphore", "message queue", "POSIX message queue",
 };
 
-enum { OPT_PSHM = 0x100, OPT_PMSG, OPT_PSEM };
+enum { OPT_PSHM = 0x100, OPT_PMSGQ, OPT_PSEM };
 
 /* The ids, keys, names and kinds are read when their option acts, in util-linux's
  * words (IB_OPT_RAW); with a filter, -m, -q and -s take no ID (IB_OPT_DROPS_ARG). */
 static const struct ib_opt options[] = {
 	IB_OPT('m', "shmem-id", ID, "ID", "remove the shared memory segment with id ID",
-	       .obj = IB_OBJ_SHM, .flags = IB_OPT_RAW | IB_OPT_DROPS_ARG),
+	       .kinds = IB_KIND_BIT(IB_SHM), .flags = IB_OPT_RAW | IB_OPT_DROPS_ARG),
 	IB_OPT('M', "shmem-key", KEY, "KEY", "remove the shared memory segment with key KEY",
-	       .obj = IB_OBJ_SHM, .flags = IB_OPT_RAW),
+	       .kinds = IB_KIND_BIT(IB_SHM), .flags = IB_OPT_RAW),
 	IB_OPT(OPT_PSHM, "posix-shmem", POSIX, "NAME", "remove the POSIX shared memory object NAME",
-	       .obj = IB_OBJ_SHM, .flags = IB_OPT_RAW),
+	       .kinds = IB_KIND_BIT(IB_SHM), .flags = IB_OPT_RAW),
 	IB_OPT('q', "queue-id", ID, "ID", "remove the message queue with id ID",
-	       .obj = IB_OBJ_MSG, .flags = IB_OPT_RAW | IB_OPT_DROPS_ARG),
+	       .kinds = IB_KIND_BIT(IB_MSGQ), .flags = IB_OPT_RAW | IB_OPT_DROPS_ARG),
 	IB_OPT('Q', "queue-key", KEY, "KEY", "remove the message queue with key KEY",
-	       .obj = IB_OBJ_MSG, .flags = IB_OPT_RAW),
-	IB_OPT(OPT_PMSG, "posix-mqueue", POSIX, "NAME", "remove the POSIX message queue NAME",
-	       .obj = IB_OBJ_MSG, .flags = IB_OPT_RAW),
+	       .kinds = IB_KIND_BIT(IB_MSGQ), .flags = IB_OPT_RAW),
+	IB_OPT(OPT_PMSGQ, "posix-mqueue", POSIX, "NAME", "remove the POSIX message queue NAME",
+	       .kinds = IB_KIND_BIT(IB_MSGQ), .flags = IB_OPT_RAW),
 	IB_OPT('s', "semaphore-id", ID, "ID", "remove the semaphore set with id ID",
-	       .obj = IB_OBJ_SEM, .flags = IB_OPT_RAW | IB_OPT_DROPS_ARG),
+	       .kinds = IB_KIND_BIT(IB_SEM), .flags = IB_OPT_RAW | IB_OPT_DROPS_ARG),
 	IB_OPT('S', "semaphore-key", KEY, "KEY", "remove the semaphore set with key KEY",
-	       .obj = IB_OBJ_SEM, .flags = IB_OPT_RAW),
+	       .kinds = IB_KIND_BIT(IB_SEM), .flags = IB_OPT_RAW),
 	IB_OPT(OPT_PSEM, "posix-semaphore", POSIX, "NAME", "remove the POSIX named semaphore NAME",
-	       .obj = IB_OBJ_SEM, .flags = IB_OPT_RAW),
+	       .kinds = IB_KIND_BIT(IB_SEM), .flags = IB_OPT_RAW),
 	IB_OPT('a', "all", CHOICE, "KIND",
 	       "remove every object (of KIND: shm, msg, sem, pshm, pmsg or psem)",
 	       .choices = "shm|pshm|sem|psem|msg|pmsg", .flags = IB_OPT_OPTARG | IB_OPT_RAW),
@@ -86,7 +86,7 @@ const struct ib_cmd ipcrm_cmd = {
 	.footer = "KEY is decimal, 0x hex or 0 octal; ID is decimal. Exit status is 0 if every\n"
 		  "object was removed, 1 otherwise (and for a bad command line).\n",
 	.usage_status = IB_EXIT_FAIL,
-	.obj = IB_OBJ_ANY,
+	.kinds = IB_ALL_KINDS,
 	.help_short = 'h',
 	.version_short = 'V',
 };
@@ -112,13 +112,13 @@ struct run {
  * changed since it was listed (attached, used, given away) is left alone. */
 static int recheck(struct run *run, enum kind k, int id, struct ib_sysv_perm *perm, bool *match)
 {
-	struct ib_msq_info q = { 0 };
+	struct ib_msgq_info q = { 0 };
 	struct ib_shm_info s = { 0 };
 	struct ib_sem_info m = { 0 };
 	int r;
-	if (k == MSG) {
-		r = ib_msq_stat(id, &q);
-		*match = r == 0 && ib_filter_msq(run->filter, &q);
+	if (k == MSGQ) {
+		r = ib_msgq_stat(id, &q);
+		*match = r == 0 && ib_filter_msgq(run->filter, &q);
 		*perm = q.perm;
 	} else if (k == SHM) {
 		r = ib_shm_stat(id, &s);
@@ -148,7 +148,7 @@ static int rmid(struct run *run, enum kind k, int id)
 	int r;
 	if (k == SHM)
 		r = shmctl(id, IPC_RMID, NULL);
-	else if (k == MSG)
+	else if (k == MSGQ)
 		r = msgctl(id, IPC_RMID, NULL);
 	else
 		r = semctl(id, 0, IPC_RMID);
@@ -190,7 +190,11 @@ static void remove_id(struct run *run, enum kind k, bool iskey, int id, bool swe
 	run->failures++;
 }
 
-/* An id option's argument, as util-linux reads it: a decimal int32 or exit 1. */
+/* util-linux reads ids and keys with the C library's strtoimax and strtoul: leading
+ * blanks, a sign, a negative key wrapping to 0xffffffff, an overflow worded with
+ * strerror. The core's parsers (parse.c, ib_parse_key) refuse all of these by design,
+ * so the drop-in, their only user, keeps these two here.
+ * An id option's argument, as util-linux reads it: a decimal int32 or exit 1. */
 static int parse_id_or_die(const char *s)
 {
 	char *end;
@@ -227,7 +231,7 @@ static int key_to_id(struct run *run, enum kind k, const char *s)
 		run->failures++;
 		return -1;
 	}
-	int id = k == SHM ? shmget(key, 0, 0) : k == MSG ? msgget(key, 0) : semget(key, 0, 0);
+	int id = k == SHM ? shmget(key, 0, 0) : k == MSGQ ? msgget(key, 0) : semget(key, 0, 0);
 	if (id >= 0)
 		return id;
 	const char *what;
@@ -255,14 +259,14 @@ static int posix_check(enum kind k, const char *name)
 {
 	char path[PATH_MAX];
 	struct stat st;
-	if (k == PMSG && !ib_mqueue_mounted()) {
+	if (k == PMSGQ && !ib_mqueue_mounted()) {
 		mqd_t q = mq_open(name, O_RDONLY | O_NONBLOCK);
 		if (q == (mqd_t)-1)
 			return errno == EACCES ? 0 : errno;
 		mq_close(q);
 		return 0;
 	}
-	snprintf(path, sizeof path, "%s/%s%s", k == PMSG ? IB_MQUEUE_DIR : IB_SHM_DIR,
+	snprintf(path, sizeof path, "%s/%s%s", k == PMSGQ ? IB_MQUEUE_DIR : IB_SHM_DIR,
 		 k == PSEM ? "sem." : "", name + 1);
 	if (stat(path, &st) < 0)
 		return errno;
@@ -308,7 +312,7 @@ static void remove_name(struct run *run, enum kind k, const char *arg, bool swee
 		err = EINVAL;
 	else if (run->dry_run)
 		err = posix_check(k, name);
-	else if ((k == PSHM ? shm_unlink(name) : k == PMSG ? mq_unlink(name) : ib_sem_unlink(name)) < 0)
+	else if ((k == PSHM ? shm_unlink(name) : k == PMSGQ ? mq_unlink(name) : ib_sem_unlink(name)) < 0)
 		err = errno;
 	if (!err)
 		return;
@@ -339,19 +343,19 @@ static void remove_name(struct run *run, enum kind k, const char *arg, bool swee
  * the filters as listed. */
 static int list_ids(struct ib_filter *f, enum kind k, int **ids, size_t *n)
 {
-	struct ib_msq_info *q = NULL;
+	struct ib_msgq_info *q = NULL;
 	struct ib_shm_info *s = NULL;
 	struct ib_sem_info *m = NULL;
 	size_t all;
-	int r = k == MSG ? ib_msq_list(&q, &all) : k == SHM ? ib_shm_list(&s, &all) : ib_sem_list(&m, &all);
+	int r = k == MSGQ ? ib_msgq_list(&q, &all) : k == SHM ? ib_shm_list(&s, &all) : ib_sem_list(&m, &all);
 	if (r < 0)
 		return -1;
 	*n = 0;
 	*ids = malloc((all + 1) * sizeof **ids);
 	for (size_t i = 0; *ids && i < all; i++) {
-		if (k == MSG ? ib_filter_msq(f, &q[i]) : k == SHM ? ib_filter_shm(f, &s[i]) :
+		if (k == MSGQ ? ib_filter_msgq(f, &q[i]) : k == SHM ? ib_filter_shm(f, &s[i]) :
 		    ib_filter_sem(f, &m[i]))
-			(*ids)[(*n)++] = k == MSG ? q[i].perm.id : k == SHM ? s[i].perm.id : m[i].perm.id;
+			(*ids)[(*n)++] = k == MSGQ ? q[i].perm.id : k == SHM ? s[i].perm.id : m[i].perm.id;
 	}
 	free(q);
 	free(s);
@@ -414,13 +418,13 @@ static void sweep_sysv(struct run *run, enum kind k)
  * the user named this kind, so a queue file system that is not mounted is an error. */
 static void sweep_posix(struct run *run, enum kind k, bool explicit)
 {
-	enum ib_posix_kind pk = k == PMSG ? IB_PMQ : k == PSHM ? IB_PSHM : IB_PSEM;
+	enum ib_kind pk = k == PMSGQ ? IB_MSGQ : k == PSHM ? IB_SHM : IB_SEM;
 	struct ib_posix_info *objs;
 	size_t n;
 	if (ib_posix_list(pk, &objs, &n) < 0) {
 		if (!explicit && errno == ENOENT)
 			return;
-		if (errno == ENOENT && pk == IB_PMQ)
+		if (errno == ENOENT && pk == IB_MSGQ)
 			ib_warn("cannot list POSIX message queues: no mqueue file system on %s",
 				IB_MQUEUE_DIR);
 		else
@@ -449,7 +453,7 @@ static void sweep_kinds(struct run *run, unsigned kinds)
 	for (int i = 0; i < NKINDS; i++) {
 		if (!(kinds & KIND_BIT(i)))
 			continue;
-		if (i == SHM || i == MSG || i == SEM)
+		if (i == SHM || i == MSGQ || i == SEM)
 			sweep_sysv(run, (enum kind)i);
 		else
 			sweep_posix(run, (enum kind)i, kinds != ALL_KINDS);
@@ -528,7 +532,7 @@ static unsigned all_arg(const char *arg)
 
 static enum kind kind_of_letter(int c)
 {
-	return c == 'm' || c == 'M' ? SHM : c == 'q' || c == 'Q' ? MSG : SEM;
+	return c == 'm' || c == 'M' ? SHM : c == 'q' || c == 'Q' ? MSGQ : SEM;
 }
 
 /* With a filter: sweep the chosen kinds (all by default), removing what passes. */
@@ -554,7 +558,7 @@ static int filter_main(struct run *run, const struct act *acts, int nacts, char 
 		case 'S':
 			ib_usage_error_code(IB_EXIT_FAIL, "-%c cannot be combined with a filter", c);
 		case OPT_PSHM:
-		case OPT_PMSG:
+		case OPT_PMSGQ:
 		case OPT_PSEM:
 			ib_usage_error_code(IB_EXIT_FAIL, "--%s cannot be combined with a filter",
 					    acts[i].opt->name);
@@ -589,9 +593,9 @@ static int plain_main(struct run *run, const struct act *acts, int nacts, char *
 			remove_id(run, kind_of_letter(c), false, parse_id_or_die(arg), false);
 			break;
 		case OPT_PSHM:
-		case OPT_PMSG:
+		case OPT_PMSGQ:
 		case OPT_PSEM:
-			remove_name(run, c == OPT_PSHM ? PSHM : c == OPT_PMSG ? PMSG : PSEM, arg, false);
+			remove_name(run, c == OPT_PSHM ? PSHM : c == OPT_PMSGQ ? PMSGQ : PSEM, arg, false);
 			break;
 		case 'a':
 			kinds = all_arg(arg);
@@ -626,7 +630,7 @@ int ipcrm_main(int argc, char **argv)
 	int word = 1;
 	while (word < argc - 1 && is_dry_run_word(argv[word]))
 		word++;
-	if (kind_of_word(argv[word], &k) && (k == SHM || k == MSG || k == SEM)) {
+	if (kind_of_word(argv[word], &k) && (k == SHM || k == MSGQ || k == SEM)) {
 		run.dry_run = word > 1;
 		return legacy_main(&run, k, argc - word - 1, argv + word + 1);
 	}

@@ -39,7 +39,7 @@ enum { OPT_HUMAN = 0x1300, OPT_POSIX, OPT_JSON, OPT_PROCESSES };
 static const struct ib_opt options[] = {
 	/* util-linux's words for a bad id, and with --posix a name: parsed here */
 	IB_OPT('i', "id", ID, "ID", "print details on resource identified by ID",
-	       .obj = IB_OBJ_ANY, .flags = IB_OPT_RAW),
+	       .kinds = IB_ALL_KINDS, .flags = IB_OPT_RAW),
 	IB_STD_OPTS,
 	IB_HEADING("Resource options:"),
 	IB_OPT('m', "shmems", NONE, NULL, "shared memory segments"),
@@ -73,7 +73,7 @@ const struct ib_cmd ipcs_cmd = {
 	.nopts = IB_NELEM(options),
 	.footer = "For more details see ipcs(1).\n",
 	.usage_status = IB_EXIT_FAIL,
-	.obj = IB_OBJ_ANY,
+	.kinds = IB_ALL_KINDS,
 	.help_short = 'h',
 	.version_short = 'V',
 };
@@ -144,7 +144,7 @@ struct cell {
 	{ .title = (title_), .fmt = (fmt_), .type = C_##type_, .at = (at_), __VA_ARGS__ }
 #define LINE(fmt_, type_, at_, ...) CELL(NULL, fmt_, type_, at_, __VA_ARGS__)
 #define PERM(m) offsetof(struct ib_sysv_perm, m) /* first in every System V record */
-#define MSQ(m) offsetof(struct ib_msq_info, m)
+#define MSQ(m) offsetof(struct ib_msgq_info, m)
 #define SHM(m) offsetof(struct ib_shm_info, m)
 #define SEM(m) offsetof(struct ib_sem_info, m)
 #define PX(m) offsetof(struct ib_posix_info, m)
@@ -180,7 +180,7 @@ struct view {
 /* A kind of object: its record, its views and its member in --json output. */
 struct kind {
 	bool posix;
-	int kind;                  /* enum ib_kind, or with POSIX enum ib_posix_kind */
+	int kind;                  /* enum ib_kind, or with POSIX enum ib_kind */
 	size_t size;               /* of its record */
 	const char *json;
 	struct view views[NVIEWS]; /* POSIX kinds: a default and a processes view */
@@ -188,7 +188,7 @@ struct kind {
 };
 
 static const struct kind sysv_kinds[] = {
-	[IB_MSG] = { false, IB_MSG, sizeof(struct ib_msq_info), "messages", {
+	[IB_MSGQ] = { false, IB_MSGQ, sizeof(struct ib_msgq_info), "messages", {
 		[F_DEFAULT] = VIEW("Message Queues", SYSV_DEFAULT("msqid"),
 			CELL("used-bytes", " %-12s", SIZE, MSQ(cbytes), .when = NOT_HUMAN),
 			CELL("size", " %6s      ", SIZE, MSQ(cbytes), .head = " %-12s", .when = HUMAN),
@@ -208,14 +208,14 @@ static const struct kind sysv_kinds[] = {
 			CELL("last-receiver", " %-16s", PROC, MSQ(lrpid)),
 			CELL("stale", " %s", STALE, 0)),
 		[F_LIMITS] = STATS("Messages Limits", "unable to fetch message limits",
-			STAT("msgmni", "max queues system wide = %s\n", INT, ib_msg_limits, msgmni),
-			STAT("msgmax", "max size of message", BYTES, ib_msg_limits, msgmax, .unit = U_BYTES),
-			STAT("msgmnb", "default max size of queue", IBYTES, ib_msg_limits, msgmnb,
+			STAT("msgmni", "max queues system wide = %s\n", INT, ib_msgq_limits, msgmni),
+			STAT("msgmax", "max size of message", BYTES, ib_msgq_limits, msgmax, .unit = U_BYTES),
+			STAT("msgmnb", "default max size of queue", IBYTES, ib_msgq_limits, msgmnb,
 			     .unit = U_BYTES)),
 		[F_STATUS] = STATS("Messages Status", "kernel not configured for message queues",
-			STAT("queues", "allocated queues = %s\n", INT, ib_msg_status, pool),
-			STAT("headers", "used headers = %s\n", INT, ib_msg_status, map),
-			STAT("used_bytes", "used space", IBYTES, ib_msg_status, tql)),
+			STAT("queues", "allocated queues = %s\n", INT, ib_msgq_status, pool),
+			STAT("headers", "used headers = %s\n", INT, ib_msgq_status, map),
+			STAT("used_bytes", "used space", IBYTES, ib_msgq_status, tql)),
 	}, VIEW(NULL, LINE("\nMessage Queue msqid=%s\n", INT, PERM(id)), IDS(""),
 		LINE("cgid=%s\t", UINT, PERM(cgid)), LINE("mode=%s\n", MODE, PERM(mode)),
 		SIZE_LINE("cbytes", "csize", MSQ(cbytes)), SIZE_LINE("qbytes", "qsize", MSQ(qbytes)),
@@ -308,20 +308,20 @@ static const struct kind sysv_kinds[] = {
 	LINE("change_time=%s\n", CTIME, PX(ctime)))
 
 static const struct kind posix_kinds[] = {
-	[IB_PMQ] = { true, IB_PMQ, sizeof(struct ib_posix_info), "posix-messages", {
+	[IB_MSGQ] = { true, IB_MSGQ, sizeof(struct ib_posix_info), "posix-messages", {
 		[F_DEFAULT] = VIEW("POSIX Message Queues", POSIX_DEFAULT("used-bytes"),
 			CELL("messages", " %-12s", LONG, PX(msgs), .known = PX(msgs_known))),
 		[F_PROCESSES] = POSIX_PROCESSES("POSIX Message Queues"),
 		[F_LIMITS] = STATS("POSIX Message Queues Limits",
 			"unable to fetch POSIX message queue limits",
-			STAT("queues_max", "max queues system wide = %s\n", LONG, ib_mq_limits, queues_max),
-			STAT("msg_max", "max messages per queue = %s\n", LONG, ib_mq_limits, msg_max),
-			STAT("msgsize_max", "max size of message (bytes) = %s\n", LONG, ib_mq_limits,
+			STAT("queues_max", "max queues system wide = %s\n", LONG, ib_posix_msgq_limits, queues_max),
+			STAT("msg_max", "max messages per queue = %s\n", LONG, ib_posix_msgq_limits, msg_max),
+			STAT("msgsize_max", "max size of message (bytes) = %s\n", LONG, ib_posix_msgq_limits,
 			     msgsize_max),
-			STAT("msg_default", "default max messages per queue = %s\n", LONG, ib_mq_limits,
+			STAT("msg_default", "default max messages per queue = %s\n", LONG, ib_posix_msgq_limits,
 			     msg_default),
 			STAT("msgsize_default", "default max size of message (bytes) = %s\n", LONG,
-			     ib_mq_limits, msgsize_default)),
+			     ib_posix_msgq_limits, msgsize_default)),
 		[F_STATUS] = VIEW("POSIX Messages Status",
 			STAT("queues", "allocated queues = %s\n", SIZET, ib_posix_summary, objects),
 			STAT("messages", "queued messages = %s\n", U64, ib_posix_summary, messages),
@@ -334,7 +334,7 @@ static const struct kind posix_kinds[] = {
 		LINE("mq_msgsize=%s\n", LONG, PX(msgsize), .known = PX(msgs_known)),
 		LINE("notify=%s\t", INT, PX(notify)), LINE("signo=%s\t", INT, PX(signo)),
 		LINE("notify_pid=%s\n", INT, PX(notify_pid))) },
-	[IB_PSHM] = { true, IB_PSHM, sizeof(struct ib_posix_info), "posix-sharedmemory", {
+	[IB_SHM] = { true, IB_SHM, sizeof(struct ib_posix_info), "posix-sharedmemory", {
 		[F_DEFAULT] = VIEW("POSIX Shared Memory", POSIX_DEFAULT("bytes"),
 			CELL("modified", " %-20s", MTIME, PX(mtime))),
 		[F_PROCESSES] = POSIX_PROCESSES("POSIX Shared Memory"),
@@ -346,7 +346,7 @@ static const struct kind posix_kinds[] = {
 			STAT("pages_used", "pages used      %s\n", U64, ib_posix_summary, pages)),
 	}, POSIX_DETAIL("POSIX Shared Memory", SIZE_LINE("bytes", "size", PX(size)),
 		LINE("pages_used=%s\n", PAGES, 0)) },
-	[IB_PSEM] = { true, IB_PSEM, sizeof(struct ib_posix_info), "posix-semaphores", {
+	[IB_SEM] = { true, IB_SEM, sizeof(struct ib_posix_info), "posix-semaphores", {
 		[F_DEFAULT] = VIEW("POSIX Semaphores", POSIX_START,
 			CELL("perms", " %-10s", PERMS, PX(mode)),
 			CELL("value", " %-10s", INT, PX(value), .known = PX(value_known))),
@@ -397,8 +397,8 @@ static const char *stale(struct ctx *c, const struct kind *k, const void *r)
 	if (k->posix) {
 		int n = users_of(c, k, r, &pid, 1);
 		dead = n < 0 ? -1 : n == 0;
-	} else if (k->kind == IB_MSG) {
-		dead = ib_msq_dead(&c->filter.pids, r);
+	} else if (k->kind == IB_MSGQ) {
+		dead = ib_msgq_dead(&c->filter.pids, r);
 	} else if (k->kind == IB_SHM) {
 		dead = ib_shm_stale(&c->filter.pids, r);
 	} else {
@@ -510,7 +510,7 @@ static void cells(struct ctx *c, const struct kind *k, const struct view *v, con
 /* The core's functions for each kind. */
 union records {
 	void *any;
-	struct ib_msq_info *q;
+	struct ib_msgq_info *q;
 	struct ib_shm_info *s;
 	struct ib_sem_info *e;
 	struct ib_posix_info *o;
@@ -520,9 +520,9 @@ union records {
 static int records(const struct kind *k, bool rss, union records *r, size_t *n)
 {
 	if (k->posix)
-		return ib_posix_list((enum ib_posix_kind)k->kind, &r->o, n);
-	if (k->kind == IB_MSG)
-		return ib_msq_list(&r->q, n);
+		return ib_posix_list((enum ib_kind)k->kind, &r->o, n);
+	if (k->kind == IB_MSGQ)
+		return ib_msgq_list(&r->q, n);
 	if (k->kind == IB_SHM)
 		return rss ? ib_shm_list_rss(&r->s, n) : ib_shm_list(&r->s, n);
 	return ib_sem_list(&r->e, n);
@@ -532,7 +532,7 @@ static bool passes(struct ctx *c, const struct kind *k, const void *r)
 {
 	if (k->posix)
 		return ib_filter_posix(&c->filter, r);
-	return k->kind == IB_MSG ? ib_filter_msq(&c->filter, r)
+	return k->kind == IB_MSGQ ? ib_filter_msgq(&c->filter, r)
 	     : k->kind == IB_SHM ? ib_filter_shm(&c->filter, r) : ib_filter_sem(&c->filter, r);
 }
 
@@ -541,8 +541,8 @@ static void json_record(struct ctx *c, const struct kind *k, const void *r,
 {
 	if (k->posix)
 		ib_ipcjson_posix(&c->jc, r);
-	else if (k->kind == IB_MSG)
-		ib_ipcjson_msq(&c->jc, r);
+	else if (k->kind == IB_MSGQ)
+		ib_ipcjson_msgq(&c->jc, r);
 	else if (k->kind == IB_SHM)
 		ib_ipcjson_shm(&c->jc, r);
 	else
@@ -555,8 +555,8 @@ static void json_record(struct ctx *c, const struct kind *k, const void *r,
  * table (then HINT), or on stderr with --json; any other error on stderr. */
 static void unlisted(struct ctx *c, const struct kind *k, int e, const char *hint)
 {
-	if (k->kind != IB_PMQ || e != ENOENT)
-		ib_warn_sys(e, "cannot list %s", k->kind == IB_PMQ ? IB_MQUEUE_DIR : IB_SHM_DIR);
+	if (k->kind != IB_MSGQ || e != ENOENT)
+		ib_warn_sys(e, "cannot list %s", k->kind == IB_MSGQ ? IB_MQUEUE_DIR : IB_SHM_DIR);
 	else if (c->json)
 		ib_warn(NOT_MOUNTED " listed");
 	else
@@ -603,12 +603,12 @@ static void list(struct ctx *c, const struct kind *k)
 static int fetch(const struct kind *k, enum format f, void *out)
 {
 	if (k->posix)
-		return f == F_LIMITS ? ib_mq_limits(out)
-				     : ib_posix_summary((enum ib_posix_kind)k->kind, out);
+		return f == F_LIMITS ? ib_posix_msgq_limits(out)
+				     : ib_posix_summary((enum ib_kind)k->kind, out);
 	if (f == F_LIMITS)
-		return k->kind == IB_MSG ? ib_msg_limits(out)
+		return k->kind == IB_MSGQ ? ib_msgq_limits(out)
 		     : k->kind == IB_SHM ? ib_shm_limits(out) : ib_sem_limits(out);
-	return k->kind == IB_MSG ? ib_msg_status(out)
+	return k->kind == IB_MSGQ ? ib_msgq_status(out)
 	     : k->kind == IB_SHM ? ib_shm_status(out) : ib_sem_status(out);
 }
 
@@ -670,13 +670,13 @@ static void stats(struct ctx *c, const struct kind *k)
 {
 	const struct view *v = &k->views[c->format];
 	union {
-		struct ib_msg_limits ml;
+		struct ib_msgq_limits ml;
 		struct ib_shm_limits sl;
 		struct ib_sem_limits el;
-		struct ib_msg_status ms;
+		struct ib_msgq_status ms;
 		struct ib_shm_status ss;
 		struct ib_sem_status es;
-		struct ib_mq_limits pl;
+		struct ib_posix_msgq_limits pl;
 		struct ib_posix_summary ps;
 	} r;
 	char buf[64];
@@ -729,7 +729,7 @@ static int first_or_stat(const struct kind *k, int id, void *out)
 	size_t n = 0;
 	int rc = -1;
 	if (id >= 0) {
-		rc = k->kind == IB_MSG ? ib_msq_stat(id, out)
+		rc = k->kind == IB_MSGQ ? ib_msgq_stat(id, out)
 		   : k->kind == IB_SHM ? ib_shm_stat(id, out) : ib_sem_stat(id, out);
 		if (rc == 0 || errno != EACCES)
 			return rc;
@@ -744,9 +744,9 @@ static int first_or_stat(const struct kind *k, int id, void *out)
 			rc = 0;
 		}
 	}
-	if (rc == 0 && id < 0 && k->kind == IB_MSG) {
+	if (rc == 0 && id < 0 && k->kind == IB_MSGQ) {
 		/* util-linux only stats the queue for a real id: -i -1 shows qbytes=0 */
-		((struct ib_msq_info *)out)->qbytes = 0;
+		((struct ib_msgq_info *)out)->qbytes = 0;
 	}
 	free(r.any);
 	if (rc != 0)
@@ -757,7 +757,7 @@ static int first_or_stat(const struct kind *k, int id, void *out)
 static int print_one(struct ctx *c, const struct kind *k, int id)
 {
 	union {
-		struct ib_msq_info q;
+		struct ib_msgq_info q;
 		struct ib_shm_info s;
 		struct ib_sem_info e;
 	} u;
@@ -802,13 +802,13 @@ static int print_one(struct ctx *c, const struct kind *k, int id)
  * Unlike a missing System V id, a missing name exits 1. */
 static int posix_one(struct ctx *c, const struct kind *k, const char *name)
 {
-	enum ib_posix_kind kind = (enum ib_posix_kind)k->kind;
+	enum ib_kind kind = (enum ib_kind)k->kind;
 	struct ib_posix_info o;
 	const char *why = ib_posix_name_error(name);
 	if (why)
 		ib_die(IB_EXIT_FAIL, "invalid POSIX name %s: %s", ib_quote(name), why);
 	bool found = false;
-	if (kind == IB_PMQ && !ib_mqueue_mounted())
+	if (kind == IB_MSGQ && !ib_mqueue_mounted())
 		ib_warn(NOT_MOUNTED " read");
 	else if (ib_posix_stat(kind, name, &o) == 0)
 		found = true;
@@ -903,9 +903,9 @@ int ipcs_main(int argc, char **argv)
 			specific = true;
 			break;
 		case 'a':
-			all = want[IB_MSG] = want[IB_SHM] = want[IB_SEM] = true;
+			all = want[IB_MSGQ] = want[IB_SHM] = want[IB_SEM] = true;
 			break;
-		case 'q': want[IB_MSG] = true; break;
+		case 'q': want[IB_MSGQ] = true; break;
 		case 'm': want[IB_SHM] = true; break;
 		case 's': want[IB_SEM] = true; break;
 		case 't': c.format = F_TIME; break;
@@ -930,17 +930,17 @@ int ipcs_main(int argc, char **argv)
 	c.jc = (struct ib_ipcjson){ &c.j, &c.names, &c.filter, c.format == F_PROCESSES };
 	int rc = IB_EXIT_OK;
 	if (specific && pname) {
-		rc = posix_one(&c, &posix_kinds[want[IB_MSG] ? IB_PMQ : want[IB_SHM] ? IB_PSHM : IB_PSEM],
+		rc = posix_one(&c, &posix_kinds[want[IB_MSGQ] ? IB_MSGQ : want[IB_SHM] ? IB_SHM : IB_SEM],
 			       pname);
 		goto out;
 	}
 	if (specific) {
-		rc = print_one(&c, &sysv_kinds[want[IB_MSG] ? IB_MSG : want[IB_SHM] ? IB_SHM : IB_SEM], id);
+		rc = print_one(&c, &sysv_kinds[want[IB_MSGQ] ? IB_MSGQ : want[IB_SHM] ? IB_SHM : IB_SEM], id);
 		goto out;
 	}
 	bool sysv = !posix || all;
 	if (nwant == 0)
-		want[IB_MSG] = want[IB_SHM] = want[IB_SEM] = true;
+		want[IB_MSGQ] = want[IB_SHM] = want[IB_SEM] = true;
 	if (c.json) {
 		ib_json_open(&c.j, NULL);
 		if (c.format == F_LIMITS || c.format == F_STATUS)
@@ -949,18 +949,15 @@ int ipcs_main(int argc, char **argv)
 		printf("\n");
 	}
 	if (sysv)
-		for (int k = IB_MSG; k <= IB_SEM; k++)
+		for (int k = IB_MSGQ; k <= IB_SEM; k++)
 			if (want[k])
 				section(&c, &sysv_kinds[k]);
-	if (posix && c.format == F_LIMITS && want[IB_MSG])
-		section(&c, &posix_kinds[IB_PMQ]);
-	if (posix && c.format != F_LIMITS) {
-		static const enum ib_kind of[] = { IB_MSG, IB_SHM, IB_SEM };
-		for (int k = IB_PMQ; k <= IB_PSEM; k++) {
-			if (want[of[k]])
+	if (posix && c.format == F_LIMITS && want[IB_MSGQ])
+		section(&c, &posix_kinds[IB_MSGQ]);
+	if (posix && c.format != F_LIMITS)
+		for (int k = IB_MSGQ; k <= IB_SEM; k++)
+			if (want[k])
 				section(&c, &posix_kinds[k]);
-		}
-	}
 	if (c.json) {
 		if (c.format == F_LIMITS || c.format == F_STATUS)
 			ib_json_close(&c.j);

@@ -57,7 +57,7 @@ const struct ib_cmd msgrcv_cmd = {
 	.nopts = IB_NELEM(options),
 	.footer = "A message that cannot be written to stdout is put back on the queue.\n"
 		  "Exit status: 0 received, 1 failed, 2 usage error, 3 no message (-n, -w).\n",
-	.obj = IB_OBJ_MSG,
+	.kinds = IB_KIND_BIT(IB_MSGQ),
 };
 
 /* A message taken from the queue and formatted in the output buffer, not yet
@@ -127,7 +127,7 @@ static _Noreturn void put_back_and_die(struct receiver *r, size_t first, size_t 
 			plural(back), r->q.label,
 			partly ? "; the first of them was partly written" : "");
 	if (sig && sig != SIGPIPE) /* SIGPIPE says the reader went away: a failed write */
-		ib_msgq_die_of_signal(sig);
+		ib_die_of_signal(sig);
 	exit(IB_EXIT_FAIL);
 }
 
@@ -215,7 +215,7 @@ static void check_stop(struct receiver *r)
 	if (!sig)
 		return;
 	flush(r, NULL);
-	ib_msgq_die_of_signal(sig);
+	ib_die_of_signal(sig);
 }
 
 static int receive(struct receiver *r, long type, int flags, const struct ib_wait *wait,
@@ -339,7 +339,8 @@ int msgrcv_main(int argc, char **argv)
 		case OPT_TRUNCATE: truncate = true; break;
 		}
 	}
-	ib_object_check(&o, true);
+	if (!ib_object_check(&o, true))
+		return IB_EXIT_FAIL;
 	if (args.nops > 0)
 		ib_usage_error("unexpected argument '%s'", args.ops[0]);
 	bool posix = o.sel == IB_SEL_POSIX;

@@ -50,7 +50,7 @@ const struct ib_cmd msgsnd_cmd = {
 	.nopts = IB_NELEM(options),
 	.footer = "Without MESSAGE and without -l, -0 or --typed, all of stdin is one message.\n"
 		  "Exit status: 0 sent, 1 failed, 2 usage error, 3 queue full (-n, -w).\n",
-	.obj = IB_OBJ_MSG,
+	.kinds = IB_KIND_BIT(IB_MSGQ),
 };
 
 struct sender {
@@ -176,7 +176,8 @@ int msgsnd_main(int argc, char **argv)
 		case OPT_MSGSIZE: msgsize = (long)args.u; break;
 		}
 	}
-	ib_object_check(&o, true);
+	if (!ib_object_check(&o, true))
+		return IB_EXIT_FAIL;
 	bool posix = o.sel == IB_SEL_POSIX;
 	if ((maxmsg || msgsize) && !(posix && o.create))
 		ib_usage_error("--maxmsg and --msgsize need -P and -c");

@@ -23,8 +23,9 @@
 #include "ipc/opt.h"
 #include "ipc/parse.h"
 #include "ipc/quote.h"
-#include "ipc/sem.h"
 #include "ipc/spawn.h"
+
+#include "semop-sem.h"
 
 enum action { ACT_OPS, ACT_GET, ACT_SET, ACT_SETALL, ACT_HOLD, ACT_CREATE };
 enum { OPT_GET = 0x100, OPT_SET, OPT_SETALL, OPT_HOLD, OPT_JSON, OPT_INIT };
@@ -77,7 +78,7 @@ const struct ib_cmd semop_cmd = {
 		  "with --hold, COMMAND's status (126/127 if it could not run, 128+N if killed\n"
 		  "by signal N).\n",
 	.flags = IB_CMD_NEGATIVE_OPERANDS,
-	.obj = IB_OBJ_SEM,
+	.kinds = IB_KIND_BIT(IB_SEM),
 	.operands = IB_ARG_TEXT,
 	.dashdash = IB_ARG_COMMAND,
 };
@@ -187,7 +188,8 @@ static void parse_args(struct semop_cmd *c, int argc, char **argv)
 		case 'E': c->conflict = (int)args.u; hold_opts = true; break;
 		}
 	}
-	ib_object_check(&c->o, true);
+	if (!ib_object_check(&c->o, true))
+		exit(IB_EXIT_FAIL);
 	ib_object_label(&c->o, c->label, sizeof c->label);
 	c->args = args.ops;
 	c->nargs = args.nops;

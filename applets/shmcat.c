@@ -15,13 +15,14 @@
 #include <unistd.h>
 
 #include "applet.h"
-#include "ipc/ahead.h"
 #include "ipc/err.h"
 #include "ipc/io.h"
 #include "ipc/object.h"
 #include "ipc/opt.h"
 #include "ipc/parse.h"
-#include "ipc/shm.h"
+
+#include "shmcat-ahead.h"
+#include "shmcat-shm.h"
 
 enum { OPT_STAT = 0x100, OPT_JSON };
 /* --stat excludes each of -w, -o and -L (which go together). */
@@ -62,11 +63,11 @@ const struct ib_cmd shmcat_cmd = {
 	.footer = "SIZE, OFFSET and LENGTH are bytes (decimal or 0x hex) with an optional K, M,\n"
 		  "G or T (1024-based).\n"
 		  "Exit status: 0 done, 1 failed (a failed -w changed nothing), 2 usage error.\n",
-	.obj = IB_OBJ_SHM,
+	.kinds = IB_KIND_BIT(IB_SHM),
 };
 
 /* The most one read(2) or write(2) moves, so the helper that works ahead
- * (ipc/ahead.h) hears of the progress often. */
+ * (shmcat-ahead.h) hears of the progress often. */
 #define CHUNK IB_AHEAD_GRANULE
 
 /* The signal that interrupted -w, if any. */
@@ -344,7 +345,8 @@ int shmcat_main(int argc, char **argv)
 	}
 	if (args.nops > 0)
 		ib_usage_error("unexpected argument '%s'", args.ops[0]);
-	ib_object_check(&o, true);
+	if (!ib_object_check(&o, true))
+		return IB_EXIT_FAIL;
 	if (o.create && !size_given)
 		ib_usage_error("-c needs -s SIZE");
 	if (size_given && !o.create)

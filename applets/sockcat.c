@@ -21,10 +21,11 @@
 #include "ipc/opt.h"
 #include "ipc/parse.h"
 #include "ipc/quote.h"
-#include "ipc/relay.h"
-#include "ipc/sockaddr.h"
-#include "ipc/sockopen.h"
 #include "ipc/spawn.h"
+
+#include "sockcat-relay.h"
+#include "sockcat-sockaddr.h"
+#include "sockcat-sockopen.h"
 
 enum {
 	OPT_FORK = 0x100, OPT_MAX, OPT_NOSHUT, OPT_IDLE, OPT_REUSE, OPT_KEEPALIVE, OPT_BUFFER,

@@ -139,6 +139,15 @@ need_swaplink() {
 	[ -x "$SWAPLINK" ] || skip "$SWAPLINK is not built (make)"
 }
 
+# test_prog VAR NAME: sets VAR to the path of a test program make builds (prog/NAME
+# from tests/prog/NAME.c, preload/NAME.so from tests/preload/NAME.c); skips the test
+# if it is not built. No test compiles anything.
+test_prog() {
+	local p=$IPCBOX_TOP/build/tests/$2
+	[ -e "$p" ] || skip "$p is not built (make)"
+	printf -v "$1" '%s' "$p"
+}
+
 # Links every applet name to $IPCBOX in $BIN, so tests can call `$BIN/msgsnd`.
 make_links() {
 	BIN=$BATS_TEST_TMPDIR/bin

@@ -83,36 +83,9 @@ need_util_linux_ipcrm() {
 	/usr/bin/ipcrm --version | grep -q util-linux || skip "/usr/bin/ipcrm is not util-linux's"
 }
 
-# Builds the POSIX object maker $MKPOSIX: mkposix shm|sem|mq /NAME [MODE].
+# The POSIX object maker $MKPOSIX (tests/prog/mkposix.c): mkposix shm|sem|mq /NAME [MODE].
 build_mkposix() {
-	MKPOSIX=$BATS_TEST_TMPDIR/mkposix
-	cat >"$MKPOSIX.c" <<'EOF'
-#include <fcntl.h>
-#include <mqueue.h>
-#include <semaphore.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-int main(int argc, char **argv)
-{
-	mode_t mode = argc > 3 ? (mode_t)strtoul(argv[3], NULL, 8) : 0600;
-	umask(0);
-	if (strcmp(argv[1], "shm") == 0) {
-		int fd = shm_open(argv[2], O_CREAT | O_EXCL | O_RDWR, mode);
-		if (fd < 0 || ftruncate(fd, 4096) < 0) { perror("shm_open"); return 1; }
-	} else if (strcmp(argv[1], "sem") == 0) {
-		if (sem_open(argv[2], O_CREAT | O_EXCL, mode, 1) == SEM_FAILED) { perror("sem_open"); return 1; }
-	} else if (mq_open(argv[2], O_CREAT | O_EXCL | O_RDWR, mode, NULL) == (mqd_t)-1) {
-		perror("mq_open");
-		return 1;
-	}
-	return 0;
-}
-EOF
-	cc -o "$MKPOSIX" "$MKPOSIX.c" -lrt -pthread || skip "cannot build a C helper"
+	test_prog MKPOSIX prog/mkposix
 }
 
 # The POSIX objects left: "shm NAME", "sem NAME", "mq NAME" lines, sorted.
@@ -162,73 +135,14 @@ keys_left() {
 	done | LC_ALL=C sort
 }
 
-# Builds $RACE_SO, an LD_PRELOAD library that makes ipcrm lose a race: with
-# RACE=rmid, another "process" removes a queue just before ipcrm's IPC_RMID, which
-# then fails with errno $RACE_ERRNO; with RACE=stat, just before ipcrm looks it up
-# again after listing it;
-# with RACE=attach, a segment gets attached just before ipcrm looks it up.
+# $RACE_SO (tests/preload/ipcrm-race.c), an LD_PRELOAD library that makes ipcrm lose
+# a race: with RACE=rmid, another "process" removes a queue just before ipcrm's
+# IPC_RMID, which then fails with errno $RACE_ERRNO; with RACE=stat, just before ipcrm
+# looks it up again after listing it; with RACE=attach, a segment gets attached just
+# before ipcrm looks it up.
 build_race_shim() {
 	need_preload
-	RACE_SO=$BATS_TEST_TMPDIR/race.so
-	cat >"$RACE_SO.c" <<'EOF2'
-#define _GNU_SOURCE
-#include <dlfcn.h>
-#include <errno.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/msg.h>
-#include <sys/shm.h>
-int msgctl(int id, int cmd, struct msqid_ds *buf)
-{
-	int (*real)(int, int, struct msqid_ds *) =
-		(int (*)(int, int, struct msqid_ds *))dlsym(RTLD_NEXT, "msgctl");
-	const char *race = getenv("RACE");
-	if (race && strcmp(race, "rmid") == 0 && cmd == IPC_RMID) {
-		real(id, IPC_RMID, NULL);
-		errno = atoi(getenv("RACE_ERRNO"));
-		return -1;
-	}
-	/* A listing (from /proc, or by index, each index once) comes first; a look at an
-	 * index already seen, or one without a listing by index, is the check before removal. */
-	static char seen[4096];
-	static int by_index; /* a listing by index starts with MSG_INFO */
-	by_index |= cmd == MSG_INFO;
-	int again = cmd == IPC_STAT ||
-		(cmd == MSG_STAT_ANY && (!by_index || (id >= 0 && id < 4096 && seen[id])));
-	if (cmd == MSG_STAT_ANY && id >= 0 && id < 4096)
-		seen[id] = 1;
-	if (race && strcmp(race, "stat") == 0 && again) {
-		struct msqid_ds ds;
-		int full = cmd == IPC_STAT ? id : real(id, MSG_STAT_ANY, &ds);
-		if (full >= 0)
-			real(full, IPC_RMID, NULL);
-	}
-	return real(id, cmd, buf);
-}
-int shmctl(int id, int cmd, struct shmid_ds *buf)
-{
-	int (*real)(int, int, struct shmid_ds *) =
-		(int (*)(int, int, struct shmid_ds *))dlsym(RTLD_NEXT, "shmctl");
-	static int done;
-	static char seen[4096];
-	static int by_index; /* a listing by index starts with SHM_INFO */
-	by_index |= cmd == SHM_INFO;
-	int again = cmd == IPC_STAT ||
-		(cmd == SHM_STAT_ANY && (!by_index || (id >= 0 && id < 4096 && seen[id])));
-	if (cmd == SHM_STAT_ANY && id >= 0 && id < 4096)
-		seen[id] = 1;
-	const char *race = getenv("RACE");
-	if (race && strcmp(race, "attach") == 0 && !done && again) {
-		struct shmid_ds ds;
-		int full = cmd == IPC_STAT ? id : real(id, SHM_STAT_ANY, &ds);
-		done = 1;
-		if (full >= 0)
-			shmat(full, NULL, SHM_RDONLY);
-	}
-	return real(id, cmd, buf);
-}
-EOF2
-	cc -shared -fPIC -o "$RACE_SO" "$RACE_SO.c" -ldl || skip "cannot build a C helper"
+	test_prog RACE_SO preload/ipcrm-race.so
 }
 
 # Runs ipcrm with the race library preloaded (an ASan build must not object to it).

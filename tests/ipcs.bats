@@ -454,13 +454,12 @@ PY
 }
 
 @test "an object removed while listing is left out, with no error" {
-	need_cmd cc
 	need_preload
-	cc -shared -fPIC -o "$BATS_TEST_TMPDIR/race.so" "$IPCBOX_TOP/tests/ipcs_helpers/race.c" -ldl ||
-		skip "cannot build the LD_PRELOAD shim"
+	local race_so
+	test_prog race_so preload/ipcs-race.so
 	[ -z "${IPCBOX_SANITIZED:-}" ] || skip "LD_PRELOAD shims do not mix with ASan"
 	start_holder
-	run --separate-stderr env LD_PRELOAD="$BATS_TEST_TMPDIR/race.so" IPCS_RACE_REMOVE="$Q1" "$IPCBOX" ipcs -q
+	run --separate-stderr env LD_PRELOAD="$race_so" IPCS_RACE_REMOVE="$Q1" "$IPCBOX" ipcs -q
 	assert_status 0
 	assert_eq "$stderr" ""
 	assert_contains "$output" "0x5a000001"
@@ -468,7 +467,7 @@ PY
 	[[ $output != *0x00001234* ]]
 	assert_eq "$(grep -c '^0x' <<<"$output")" 3
 	# and -i on the queue removed just before its stat: not found, exit 0
-	run --separate-stderr env LD_PRELOAD="$BATS_TEST_TMPDIR/race.so" IPCS_RACE_REMOVE="$Q3" "$IPCBOX" ipcs -q -i "$Q3"
+	run --separate-stderr env LD_PRELOAD="$race_so" IPCS_RACE_REMOVE="$Q3" "$IPCBOX" ipcs -q -i "$Q3"
 	assert_status 0
 	assert_eq "$stderr" "ipcs: id $Q3 not found"
 }
@@ -715,56 +714,12 @@ sysv_ipc.MessageQueue(0x5, sysv_ipc.IPC_CREX, 0o600)')
 	assert_eq "$(grep '^/x ' <<<"$output" | cut -c57-)" "Feb  3 04:05:06     "
 }
 
-# Builds $TRUNC_SO, an LD_PRELOAD library standing for a user who truncates a
-# /dev/shm/sem.* file at the worst moment: right after ipcbox has mapped it, or
-# right before it reads it.
+# $TRUNC_SO (tests/preload/semtrunc.c), an LD_PRELOAD library standing for a user
+# who truncates a /dev/shm/sem.* file at the worst moment: right after ipcbox has
+# mapped it, or right before it reads it.
 build_truncating_shim() {
 	ldd "$IPCBOX" >/dev/null 2>&1 || skip "ipcbox is not dynamically linked"
-	TRUNC_SO=$BATS_TEST_TMPDIR/trunc.so
-	cat >"$TRUNC_SO.c" <<'EOF2'
-#define _GNU_SOURCE
-#include <dlfcn.h>
-#include <stdio.h>
-#include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
-static void truncate_sem(int fd)
-{
-	char link[64], path[4096];
-	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
-	ssize_t n = readlink(link, path, sizeof path - 1);
-	if (n > 0) {
-		path[n] = '\0';
-		if (strncmp(path, "/dev/shm/sem.", 13) == 0)
-			truncate(path, 0);
-	}
-}
-void *mmap(void *a, size_t len, int prot, int flags, int fd, off_t off)
-{
-	void *(*real)(void *, size_t, int, int, int, off_t) =
-		(void *(*)(void *, size_t, int, int, int, off_t))dlsym(RTLD_NEXT, "mmap");
-	void *p = real(a, len, prot, flags, fd, off);
-	if (fd >= 0)
-		truncate_sem(fd);
-	return p;
-}
-void *mmap64(void *a, size_t len, int prot, int flags, int fd, off_t off)
-{
-	return mmap(a, len, prot, flags, fd, off);
-}
-ssize_t pread(int fd, void *buf, size_t len, off_t off)
-{
-	ssize_t (*real)(int, void *, size_t, off_t) =
-		(ssize_t (*)(int, void *, size_t, off_t))dlsym(RTLD_NEXT, "pread");
-	truncate_sem(fd);
-	return real(fd, buf, len, off);
-}
-ssize_t pread64(int fd, void *buf, size_t len, off_t off)
-{
-	return pread(fd, buf, len, off);
-}
-EOF2
-	cc -shared -fPIC -o "$TRUNC_SO" "$TRUNC_SO.c" -ldl || skip "cannot build a C helper"
+	test_prog TRUNC_SO preload/semtrunc.so
 }
 
 @test "a sem.* file another user truncates or squats empty kills no applet with SIGBUS" {

@@ -47,7 +47,7 @@ void ib_stdout_setup(void);
 const char *ib_sigabbrev(int sig);
 
 /* The netlink sock_diag ABI for UNIX sockets (<linux/netlink.h>, <linux/rtnetlink.h>,
- * <linux/sock_diag.h>, <linux/unix_diag.h>), as far as sockopen.c uses it. */
+ * <linux/sock_diag.h>, <linux/unix_diag.h>), as far as applets/sockcat-sockopen.c uses it. */
 #define NETLINK_SOCK_DIAG 4
 #define SOCK_DIAG_BY_FAMILY 20
 #define NLM_F_REQUEST 0x01

@@ -32,11 +32,11 @@ static void word(const char *cur, const char *prefix, const char *w)
 }
 
 /* Live System V keys or ids of a kind, from /proc/sysvipc (columns: key, id). */
-static void sysv_words(const char *cur, const char *prefix, enum ib_optobj obj, bool ids)
+static void sysv_words(const char *cur, const char *prefix, unsigned kinds, bool ids)
 {
-	static const char *const files[] = { "msg", "shm", "sem" };
-	for (int k = 0; k < 3; k++) {
-		if (obj != IB_OBJ_ANY && obj != (enum ib_optobj)(IB_OBJ_MSG + k))
+	static const char *const files[] = { [IB_MSGQ] = "msg", [IB_SHM] = "shm", [IB_SEM] = "sem" };
+	for (int k = 0; k < IB_NKINDS; k++) {
+		if (!(kinds & IB_KIND_BIT(k)))
 			continue;
 		char path[64], line[512];
 		snprintf(path, sizeof path, "/proc/sysvipc/%s", files[k]);
@@ -60,10 +60,12 @@ static void sysv_words(const char *cur, const char *prefix, enum ib_optobj obj, 
 	}
 }
 
-/* POSIX names: queues in /dev/mqueue, segments and semaphores (sem.NAME) in /dev/shm. */
-static void posix_words(const char *cur, const char *prefix, enum ib_optobj obj)
+/* POSIX names: queues in /dev/mqueue, segments and semaphores (sem.NAME) in /dev/shm;
+ * for all kinds (ipcs, ipcrm), the file names in /dev/shm as they are. */
+static void posix_words(const char *cur, const char *prefix, unsigned kinds)
 {
-	if (obj == IB_OBJ_MSG || obj == IB_OBJ_ANY) {
+	bool any = kinds == IB_ALL_KINDS;
+	if (kinds & IB_KIND_BIT(IB_MSGQ)) {
 		DIR *d = opendir("/dev/mqueue");
 		struct dirent *e;
 		while (d && (e = readdir(d)) != NULL) {
@@ -76,7 +78,7 @@ static void posix_words(const char *cur, const char *prefix, enum ib_optobj obj)
 		if (d)
 			closedir(d);
 	}
-	if (obj != IB_OBJ_MSG) {
+	if (kinds & (IB_KIND_BIT(IB_SHM) | IB_KIND_BIT(IB_SEM))) {
 		DIR *d = opendir("/dev/shm");
 		struct dirent *e;
 		while (d && (e = readdir(d)) != NULL) {
@@ -84,8 +86,8 @@ static void posix_words(const char *cur, const char *prefix, enum ib_optobj obj)
 			char w[300];
 			if (e->d_name[0] == '.' || (e->d_type != DT_REG && e->d_type != DT_UNKNOWN))
 				continue;
-			if (obj == IB_OBJ_ANY || (obj == IB_OBJ_SEM) == sem) {
-				snprintf(w, sizeof w, "/%s", sem && obj != IB_OBJ_ANY ? e->d_name + 4 : e->d_name);
+			if (any || (kinds & IB_KIND_BIT(sem ? IB_SEM : IB_SHM))) {
+				snprintf(w, sizeof w, "/%s", sem && !any ? e->d_name + 4 : e->d_name);
 				word(cur, prefix, w);
 			}
 		}
@@ -113,9 +115,9 @@ static void address_words(const char *cur)
 static void value_words(const struct ib_cmd *cmd, const struct ib_opt *o, enum ib_argkind kind,
 			const char *prefix, const char *cur)
 {
-	enum ib_optobj obj = o && o->obj != IB_OBJ_CMD ? o->obj : cmd->obj;
-	if (obj == IB_OBJ_CMD)
-		obj = IB_OBJ_ANY;
+	unsigned kinds = o && o->kinds ? o->kinds : cmd->kinds;
+	if (!kinds)
+		kinds = IB_ALL_KINDS;
 	switch (kind) {
 	case IB_ARG_PATH:
 	case IB_ARG_FTOK:
@@ -140,10 +142,10 @@ static void value_words(const struct ib_cmd *cmd, const struct ib_opt *o, enum i
 	switch (kind) {
 	case IB_ARG_KEY:
 	case IB_ARG_ID:
-		sysv_words(cur, prefix, obj, kind == IB_ARG_ID);
+		sysv_words(cur, prefix, kinds, kind == IB_ARG_ID);
 		break;
 	case IB_ARG_POSIX:
-		posix_words(cur, prefix, obj);
+		posix_words(cur, prefix, kinds);
 		break;
 	case IB_ARG_MODE: {
 		static const char *const modes[] = { "0600", "0640", "0644", "0660", "0666" };

@@ -67,7 +67,7 @@ bool ib_pid_alive(struct ib_pidcache *c, pid_t pid)
 	return c->tab[j].alive;
 }
 
-void ib_pidcache_free(struct ib_pidcache *c)
+static void pidcache_free(struct ib_pidcache *c)
 {
 	free(c->tab);
 	c->tab = NULL;
@@ -99,12 +99,13 @@ void ib_filter_init(struct ib_filter *f)
 
 void ib_filter_free(struct ib_filter *f)
 {
-	ib_pidcache_free(&f->pids);
+	pidcache_free(&f->pids);
 	ib_posix_users_free(f->posix_users);
 	f->posix_users = NULL;
 }
 
-struct ib_posix_users *ib_filter_posix_users(struct ib_filter *f)
+/* The users of POSIX objects, scanned once per filter; NULL if out of memory. */
+static struct ib_posix_users *posix_users(struct ib_filter *f)
 {
 	if (!f->posix_scanned) {
 		f->posix_users = ib_posix_users_scan();
@@ -197,12 +198,12 @@ static bool all_dead(struct ib_pidcache *c, pid_t a, pid_t b)
 	return !ib_pid_alive(c, a) && !ib_pid_alive(c, b);
 }
 
-bool ib_msq_dead(struct ib_pidcache *c, const struct ib_msq_info *q)
+bool ib_msgq_dead(struct ib_pidcache *c, const struct ib_msgq_info *q)
 {
 	return all_dead(c, q->lspid, q->lrpid);
 }
 
-bool ib_shm_dead(struct ib_pidcache *c, const struct ib_shm_info *s)
+static bool shm_dead(struct ib_pidcache *c, const struct ib_shm_info *s)
 {
 	return all_dead(c, s->cpid, s->lpid);
 }
@@ -256,7 +257,7 @@ static int64_t max3(int64_t a, int64_t b, int64_t c)
 	return m > c ? m : c;
 }
 
-bool ib_filter_msq(struct ib_filter *f, const struct ib_msq_info *q)
+bool ib_filter_msgq(struct ib_filter *f, const struct ib_msgq_info *q)
 {
 	if (!f->active)
 		return true;
@@ -264,7 +265,7 @@ bool ib_filter_msq(struct ib_filter *f, const struct ib_msq_info *q)
 		return false;
 	if (!common(f, &q->perm, max3(q->stime, q->rtime, q->ctime)))
 		return false;
-	if ((f->stale || f->dead) && !ib_msq_dead(&f->pids, q))
+	if ((f->stale || f->dead) && !ib_msgq_dead(&f->pids, q))
 		return false;
 	return true;
 }
@@ -277,7 +278,7 @@ bool ib_filter_shm(struct ib_filter *f, const struct ib_shm_info *s)
 		return false;
 	if (!common(f, &s->perm, max3(s->atime, s->dtime, s->ctime)))
 		return false;
-	if ((f->stale || f->dead) && !ib_shm_dead(&f->pids, s))
+	if ((f->stale || f->dead) && !shm_dead(&f->pids, s))
 		return false;
 	return true;
 }
@@ -306,7 +307,7 @@ bool ib_filter_posix(struct ib_filter *f, const struct ib_posix_info *o)
 	if (f->older && !old_enough(f, o->mtime))
 		return false;
 	if (f->stale || f->dead || f->unattached) {
-		struct ib_posix_users *u = ib_filter_posix_users(f);
+		struct ib_posix_users *u = posix_users(f);
 		pid_t pid;
 		if (!u || !ib_posix_users_complete(u) || ib_posix_users_of(u, o, &pid, 1) != 0)
 			return false;
@@ -316,13 +317,13 @@ bool ib_filter_posix(struct ib_filter *f, const struct ib_posix_info *o)
 
 bool ib_shm_stale(struct ib_pidcache *c, const struct ib_shm_info *s)
 {
-	return s->nattch == 0 && ib_shm_dead(c, s);
+	return s->nattch == 0 && shm_dead(c, s);
 }
 
 int ib_filter_posix_users_of(struct ib_filter *f, const struct ib_posix_info *o, pid_t *pids,
 			     size_t max)
 {
-	struct ib_posix_users *u = ib_filter_posix_users(f);
+	struct ib_posix_users *u = posix_users(f);
 	if (!u || !ib_posix_users_complete(u))
 		return -1;
 	size_t n = ib_posix_users_of(u, o, pids, max);

@@ -21,7 +21,7 @@
  *
  * An applet puts IB_FILTER_OPTS in its option table, hands each option to
  * ib_filter_arg() (before its own switch), and tests each object with
- * ib_filter_{msq,shm,sem,posix}. */
+ * ib_filter_{msgq,shm,sem,posix}. */
 #ifndef IPCBOX_FILTER_H
 #define IPCBOX_FILTER_H
 
@@ -67,7 +67,6 @@ struct ib_pidcache {
 };
 #define IB_PIDCACHE_INIT { NULL, 0, 0 }
 bool ib_pid_alive(struct ib_pidcache *c, pid_t pid);
-void ib_pidcache_free(struct ib_pidcache *c);
 /* The command name of a live pid (/proc/PID/comm) into BUF; false if unknown. */
 bool ib_pid_comm(pid_t pid, char *buf, size_t len);
 
@@ -90,8 +89,6 @@ struct ib_filter {
 	bool posix_scanned;
 };
 
-/* The users of POSIX objects, scanned once per filter; NULL if out of memory. */
-struct ib_posix_users *ib_filter_posix_users(struct ib_filter *f);
 /* The processes that have O open or mapped (up to MAX into PIDS): how many, or -1
  * when the scan could not see every process. */
 int ib_filter_posix_users_of(struct ib_filter *f, const struct ib_posix_info *o, pid_t *pids,
@@ -105,7 +102,7 @@ void ib_filter_free(struct ib_filter *f);
 bool ib_filter_arg(struct ib_filter *f, const struct ib_args *a);
 
 /* True if the object passes every filter given (always true with none). */
-bool ib_filter_msq(struct ib_filter *f, const struct ib_msq_info *q);
+bool ib_filter_msgq(struct ib_filter *f, const struct ib_msgq_info *q);
 bool ib_filter_shm(struct ib_filter *f, const struct ib_shm_info *s);
 /* Reads the set's per-semaphore pids (GETPID) when --stale/--dead needs them; a set
  * they cannot be read from does not match those filters. */
@@ -113,8 +110,7 @@ bool ib_filter_sem(struct ib_filter *f, const struct ib_sem_info *s);
 bool ib_filter_posix(struct ib_filter *f, const struct ib_posix_info *o);
 
 /* Whether an object has a recorded pid and all its recorded pids are gone. */
-bool ib_msq_dead(struct ib_pidcache *c, const struct ib_msq_info *q);
-bool ib_shm_dead(struct ib_pidcache *c, const struct ib_shm_info *s);
+bool ib_msgq_dead(struct ib_pidcache *c, const struct ib_msgq_info *q);
 /* -1: the set's pids cannot be read. */
 int ib_sem_dead(struct ib_pidcache *c, const struct ib_sem_info *s);
 /* A segment with nothing attached and only dead processes recorded (--stale). */

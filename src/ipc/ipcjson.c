@@ -48,7 +48,7 @@ static void json_time(const struct ib_ipcjson *c, const char *key, int64_t t)
 		ib_json_null(c->j, key);
 }
 
-void ib_ipcjson_msq(const struct ib_ipcjson *c, const struct ib_msq_info *q)
+void ib_ipcjson_msgq(const struct ib_ipcjson *c, const struct ib_msgq_info *q)
 {
 	ib_json_open(c->j, NULL);
 	json_perm(c, &q->perm);
@@ -62,7 +62,7 @@ void ib_ipcjson_msq(const struct ib_ipcjson *c, const struct ib_msq_info *q)
 	json_time(c, "recv_time", q->rtime);
 	json_time(c, "change_time", q->ctime);
 	if (c->processes) {
-		ib_json_bool(c->j, "stale", ib_msq_dead(&c->filter->pids, q));
+		ib_json_bool(c->j, "stale", ib_msgq_dead(&c->filter->pids, q));
 		ib_json_open_array(c->j, "processes");
 		json_proc(c, "last-sender", q->lspid);
 		json_proc(c, "last-receiver", q->lrpid);
@@ -146,7 +146,7 @@ void ib_ipcjson_posix(const struct ib_ipcjson *c, const struct ib_posix_info *o)
 	ib_json_uint(c->j, "gid", o->gid);
 	snprintf(buf, sizeof buf, "%04o", (unsigned)o->mode & 0777);
 	ib_json_str(c->j, "perms", buf);
-	if (o->kind == IB_PMQ) {
+	if (o->kind == IB_MSGQ) {
 		ib_json_uint(c->j, "used_bytes", o->size);
 		if (o->msgs_known) {
 			ib_json_int(c->j, "messages", o->msgs);
@@ -156,7 +156,7 @@ void ib_ipcjson_posix(const struct ib_ipcjson *c, const struct ib_posix_info *o)
 			ib_json_null(c->j, "messages");
 		}
 		ib_json_int(c->j, "notify_pid", o->notify_pid);
-	} else if (o->kind == IB_PSHM) {
+	} else if (o->kind == IB_SHM) {
 		ib_json_uint(c->j, "size", o->size);
 	} else if (o->value_known) {
 		ib_json_int(c->j, "value", o->value);

@@ -20,7 +20,7 @@ struct ib_ipcjson {
 	bool processes;           /* add "stale" and "processes" to each object */
 };
 
-void ib_ipcjson_msq(const struct ib_ipcjson *c, const struct ib_msq_info *q);
+void ib_ipcjson_msgq(const struct ib_ipcjson *c, const struct ib_msgq_info *q);
 void ib_ipcjson_shm(const struct ib_ipcjson *c, const struct ib_shm_info *s);
 /* ELEMS (or NULL): the set's semaphores, added as "semaphores". */
 void ib_ipcjson_sem(const struct ib_ipcjson *c, const struct ib_sem_info *s,

@@ -110,11 +110,6 @@ int ib_msgq_stop_signal(void)
 	return stop_sig;
 }
 
-_Noreturn void ib_msgq_die_of_signal(int sig)
-{
-	ib_die_of_signal(sig);
-}
-
 /* ---- opening ---- */
 
 static int posix_open(struct ib_msgq *q, const struct ib_object *o, int access, long maxmsg,
@@ -183,7 +178,7 @@ int ib_msgq_open(struct ib_msgq *q, const struct ib_object *o, int access, long 
 		q->posix = true;
 		return posix_open(q, o, access, maxmsg, msgsize);
 	}
-	q->id = ib_sysv_open(o, IB_MSG, 0, access, NULL);
+	q->id = ib_sysv_open(o, IB_MSGQ, 0, access, NULL);
 	if (q->id < 0)
 		return -1;
 	q->maxsize = ib_msgmax();
@@ -262,6 +257,17 @@ static ssize_t sysv_send_blocking(void *p)
 	return msgsnd(c->id, c->buf, c->len, 0);
 }
 
+/* After a POSIX send or receive failed: whether to try again (EINTR, no stop signal);
+ * if not, errno says why, a timeout as EAGAIN. */
+static bool posix_again(void)
+{
+	if (errno == EINTR && !stop_sig)
+		return true;
+	if (errno == ETIMEDOUT)
+		errno = EAGAIN;
+	return false;
+}
+
 static int posix_send(struct ib_msgq *q, long prio, const void *data, size_t len,
 		      const struct ib_wait *w)
 {
@@ -272,11 +278,8 @@ static int posix_send(struct ib_msgq *q, long prio, const void *data, size_t len
 			: mq_timedsend(q->mqd, data, len, (unsigned)prio, &ts);
 		if (r == 0)
 			return 0;
-		if (errno == EINTR && !stop_sig)
-			continue;
-		if (errno == ETIMEDOUT)
-			errno = EAGAIN;
-		return -1;
+		if (!posix_again())
+			return -1;
 	}
 }
 
@@ -347,12 +350,20 @@ static int posix_recv(struct ib_msgq *q, struct ib_msgbuf *b, const struct ib_wa
 			m->len = (size_t)n;
 			return 0;
 		}
-		if (errno == EINTR && !stop_sig)
-			continue;
-		if (errno == ETIMEDOUT)
-			errno = EAGAIN;
-		return -1;
+		if (!posix_again())
+			return -1;
 	}
+}
+
+/* Fills *M from a System V receive of N bytes of text into B (N < 0: failed). */
+static int sysv_result(const struct ib_msgbuf *b, ssize_t n, struct ib_msg *m)
+{
+	if (n < 0)
+		return -1;
+	memcpy(&m->type, b->mem, sizeof m->type);
+	m->data = b->mem + sizeof(long);
+	m->len = (size_t)n;
+	return 0;
 }
 
 int ib_msgq_recv(struct ib_msgq *q, struct ib_msgbuf *b, long type, int flags,
@@ -375,12 +386,7 @@ int ib_msgq_recv(struct ib_msgq *q, struct ib_msgbuf *b, long type, int flags,
 		c.flags = kflags;
 		n = wait_for(sysv_recv_once, &c, w->ns);
 	}
-	if (n < 0)
-		return -1;
-	memcpy(&m->type, b->mem, sizeof m->type);
-	m->data = b->mem + sizeof(long);
-	m->len = (size_t)n;
-	return 0;
+	return sysv_result(b, n, m);
 }
 
 int ib_msgq_peek(struct ib_msgq *q, struct ib_msgbuf *b, long index, int flags,
@@ -392,12 +398,7 @@ int ib_msgq_peek(struct ib_msgq *q, struct ib_msgbuf *b, long index, int flags,
 	}
 	int kflags = MSG_COPY | IPC_NOWAIT | ((flags & IB_RCV_NOERROR) ? MSG_NOERROR : 0);
 	ssize_t n = msgrcv(q->id, b->mem, b->cap, index, kflags);
-	if (n < 0)
-		return -1;
-	memcpy(&m->type, b->mem, sizeof m->type);
-	m->data = b->mem + sizeof(long);
-	m->len = (size_t)n;
-	return 0;
+	return sysv_result(b, n, m);
 }
 
 size_t ib_msgq_size_of_next(struct ib_msgq *q)

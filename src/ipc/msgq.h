@@ -53,8 +53,6 @@ struct ib_wait {
 void ib_msgq_catch_stop_signals(void);
 /* The signal caught since, or 0. */
 int ib_msgq_stop_signal(void);
-/* Re-raises the caught signal with its default action (to die of it). */
-_Noreturn void ib_msgq_die_of_signal(int sig);
 
 /* A received message. DATA points into the receive buffer. */
 struct ib_msg {

@@ -66,10 +66,9 @@ static void select_once(struct ib_object *o, enum ib_select sel)
 
 /* -f PATH[:PROJ]. After the last ':', digits are a project number (1-255) and a
  * single other character is a project character; otherwise the whole argument is
- * the path and the project is 1. */
+ * the path and the project is 1. The key is made by ib_object_check. */
 static void parse_ftok(struct ib_object *o, const char *arg)
 {
-	char path[PATH_MAX];
 	int proj = 1;
 	const char *colon = strrchr(arg, ':');
 	size_t plen = strlen(arg);
@@ -86,17 +85,28 @@ static void parse_ftok(struct ib_object *o, const char *arg)
 	}
 	if (plen == 0)
 		ib_usage_error("invalid ftok argument '%s': empty path", arg);
-	if (plen >= sizeof path)
+	if (plen >= PATH_MAX)
 		ib_usage_error("invalid ftok path: too long");
-	memcpy(path, arg, plen);
-	path[plen] = '\0';
+	o->ftok_arg = arg;
+	o->ftok_len = plen;
+	o->ftok_proj = proj;
+}
+
+/* The key of -f; false after saying why there is none. */
+static bool make_ftok_key(struct ib_object *o)
+{
+	char path[PATH_MAX];
+	memcpy(path, o->ftok_arg, o->ftok_len);
+	path[o->ftok_len] = '\0';
 	struct stat st;
-	if (stat(path, &st) != 0)
-		ib_die_sys(IB_EXIT_FAIL, errno, "ftok %s", path);
-	key_t k = ftok(path, proj);
-	if (k == (key_t)-1)
-		ib_die_sys(IB_EXIT_FAIL, errno, "ftok %s", path);
+	key_t k = stat(path, &st) == 0 ? ftok(path, o->ftok_proj) : (key_t)-1;
+	if (k == (key_t)-1) {
+		ib_warn_sys(errno, "ftok %s", path);
+		return false;
+	}
 	o->key = k;
+	o->ftok_arg = NULL;
+	return true;
 }
 
 bool ib_object_arg(struct ib_object *o, const struct ib_args *a)
@@ -146,7 +156,7 @@ bool ib_object_announce(const struct ib_object *o, int id, bool json)
 	return o->create_only;
 }
 
-void ib_object_check(const struct ib_object *o, bool posix_ok)
+bool ib_object_check(struct ib_object *o, bool posix_ok)
 {
 	if (o->sel == IB_SEL_NONE)
 		ib_usage_error(posix_ok ? "no object given: use -k KEY, -i ID, -f PATH or -P /NAME"
@@ -159,12 +169,14 @@ void ib_object_check(const struct ib_object *o, bool posix_ok)
 		ib_usage_error("-m needs -c");
 	if (o->create && o->sel == IB_SEL_ID)
 		ib_usage_error("-c needs a key (-k or -f) or a name (-P), not an id");
+	return !o->ftok_arg || make_ftok_key(o);
 }
 
-const char *ib_kind_name(enum ib_kind kind)
+/* "message queue", "shared memory segment", "semaphore set". */
+static const char *kind_name(enum ib_kind kind)
 {
 	switch (kind) {
-	case IB_MSG: return "message queue";
+	case IB_MSGQ: return "message queue";
 	case IB_SHM: return "shared memory segment";
 	case IB_SEM: return "semaphore set";
 	}
@@ -192,7 +204,7 @@ const char *ib_object_label(const struct ib_object *o, char *buf, size_t len)
 static int sysv_get(enum ib_kind kind, key_t key, size_t size, int flags)
 {
 	switch (kind) {
-	case IB_MSG:
+	case IB_MSGQ:
 		return msgget(key, flags);
 	case IB_SHM:
 		return shmget(key, size, flags);
@@ -211,7 +223,7 @@ static int sysv_stat(enum ib_kind kind, int id)
 		struct semid_ds e;
 	} ds;
 	switch (kind) {
-	case IB_MSG:
+	case IB_MSGQ:
 		return msgctl(id, IPC_STAT, &ds.m);
 	case IB_SHM:
 		return shmctl(id, IPC_STAT, &ds.s);
@@ -232,15 +244,15 @@ int ib_sysv_open(const struct ib_object *o, enum ib_kind kind, size_t size, int 
 	if (o->sel == IB_SEL_ID) {
 		if (sysv_stat(kind, o->id) != 0 && errno != EACCES) {
 			if (errno == EINVAL || errno == EIDRM)
-				ib_warn("no %s with %s", ib_kind_name(kind), label);
+				ib_warn("no %s with %s", kind_name(kind), label);
 			else
-				ib_warn_sys(errno, "%s %s", ib_kind_name(kind), label);
+				ib_warn_sys(errno, "%s %s", kind_name(kind), label);
 			return -1;
 		}
 		return o->id;
 	}
 	if (o->sel != IB_SEL_KEY) {
-		ib_warn("%s needs a System V key or id", ib_kind_name(kind));
+		ib_warn("%s needs a System V key or id", kind_name(kind));
 		return -1;
 	}
 	int id;
@@ -253,20 +265,20 @@ int ib_sysv_open(const struct ib_object *o, enum ib_kind kind, size_t size, int 
 			return id;
 		}
 		if (errno != EEXIST || o->exclusive || o->key == IPC_PRIVATE) {
-			ib_warn_sys(errno, "create %s %s", ib_kind_name(kind), label);
+			ib_warn_sys(errno, "create %s %s", kind_name(kind), label);
 			return -1;
 		}
 	}
 	if (o->key == IPC_PRIVATE) {
-		ib_warn("key 0 is IPC_PRIVATE and names no existing %s: use -i ID", ib_kind_name(kind));
+		ib_warn("key 0 is IPC_PRIVATE and names no existing %s: use -i ID", kind_name(kind));
 		return -1;
 	}
 	id = sysv_get(kind, o->key, 0, access & 0666);
 	if (id < 0) {
 		if (errno == ENOENT)
-			ib_warn("no %s with %s", ib_kind_name(kind), label);
+			ib_warn("no %s with %s", kind_name(kind), label);
 		else
-			ib_warn_sys(errno, "open %s %s", ib_kind_name(kind), label);
+			ib_warn_sys(errno, "open %s %s", kind_name(kind), label);
 		return -1;
 	}
 	return id;

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-enum ib_kind { IB_MSG, IB_SHM, IB_SEM };
+#include "ipc/kind.h"
 
 enum ib_select { IB_SEL_NONE, IB_SEL_KEY, IB_SEL_ID, IB_SEL_POSIX };
 
@@ -25,6 +25,9 @@ struct ib_object {
 	bool mode_given;   /* -m was given */
 	bool create_only;  /* --create-only: create (or open) it, print its id, stop */
 	mode_t mode;       /* -m, default 0600 */
+	const char *ftok_arg; /* -f's PATH (FTOK_LEN bytes) until ib_object_check */
+	size_t ftok_len;
+	int ftok_proj;
 };
 
 #define IB_DEFAULT_MODE 0600
@@ -46,13 +49,14 @@ bool ib_object_announce(const struct ib_object *o, int id, bool json);
 struct ib_args;
 /* Takes the option the table parser (opt.h) has returned if it is an object option
  * (IB_OBJECT_OPTS, IB_OBJECT_CREATE_ONLY), its argument already checked, and
- * returns true; false for any other option. -f on a path ftok(3) cannot use is
- * exit 1. */
+ * returns true; false for any other option. */
 bool ib_object_arg(struct ib_object *o, const struct ib_args *a);
 
 /* After option parsing: exactly one of -k/-i/-f/-P, -x only with -c, -c not with -i,
- * -m only with -c, -P only if POSIX_OK. Usage error (exit 2) otherwise. */
-void ib_object_check(const struct ib_object *o, bool posix_ok);
+ * -m only with -c, -P only if POSIX_OK; a usage error (exit 2) otherwise. Then makes
+ * -f's key: false after one line ("ftok PATH: No such file or directory") if
+ * ftok(3) cannot use the path (the applet exits 1). */
+bool ib_object_check(struct ib_object *o, bool posix_ok);
 
 /* Parsers shared with applets that take keys and ids as operands (ipcrm, ipcs -i).
  * They return false on malformed input and print nothing. */
@@ -61,9 +65,6 @@ bool ib_parse_id(const char *s, int *id);
 /* A POSIX IPC name: a leading slash, no other, 1..NAME_MAX characters after it,
  * not "." or "..". Returns NULL if valid, else why not. */
 const char *ib_posix_name_error(const char *name);
-
-/* "message queue", "shared memory segment", "semaphore set". */
-const char *ib_kind_name(enum ib_kind kind);
 
 /* How messages name the object: "key 0x0000162e", "id 5" or "/NAME". */
 const char *ib_object_label(const struct ib_object *o, char *buf, size_t len);

@@ -15,6 +15,8 @@
 
 enum { ID_HELP = -2, ID_VERSION = -3 };
 
+static void cmd_help(const struct ib_cmd *cmd, FILE *out);
+
 static const struct ib_opt std_opts[] = {
 	IB_OPT(ID_HELP, "help", NONE, NULL, "display this help and exit"),
 	IB_OPT(ID_VERSION, "version", NONE, NULL, "output version information and exit"),
@@ -436,7 +438,7 @@ int ib_args_next(struct ib_args *a)
 			take_short(a);
 		}
 		if (a->opt->id == ID_HELP) {
-			ib_cmd_help(a->cmd, stdout);
+			cmd_help(a->cmd, stdout);
 			exit(ib_finish(IB_EXIT_OK));
 		}
 		if (a->opt->id == ID_VERSION)
@@ -521,7 +523,8 @@ static bool std_help_lines(const struct ib_cmd *cmd, FILE *out)
 	return true;
 }
 
-void ib_cmd_help(const struct ib_cmd *cmd, FILE *out)
+/* The help text: usage, the options from the table, the footer. */
+static void cmd_help(const struct ib_cmd *cmd, FILE *out)
 {
 	fputs(cmd->usage, out);
 	bool headed = cmd->nopts > 0 && cmd->opts[0].id == 0 && cmd->opts[0].help;

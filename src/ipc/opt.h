@@ -24,6 +24,8 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "ipc/kind.h"
+
 /* What an option's argument (or an applet's operands) is: how it is parsed and
  * how the shells complete it. */
 enum ib_argkind {
@@ -46,10 +48,6 @@ enum ib_argkind {
 	IB_ARG_SIGNAL,   /* a signal name or number (args.arg) */
 	IB_ARG_COMMAND,  /* operands only: a command and its arguments */
 };
-
-/* Which kind of object a KEY, ID or POSIX argument names, for completion: the
- * command's own (IB_OBJ_CMD) or another. */
-enum ib_optobj { IB_OBJ_CMD, IB_OBJ_MSG, IB_OBJ_SHM, IB_OBJ_SEM, IB_OBJ_ANY };
 
 enum {
 	IB_OPT_OPTARG = 1 << 0, /* the argument is optional and only given as --name=ARG
@@ -74,7 +72,8 @@ struct ib_opt {
 	const char *alias;    /* a second long name, or NULL ("nowait" for "no-wait") */
 	const char *choices;  /* CHOICE: "short|full|iso" */
 	unsigned excl;        /* options sharing a bit here exclude each other */
-	enum ib_optobj obj;   /* KEY, ID, POSIX: which kind of object, for completion */
+	unsigned kinds;       /* KEY, ID, POSIX: which kinds of object it names, for
+	                       * completion (IB_KIND_BIT; 0: the command's) */
 	unsigned flags;       /* IB_OPT_* */
 };
 
@@ -116,7 +115,8 @@ struct ib_cmd {
 	unsigned flags;             /* IB_CMD_* */
 	int usage_status;           /* exit status of a usage error: 0 means 2; the
 	                             * drop-ins keep their peer's 1 */
-	enum ib_optobj obj;         /* the applet's kind of object (msgsnd: MSG) */
+	unsigned kinds;             /* the applet's kinds of object (msgsnd:
+	                             * IB_KIND_BIT(IB_MSGQ); 0: any) */
 	enum ib_argkind operands;   /* what operands are, for completion (NONE: none) */
 	enum ib_argkind dashdash;   /* what follows "--", if not more operands: COMMAND
 	                             * for an applet that runs one (sockcat -e, semop) */
@@ -171,9 +171,6 @@ bool ib_args_ahead(const struct ib_args *a, int id);
  * "invalid --wait '5x': expected ..." (WHAT completes "expected"). */
 _Noreturn void ib_args_invalid(const struct ib_args *a, const char *what, ...)
 	__attribute__((format(printf, 2, 3)));
-
-/* The help text: usage, the options from the table, the footer. */
-void ib_cmd_help(const struct ib_cmd *cmd, FILE *out);
 
 /* Looks up an option by its id (NULL if the table has none). */
 const struct ib_opt *ib_cmd_find(const struct ib_cmd *cmd, int id);

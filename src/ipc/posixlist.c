@@ -20,12 +20,12 @@
 #define MQUEUE_MAGIC 0x19800202
 #endif
 
-const char *ib_posix_kind_name(enum ib_posix_kind kind)
+const char *ib_posix_kind_name(enum ib_kind kind)
 {
 	switch (kind) {
-	case IB_PMQ: return "message queue";
-	case IB_PSHM: return "shared memory";
-	case IB_PSEM: return "semaphore";
+	case IB_MSGQ: return "message queue";
+	case IB_SHM: return "shared memory";
+	case IB_SEM: return "semaphore";
 	}
 	return "object";
 }
@@ -37,7 +37,7 @@ bool ib_mqueue_mounted(void)
 }
 
 /* "QSIZE:5          NOTIFY:0     SIGNO:0     NOTIFY_PID:0" */
-static void read_mq_status(int dirfd, const char *file, struct ib_posix_info *o)
+static void read_msgq_status(int dirfd, const char *file, struct ib_posix_info *o)
 {
 	char buf[256];
 	if (ib_read_small_file(dirfd, file, buf, sizeof buf) <= 0)
@@ -53,7 +53,7 @@ static void read_mq_status(int dirfd, const char *file, struct ib_posix_info *o)
 		o->notify_pid = (pid_t)strtol(p + 11, NULL, 10);
 }
 
-static void read_mq_attr(struct ib_posix_info *o)
+static void read_msgq_attr(struct ib_posix_info *o)
 {
 	mqd_t q = mq_open(o->name, O_RDONLY | O_NONBLOCK);
 	if (q == (mqd_t)-1)
@@ -107,31 +107,31 @@ static void fill_stat(struct ib_posix_info *o, const struct stat *st)
 }
 
 /* Fills O for the directory entry FILE of DIRFD; false if it is not one of KIND. */
-static bool load(enum ib_posix_kind kind, int dirfd, const char *file, struct ib_posix_info *o)
+static bool load(enum ib_kind kind, int dirfd, const char *file, struct ib_posix_info *o)
 {
 	struct stat st;
 	bool is_sem = strncmp(file, "sem.", 4) == 0 && file[4] != '\0';
 	if (file[0] == '.' && (file[1] == '\0' || (file[1] == '.' && file[2] == '\0')))
 		return false;
-	if (kind == IB_PSHM && is_sem)
+	if (kind == IB_SHM && is_sem)
 		return false;
-	if (kind == IB_PSEM && !is_sem)
+	if (kind == IB_SEM && !is_sem)
 		return false;
 	if (fstatat(dirfd, file, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
 		return false;
 	memset(o, 0, sizeof *o);
 	o->kind = kind;
-	const char *base = kind == IB_PSEM ? file + 4 : file;
+	const char *base = kind == IB_SEM ? file + 4 : file;
 	if (strlen(base) + 1 >= sizeof o->name)
 		return false;
 	o->name[0] = '/';
 	strcpy(o->name + 1, base);
 	fill_stat(o, &st);
-	if (kind == IB_PMQ) {
+	if (kind == IB_MSGQ) {
 		o->size = 0;
-		read_mq_status(dirfd, file, o);
-		read_mq_attr(o);
-	} else if (kind == IB_PSEM) {
+		read_msgq_status(dirfd, file, o);
+		read_msgq_attr(o);
+	} else if (kind == IB_SEM) {
 		read_sem_value(dirfd, file, o);
 	}
 	return true;
@@ -142,16 +142,16 @@ static int by_name(const void *a, const void *b)
 	return strcmp(((const struct ib_posix_info *)a)->name, ((const struct ib_posix_info *)b)->name);
 }
 
-static const char *dir_of(enum ib_posix_kind kind)
+static const char *dir_of(enum ib_kind kind)
 {
-	return kind == IB_PMQ ? IB_MQUEUE_DIR : IB_SHM_DIR;
+	return kind == IB_MSGQ ? IB_MQUEUE_DIR : IB_SHM_DIR;
 }
 
-int ib_posix_list(enum ib_posix_kind kind, struct ib_posix_info **out, size_t *n)
+int ib_posix_list(enum ib_kind kind, struct ib_posix_info **out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
-	if (kind == IB_PMQ && !ib_mqueue_mounted()) {
+	if (kind == IB_MSGQ && !ib_mqueue_mounted()) {
 		errno = ENOENT;
 		return -1;
 	}
@@ -194,18 +194,18 @@ int ib_posix_list(enum ib_posix_kind kind, struct ib_posix_info **out, size_t *n
 	return 0;
 }
 
-int ib_posix_stat(enum ib_posix_kind kind, const char *name, struct ib_posix_info *out)
+int ib_posix_stat(enum ib_kind kind, const char *name, struct ib_posix_info *out)
 {
 	char file[NAME_MAX + 8];
 	if (name[0] != '/' || strchr(name + 1, '/') || name[1] == '\0') {
 		errno = EINVAL;
 		return -1;
 	}
-	if (kind == IB_PMQ && !ib_mqueue_mounted()) {
+	if (kind == IB_MSGQ && !ib_mqueue_mounted()) {
 		errno = ENOENT;
 		return -1;
 	}
-	snprintf(file, sizeof file, "%s%s", kind == IB_PSEM ? "sem." : "", name + 1);
+	snprintf(file, sizeof file, "%s%s", kind == IB_SEM ? "sem." : "", name + 1);
 	int dfd = open(dir_of(kind), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return -1;
@@ -226,7 +226,7 @@ uint64_t ib_posix_pages_used(const struct ib_posix_info *o)
 	return (o->blocks * 512 + page - 1) / page;
 }
 
-int ib_posix_summary(enum ib_posix_kind kind, struct ib_posix_summary *s)
+int ib_posix_summary(enum ib_kind kind, struct ib_posix_summary *s)
 {
 	struct ib_posix_info *os;
 	size_t n;
@@ -235,12 +235,12 @@ int ib_posix_summary(enum ib_posix_kind kind, struct ib_posix_summary *s)
 		return -1;
 	s->objects = n;
 	for (size_t i = 0; i < n; i++) {
-		if (kind == IB_PMQ && !os[i].msgs_known) {
+		if (kind == IB_MSGQ && !os[i].msgs_known) {
 			s->unreadable++;
-		} else if (kind == IB_PMQ) {
+		} else if (kind == IB_MSGQ) {
 			s->messages += (uint64_t)os[i].msgs;
 			s->bytes += os[i].size;
-		} else if (kind == IB_PSHM) {
+		} else if (kind == IB_SHM) {
 			s->bytes += os[i].size;
 			s->pages += ib_posix_pages_used(&os[i]);
 		}
@@ -257,7 +257,7 @@ static long read_long(const char *path)
 	return ib_read_numbers(path, &v, 1) == 1 && v <= LONG_MAX ? (long)v : -1;
 }
 
-int ib_mq_limits(struct ib_mq_limits *l)
+int ib_posix_msgq_limits(struct ib_posix_msgq_limits *l)
 {
 	l->queues_max = read_long("/proc/sys/fs/mqueue/queues_max");
 	l->msg_max = read_long("/proc/sys/fs/mqueue/msg_max");
@@ -283,13 +283,13 @@ struct ib_posix_users {
 	struct ib_user_ent *v;
 	size_t n, cap;
 	bool complete;
-	dev_t shm_dev, mq_dev;
-	bool have_shm, have_mq;
+	dev_t shm_dev, msgq_dev;
+	bool have_shm, have_msgq;
 };
 
 static bool watched(const struct ib_posix_users *u, dev_t dev)
 {
-	return (u->have_shm && dev == u->shm_dev) || (u->have_mq && dev == u->mq_dev);
+	return (u->have_shm && dev == u->shm_dev) || (u->have_msgq && dev == u->msgq_dev);
 }
 
 static bool add_user(struct ib_posix_users *u, dev_t dev, ino_t ino, pid_t pid)
@@ -383,8 +383,8 @@ struct ib_posix_users *ib_posix_users_scan(void)
 		u->have_shm = true;
 	}
 	if (ib_mqueue_mounted() && stat(IB_MQUEUE_DIR, &st) == 0) {
-		u->mq_dev = st.st_dev;
-		u->have_mq = true;
+		u->msgq_dev = st.st_dev;
+		u->have_msgq = true;
 	}
 	int procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d = procfd >= 0 ? fdopendir(procfd) : NULL;

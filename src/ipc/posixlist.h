@@ -17,13 +17,13 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-enum ib_posix_kind { IB_PMQ, IB_PSHM, IB_PSEM };
+#include "ipc/kind.h"
 
 #define IB_MQUEUE_DIR "/dev/mqueue"
 #define IB_SHM_DIR "/dev/shm"
 
 struct ib_posix_info {
-	enum ib_posix_kind kind;
+	enum ib_kind kind;
 	char name[NAME_MAX + 2]; /* "/NAME", as mq_open/shm_open/sem_open take it */
 	uid_t uid;
 	gid_t gid;
@@ -44,10 +44,10 @@ struct ib_posix_info {
 };
 
 /* Lists the objects of one kind into *OUT (malloc'd; free it), sorted by name. */
-int ib_posix_list(enum ib_posix_kind kind, struct ib_posix_info **out, size_t *n);
+int ib_posix_list(enum ib_kind kind, struct ib_posix_info **out, size_t *n);
 
 /* One object by its "/NAME". ENOENT: no such object. */
-int ib_posix_stat(enum ib_posix_kind kind, const char *name, struct ib_posix_info *out);
+int ib_posix_stat(enum ib_kind kind, const char *name, struct ib_posix_info *out);
 
 /* Totals over every object of one kind (ipcs -u --posix). */
 struct ib_posix_summary {
@@ -60,19 +60,19 @@ struct ib_posix_summary {
 				  * st_blocks; a sparse object uses fewer than its size) */
 };
 /* Fails as ib_posix_list does. */
-int ib_posix_summary(enum ib_posix_kind kind, struct ib_posix_summary *s);
+int ib_posix_summary(enum ib_kind kind, struct ib_posix_summary *s);
 
 /* The pages of memory or swap behind O (from its block count). */
 uint64_t ib_posix_pages_used(const struct ib_posix_info *o);
 
 /* "message queue", "shared memory", "semaphore". */
-const char *ib_posix_kind_name(enum ib_posix_kind kind);
+const char *ib_posix_kind_name(enum ib_kind kind);
 
 /* POSIX message queue limits from /proc/sys/fs/mqueue (-1 where unreadable). */
-struct ib_mq_limits {
+struct ib_posix_msgq_limits {
 	long queues_max, msg_max, msgsize_max, msg_default, msgsize_default;
 };
-int ib_mq_limits(struct ib_mq_limits *l); /* -1 if none could be read */
+int ib_posix_msgq_limits(struct ib_posix_msgq_limits *l); /* -1 if none could be read */
 
 /* True if /dev/mqueue is an mqueue file system (so queues can be listed). */
 bool ib_mqueue_mounted(void);

@@ -119,7 +119,7 @@ static void perm_from_kernel(struct ib_sysv_perm *p, const struct ipc_perm *k, i
 
 /* ---- message queues ---- */
 
-static void msq_from_kernel(struct ib_msq_info *q, const struct msqid_ds *ds, int id)
+static void msgq_from_kernel(struct ib_msgq_info *q, const struct msqid_ds *ds, int id)
 {
 	memset(q, 0, sizeof *q);
 	perm_from_kernel(&q->perm, &ds->msg_perm, id);
@@ -136,18 +136,18 @@ static void msq_from_kernel(struct ib_msq_info *q, const struct msqid_ds *ds, in
 
 /* Every queue by index with MSG_STAT_ANY (MSG_STAT where that is refused). Sets
  * *COMPLETE when it found as many queues as MSG_INFO says are in use. */
-static int msq_by_index(struct ib_msq_info **out, size_t *n, bool *complete)
+static int msgq_by_index(struct ib_msgq_info **out, size_t *n, bool *complete)
 {
 	struct msginfo mi;
 	int max = msgctl(0, MSG_INFO, (struct msqid_ds *)(void *)&mi);
 	*complete = false;
 	if (max < 0)
 		return -1;
-	struct ib_msq_info *arr = NULL;
+	struct ib_msgq_info *arr = NULL;
 	size_t cap = 0, cnt = 0;
 	for (int i = 0; i <= max; i++) {
 		struct msqid_ds ds;
-		memset(&ds, 0, sizeof ds); /* see ib_msq_stat */
+		memset(&ds, 0, sizeof ds); /* see ib_msgq_stat */
 		int id = msgctl(i, MSG_STAT_ANY, &ds);
 		if (id < 0)
 			id = msgctl(i, MSG_STAT, &ds);
@@ -157,7 +157,7 @@ static int msq_by_index(struct ib_msq_info **out, size_t *n, bool *complete)
 			free(arr);
 			return -1;
 		}
-		msq_from_kernel(&arr[cnt++], &ds, id);
+		msgq_from_kernel(&arr[cnt++], &ds, id);
 	}
 	*out = arr;
 	*n = cnt;
@@ -165,13 +165,13 @@ static int msq_by_index(struct ib_msq_info **out, size_t *n, bool *complete)
 	return 0;
 }
 
-static int msq_from_proc(struct ib_msq_info **out, size_t *n)
+static int msgq_from_proc(struct ib_msgq_info **out, size_t *n)
 {
 	char *buf;
 	size_t len;
 	if (ib_read_file(AT_FDCWD, "/proc/sysvipc/msg", PROC_MAX, &buf, &len) != 0)
 		return -1;
-	struct ib_msq_info *arr = NULL;
+	struct ib_msgq_info *arr = NULL;
 	size_t cap = 0, cnt = 0;
 	const char *p = strchr(buf, '\n');
 	p = p ? p + 1 : buf + len;
@@ -184,7 +184,7 @@ static int msq_from_proc(struct ib_msq_info **out, size_t *n)
 			free(buf);
 			return -1;
 		}
-		struct ib_msq_info *q = &arr[cnt++];
+		struct ib_msgq_info *q = &arr[cnt++];
 		memset(q, 0, sizeof *q);
 		perm_from_proc(&q->perm, v, 7);
 		q->cbytes = (uint64_t)v[3];
@@ -206,22 +206,22 @@ static int msq_from_proc(struct ib_msq_info **out, size_t *n)
  * /proc/sysvipc/msg (measured: ~5 ms against ~19 ms), and gives qbytes too.
  * /proc is the fallback when the loop misses objects (kernels before 4.17 have no
  * *_STAT_ANY, and MSG_STAT needs read permission). */
-int ib_msq_list(struct ib_msq_info **out, size_t *n)
+int ib_msgq_list(struct ib_msgq_info **out, size_t *n)
 {
 	bool complete;
 	*out = NULL;
 	*n = 0;
-	if (msq_by_index(out, n, &complete) == 0) {
+	if (msgq_by_index(out, n, &complete) == 0) {
 		if (complete)
 			return 0;
 		free(*out);
 		*out = NULL;
 		*n = 0;
 	}
-	if (msq_from_proc(out, n) == 0)
+	if (msgq_from_proc(out, n) == 0)
 		return 0;
 	bool ignored;
-	return msq_by_index(out, n, &ignored);
+	return msgq_by_index(out, n, &ignored);
 }
 
 /* Index candidates for an id: the kernel's id is seq * IPCMNI + index, with IPCMNI
@@ -233,7 +233,7 @@ static int index_candidates(int id, int idx[2])
 	return idx[1] != idx[0] ? 2 : 1;
 }
 
-int ib_msq_stat(int id, struct ib_msq_info *out)
+int ib_msgq_stat(int id, struct ib_msgq_info *out)
 {
 	struct msqid_ds ds;
 	/* valgrind does not know the *_STAT_ANY commands: without this it takes what
@@ -246,7 +246,7 @@ int ib_msq_stat(int id, struct ib_msq_info *out)
 	}
 	for (int i = 0; i < k; i++)
 		if (msgctl(idx[i], MSG_STAT_ANY, &ds) == id) {
-			msq_from_kernel(out, &ds, id);
+			msgq_from_kernel(out, &ds, id);
 			return 0;
 		}
 	if (msgctl(id, IPC_STAT, &ds) != 0) {
@@ -254,7 +254,7 @@ int ib_msq_stat(int id, struct ib_msq_info *out)
 			errno = EINVAL;
 		return -1;
 	}
-	msq_from_kernel(out, &ds, id);
+	msgq_from_kernel(out, &ds, id);
 	return 0;
 }
 
@@ -273,7 +273,7 @@ static void shm_from_kernel(struct ib_shm_info *s, const struct shmid_ds *ds, in
 	s->ctime = ds->shm_ctime;
 }
 
-/* Every segment by index, as msq_by_index. */
+/* Every segment by index, as msgq_by_index. */
 static int shm_by_index(struct ib_shm_info **out, size_t *n, bool *complete)
 {
 	struct shm_info si;
@@ -285,7 +285,7 @@ static int shm_by_index(struct ib_shm_info **out, size_t *n, bool *complete)
 	size_t cap = 0, cnt = 0;
 	for (int i = 0; i <= max; i++) {
 		struct shmid_ds ds;
-		memset(&ds, 0, sizeof ds); /* see ib_msq_stat */
+		memset(&ds, 0, sizeof ds); /* see ib_msgq_stat */
 		int id = shmctl(i, SHM_STAT_ANY, &ds);
 		if (id < 0)
 			id = shmctl(i, SHM_STAT, &ds);
@@ -370,7 +370,7 @@ int ib_shm_list_rss(struct ib_shm_info **out, size_t *n)
 int ib_shm_stat(int id, struct ib_shm_info *out)
 {
 	struct shmid_ds ds;
-	memset(&ds, 0, sizeof ds); /* see ib_msq_stat */
+	memset(&ds, 0, sizeof ds); /* see ib_msgq_stat */
 	int idx[2], k = index_candidates(id, idx);
 	if (id < 0) {
 		errno = EINVAL;
@@ -401,7 +401,7 @@ static void sem_from_kernel(struct ib_sem_info *s, const struct semid_ds *ds, in
 	s->ctime = ds->sem_ctime;
 }
 
-/* Every set by index, as msq_by_index. */
+/* Every set by index, as msgq_by_index. */
 static int sem_by_index(struct ib_sem_info **out, size_t *n, bool *complete)
 {
 	struct seminfo si;
@@ -414,7 +414,7 @@ static int sem_by_index(struct ib_sem_info **out, size_t *n, bool *complete)
 	size_t cap = 0, cnt = 0;
 	for (int i = 0; i <= max; i++) {
 		struct semid_ds ds;
-		memset(&ds, 0, sizeof ds); /* see ib_msq_stat */
+		memset(&ds, 0, sizeof ds); /* see ib_msgq_stat */
 		arg.buf = &ds;
 		int id = semctl(i, 0, SEM_STAT_ANY, arg);
 		if (id < 0)
@@ -486,7 +486,7 @@ int ib_sem_list(struct ib_sem_info **out, size_t *n)
 int ib_sem_stat(int id, struct ib_sem_info *out)
 {
 	struct semid_ds ds;
-	memset(&ds, 0, sizeof ds); /* see ib_msq_stat */
+	memset(&ds, 0, sizeof ds); /* see ib_msgq_stat */
 	union ib_semun arg = { .buf = &ds };
 	int idx[2], k = index_candidates(id, idx);
 	if (id < 0) {
@@ -554,7 +554,7 @@ int ib_sem_last_pids(const struct ib_sem_info *s, pid_t *pids, int max)
 
 /* ---- limits and status ---- */
 
-int ib_msg_limits(struct ib_msg_limits *l)
+int ib_msgq_limits(struct ib_msgq_limits *l)
 {
 	uint64_t a, b, c;
 	if (ib_read_numbers("/proc/sys/kernel/msgmni", &a, 1) == 1 &&
@@ -622,7 +622,7 @@ int ib_sem_limits(struct ib_sem_limits *l)
 	return 0;
 }
 
-int ib_msg_status(struct ib_msg_status *s)
+int ib_msgq_status(struct ib_msgq_status *s)
 {
 	struct msginfo mi;
 	if (msgctl(0, MSG_INFO, (struct msqid_ds *)(void *)&mi) < 0)

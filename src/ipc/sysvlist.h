@@ -27,7 +27,7 @@ struct ib_sysv_perm {
 	gid_t gid, cgid;
 };
 
-struct ib_msq_info {
+struct ib_msgq_info {
 	struct ib_sysv_perm perm;
 	uint64_t cbytes;     /* bytes queued */
 	uint64_t qnum;       /* messages queued */
@@ -61,7 +61,7 @@ struct ib_sem_elem {
 /* A listing: *OUT is malloc'd (free it), *N records, in index order (as /proc).
  * These use *_STAT_ANY by index, which is several times faster than having the
  * kernel format /proc/sysvipc, and read /proc only when that misses objects. */
-int ib_msq_list(struct ib_msq_info **out, size_t *n);
+int ib_msgq_list(struct ib_msgq_info **out, size_t *n);
 int ib_shm_list(struct ib_shm_info **out, size_t *n);
 int ib_sem_list(struct ib_sem_info **out, size_t *n);
 /* Segments from /proc/sysvipc/shm, which alone gives rss and swap (rss_known);
@@ -70,7 +70,7 @@ int ib_shm_list_rss(struct ib_shm_info **out, size_t *n);
 
 /* One object by id: a direct call, no scan. Works without read permission where
  * the kernel has *_STAT_ANY (4.17+). EINVAL: no such id. */
-int ib_msq_stat(int id, struct ib_msq_info *out);
+int ib_msgq_stat(int id, struct ib_msgq_info *out);
 int ib_shm_stat(int id, struct ib_shm_info *out);
 int ib_sem_stat(int id, struct ib_sem_info *out);
 
@@ -83,21 +83,21 @@ int ib_sem_elems(int id, size_t nsems, struct ib_sem_elem *out, const char **wha
 int ib_sem_last_pids(const struct ib_sem_info *s, pid_t *pids, int max);
 
 /* System limits, as /proc/sys/kernel gives them (falling back to *_INFO). */
-struct ib_msg_limits { int msgmni, msgmnb; uint64_t msgmax; };
+struct ib_msgq_limits { int msgmni, msgmnb; uint64_t msgmax; };
 struct ib_shm_limits { uint64_t shmmni, shmmax, shmall, shmmin; };
 struct ib_sem_limits { int semmsl, semmns, semopm, semmni; unsigned semvmx; };
-int ib_msg_limits(struct ib_msg_limits *l);
+int ib_msgq_limits(struct ib_msgq_limits *l);
 int ib_shm_limits(struct ib_shm_limits *l);
 int ib_sem_limits(struct ib_sem_limits *l);
 
 /* Usage summaries (MSG_INFO, SHM_INFO, SEM_INFO). */
-struct ib_msg_status { int pool, map, tql; };    /* queues, headers, bytes */
+struct ib_msgq_status { int pool, map, tql; };    /* queues, headers, bytes */
 struct ib_shm_status {
 	int used_ids;
 	unsigned long tot, rss, swp, swap_attempts, swap_successes; /* pages */
 };
 struct ib_sem_status { int usz, aem; };          /* sets, semaphores */
-int ib_msg_status(struct ib_msg_status *s);
+int ib_msgq_status(struct ib_msgq_status *s);
 int ib_shm_status(struct ib_shm_status *s);
 int ib_sem_status(struct ib_sem_status *s);
 

@@ -55,12 +55,13 @@ static int object(int argc, char **argv)
 	while ((opt = ib_args_next(&args)) != -1)
 		if (!ib_object_arg(&o, &args) && opt == 'O')
 			open_kind = args.arg;
-	ib_object_check(&o, true);
+	if (!ib_object_check(&o, true))
+		return IB_EXIT_FAIL;
 	char label[64];
 	printf("%s create=%d exclusive=%d mode=%04o\n", ib_object_label(&o, label, sizeof label),
 	       o.create, o.exclusive, (unsigned)o.mode);
 	if (open_kind) {
-		enum ib_kind k = strcmp(open_kind, "msg") == 0 ? IB_MSG
+		enum ib_kind k = strcmp(open_kind, "msg") == 0 ? IB_MSGQ
 			       : strcmp(open_kind, "shm") == 0 ? IB_SHM : IB_SEM;
 		size_t size = args.nops > 0 ? (size_t)num(args.ops[0]) : 0;
 		bool created;

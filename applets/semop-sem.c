@@ -1,5 +1,5 @@
 /* System V semaphore sets: creation protocol, readiness, limits, timed semop. */
-#include "ipc/sem.h"
+#include "semop-sem.h"
 
 #include <errno.h>
 #include <stdint.h>

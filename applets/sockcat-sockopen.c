@@ -1,5 +1,5 @@
 /* Connecting and listening. See sockopen.h. */
-#include "ipc/sockopen.h"
+#include "sockcat-sockopen.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,5 +1,5 @@
 /* Socket address spelling: parse, resolve, print. See sockaddr.h. */
-#include "ipc/sockaddr.h"
+#include "sockcat-sockaddr.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>

@@ -1,5 +1,5 @@
 /* Shared memory segments: open, attach, stat. */
-#include "ipc/shm.h"
+#include "shmcat-shm.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -241,7 +241,7 @@ int ib_shm_print_status(const struct ib_shm *s, FILE *f, bool json)
 	struct ib_ipcjson c = { .j = &j, .names = &names, .filter = NULL, .processes = false };
 	struct ib_posix_info pin;
 	struct ib_shm_info sin;
-	if (s->posix ? ib_posix_stat(IB_PSHM, s->name, &pin) : ib_shm_stat(s->id, &sin)) {
+	if (s->posix ? ib_posix_stat(IB_SHM, s->name, &pin) : ib_shm_stat(s->id, &sin)) {
 		if (errno == ENOENT || errno == EINVAL || errno == EIDRM)
 			ib_warn(s->posix ? "no shared memory segment named %s"
 					 : "no shared memory segment with %s", s->label);

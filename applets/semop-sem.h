@@ -1,7 +1,7 @@
 /* System V semaphore sets: race-free creation (the sem_otime protocol), waiting for a
  * fresh set to be initialised, kernel limits, and semop with a deadline. */
-#ifndef IPCBOX_SEM_H
-#define IPCBOX_SEM_H
+#ifndef IPCBOX_SEMOP_SEM_H
+#define IPCBOX_SEMOP_SEM_H
 
 #include "ipc/sysvlist.h" /* ib_sem_limits */
 

@@ -1,8 +1,8 @@
 /* Shared memory segments, System V or POSIX, as selected by an ib_object: open (or
  * create), attach, detach, and print the status. Every function that fails prints
  * one line (with the segment's label) and returns -1. */
-#ifndef IPCBOX_SHM_H
-#define IPCBOX_SHM_H
+#ifndef IPCBOX_SHMCAT_SHM_H
+#define IPCBOX_SHMCAT_SHM_H
 
 #include <stdbool.h>
 #include <stddef.h>

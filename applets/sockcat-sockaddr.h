@@ -1,8 +1,8 @@
 /* Socket addresses as users spell them: tcp:HOST:PORT, tcp4:, tcp6:, udp:, udp4:, udp6:,
  * unix:PATH, unix:@NAME (abstract), unix-dgram:PATH, unix-seqpacket:PATH; IPv6 literals
  * in brackets ([::1]). Parsing, resolving and printing them back. */
-#ifndef IPCBOX_SOCKADDR_H
-#define IPCBOX_SOCKADDR_H
+#ifndef IPCBOX_SOCKCAT_SOCKADDR_H
+#define IPCBOX_SOCKCAT_SOCKADDR_H
 
 #include <netdb.h>
 #include <stdbool.h>

@@ -3,15 +3,15 @@
  * socket, refuse a live one, set the mode without a window). Errors are reported here
  * ("connect tcp:127.0.0.1:1: Connection refused"); the functions then return
  * -IB_EXIT_FAIL, or -IB_EXIT_TIMEOUT when a timeout expired. */
-#ifndef IPCBOX_SOCKOPEN_H
-#define IPCBOX_SOCKOPEN_H
+#ifndef IPCBOX_SOCKCAT_SOCKOPEN_H
+#define IPCBOX_SOCKCAT_SOCKOPEN_H
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <sys/un.h>
 
-#include "ipc/sockaddr.h"
+#include "sockcat-sockaddr.h"
 
 struct ib_sockopen {
 	uint64_t timeout_ns;     /* connect: 0 = the kernel's own */

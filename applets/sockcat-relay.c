@@ -1,5 +1,5 @@
 /* The splice/copy relay. See relay.h. */
-#include "ipc/relay.h"
+#include "sockcat-relay.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -382,17 +382,4 @@ out:
 	for (int i = 0; i < ok; i++)
 		teardown(&st[i]);
 	return result;
-}
-
-long long ib_copy_fd(int in, const char *in_name, int out, const char *out_name)
-{
-	struct ib_relay r;
-	memset(&r, 0, sizeof(r));
-	r.ndirs = 1;
-	r.quit_ns = UINT64_MAX;
-	r.dir[0] = (struct ib_relay_dir){ .in = in, .out = out, .in_name = in_name,
-					  .out_name = out_name };
-	if (ib_relay_run(&r) != IB_RELAY_OK)
-		return -1;
-	return (long long)r.dir[0].bytes;
 }

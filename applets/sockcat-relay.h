@@ -3,8 +3,8 @@
  * a large buffer where they do not, message by message for datagram and seqpacket
  * sockets. One or two directions run at once in a single poll loop, so a socket can be
  * relayed both ways with a correct half-close: each direction ends at its own EOF. */
-#ifndef IPCBOX_RELAY_H
-#define IPCBOX_RELAY_H
+#ifndef IPCBOX_SOCKCAT_RELAY_H
+#define IPCBOX_SOCKCAT_RELAY_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -49,9 +49,5 @@ enum ib_relay_result {
 /* Runs the relay. Descriptors are used as they are (a non-blocking descriptor speeds it
  * up; a blocking one is read only when poll says so). SIGPIPE should be ignored. */
 enum ib_relay_result ib_relay_run(struct ib_relay *r);
-
-/* Copies IN to OUT until end of file with splice where possible: the one-direction
- * case. Returns the bytes copied, or -1 after reporting the error. */
-long long ib_copy_fd(int in, const char *in_name, int out, const char *out_name);
 
 #endif

@@ -1,5 +1,5 @@
 /* Working ahead of a copy through a mapping. */
-#include "ipc/ahead.h"
+#include "shmcat-ahead.h"
 
 #include <errno.h>
 #include <setjmp.h>
@@ -20,7 +20,9 @@
 /* Set once a kernel older than 5.14 has refused MADV_POPULATE_* (EINVAL). */
 static atomic_bool no_populate;
 
-void ib_populate(unsigned char *p, size_t n, bool writable)
+/* Fills in the page tables of [P, P+N) in one call (Linux 5.14+; older kernels get
+ * MADV_WILLNEED, a read-ahead hint). */
+static void populate(unsigned char *p, size_t n, bool writable)
 {
 	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
 	uintptr_t a = (uintptr_t)p & ~(page - 1);
@@ -95,7 +97,7 @@ static void prepare_next(struct ib_ahead *a)
 	int err = 0;
 	pthread_mutex_unlock(&a->lock);
 	if (a->fd < 0 || !a->writable)
-		ib_populate(a->base + from, n, a->writable);
+		populate(a->base + from, n, a->writable);
 	if (a->backup && a->fd >= 0)
 		err = save_from_file(a, from, n);
 	else if (a->backup)

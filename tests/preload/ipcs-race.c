@@ -1,6 +1,6 @@
 /* LD_PRELOAD shim for the ipcs tests: removes the message queue whose id is in
  * $IPCS_RACE_REMOVE just before ipcs stats its first queue, as if another process
- * removed it while ipcs was listing. Built by the test with cc -shared. */
+ * removed it while ipcs was listing. Built by make. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <stdlib.h>

@@ -2,8 +2,8 @@
  * tables of the next granules (one madvise per MiB instead of one fault per page)
  * and, when asked, saves the bytes the copy is about to overwrite, so the copy itself
  * only copies. With no thread to be had, the same work is done in line. */
-#ifndef IPCBOX_AHEAD_H
-#define IPCBOX_AHEAD_H
+#ifndef IPCBOX_SHMCAT_AHEAD_H
+#define IPCBOX_SHMCAT_AHEAD_H
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -45,10 +45,6 @@ size_t ib_ahead_reached(struct ib_ahead *a, size_t done);
 
 /* Stops the helper; afterwards [0, ready) of the backup holds the old bytes. */
 void ib_ahead_stop(struct ib_ahead *a);
-
-/* Fills in the page tables of [P, P+N) in one call (Linux 5.14+; older kernels get
- * MADV_WILLNEED, a read-ahead hint). */
-void ib_populate(unsigned char *p, size_t n, bool writable);
 
 /* Copies N bytes from SRC (NULL: zeros) to DST where either is a mapping of a file
  * that another process may truncate: a page that is gone raises SIGBUS, which is
