@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Exit codes (CONVENTIONS.md). */
+/* Exit codes (HACKING.md). */
 enum {
 	IB_EXIT_OK = 0,
 	IB_EXIT_FAIL = 1,     /* the operation failed */

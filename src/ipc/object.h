@@ -1,4 +1,4 @@
-/* Selecting an IPC object: the -k/-i/-f/-P/-c/-x/-m options of CONVENTIONS.md,
+/* Selecting an IPC object: the -k/-i/-f/-P/-c/-x/-m options of HACKING.md,
  * parsed once here and resolved to a System V id or a POSIX name.
  *
  * An applet puts IB_OBJECT_OPTS (opt.h) into its option table, hands every option

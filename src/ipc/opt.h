@@ -87,7 +87,7 @@ struct ib_opt {
 #define IB_STD_OPTS { .id = 0, .help = NULL }
 #define IB_NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-/* The object-selecting options of CONVENTIONS.md, in the words of an applet whose
+/* The object-selecting options of HACKING.md, in the words of an applet whose
  * object is a NOUN ("queue", "segment", "set"). Their ids are the letters, handed
  * to ib_object_arg(). */
 #define IB_OBJECT_OPTS(noun) \
