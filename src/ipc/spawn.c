@@ -477,7 +477,9 @@ static int signal_by_scan(int sig)
 	return n;
 }
 
-int ib_signal_children(int sig)
+/* Sends SIG to every current child of this process (found in /proc). Returns how many
+ * it signalled, or -1 if the children cannot be listed. */
+static int signal_children(int sig)
 {
 	char path[64];
 	snprintf(path, sizeof path, "/proc/self/task/%ld/children", (long)getpid());
@@ -503,7 +505,7 @@ void ib_reap_all_children(unsigned long long grace_ns)
 			return;
 		if (!killing && ib_ns_until(deadline) == 0)
 			killing = true;
-		if (ib_signal_children(killing ? SIGKILL : SIGTERM) < 0) {
+		if (signal_children(killing ? SIGKILL : SIGTERM) < 0) {
 			/* Cannot list them: wait for them, they are ours. */
 			while (waitpid(-1, &ws, 0) > 0 || errno == EINTR)
 				;

@@ -103,10 +103,6 @@ int ib_wait_code(int wstatus);
 /* Describes a wait(2) status in words into BUF: "exit 3", "killed by SIGTERM". */
 const char *ib_wait_describe(int wstatus, char *buf, size_t len);
 
-/* Sends SIG to every current child of this process (found in /proc). Returns how many
- * it signalled, or -1 if the children cannot be listed. */
-int ib_signal_children(int sig);
-
 /* Terminates and reaps every remaining child, orphans adopted as a subreaper included:
  * SIGTERM, then SIGKILL once GRACE_NS has passed (at once if 0). Returns when there is
  * no child left. SIGCHLD must be blocked by the caller. */
