@@ -166,7 +166,7 @@ struct view {
 /* A kind of object: its record, its views and its member in --json output. */
 struct kind {
 	bool posix;
-	int kind;                  /* enum ib_kind, or with POSIX enum ib_kind */
+	enum ib_kind kind;
 	size_t size;               /* of its record */
 	const char *json;
 	struct view views[NVIEWS]; /* POSIX kinds: a default and a processes view */
@@ -503,7 +503,7 @@ union records {
 static int records(const struct kind *k, bool rss, union records *r, size_t *n)
 {
 	if (k->posix)
-		return ib_posix_list((enum ib_kind)k->kind, &r->o, n);
+		return ib_posix_list(k->kind, &r->o, n);
 	if (k->kind == IB_MSGQ)
 		return ib_msgq_list(&r->q, n);
 	if (k->kind == IB_SHM)
@@ -587,7 +587,7 @@ static int fetch(const struct kind *k, enum format f, void *out)
 {
 	if (k->posix)
 		return f == F_LIMITS ? ib_posix_msgq_limits(out)
-				     : ib_posix_summary((enum ib_kind)k->kind, out);
+				     : ib_posix_summary(k->kind, out);
 	if (f == F_LIMITS)
 		return k->kind == IB_MSGQ ? ib_msgq_limits(out)
 		     : k->kind == IB_SHM ? ib_shm_limits(out) : ib_sem_limits(out);
@@ -785,7 +785,7 @@ static int print_one(struct ctx *c, const struct kind *k, int id)
  * Unlike a missing System V id, a missing name exits 1. */
 static int posix_one(struct ctx *c, const struct kind *k, const char *name)
 {
-	enum ib_kind kind = (enum ib_kind)k->kind;
+	enum ib_kind kind = k->kind;
 	struct ib_posix_info o;
 	const char *why = ib_posix_name_error(name);
 	if (why)
