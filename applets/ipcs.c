@@ -105,7 +105,7 @@ enum cell_type {
 	C_ULONG, C_SIZET, /* -l and -u: unsigned long, size_t */
 	C_BYTES, C_IBYTES, /* uint64_t, int bytes: "LABEL (bytes) = N" in the unit asked for */
 	C_SHMALL,         /* the pages of shared memory allowed, as bytes or kbytes */
-	C_PAGESIZE,       /* the page size (JSON only) */
+	C_PAGE_BYTES,       /* the page size (JSON only) */
 };
 
 /* With --human some cells change (their title, or right-aligned sizes). */
@@ -234,7 +234,7 @@ static const struct kind sysv_kinds[] = {
 			STAT("shmmax", "max seg size", BYTES, ib_shm_limits, shmmax, .unit = U_KB),
 			STAT("shmall", "max total shared memory", SHMALL, ib_shm_limits, shmall),
 			STAT("shmmin", "min seg size", BYTES, ib_shm_limits, shmmin, .unit = U_BYTES),
-			STAT("page_size", "", PAGESIZE, ib_shm_limits, shmmni)),
+			STAT("page_size", "", PAGE_BYTES, ib_shm_limits, shmmni)),
 		[F_STATUS] = STATS("Shared Memory Status", "kernel not configured for shared memory",
 			STAT("segments", "segments allocated %s\n", INT, ib_shm_status, used_ids),
 			STAT("pages_allocated", "pages allocated %s\n", ULONG, ib_shm_status, tot),
@@ -605,7 +605,7 @@ static void json_value(struct ctx *c, const struct cell *l, const void *r)
 	case C_UINT: ib_json_uint(&c->j, l->title, *(const unsigned *)v); break;
 	case C_ULONG: ib_json_uint(&c->j, l->title, *(const unsigned long *)v); break;
 	case C_SIZET: ib_json_uint(&c->j, l->title, *(const size_t *)v); break;
-	case C_PAGESIZE: ib_json_uint(&c->j, l->title, (uint64_t)getpagesize()); break;
+	case C_PAGE_BYTES: ib_json_uint(&c->j, l->title, (uint64_t)getpagesize()); break;
 	case C_LONG: /* a limit, -1 if it could not be read */
 		if (*(const long *)v >= 0)
 			ib_json_int(&c->j, l->title, *(const long *)v);
