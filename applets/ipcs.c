@@ -92,34 +92,20 @@ struct ctx {
 
 /* How a cell's value is read from its record and written as text. */
 enum cell_type {
-	C_KEY,    /* key_t, as 0x%08x */
-	C_INT,    /* int or pid_t */
-	C_UINT,   /* unsigned: uid_t, gid_t, or a pid util-linux prints unsigned */
-	C_U64,    /* uint64_t */
-	C_LONG,   /* long */
-	C_PERMS,  /* a mode's permission bits, octal */
-	C_MODE,   /* a whole mode, %#o */
-	C_ACCESS, /* a mode's permission bits, %#o */
-	C_USER,   /* uid_t: the user's name, else the number */
-	C_GROUP,  /* gid_t: likewise */
-	C_SIZE,   /* uint64_t bytes, in the unit asked for */
-	C_TIME,   /* int64_t: ctime less the weekday (16 shown), or "Not set" */
-	C_LTIME,  /* int64_t: the whole ctime, or "Not set" */
-	C_CTIME,  /* int64_t: the whole ctime, even of 0 */
-	C_MTIME,  /* int64_t: as C_TIME, but a time beyond the calendar whole */
-	C_PROC,   /* pid_t: the process's name, "(dead)", or "-" for none */
-	C_FLAG,   /* WORD if the mode has BIT, else " " */
-	C_STALE,  /* the kind's test: "yes", "no", or "?" if it cannot tell */
-	C_USERS,  /* " PID:NAME" for each process behind it, " -" for none, " ?" */
-	C_NAME,   /* a POSIX name, control characters shown as '?' */
-	C_PAGES,  /* a POSIX object's pages in memory or swap */
-	/* in -l and -u: */
-	C_ULONG,  /* unsigned long */
-	C_SIZET,  /* size_t */
-	C_BYTES,  /* uint64_t bytes: "LABEL (bytes) = N" in the unit asked for, else UNIT */
-	C_IBYTES, /* likewise, an int */
-	C_SHMALL, /* the pages of shared memory allowed, shown as bytes or kbytes */
-	C_PAGE_BYTES, /* the page size (JSON only) */
+	C_KEY, C_INT, C_UINT, C_U64, C_LONG, /* key_t (0x%08x), int or pid_t, unsigned, ... */
+	C_PERMS, C_MODE, C_ACCESS, /* a mode: its permission bits octal, whole %#o, bits %#o */
+	C_USER, C_GROUP,  /* uid_t, gid_t: the name, else the number */
+	C_SIZE,           /* uint64_t bytes, in the unit asked for */
+	C_TIME, C_LTIME,  /* int64_t: ctime less the weekday (16 shown) or whole; "Not set" */
+	C_CTIME, C_MTIME, /* the whole ctime even of 0; as C_TIME, a non-date whole */
+	C_PROC,           /* pid_t: the process's name, "(dead)", or "-" for none */
+	C_FLAG,           /* WORD if the mode has BIT, else " " */
+	C_STALE, C_USERS, /* --processes: "yes"/"no"/"?"; " PID:NAME"... or " -" or " ?" */
+	C_NAME, C_PAGES,  /* a POSIX name (control characters as '?'); its pages in memory */
+	C_ULONG, C_SIZET, /* -l and -u: unsigned long, size_t */
+	C_BYTES, C_IBYTES, /* uint64_t, int bytes: "LABEL (bytes) = N" in the unit asked for */
+	C_SHMALL,         /* the pages of shared memory allowed, as bytes or kbytes */
+	C_PAGE_BYTES,       /* the page size (JSON only) */
 };
 
 /* With --human some cells change (their title, or right-aligned sizes). */
@@ -180,7 +166,7 @@ struct view {
 /* A kind of object: its record, its views and its member in --json output. */
 struct kind {
 	bool posix;
-	int kind;                  /* enum ib_kind, or with POSIX enum ib_kind */
+	enum ib_kind kind;
 	size_t size;               /* of its record */
 	const char *json;
 	struct view views[NVIEWS]; /* POSIX kinds: a default and a processes view */
@@ -397,12 +383,9 @@ static const char *stale(struct ctx *c, const struct kind *k, const void *r)
 	if (k->posix) {
 		int n = users_of(c, k, r, &pid, 1);
 		dead = n < 0 ? -1 : n == 0;
-	} else if (k->kind == IB_MSGQ) {
-		dead = ib_msgq_dead(&c->filter.pids, r);
-	} else if (k->kind == IB_SHM) {
-		dead = ib_shm_stale(&c->filter.pids, r);
 	} else {
-		dead = ib_sem_dead(&c->filter.pids, r);
+		dead = k->kind == IB_MSGQ ? ib_msgq_dead(&c->filter.pids, r)
+		     : k->kind == IB_SHM ? ib_shm_stale(&c->filter.pids, r) : ib_sem_dead(&c->filter.pids, r);
 	}
 	return dead < 0 ? "?" : dead ? "yes" : "no";
 }
@@ -520,7 +503,7 @@ union records {
 static int records(const struct kind *k, bool rss, union records *r, size_t *n)
 {
 	if (k->posix)
-		return ib_posix_list((enum ib_kind)k->kind, &r->o, n);
+		return ib_posix_list(k->kind, &r->o, n);
 	if (k->kind == IB_MSGQ)
 		return ib_msgq_list(&r->q, n);
 	if (k->kind == IB_SHM)
@@ -604,7 +587,7 @@ static int fetch(const struct kind *k, enum format f, void *out)
 {
 	if (k->posix)
 		return f == F_LIMITS ? ib_posix_msgq_limits(out)
-				     : ib_posix_summary((enum ib_kind)k->kind, out);
+				     : ib_posix_summary(k->kind, out);
 	if (f == F_LIMITS)
 		return k->kind == IB_MSGQ ? ib_msgq_limits(out)
 		     : k->kind == IB_SHM ? ib_shm_limits(out) : ib_sem_limits(out);
@@ -802,7 +785,7 @@ static int print_one(struct ctx *c, const struct kind *k, int id)
  * Unlike a missing System V id, a missing name exits 1. */
 static int posix_one(struct ctx *c, const struct kind *k, const char *name)
 {
-	enum ib_kind kind = (enum ib_kind)k->kind;
+	enum ib_kind kind = k->kind;
 	struct ib_posix_info o;
 	const char *why = ib_posix_name_error(name);
 	if (why)
@@ -876,6 +859,32 @@ static void section(struct ctx *c, const struct kind *k)
 		printf("\n");
 }
 
+/* Every section asked for: the System V kinds, then the POSIX ones (of which
+ * only queues have limits), in one JSON document with --json. */
+static void sections(struct ctx *c, const bool want[3], bool sysv, bool posix)
+{
+	bool stat = c->format == F_LIMITS || c->format == F_STATUS;
+	if (c->json) {
+		ib_json_open(&c->j, NULL);
+		if (stat)
+			ib_json_open(&c->j, c->format == F_LIMITS ? "limits" : "summary");
+	} else {
+		printf("\n");
+	}
+	for (int k = IB_MSGQ; k <= IB_SEM; k++)
+		if (sysv && want[k])
+			section(c, &sysv_kinds[k]);
+	for (int k = IB_MSGQ; k <= IB_SEM; k++)
+		if (posix && want[k] && (c->format != F_LIMITS || k == IB_MSGQ))
+			section(c, &posix_kinds[k]);
+	if (c->json) {
+		if (stat)
+			ib_json_close(&c->j);
+		ib_json_close(&c->j);
+		ib_json_end(&c->j);
+	}
+}
+
 int ipcs_main(int argc, char **argv)
 {
 	struct ctx c = { .format = F_DEFAULT, .unit = U_DEFAULT, .names = IB_NAMES_INIT };
@@ -928,43 +937,13 @@ int ipcs_main(int argc, char **argv)
 	if (c.json)
 		ib_json_init(&c.j, stdout);
 	c.jc = (struct ib_ipcjson){ &c.j, &c.names, &c.filter, c.format == F_PROCESSES };
-	int rc = IB_EXIT_OK;
-	if (specific && pname) {
-		rc = posix_one(&c, &posix_kinds[want[IB_MSGQ] ? IB_MSGQ : want[IB_SHM] ? IB_SHM : IB_SEM],
-			       pname);
-		goto out;
-	}
-	if (specific) {
-		rc = print_one(&c, &sysv_kinds[want[IB_MSGQ] ? IB_MSGQ : want[IB_SHM] ? IB_SHM : IB_SEM], id);
-		goto out;
-	}
-	bool sysv = !posix || all;
-	if (nwant == 0)
-		want[IB_MSGQ] = want[IB_SHM] = want[IB_SEM] = true;
-	if (c.json) {
-		ib_json_open(&c.j, NULL);
-		if (c.format == F_LIMITS || c.format == F_STATUS)
-			ib_json_open(&c.j, c.format == F_LIMITS ? "limits" : "summary");
-	} else {
-		printf("\n");
-	}
-	if (sysv)
-		for (int k = IB_MSGQ; k <= IB_SEM; k++)
-			if (want[k])
-				section(&c, &sysv_kinds[k]);
-	if (posix && c.format == F_LIMITS && want[IB_MSGQ])
-		section(&c, &posix_kinds[IB_MSGQ]);
-	if (posix && c.format != F_LIMITS)
-		for (int k = IB_MSGQ; k <= IB_SEM; k++)
-			if (want[k])
-				section(&c, &posix_kinds[k]);
-	if (c.json) {
-		if (c.format == F_LIMITS || c.format == F_STATUS)
-			ib_json_close(&c.j);
-		ib_json_close(&c.j);
-		ib_json_end(&c.j);
-	}
-out:
+	int rc = IB_EXIT_OK, one = want[IB_MSGQ] ? IB_MSGQ : want[IB_SHM] ? IB_SHM : IB_SEM;
+	if (specific && pname)
+		rc = posix_one(&c, &posix_kinds[one], pname);
+	else if (specific)
+		rc = print_one(&c, &sysv_kinds[one], id);
+	else
+		sections(&c, nwant ? want : (bool[3]){ true, true, true }, !posix || all, posix);
 	ib_filter_free(&c.filter);
 	ib_names_free(&c.names);
 	return rc;
