@@ -91,6 +91,21 @@ const char *ib_sockspec_inet(const char *host, const char *port, int family, int
 	return NULL;
 }
 
+/* Whether P, alone after "tcp:", is meant as a port: digits or a known service name. */
+static bool port_like(const char *p, int type)
+{
+	if (*p && strspn(p, "0123456789") == strlen(p))
+		return true;
+	return getservbyname(p, type == SOCK_DGRAM ? "udp" : "tcp") != NULL;
+}
+
+static const char *expected_host_port(const char *scheme)
+{
+	static char why[64];
+	snprintf(why, sizeof(why), "expected %s:HOST:PORT (or %s:PORT)", scheme, scheme);
+	return why;
+}
+
 const char *ib_sockspec_parse(const char *text, struct ib_sockspec *out)
 {
 	const char *colon = strchr(text, ':');
@@ -120,6 +135,8 @@ const char *ib_sockspec_parse(const char *text, struct ib_sockspec *out)
 			if (!last) {
 				host[0] = '\0'; /* tcp:PORT */
 				port = rest;
+				if (!port_like(port, schemes[i].type)) /* tcp:localhost */
+					return expected_host_port(schemes[i].scheme);
 			} else {
 				size_t hl = (size_t)(last - rest);
 				if (memchr(rest, ':', hl))

@@ -312,16 +312,24 @@ object_cases() {
 		tcp:127.0.0.1:http-; do
 		bad u2 sockcat "$a"
 	done
-	# A port may be a service name (tcp:PORT alone means any host), so these are
-	# names the resolver does not know; a family that the address does not have;
-	# the empty abstract name and the empty host are addresses (nothing listens).
-	for a in tcp:host tcp:127.0.0.1:80x tcp4:[::1]:80 tcp6:127.0.0.1:80 \
-		unix:@ tcp::80; do
+	# A port may be a service name, so these are names the resolver does not know;
+	# a family that the address does not have; the empty abstract name and the
+	# empty host are addresses (nothing listens).
+	for a in tcp:127.0.0.1:80x tcp4:[::1]:80 tcp6:127.0.0.1:80 unix:@ tcp::80; do
 		bad 1 sockcat "$a"
 	done
 	bad 1 sockcat 127.0.0.1 abc
+	run --separate-stderr "$IPCBOX" sockcat tcp:127.0.0.1:nosuchservice
+	assert_eq "$stderr" "sockcat: resolve tcp:127.0.0.1:nosuchservice: unknown port 'nosuchservice' (a number 0-65535 or a service name)"
+	# tcp:PORT alone means any host; a word there that is no service is a host
+	# without its port, said once, as a usage error.
 	run --separate-stderr "$IPCBOX" sockcat tcp:host
-	assert_eq "$stderr" "sockcat: resolve tcp::host: unknown port 'host' (a number 0-65535 or a service name)"
+	assert_status 2
+	assert_eq "$stderr" "sockcat: invalid address 'tcp:host': expected tcp:HOST:PORT (or tcp:PORT)
+Try 'sockcat --help' for more information."
+	run --separate-stderr "$IPCBOX" sockcat udp:host
+	assert_status 2
+	assert_eq "${stderr%%$'\n'*}" "sockcat: invalid address 'udp:host': expected udp:HOST:PORT (or udp:PORT)"
 	# -4 and -6: the last one counts.
 	bad 1 sockcat -4 -6 tcp:127.0.0.1:1
 	bad u2 sockcat -l "unix:$long"
