@@ -6,6 +6,8 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -20,6 +22,26 @@
 static int fail_code(int err)
 {
 	return err == ETIMEDOUT ? -IB_EXIT_TIMEOUT : -IB_EXIT_FAIL;
+}
+
+/* An error of ib_sock_connect (or of the resolving both do): into O->errbuf when the
+ * caller asked for it, else on stderr. ERR 0: no strerror part. */
+__attribute__((format(printf, 3, 4))) static void report(const struct ib_sockopen *o, int err,
+							  const char *fmt, ...)
+{
+	char msg[640];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (o->errbuf && err)
+		snprintf(o->errbuf, o->errlen, "%s: %s", msg, strerror(err));
+	else if (o->errbuf)
+		snprintf(o->errbuf, o->errlen, "%s", msg);
+	else if (err)
+		ib_warn_sys(err, "%s", msg);
+	else
+		ib_warn("%s", msg);
 }
 
 static void set_options(int fd, const struct ib_sockopen *o)
@@ -71,19 +93,19 @@ static int connect_wait(int fd, const struct sockaddr *sa, socklen_t len, uint64
 	return 0;
 }
 
-static int resolve(const struct ib_sockspec *spec, bool passive, bool numeric,
+static int resolve(const struct ib_sockspec *spec, bool passive, const struct ib_sockopen *o,
 		   struct addrinfo **res, const char *what, const char *name)
 {
-	int rc = ib_sockspec_resolve(spec, passive, numeric, res);
+	int rc = ib_sockspec_resolve(spec, passive, o->numeric, res);
 	if (rc == 0)
 		return 0;
 	if (rc == EAI_SYSTEM)
-		ib_warn_sys(errno, "%s %s", what, name);
+		report(o, errno, "%s %s", what, name);
 	else if (rc == EAI_SERVICE) /* "Servname not supported for ai_socktype" says little */
-		ib_warn("%s %s: unknown port '%s' (a number 0-65535 or a service name)", what, name,
-			spec->port);
+		report(o, 0, "%s %s: unknown port '%s' (a number 0-65535 or a service name)", what,
+		       name, spec->port);
 	else
-		ib_warn("%s %s: %s", what, name, gai_strerror(rc));
+		report(o, 0, "%s %s: %s", what, name, gai_strerror(rc));
 	return -IB_EXIT_FAIL;
 }
 
@@ -94,12 +116,12 @@ static int bind_source(int fd, int family, int type, const struct ib_sockopen *o
 	const char *why = ib_sockspec_inet(o->source, o->source_port ? o->source_port : "0",
 					   family, type, &src);
 	if (why) {
-		ib_warn("source %s: %s", o->source ? o->source : "", why);
+		report(o, 0, "source %s: %s", o->source ? o->source : "", why);
 		return -IB_EXIT_USAGE;
 	}
 	ib_sockspec_format(&src, name, sizeof(name));
 	struct addrinfo *res;
-	int rc = resolve(&src, true, o->numeric, &res, "resolve source", name);
+	int rc = resolve(&src, true, o, &res, "resolve source", name);
 	if (rc)
 		return rc;
 	if (o->reuseaddr || o->source_port) {
@@ -115,7 +137,7 @@ static int bind_source(int fd, int family, int type, const struct ib_sockopen *o
 		err = errno;
 	}
 	freeaddrinfo(res);
-	ib_warn_sys(err, "bind to source %s", name);
+	report(o, err, "bind to source %s", name);
 	return -IB_EXIT_FAIL;
 }
 
@@ -126,7 +148,7 @@ int ib_sock_connect(const struct ib_sockspec *spec, const struct ib_sockopen *o)
 	if (spec->family == AF_UNIX) {
 		int fd = socket(AF_UNIX, spec->type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 		if (fd < 0) {
-			ib_warn_sys(errno, "socket for %s", name);
+			report(o, errno, "socket for %s", name);
 			return -IB_EXIT_FAIL;
 		}
 		set_options(fd, o);
@@ -134,7 +156,7 @@ int ib_sock_connect(const struct ib_sockspec *spec, const struct ib_sockopen *o)
 			/* An autobound abstract address, so the server can answer. */
 			sa_family_t fam = AF_UNIX;
 			if (bind(fd, (const struct sockaddr *)(const void *)&fam, sizeof(fam)) != 0) {
-				ib_warn_sys(errno, "bind a reply address for %s", name);
+				report(o, errno, "bind a reply address for %s", name);
 				close(fd);
 				return -IB_EXIT_FAIL;
 			}
@@ -142,14 +164,14 @@ int ib_sock_connect(const struct ib_sockspec *spec, const struct ib_sockopen *o)
 		if (connect_wait(fd, (const struct sockaddr *)(const void *)&spec->un, spec->unlen,
 				 o->timeout_ns) != 0) {
 			int err = errno;
-			ib_warn_sys(err, "connect %s", name);
+			report(o, err, "connect %s", name);
 			close(fd);
 			return fail_code(err);
 		}
 		return fd;
 	}
 	struct addrinfo *res;
-	int rc = resolve(spec, false, o->numeric, &res, "resolve", name);
+	int rc = resolve(spec, false, o, &res, "resolve", name);
 	if (rc)
 		return rc;
 	int err = EADDRNOTAVAIL;
@@ -177,7 +199,7 @@ int ib_sock_connect(const struct ib_sockspec *spec, const struct ib_sockopen *o)
 		close(fd);
 	}
 	freeaddrinfo(res);
-	ib_warn_sys(err, "connect %s", name);
+	report(o, err, "connect %s", name);
 	return fail_code(err);
 }
 
@@ -427,10 +449,10 @@ int ib_sock_listen(const struct ib_sockspec *spec, const struct ib_sockopen *o,
 	if (wildcard && spec->family != AF_INET)
 		any.family = AF_INET6; /* dual-stack [::] first */
 	struct addrinfo *res;
-	int rc = resolve(&any, true, o->numeric, &res, "resolve", name);
+	int rc = resolve(&any, true, o, &res, "resolve", name);
 	if (rc && wildcard && spec->family == AF_UNSPEC) {
 		any.family = AF_INET;
-		rc = resolve(&any, true, o->numeric, &res, "resolve", name);
+		rc = resolve(&any, true, o, &res, "resolve", name);
 	}
 	if (rc)
 		return rc;
@@ -440,7 +462,7 @@ int ib_sock_listen(const struct ib_sockspec *spec, const struct ib_sockopen *o,
 	freeaddrinfo(res);
 	if (fd < 0 && wildcard && spec->family == AF_UNSPEC && err == EAFNOSUPPORT) {
 		any.family = AF_INET;
-		if ((rc = resolve(&any, true, o->numeric, &res, "resolve", name)) != 0)
+		if ((rc = resolve(&any, true, o, &res, "resolve", name)) != 0)
 			return rc;
 		for (struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next)
 			fd = bind_inet(ai, spec->type, false, o, &err);

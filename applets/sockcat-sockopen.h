@@ -24,6 +24,8 @@ struct ib_sockopen {
 	bool mode_set;           /* listen on a UNIX path: chmod it to MODE */
 	mode_t mode;
 	int backlog;             /* listen: 0 = SOMAXCONN */
+	char *errbuf;            /* connect: when set, the error goes here, not to stderr */
+	size_t errlen;           /* (the caller may try again and report only the last) */
 };
 
 /* A connected socket (O_NONBLOCK, O_CLOEXEC) or a negative exit code. */

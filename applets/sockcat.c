@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <pwd.h>
 #include <poll.h>
 #include <signal.h>
@@ -23,13 +24,15 @@
 #include "ipc/quote.h"
 #include "ipc/spawn.h"
 
+#include "sockcat-peer.h"
 #include "sockcat-relay.h"
 #include "sockcat-sockaddr.h"
 #include "sockcat-sockopen.h"
 
 enum {
 	OPT_FORK = 0x100, OPT_MAX, OPT_NOSHUT, OPT_IDLE, OPT_REUSE, OPT_KEEPALIVE, OPT_BUFFER,
-	OPT_AUID, OPT_AGID,
+	OPT_AUID, OPT_AGID, OPT_RETRY, OPT_RETRY_FOR, OPT_INTERVAL, OPT_ALLOW_ADDR, OPT_DENY_ADDR,
+	OPT_FD,
 };
 
 static const struct ib_opt options[] = {
@@ -64,7 +67,21 @@ static const struct ib_opt options[] = {
 	IB_OPT(OPT_AUID, "allow-uid", TEXT, "UID[,UID]...",
 	       "accept only UNIX clients with one of these uids"),
 	IB_OPT(OPT_AGID, "allow-gid", TEXT, "GID[,GID]...", "or one of these gids (SO_PEERCRED)"),
+	IB_OPT(OPT_ALLOW_ADDR, "allow-addr", TEXT, "CIDR[,CIDR]...",
+	       "accept only TCP/UDP clients from these addresses"),
+	IB_OPT(OPT_DENY_ADDR, "deny-addr", TEXT, "CIDR[,CIDR]...",
+	       "refuse TCP/UDP clients from these addresses"),
+	IB_OPT(OPT_FD, "fd", COUNT, "N", "with -l: serve the socket inherited on descriptor N",
+	       .max = 65535),
 	IB_OPT('x', "hexdump", PATH, "FILE", "append a hex dump of the traffic to FILE"),
+	IB_OPT('z', "zero-io", NONE, NULL,
+	       "check that each ADDRESS answers (connect, close): exit 0 if all do"),
+	IB_OPT(OPT_RETRY, "retry", COUNT, "N", "if connecting fails, try N more times",
+	       .min = 1, .max = 1000000000),
+	IB_OPT(OPT_RETRY_FOR, "retry-for", DURATION, "DURATION",
+	       "keep trying to connect for DURATION (exit 3 when it runs out)"),
+	IB_OPT(OPT_INTERVAL, "interval", DURATION, "DURATION",
+	       "wait DURATION between tries (default 100ms, doubling up to 1s)"),
 };
 
 const struct ib_cmd sockcat_cmd = {
@@ -72,6 +89,8 @@ const struct ib_cmd sockcat_cmd = {
 		 "  or:  sockcat [OPTION]... -l ADDRESS [-e -- COMMAND [ARG]...]\n"
 		 "  or:  sockcat [OPTION]... [-l] HOST PORT\n"
 		 "  or:  sockcat [OPTION]... [-l] -U PATH\n"
+		 "  or:  sockcat -z [OPTION]... ADDRESS...\n"
+		 "  or:  sockcat [OPTION]... -l [--fd N] [-e -- COMMAND [ARG]...]\n"
 		 "Connect stdin/stdout or a command to a UNIX or Internet socket, or listen on\n"
 		 "one. ADDRESS is tcp:HOST:PORT, tcp4:, tcp6:, udp:HOST:PORT, udp4:, udp6:,\n"
 		 "unix:PATH, unix:@NAME (abstract), unix-dgram:PATH or unix-seqpacket:PATH;\n"
@@ -81,7 +100,10 @@ const struct ib_cmd sockcat_cmd = {
 	.nopts = IB_NELEM(options),
 	.footer = "DURATION is seconds with an optional fraction and a unit (250ms, 1.5s).\n"
 		  "With -e, the operands after ADDRESS are COMMAND and its arguments; write them\n"
-		  "after -- so that COMMAND's options are not taken for sockcat's.\n"
+		  "after -- so that COMMAND's options are not taken for sockcat's. COMMAND finds\n"
+		  "the peer in SOCKCAT_PEER_ADDR, SOCKCAT_PEER_PORT, SOCKCAT_LOCAL_ADDR and\n"
+		  "SOCKCAT_LOCAL_PORT, or SOCKCAT_PEER_PID, _UID and _GID on UNIX sockets.\n"
+		  "-l with no address serves the sockets systemd passes (LISTEN_FDS).\n"
 		  "Exit status: 0 when both directions are done, 1 on failure, 2 on a usage error,\n"
 		  "3 when a timeout expired; with -e, COMMAND's status (126/127 if it cannot run).\n",
 	.operands = IB_ARG_ADDR,
@@ -89,9 +111,10 @@ const struct ib_cmd sockcat_cmd = {
 };
 
 #define MAX_IDS 64
+#define MAX_LISTEN 16
 
 struct opts {
-	bool listen, keep, fork, exec, verbose, udp, unixp, numeric, no_shutdown;
+	bool listen, keep, fork, exec, verbose, udp, unixp, numeric, no_shutdown, zero;
 	int family;
 	unsigned long max_clients;
 	uint64_t quit_ns, idle_ns;
@@ -101,6 +124,12 @@ struct opts {
 	struct ib_sockopen so;
 	unsigned uids[MAX_IDS], gids[MAX_IDS];
 	int nuids, ngids;
+	struct ib_cidr_list allow, deny;
+	unsigned long retries;   /* --retry: tries after the first (ULONG_MAX: --retry-for's) */
+	uint64_t retry_for_ns, interval_ns;
+	int fd;                  /* --fd N, or -1 */
+	int lfd[MAX_LISTEN];     /* the listening sockets inherited (--fd, LISTEN_FDS) */
+	int nlfd;
 	char **cmd;
 	sigset_t cmd_keep; /* for COMMAND: ignored when we started, but those we take over */
 	struct ib_sockspec spec;
@@ -318,11 +347,19 @@ static int relay(const struct opts *o, int sock, const char *peer, bool recv_onl
 	return res == IB_RELAY_OK ? IB_EXIT_OK : IB_EXIT_FAIL;
 }
 
+/* Sets the peer's SOCKCAT_* variables for a command about to run on SOCK. */
+static void peer_env(int sock)
+{
+	if (ib_peer_setenv(sock) != 0)
+		ib_warn_sys(errno, "set SOCKCAT_PEER_* for the command");
+}
+
 /* Serves one client on SOCK: a command (forked unless FORKED already) or the relay. */
 static int serve(const struct opts *o, int sock, const char *peer, bool forked, bool recv_only)
 {
 	if (!o->exec)
 		return relay(o, sock, peer, recv_only);
+	peer_env(sock);
 	if (forked)
 		exec_command(o, sock);
 	struct ib_spawn s = command(o, sock);
@@ -353,13 +390,40 @@ static bool peer_group_listed(const struct opts *o, int c)
 	return ok;
 }
 
-/* Logs a client and checks its credentials. Returns false to drop it. */
-static bool admit(const struct opts *o, int c, const char *peer)
+/* FD's own address as text, for messages. */
+static const char *local_name(const struct opts *o, int fd, char *buf, size_t len)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	if (o->nlfd == 0 && o->spec.family == AF_UNIX)
+		snprintf(buf, len, "%s", o->name); /* the path as given */
+	else if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0)
+		ib_sockaddr_format((struct sockaddr *)&ss, sl, o->spec.type, buf, len);
+	else
+		snprintf(buf, len, "%s", o->name);
+	return buf;
+}
+
+/* Whether --allow-addr and --deny-addr let an Internet client at SA in. */
+static bool addr_allowed(const struct opts *o, const struct sockaddr *sa)
+{
+	if (o->deny.n && ib_cidr_list_has(&o->deny, sa))
+		return false;
+	return o->allow.n == 0 || ib_cidr_list_has(&o->allow, sa);
+}
+
+/* Logs a client at SA and checks its address or credentials. Returns false to drop it. */
+static bool admit(const struct opts *o, int c, const struct sockaddr *sa, const char *peer)
 {
 	if (o->spec.family != AF_UNIX) {
-		if (o->verbose)
+		bool ok = addr_allowed(o, sa);
+		char here[IB_SOCKADDR_STRLEN];
+		if (!ok)
+			ib_warn("refused a client of %s: %s is not allowed",
+				local_name(o, c, here, sizeof(here)), peer);
+		else if (o->verbose)
 			ib_warn("connection from %s", peer);
-		return true;
+		return ok;
 	}
 	struct ucred cr;
 	socklen_t len = sizeof(cr);
@@ -443,10 +507,19 @@ static int serve_datagrams(const struct opts *o, int fd)
 				    &heldlen);
 	if (w <= 0)
 		return w == 0 ? IB_EXIT_OK : IB_EXIT_FAIL;
-	while (recvfrom(fd, &c, 1, MSG_PEEK | MSG_TRUNC, (struct sockaddr *)&ss, &len) < 0)
-		if (errno != EINTR)
-			ib_die_sys(IB_EXIT_FAIL, errno, "receive on %s", o->name);
-	ib_sockaddr_format((struct sockaddr *)&ss, len, o->spec.type, peer, sizeof(peer));
+	for (;;) { /* the first datagram from a sender --allow-addr/--deny-addr let in */
+		len = sizeof(ss);
+		while (recvfrom(fd, &c, 1, MSG_PEEK | MSG_TRUNC, (struct sockaddr *)&ss, &len) < 0)
+			if (errno != EINTR)
+				ib_die_sys(IB_EXIT_FAIL, errno, "receive on %s", o->name);
+		ib_sockaddr_format((struct sockaddr *)&ss, len, o->spec.type, peer, sizeof(peer));
+		if (ss.ss_family == AF_UNIX || addr_allowed(o, (struct sockaddr *)&ss))
+			break;
+		ib_warn("refused a datagram to %s: %s is not allowed", o->name, peer);
+		while (recv(fd, &c, 1, 0) < 0) /* drops the whole datagram */
+			if (errno != EINTR)
+				ib_die_sys(IB_EXIT_FAIL, errno, "receive on %s", o->name);
+	}
 	bool unnamed = ss.ss_family == AF_UNIX && len <= sizeof(sa_family_t);
 	if (!unnamed && connect(fd, (struct sockaddr *)&ss, len) != 0) {
 		if (errno != ECONNREFUSED && errno != ENOENT)
@@ -483,27 +556,104 @@ static bool accept_backoff(int err, const char *here, unsigned *burst)
 	return true;
 }
 
+/* The socket on descriptor FD, inherited from a supervisor, into O's list: it must be
+ * a socket of the same type as any before it. Exits on a usage error. */
+static void inherit(struct opts *o, int fd, const char *from)
+{
+	int type = 0, family = 0;
+	socklen_t len = sizeof(type);
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0 ||
+	    getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &family, &(socklen_t){ sizeof(family) }) != 0)
+		ib_usage_error("%s: descriptor %d is not a socket", from, fd);
+	if (o->nlfd == MAX_LISTEN)
+		ib_usage_error("%s: at most %d sockets", from, MAX_LISTEN);
+	if (o->nlfd && (type == SOCK_DGRAM) != (o->spec.type == SOCK_DGRAM))
+		ib_usage_error("%s: stream and datagram sockets mixed", from);
+	if (type == SOCK_DGRAM && o->nlfd)
+		ib_usage_error("%s: one datagram socket at most", from);
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	o->lfd[o->nlfd++] = fd;
+	o->spec.type = type;
+	o->spec.family = family;
+}
+
+/* systemd's socket activation: LISTEN_FDS sockets from descriptor 3 on, when LISTEN_PID
+ * is this process. The variables are unset so that COMMAND does not take them too. */
+static void inherit_systemd(struct opts *o)
+{
+	const char *pid = getenv("LISTEN_PID"), *n = getenv("LISTEN_FDS");
+	uint64_t p, k;
+	if (!pid || !n || ib_parse_u64(pid, 10, 1, INT32_MAX, &p) != IB_PARSE_OK ||
+	    (pid_t)p != getpid())
+		return;
+	if (ib_parse_u64(n, 10, 0, MAX_LISTEN, &k) != IB_PARSE_OK)
+		ib_usage_error("LISTEN_FDS=%s: a number of sockets 0-%d", ib_quote(n), MAX_LISTEN);
+	for (int fd = 3; fd < 3 + (int)k; fd++)
+		inherit(o, fd, "LISTEN_FDS");
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_FDNAMES");
+}
+
+
+/* The first of FDS (N of them) with a client waiting, or -1 when a signal came first. */
+static int next_ready(const int *fds, int n)
+{
+	struct pollfd p[MAX_LISTEN];
+	if (n <= 1 || n > MAX_LISTEN)
+		return fds[0];
+	for (int i = 0; i < n; i++)
+		p[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
+	if (poll(p, (nfds_t)n, -1) > 0)
+		for (int i = 0; i < n; i++)
+			if (p[i].revents)
+				return fds[i];
+	return -1;
+}
+
+/* An inherited socket that is already connected (systemd's Accept=yes, inetd's nowait):
+ * its peer is the one client. */
+static int serve_connected(struct opts *o, int c)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	char peer[IB_SOCKADDR_STRLEN];
+	if (getpeername(c, (struct sockaddr *)&ss, &len) != 0) {
+		ib_warn_sys(errno, "peer of descriptor %d", c);
+		return IB_EXIT_FAIL;
+	}
+	ib_sockaddr_format((struct sockaddr *)&ss, len, o->spec.type, peer, sizeof(peer));
+	if (!admit(o, c, (struct sockaddr *)&ss, peer))
+		return IB_EXIT_FAIL;
+	return serve(o, c, peer, false, false);
+}
+
 static int serve_listening(struct opts *o)
 {
-	/* Ours from the moment it is bound: a failure or a signal after bind() (before
-	 * listen() is done) must not leave the path behind. */
-	unix_owner = getpid();
-	int fd = ib_sock_listen(&o->spec, &o->so, &unix_made);
-	if (fd < 0)
-		return -fd;
+	int fds[MAX_LISTEN], nfds = o->nlfd, one = 0;
+	memcpy(fds, o->lfd, sizeof(fds));
+	if (nfds == 0) {
+		/* Ours from the moment it is bound: a failure or a signal after bind()
+		 * (before listen() is done) must not leave the path behind. */
+		unix_owner = getpid();
+		if ((fds[0] = ib_sock_listen(&o->spec, &o->so, &unix_made)) < 0)
+			return -fds[0];
+		nfds = 1;
+	}
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
 	char here[IB_SOCKADDR_STRLEN], peer[IB_SOCKADDR_STRLEN];
-	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
-		ib_sockaddr_format((struct sockaddr *)&ss, len, o->spec.type, here, sizeof(here));
-	else
-		strcpy(here, o->name);
-	if (o->spec.family == AF_UNIX)
-		strcpy(here, o->name);
-	if (o->verbose)
+	for (int i = 0; i < nfds && o->verbose; i++) {
+		local_name(o, fds[i], here, sizeof(here));
 		ib_warn("listening on %s", here);
+	}
 	if (o->spec.type == SOCK_DGRAM)
-		return serve_datagrams(o, fd);
+		return serve_datagrams(o, fds[0]);
+	if (o->nlfd == 1 && getsockopt(fds[0], SOL_SOCKET, SO_ACCEPTCONN, &one,
+				       &(socklen_t){ sizeof(one) }) == 0 && !one)
+		return serve_connected(o, fds[0]);
+	for (int i = 0; i < nfds && nfds > 1; i++) /* poll says ready; another may take it */
+		fcntl(fds[i], F_SETFL, fcntl(fds[i], F_GETFL) | O_NONBLOCK);
 
 	unsigned long children = 0;
 	unsigned burst = 0;
@@ -516,25 +666,33 @@ static int serve_listening(struct opts *o)
 				children--;
 			continue;
 		}
+		int fd = next_ready(fds, nfds);
+		if (fd < 0)
+			continue;
 		len = sizeof(ss);
 		int c = accept4(fd, (struct sockaddr *)&ss, &len, SOCK_CLOEXEC);
 		if (c < 0) {
-			if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO ||
-			    accept_backoff(errno, here, &burst))
+			int err = errno;
+			local_name(o, fd, here, sizeof(here));
+			if (err == EINTR || err == EAGAIN || err == ECONNABORTED || err == EPROTO ||
+			    accept_backoff(err, here, &burst))
 				continue;
-			ib_warn_sys(errno, "accept on %s", here);
+			ib_warn_sys(err, "accept on %s", here);
 			return IB_EXIT_FAIL;
 		}
 		burst = 0;
+		if (ss.ss_family != AF_UNSPEC) /* several inherited sockets: this one's */
+			o->spec.family = ss.ss_family;
 		ib_sockaddr_format((struct sockaddr *)&ss, len, o->spec.type, peer, sizeof(peer));
-		if (!admit(o, c, peer)) {
+		if (!admit(o, c, (struct sockaddr *)&ss, peer)) {
 			close(c);
 			continue;
 		}
 		if (o->fork) {
 			pid_t pid = fork();
 			if (pid == 0) {
-				close(fd);
+				for (int i = 0; i < nfds; i++)
+					close(fds[i]);
 				signal(SIGCHLD, SIG_DFL);
 				exit(serve(o, c, peer, true, false));
 			}
@@ -548,7 +706,8 @@ static int serve_listening(struct opts *o)
 		bool left = false;
 		if (!o->keep) { /* no longer listening: the path is free for a new listener */
 			left = remove_path_loud() != 0;
-			close(fd);
+			for (int i = 0; i < nfds; i++)
+				close(fds[i]);
 		}
 		status = serve(o, c, peer, false, false);
 		close(c);
@@ -557,9 +716,83 @@ static int serve_listening(struct opts *o)
 	}
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+/* Connects to O's address. With --retry or --retry-for a failed try is followed by
+ * another after the interval (--interval, else 100ms doubling up to 1s) and only the
+ * last failure is reported, with what was tried (-v: every one). QUIET: a single try's
+ * failure is not reported without -v (-z's answer is its exit status). Returns the
+ * socket or a negative exit code, -IB_EXIT_TIMEOUT when --retry-for's time ran out. */
+static int connect_retrying(const struct opts *o, bool quiet)
+{
+	char why[768];
+	struct ib_sockopen so = o->so;
+	so.errbuf = why;
+	so.errlen = sizeof(why);
+	bool timed = o->retry_for_ns != 0;
+	struct timespec deadline = ib_deadline_after(o->retry_for_ns);
+	uint64_t start = now_ns(), wait = o->interval_ns ? o->interval_ns : 100000000;
+	for (unsigned long tries = 1;; tries++) {
+		if (timed) { /* a try never outlasts the time left (at least 1ms of it) */
+			uint64_t left = ib_ns_until(deadline);
+			left = left < 1000000 ? 1000000 : left;
+			if (so.timeout_ns == 0 || so.timeout_ns > left)
+				so.timeout_ns = left;
+		}
+		int fd = ib_sock_connect(&o->spec, &so);
+		if (fd >= 0)
+			return fd;
+		uint64_t left = timed ? ib_ns_until(deadline) : UINT64_MAX;
+		if (o->retries == 0 || fd == -IB_EXIT_USAGE) {
+			if (!quiet || o->verbose || fd == -IB_EXIT_USAGE)
+				ib_warn("%s", why);
+			return fd;
+		}
+		if (tries > o->retries || left == 0) {
+			ib_warn("%s (gave up after %lu %s in %.3gs)", why, tries,
+				tries == 1 ? "try" : "tries", (double)(now_ns() - start) / 1e9);
+			return left == 0 ? -IB_EXIT_TIMEOUT : fd;
+		}
+		uint64_t nap = wait < left ? wait : left;
+		if (o->verbose)
+			ib_warn("%s (trying again in %.3gs)", why, (double)nap / 1e9);
+		struct timespec ts = ib_ns_to_timespec(nap);
+		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+			;
+		if (!o->interval_ns)
+			wait = wait >= 500000000 ? 1000000000 : wait * 2;
+		so.timeout_ns = o->so.timeout_ns;
+	}
+}
+
+/* -z: whether each address in SPECS answers. Exit 0 if all do, else the first failure's
+ * code (3: --retry-for ran out). */
+static int probe_all(struct opts *o, const struct ib_sockspec *specs, int n)
+{
+	int status = IB_EXIT_OK;
+	for (int i = 0; i < n; i++) {
+		o->spec = specs[i];
+		ib_sockspec_format(&o->spec, o->name, sizeof(o->name));
+		int fd = connect_retrying(o, true);
+		if (fd >= 0) {
+			close(fd);
+			if (o->verbose)
+				ib_warn("%s answered", o->name);
+		} else if (status == IB_EXIT_OK) {
+			status = -fd;
+		}
+	}
+	return status;
+}
+
 static int run_connect(struct opts *o)
 {
-	int fd = ib_sock_connect(&o->spec, &o->so);
+	int fd = connect_retrying(o, false);
 	if (fd < 0)
 		return -fd;
 	char peer[IB_SOCKADDR_STRLEN];
@@ -571,8 +804,10 @@ static int run_connect(struct opts *o)
 		strcpy(peer, o->name);
 	if (o->verbose)
 		ib_warn("connected to %s", peer);
-	if (o->exec)
+	if (o->exec) {
+		peer_env(fd);
 		exec_command(o, fd);
+	}
 	int status = relay(o, fd, peer, false);
 	close(fd);
 	return status;
@@ -618,8 +853,44 @@ static void parse_options(struct opts *o, struct ib_args *args)
 		case OPT_AUID: o->nuids = id_list(args, o->uids, false); break;
 		case OPT_AGID: o->ngids = id_list(args, o->gids, true); break;
 		case 'x': o->hexdump = args->arg; break;
+		case 'z': o->zero = true; break;
+		case OPT_RETRY: o->retries = (unsigned long)args->u; break;
+		case OPT_RETRY_FOR: o->retry_for_ns = args->u ? args->u : 1; break;
+		case OPT_INTERVAL: o->interval_ns = args->u; break;
+		case OPT_FD: o->fd = (int)args->u; break;
+		case OPT_ALLOW_ADDR:
+		case OPT_DENY_ADDR: {
+			const char *why = ib_cidr_list_add(opt == OPT_ALLOW_ADDR ? &o->allow : &o->deny,
+							   args->arg);
+			if (why)
+				ib_args_invalid(args, "%s", why);
+			break;
+		}
 		}
 	}
+}
+
+/* -z: every operand an address (or HOST PORT), all parsed before any is tried. */
+static int probe_operands(struct opts *o, struct ib_args *args)
+{
+	if (o->listen || o->exec || o->hexdump || o->fd >= 0)
+		ib_usage_error("-z does not go with -l, -e, -x or --fd");
+	if (args->nops == 0)
+		ib_usage_error("missing address");
+	struct ib_sockspec *specs = calloc((size_t)args->nops, sizeof(*specs));
+	if (!specs)
+		ib_die_sys(IB_EXIT_FAIL, ENOMEM, "-z");
+	int n = 0;
+	for (int i = 0; i < args->nops; n++) {
+		i += parse_address(o, args->nops - i, args->ops + i);
+		if (o->spec.type == SOCK_DGRAM && o->spec.family != AF_UNIX)
+			ib_usage_error("-z needs a stream address: %s has no connection to check",
+				       o->name);
+		specs[n] = o->spec;
+	}
+	int status = probe_all(o, specs, n);
+	free(specs);
+	return status;
 }
 
 int sockcat_main(int argc, char **argv)
@@ -632,9 +903,21 @@ int sockcat_main(int argc, char **argv)
 		sigdelset(&o.cmd_keep, (int[]){ SIGPIPE, SIGCHLD, SIGINT, SIGTERM, SIGHUP }[i]);
 	struct ib_args args;
 	ib_args_init(&args, &sockcat_cmd, argc, argv);
+	o.fd = -1;
 	parse_options(&o, &args);
-	/* With -e, what follows the address is the command (its options after "--") */
-	int used = parse_address(&o, args.nops, args.ops);
+	if (o.retry_for_ns && !o.retries)
+		o.retries = ULONG_MAX;
+	if (o.zero)
+		return probe_operands(&o, &args);
+	if (o.fd >= 0 && !o.listen)
+		ib_usage_error("--fd needs -l");
+	if (o.fd >= 0)
+		inherit(&o, o.fd, "--fd");
+	else if (o.listen)
+		inherit_systemd(&o);
+	/* With -e, what follows the address is the command (its options after "--");
+	 * an inherited socket stands for the address */
+	int used = o.nlfd ? 0 : parse_address(&o, args.nops, args.ops);
 	if (o.exec) {
 		o.cmd = args.ops + used;
 		if (!o.cmd[0])
@@ -642,8 +925,16 @@ int sockcat_main(int argc, char **argv)
 	} else if (used < args.nops) {
 		ib_usage_error("extra operand %s", ib_quote(args.ops[used]));
 	}
-	if (!o.listen && (o.keep || o.fork || o.max_clients || o.nuids || o.ngids || o.so.mode_set))
-		ib_usage_error("-k, --fork, --max-clients, --allow-uid/gid and -m need -l");
+	if (!o.listen && (o.keep || o.fork || o.max_clients || o.nuids || o.ngids || o.so.mode_set ||
+			  o.allow.n || o.deny.n))
+		ib_usage_error("-k, --fork, --max-clients, --allow-uid/gid, --allow-addr, "
+			       "--deny-addr and -m need -l");
+	if (o.listen && (o.retries || o.interval_ns))
+		ib_usage_error("--retry, --retry-for and --interval are for connecting, not -l");
+	if ((o.allow.n || o.deny.n) && o.spec.family == AF_UNIX)
+		ib_usage_error("--allow-addr and --deny-addr need a TCP or UDP address");
+	if (o.nlfd && (o.so.mode_set || o.so.source || o.so.source_port || o.so.reuseaddr))
+		ib_usage_error("-m, -s, -p and --reuseaddr do not apply to an inherited socket");
 	if (o.listen && o.spec.type == SOCK_DGRAM && (o.keep || o.fork))
 		ib_usage_error("-k and --fork need a stream or seqpacket address");
 	if ((o.nuids || o.ngids) && o.spec.family != AF_UNIX)

@@ -617,12 +617,33 @@ ran_sockcat_1() {
 checked_sockcat_2() { check_script sockcat.2; }
 checked_sockcat_3() { check_script sockcat.3; }
 checked_sockcat_4() { check_script sockcat.4; }
-# Two shells on one host: "receiver" resolves to 127.0.0.1 (a hosts file in the
-# sandbox), PORT is what the receiver printed.
+# db and cache resolve to 127.0.0.1; cache comes up only once db answers, so the
+# example waits for at least one of them.
 ran_sockcat_5() {
 	[ -z "${IPCBOX_NO_LO:-}" ] || skip "$IPCBOX_NO_LO"
+	sandbox '
+		{ cat /etc/hosts; echo "127.0.0.1 db cache"; } >/run/ib/hosts
+		mount --bind /run/ib/hosts /etc/hosts
+		printf "#!/bin/sh\necho myservice started\n" >/run/ib/bin/myservice
+		chmod +x /run/ib/bin/myservice
+		sockcat -l -k tcp:127.0.0.1:5432 </dev/null >/dev/null 2>&1 &
+		(sockcat -z --retry-for 10s tcp:127.0.0.1:5432 &&
+		 exec sockcat -l -k tcp:127.0.0.1:6379) </dev/null >/dev/null 2>&1 &' \
+		"($(ex_text sockcat.5))" 'kill $(jobs -p); wait; echo stopped'
+	assert_status 0
+	assert_eq "$(ex_output)" "myservice started"
+	assert_eq "$(after_output)" stopped
+}
+
+checked_sockcat_6() { check_unit sockcat.6; }
+checked_sockcat_7() { check_script sockcat.7; }
+
+# Two shells on one host: "receiver" resolves to 127.0.0.1 (a hosts file in the
+# sandbox), PORT is what the receiver printed.
+ran_sockcat_8() {
+	[ -z "${IPCBOX_NO_LO:-}" ] || skip "$IPCBOX_NO_LO"
 	local text receiver sender
-	text=$(ex_text sockcat.5)
+	text=$(ex_text sockcat.8)
 	receiver=$(sed -n 's/^receiver\$ *//p' <<<"$text")
 	sender=$(sed -n 's/^sender\$ *//p' <<<"$text")
 	[ -n "$receiver" ] && [ -n "$sender" ]

@@ -719,3 +719,149 @@ Try 'sockcat --help' for more information."
 Try 'sockcat --help' for more information."
 	[ ! -e s ]
 }
+
+@test "-z: exit 0 when every address answers, 1 when one does not; -v says which" {
+	serve -k tcp:127.0.0.1:0
+	"$IPCBOX" sockcat -l -k unix:up.sock 2>/dev/null </dev/null &
+	local u=$!
+	run "$IPCBOX" sockcat -z --retry-for 10s unix:up.sock "tcp:127.0.0.1:$PORT"
+	assert_status 0
+	assert_eq "$output" ""
+	run --separate-stderr "$IPCBOX" sockcat -z "tcp:127.0.0.1:$PORT" unix:down.sock
+	assert_status 1
+	assert_eq "$stderr" ""
+	run --separate-stderr "$IPCBOX" sockcat -zv "tcp:127.0.0.1:$PORT" unix:down.sock 127.0.0.1 "$PORT"
+	assert_status 1
+	assert_eq "$stderr" "sockcat: tcp:127.0.0.1:$PORT answered
+sockcat: connect unix:down.sock: No such file or directory
+sockcat: tcp:127.0.0.1:$PORT answered"
+	# A probe is a connection that carries nothing: the server saw no byte.
+	assert_eq "$(stat -c %s srv.out)" 0
+	kill "$u"
+	run --separate-stderr "$IPCBOX" sockcat -z udp:127.0.0.1:9
+	assert_status 2
+	assert_contains "$stderr" "-z needs a stream address"
+	run --separate-stderr "$IPCBOX" sockcat -z -l tcp:127.0.0.1:0
+	assert_status 2
+}
+
+@test "--retry-for waits for a service that comes up later" {
+	start_bg "$IPCBOX" sockcat -zv --retry-for 20s --interval 20ms unix:later.sock
+	local probe=$BG_PID
+	expect_line 'trying again in'
+	# The probe has failed at least once; now the service comes up.
+	"$IPCBOX" sockcat -l unix:later.sock </dev/null >/dev/null 2>&1 &
+	local srv=$!
+	expect_line 'answered'
+	wait "$probe"
+	wait "$srv"
+	[ ! -e later.sock ]
+}
+
+@test "--retry N tries N+1 times; --retry-for gives exit 3 when its time runs out" {
+	run --separate-stderr "$IPCBOX" sockcat -v --retry 3 --interval 1ms tcp:127.0.0.1:1 </dev/null
+	assert_status 1
+	assert_eq "$(grep -c 'Connection refused (trying again in 0.001s)$' <<<"$stderr")" 3
+	assert_eq "$(tail -n1 <<<"$stderr" | sed 's/ in [0-9.e-]*s)$/)/')" \
+		"sockcat: connect tcp:127.0.0.1:1: Connection refused (gave up after 4 tries)"
+	run --separate-stderr "$IPCBOX" sockcat --retry-for 0.3s tcp:127.0.0.1:1 </dev/null
+	assert_status 3
+	assert_contains "$stderr" "sockcat: connect tcp:127.0.0.1:1: Connection refused (gave up after "
+	assert_eq "$(wc -l <<<"$stderr")" 1
+	# An address that can never work is a usage error at once, not retried.
+	run --separate-stderr "$IPCBOX" sockcat --retry-for 10s tcp:localhost
+	assert_status 2
+	assert_eq "${stderr%%$'\n'*}" "sockcat: invalid address 'tcp:localhost': expected tcp:HOST:PORT (or tcp:PORT)"
+	run --separate-stderr "$IPCBOX" sockcat -l --retry 2 tcp:127.0.0.1:0
+	assert_status 2
+}
+
+@test "-e: the command finds its peer in SOCKCAT_PEER_* and SOCKCAT_LOCAL_*" {
+	local envcmd='env | grep ^SOCKCAT_ | sort'
+	serve tcp:127.0.0.1:0 -e -- sh -c "$envcmd"
+	"$IPCBOX" sockcat -s 127.0.0.1 -p 40123 "tcp:127.0.0.1:$PORT" </dev/null >got
+	assert_eq "$(cat got)" "SOCKCAT_LOCAL_ADDR=127.0.0.1
+SOCKCAT_LOCAL_PORT=$PORT
+SOCKCAT_PEER_ADDR=127.0.0.1
+SOCKCAT_PEER_PORT=40123"
+	wait_server
+	# The connecting side's command sees the same, from its end.
+	serve tcp:127.0.0.1:0
+	"$IPCBOX" sockcat "tcp:127.0.0.1:$PORT" -e -- sh -c "$envcmd >&2" 2>got </dev/null
+	grep -qx "SOCKCAT_PEER_PORT=$PORT" got
+	wait_server
+	# UNIX: the client's pid and ids, from the kernel (SO_PEERCRED).
+	need_drop
+	serve -m 0777 unix:peer.sock -e -- sh -c "$envcmd"
+	as_nobody "$IPCBOX" sockcat unix:peer.sock </dev/null >got &
+	local client=$!
+	wait "$client"
+	assert_eq "$(grep -v PEER_PID got)" "SOCKCAT_PEER_GID=65534
+SOCKCAT_PEER_UID=65534"
+	grep -qx "SOCKCAT_PEER_PID=[0-9]*" got
+}
+
+@test "--allow-addr and --deny-addr admit TCP clients by address block, IPv4 in dual stack too" {
+	# [::] takes IPv4 clients as ::ffff:127.0.0.1; a 127.0.0.0/8 block still matches them.
+	serve -k --allow-addr 10.0.0.0/8,127.0.0.0/8 --deny-addr 127.0.0.2 tcp::0
+	echo one | "$IPCBOX" sockcat "tcp:127.0.0.1:$PORT"
+	expect_line 'connection from tcp:127.0.0.1:'
+	run "$IPCBOX" sockcat -s 127.0.0.2 "tcp:127.0.0.1:$PORT" <<<two
+	expect_line "refused a client of tcp:127.0.0.1:$PORT: tcp:127.0.0.2:[0-9]+ is not allowed"
+	run "$IPCBOX" sockcat "tcp:[::1]:$PORT" <<<three
+	expect_line "refused a client of tcp:\[::1\]:$PORT: tcp:\[::1\]:[0-9]+ is not allowed"
+	echo four | "$IPCBOX" sockcat "tcp:127.0.0.1:$PORT"
+	expect_line 'connection from tcp:127.0.0.1:'
+	stop_server
+	assert_eq "$(cat srv.out)" "one
+four"
+	local bad
+	for bad in 300.1.1.1 10.0.0.0/33 ::1/129 localhost '' 10.0.0.1,; do
+		run --separate-stderr "$IPCBOX" sockcat -l --allow-addr "$bad" tcp::0
+		assert_status 2
+	done
+	run --separate-stderr "$IPCBOX" sockcat --deny-addr 10.0.0.1 tcp:127.0.0.1:1
+	assert_status 2
+	run --separate-stderr "$IPCBOX" sockcat -l --deny-addr 10.0.0.1 unix:x.sock
+	assert_status 2
+}
+
+@test "socket activation: systemd's LISTEN_FDS, Accept=yes, and --fd N" {
+	command -v systemd-socket-activate >/dev/null || skip "no systemd-socket-activate"
+	# Inside the test's own network namespace a fixed port is private.
+	start_bg systemd-socket-activate -l 127.0.0.1:7071 "$IPCBOX" sockcat -l -k -e -- \
+		sh -c 'echo "$SOCKCAT_LOCAL_PORT ${LISTEN_FDS:-unset}"'
+	SRV_PID=$BG_PID
+	expect_line 'Listening on 127.0.0.1:7071'
+	assert_eq "$("$IPCBOX" sockcat tcp:127.0.0.1:7071 </dev/null)" "7071 unset"
+	assert_eq "$("$IPCBOX" sockcat tcp:127.0.0.1:7071 </dev/null)" "7071 unset"
+	stop_server
+	# Accept=yes: the service gets the connected socket; its peer is the client.
+	start_bg systemd-socket-activate -a -l 127.0.0.1:7072 "$IPCBOX" sockcat -l -e -- \
+		sh -c 'echo "peer $SOCKCAT_PEER_ADDR"; cat'
+	SRV_PID=$BG_PID
+	expect_line 'Listening on 127.0.0.1:7072'
+	"$IPCBOX" sockcat tcp:127.0.0.1:7072 <payload >back
+	assert_eq "$(head -n1 back)" "peer 127.0.0.1"
+	tail -c +16 back >rest
+	assert_same payload rest
+	stop_server
+	# --fd N: a listening socket a supervisor left on descriptor 5.
+	start_bg "$PY" -c '
+import os, socket, sys
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
+os.dup2(s.fileno(), 5)
+print("port", s.getsockname()[1], file=sys.stderr, flush=True)
+os.execv(sys.argv[1], [sys.argv[1], "sockcat", "-l", "--fd", "5", "-e", "--", "cat"])' "$IPCBOX"
+	SRV_PID=$BG_PID
+	expect_line '^port '
+	"$IPCBOX" sockcat "tcp:127.0.0.1:${LINE#port }" <payload >back
+	assert_same payload back
+	wait_server
+	assert_eq "$SRV_STATUS" 0
+	run --separate-stderr "$IPCBOX" sockcat -l --fd 0 </dev/null
+	assert_status 2
+	assert_eq "${stderr%%$'\n'*}" "sockcat: --fd: descriptor 0 is not a socket"
+	run --separate-stderr "$IPCBOX" sockcat --fd 5 tcp:127.0.0.1:1
+	assert_status 2
+}
