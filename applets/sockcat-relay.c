@@ -304,7 +304,7 @@ enum ib_relay_result ib_relay_run(struct ib_relay *r)
 	for (; ok < n; ok++)
 		if (setup(&st[ok], &r->dir[ok], chunk) != 0)
 			goto out;
-	uint64_t last = now_ns(), eof_at = 0;
+	uint64_t last = now_ns(), eof_at = 0, start = last, reported = last;
 	for (;;) {
 		bool all = true;
 		for (int i = 0; i < n; i++) {
@@ -341,14 +341,25 @@ enum ib_relay_result ib_relay_run(struct ib_relay *r)
 				for_in[np++] = false;
 			}
 		}
-		int timeout = -1;
 		uint64_t now = now_ns(), wait = UINT64_MAX;
+		if (r->report && r->report_now && *r->report_now) {
+			*r->report_now = 0;
+			r->report(r->report_arg, r, now - start);
+		}
+		if (r->report && r->report_ns) {
+			if (now - reported >= r->report_ns) {
+				r->report(r->report_arg, r, now - start);
+				reported = now;
+			}
+			wait = r->report_ns - (now - reported);
+		}
 		if (r->idle_ns) {
 			if (now - last >= r->idle_ns) {
 				result = IB_RELAY_IDLE;
 				goto out;
 			}
-			wait = r->idle_ns - (now - last);
+			if (r->idle_ns - (now - last) < wait)
+				wait = r->idle_ns - (now - last);
 		}
 		if (r->quit_ns != UINT64_MAX && st[0].done) {
 			if (now - eof_at >= r->quit_ns) {
@@ -358,11 +369,8 @@ enum ib_relay_result ib_relay_run(struct ib_relay *r)
 			if (r->quit_ns - (now - eof_at) < wait)
 				wait = r->quit_ns - (now - eof_at);
 		}
-		if (wait != UINT64_MAX) {
-			uint64_t ms = (wait + 999999) / 1000000;
-			timeout = ms > 1000000000 ? 1000000000 : (int)ms;
-		}
-		int k = poll(pfd, np, timeout);
+		struct timespec ts = ib_ns_to_timespec(wait);
+		int k = ppoll(pfd, np, wait == UINT64_MAX ? NULL : &ts, r->poll_mask);
 		if (k < 0) {
 			if (errno == EINTR)
 				continue;

@@ -6,6 +6,7 @@
 #ifndef IPCBOX_SOCKCAT_RELAY_H
 #define IPCBOX_SOCKCAT_RELAY_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -38,6 +39,14 @@ struct ib_relay {
 	uint64_t quit_ns;       /* UINT64_MAX = never; else stop this long after dir[0]'s
 				   EOF even if dir[1] still runs (nc -q) */
 	bool stop_on_dir1_eof;  /* stop as soon as dir[1] is done */
+	/* Progress: REPORT (NULL: none) is called every REPORT_NS (0: not by time), and
+	 * at once when *REPORT_NOW (NULL: none) was set, by a handler of a signal the
+	 * caller blocks: the wait unblocks it atomically (ppoll with POLL_MASK). */
+	void (*report)(void *arg, const struct ib_relay *r, uint64_t elapsed_ns);
+	void *report_arg;
+	uint64_t report_ns;
+	volatile sig_atomic_t *report_now;
+	const sigset_t *poll_mask;
 };
 
 enum ib_relay_result {

@@ -111,9 +111,68 @@ static void hexdump(void *arg, const char *buf, size_t len)
 }
 
 /* Relays stdin/stdout with SOCK; RECV_ONLY when the peer has no address to answer. */
+static volatile sig_atomic_t progress_asked;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	progress_asked = 1;
+}
+
+struct progress {
+	const char *peer;
+	bool recv_only;
+};
+
+/* "PEER: 3.0s: sent N bytes (R MiB/s), received M bytes (R MiB/s)" on stderr. */
+static void progress(void *arg, const struct ib_relay *r, uint64_t elapsed_ns)
+{
+	const struct progress *p = arg;
+	double s = (double)elapsed_ns / 1e9, mib = 1024.0 * 1024.0;
+	uint64_t sent = p->recv_only ? 0 : r->dir[0].bytes, got = r->dir[r->ndirs - 1].bytes;
+	ib_warn("%s: %.1fs: sent %llu bytes (%.1f MiB/s), received %llu bytes (%.1f MiB/s)",
+		p->peer, s, (unsigned long long)sent, s > 0 ? (double)sent / mib / s : 0.0,
+		(unsigned long long)got, s > 0 ? (double)got / mib / s : 0.0);
+}
+
+/* Runs R with the progress report: every second with --progress, and at SIGUSR1 (as
+ * dd does), which is blocked but while the relay waits, so that none is missed. */
+static enum ib_relay_result run_reporting(const struct sockcat_opts *o, struct ib_relay *r,
+					  struct progress *p)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_usr1;
+	sigaction(SIGUSR1, &sa, NULL);
+	sigset_t usr1, old;
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, &old);
+	sigset_t during = old;
+	sigdelset(&during, SIGUSR1);
+	r->report = progress;
+	r->report_arg = p;
+	r->report_ns = o->progress ? 1000000000 : 0;
+	r->report_now = &progress_asked;
+	r->poll_mask = &during;
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	enum ib_relay_result res = ib_relay_run(r);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (o->progress) {
+		struct timespec t1;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		progress(p, r, (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000000LL +
+					  (t1.tv_nsec - t0.tv_nsec)));
+	}
+	return res;
+}
+
 int ib_sockcat_relay(const struct sockcat_opts *o, int sock, const char *peer, bool recv_only)
 {
 	struct ib_relay r;
+	struct progress p = { peer, recv_only };
 	bool msg = o->spec.type != SOCK_STREAM;
 	struct hex hs = { o->hex, '>', 0 }, hr = { o->hex, '<', 0 };
 	memset(&r, 0, sizeof(r));
@@ -143,7 +202,7 @@ int ib_sockcat_relay(const struct sockcat_opts *o, int sock, const char *peer, b
 	int fl = fcntl(sock, F_GETFL);
 	if (fl >= 0)
 		fcntl(sock, F_SETFL, fl | O_NONBLOCK);
-	enum ib_relay_result res = ib_relay_run(&r);
+	enum ib_relay_result res = run_reporting(o, &r, &p);
 	if (o->verbose)
 		ib_warn("%s: sent %llu bytes, received %llu bytes", peer,
 			(unsigned long long)(recv_only ? 0 : r.dir[0].bytes),

@@ -20,7 +20,7 @@
 
 /* What the command line asked for (sockcat.c fills it in). */
 struct sockcat_opts {
-	bool listen, keep, fork, exec, verbose, udp, unixp, numeric, no_shutdown, zero;
+	bool listen, keep, fork, exec, verbose, udp, unixp, numeric, no_shutdown, zero, progress;
 	int family;
 	unsigned long max_clients;
 	uint64_t quit_ns, idle_ns;

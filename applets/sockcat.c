@@ -26,7 +26,7 @@
 enum {
 	OPT_FORK = 0x100, OPT_MAX, OPT_NOSHUT, OPT_IDLE, OPT_REUSE, OPT_KEEPALIVE, OPT_BUFFER,
 	OPT_AUID, OPT_AGID, OPT_RETRY, OPT_RETRY_FOR, OPT_INTERVAL, OPT_ALLOW_ADDR, OPT_DENY_ADDR,
-	OPT_FD,
+	OPT_FD, OPT_PROGRESS,
 };
 
 static const struct ib_opt options[] = {
@@ -68,6 +68,8 @@ static const struct ib_opt options[] = {
 	IB_OPT(OPT_FD, "fd", COUNT, "N", "with -l: serve the socket inherited on descriptor N",
 	       .max = 65535),
 	IB_OPT('x', "hexdump", PATH, "FILE", "append a hex dump of the traffic to FILE"),
+	IB_OPT(OPT_PROGRESS, "progress", NONE, NULL,
+	       "every second, bytes each way and the rate on stderr (SIGUSR1: at once)"),
 	IB_OPT('z', "zero-io", NONE, NULL,
 	       "check that each ADDRESS answers (connect, close): exit 0 if all do"),
 	IB_OPT(OPT_RETRY, "retry", COUNT, "N", "if connecting fails, try N more times",
@@ -323,6 +325,7 @@ static void parse_options(struct sockcat_opts *o, struct ib_args *args)
 		case OPT_AGID: o->ngids = id_list(args, o->gids, true); break;
 		case 'x': o->hexdump = args->arg; break;
 		case 'z': o->zero = true; break;
+		case OPT_PROGRESS: o->progress = true; break;
 		case OPT_RETRY: o->retries = (unsigned long)args->u; break;
 		case OPT_RETRY_FOR: o->retry_for_ns = args->u ? args->u : 1; break;
 		case OPT_INTERVAL: o->interval_ns = args->u; break;

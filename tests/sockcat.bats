@@ -865,3 +865,40 @@ os.execv(sys.argv[1], [sys.argv[1], "sockcat", "-l", "--fd", "5", "-e", "--", "c
 	run --separate-stderr "$IPCBOX" sockcat --fd 5 tcp:127.0.0.1:1
 	assert_status 2
 }
+
+# A client reading the fifo to_cli, without the test's writing end of it (fd 6) that
+# would keep its stdin from ending (start_bg's & alone would give it /dev/null).
+_client_of_fifo() {
+	exec "$IPCBOX" sockcat "$@" <to_cli 6>&-
+}
+
+@test "SIGUSR1 reports the bytes moved at once; --progress every second and at the end" {
+	mkfifo to_cli
+	serve tcp:127.0.0.1:0
+	exec 6<>to_cli
+	start_bg _client_of_fifo "tcp:127.0.0.1:$PORT"
+	local cli=$BG_PID
+	printf 'hello\n' >&6
+	# The server has the client's line once it wrote it out: then ask the client.
+	for _ in $(seq 1000); do [ "$(cat srv.out)" = hello ] && break; sleep 0.01; done
+	assert_eq "$(cat srv.out)" hello
+	kill -USR1 "$cli"
+	expect_line "^sockcat: tcp:127.0.0.1:$PORT: [0-9.]+s: sent 6 bytes \([0-9.]+ MiB/s\), received 0 bytes"
+	kill -0 "$cli"
+	exec 6>&-
+	wait "$cli"
+	wait_server
+	# --progress: a line each second while the relay runs, and one at its end.
+	serve tcp:127.0.0.1:0
+	exec 6<>to_cli
+	start_bg _client_of_fifo --progress "tcp:127.0.0.1:$PORT"
+	cli=$BG_PID
+	expect_line ': 1\.[0-9]s: sent 0 bytes' 5
+	expect_line ': 2\.[0-9]s: sent 0 bytes' 5
+	printf 'bye\n' >&6
+	exec 6>&-
+	expect_line ': [0-9.]+s: sent 4 bytes \([0-9.]+ MiB/s\), received 0 bytes \(0\.0 MiB/s\)$' 5
+	wait "$cli"
+	wait_server
+	assert_eq "$(cat srv.out)" bye
+}
