@@ -200,15 +200,24 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
+/* The size of the pipes into and out of a fan-out copier when -b gives none: each
+ * round of tee and splice moves at most a pipe's worth, and with the kernel's 64 KiB
+ * the wake-ups of the copier, the producer and the branches cost more than the
+ * copying (1 MiB is /proc/sys/fs/pipe-max-size's default, open to every user). */
+enum { FANOUT_PIPE_SIZE = 1 << 20 };
+
 /* A pipe for the stages, close-on-exec, of S's size; a size the kernel refuses is
- * a warning (the stages run anyway). Returns 0 or an error number. */
-static int make_pipe(int p[2], const struct ib_start *s)
+ * a warning (the stages run anyway). A FANOUT pipe gets FANOUT_PIPE_SIZE if S has
+ * no size, where the kernel allows it. Returns 0 or an error number. */
+static int make_pipe(int p[2], const struct ib_start *s, bool fanout)
 {
 	if (pipe2(p, O_CLOEXEC) != 0)
 		return errno;
 	if (s->pipe_size && fcntl(p[1], F_SETPIPE_SZ, (int)s->pipe_size) < 0)
 		ib_warn_sys(errno, "cannot set the size of a pipe to %llu bytes",
 			    (unsigned long long)s->pipe_size);
+	else if (!s->pipe_size && fanout)
+		(void)fcntl(p[1], F_SETPIPE_SZ, FANOUT_PIPE_SIZE); /* a hint: 64 KiB works too */
 	return 0;
 }
 
@@ -245,7 +254,7 @@ static int start_chain(struct ib_graph *g, size_t first, size_t end, int in, int
 	for (size_t i = first; i < end; i++) {
 		int p[2] = { -1, -1 };
 		if (i + 1 < end) {
-			int e = make_pipe(p, s);
+			int e = make_pipe(p, s, false);
 			if (e) {
 				close_fd(&in);
 				*where = i + 1;
@@ -284,7 +293,7 @@ static int start_copier(struct ib_graph *g, const struct ib_segment *seg, int in
 	size_t made = 0;
 	for (; made < nb && !e; made++) {
 		int p[2];
-		e = make_pipe(p, s);
+		e = make_pipe(p, s, true);
 		reads[made] = e ? -1 : p[0];
 		writes[made] = e ? -1 : p[1];
 	}
@@ -324,7 +333,7 @@ static int start_group(struct ib_graph *g, const struct ib_segment *seg, int in,
 	if (!reads)
 		return ENOMEM;
 	int e = start_copier(g, seg, in, reads, s), p[2] = { -1, -1 };
-	if (!e && more && (e = make_pipe(p, s)) != 0)
+	if (!e && more && (e = make_pipe(p, s, false)) != 0)
 		*where = seg->first + seg->count;
 	size_t b = 0;
 	for (size_t i = seg->first; i < seg->first + seg->count; i = branch_end(g, seg, i), b++)
@@ -353,8 +362,8 @@ static int start_two_way(struct ib_graph *g, const struct ib_start *s)
 		close(a[1]);
 		return 0;
 	}
-	int e = make_pipe(a, s);
-	if (!e && (e = make_pipe(b, s)) != 0) {
+	int e = make_pipe(a, s, false);
+	if (!e && (e = make_pipe(b, s, false)) != 0) {
 		close(a[0]);
 		close(a[1]);
 	}
@@ -393,7 +402,7 @@ int ib_graph_start(struct ib_graph *g, const struct ib_start *s, const char **wh
 		} else {
 			int p[2] = { -1, -1 };
 			*what = "a pipe";
-			e = more ? make_pipe(p, s) : 0;
+			e = more ? make_pipe(p, s, g->seg[k + 1].group) : 0;
 			if (e) {
 				*where = seg->first + seg->count;
 			} else {
