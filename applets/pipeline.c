@@ -485,7 +485,7 @@ int pipeline_main(int argc, char **argv)
 
 	int status = timed_out ? 124 : exit_code(&g, &o);
 	name_failures(&g, &o);
-	if (!copiers_ok(&g) && status == 0)
+	if (!copiers_ok(&g)) /* the cause: what the stages did next (SIGPIPE) follows */
 		status = IB_EXIT_FAIL;
 	if (o.status_fd >= 0 && write_statuses(&g, o.status_fd, o.json) != 0) {
 		ib_warn_sys(errno, "cannot write the statuses to --status-fd %d", o.status_fd);
