@@ -329,9 +329,11 @@ static int start_copier(struct ib_graph *g, const struct ib_segment *seg, int in
 static int start_group(struct ib_graph *g, const struct ib_segment *seg, int in, bool more,
 		       int *next, const struct ib_start *s, size_t *where)
 {
-	int *reads = calloc(seg->count, sizeof *reads);
+	int *reads = malloc(seg->count * sizeof *reads);
 	if (!reads)
 		return ENOMEM;
+	for (size_t i = 0; i < seg->count; i++)
+		reads[i] = -1; /* those not made are not closed */
 	int e = start_copier(g, seg, in, reads, s), p[2] = { -1, -1 };
 	if (!e && more && (e = make_pipe(p, s, false)) != 0)
 		*where = seg->first + seg->count;
