@@ -324,10 +324,12 @@ static int start_copier(struct ib_graph *g, const struct ib_segment *seg, int in
 }
 
 /* Starts group SEG reading IN: its copier, then its branches, whose outputs all go
- * into a new pipe (its read end in *NEXT) when MORE segments follow, or to our
- * stdout. The pipe is made after the copier, which must not hold it open. */
-static int start_group(struct ib_graph *g, const struct ib_segment *seg, int in, bool more,
-		       int *next, const struct ib_start *s, size_t *where)
+ * into a new pipe (its read end in *NEXT) when segment MORE follows, or to our
+ * stdout (MORE NULL). The pipe is made after the copier, which must not hold it
+ * open. */
+static int start_group(struct ib_graph *g, const struct ib_segment *seg, int in,
+		       const struct ib_segment *more, int *next, const struct ib_start *s,
+		       size_t *where)
 {
 	int *reads = malloc(seg->count * sizeof *reads);
 	if (!reads)
@@ -335,7 +337,7 @@ static int start_group(struct ib_graph *g, const struct ib_segment *seg, int in,
 	for (size_t i = 0; i < seg->count; i++)
 		reads[i] = -1; /* those not made are not closed */
 	int e = start_copier(g, seg, in, reads, s), p[2] = { -1, -1 };
-	if (!e && more && (e = make_pipe(p, s, false)) != 0)
+	if (!e && more && (e = make_pipe(p, s, more->group)) != 0)
 		*where = seg->first + seg->count;
 	size_t b = 0;
 	for (size_t i = seg->first; i < seg->first + seg->count; i = branch_end(g, seg, i), b++)
@@ -400,7 +402,7 @@ int ib_graph_start(struct ib_graph *g, const struct ib_start *s, const char **wh
 		int next = -1;
 		if (seg->group) {
 			*what = "the fan-out";
-			e = start_group(g, seg, in, more, &next, s, where);
+			e = start_group(g, seg, in, more ? seg + 1 : NULL, &next, s, where);
 		} else {
 			int p[2] = { -1, -1 };
 			*what = "a pipe";
