@@ -508,6 +508,22 @@ warned
 2"
 }
 
+# The archive holds the whole log, however the branches were scheduled.
+ran_pipeline_6() {
+	need_cmd gzip
+	ran_as_shown pipeline.6 'printf "ERROR a\ninfo\nERROR b\n" >app.log' \
+		'zcat app.log.gz | cmp - app.log && echo archived'
+	assert_eq "$(after_output)" archived
+}
+
+ran_pipeline_7() {
+	need_cmd bc
+	ran_as_shown pipeline.7 ''
+	assert_eq "$(ex_output)" "$(ex_out pipeline.7)"
+}
+
+checked_pipeline_8() { check_crontab pipeline.8; }
+
 # --- semop(1) -------------------------------------------------------------------
 
 checked_semop_1() { check_crontab semop.1; }

@@ -260,7 +260,7 @@ Try 'pipeline --help' for more information."
 	assert_eq "$output" "--,-v,"
 	run --separate-stderr pl --st 1 true
 	assert_status 2
-	assert_eq "${stderr%%$'\n'*}" "pipeline: option '--st' is ambiguous; possibilities: '--status' '--status-fd'"
+	assert_eq "${stderr%%$'\n'*}" "pipeline: option '--st' is ambiguous; possibilities: '--status' '--status-fd' '--status-format'"
 }
 
 @test "stages get default signal dispositions and an empty signal mask" {
@@ -479,4 +479,226 @@ os.execv(sys.argv[1], [sys.argv[1], "pipeline", "--status-fd", "4", "true"])' "$
 	# A failing stage's own status is kept.
 	run --separate-stderr pl --status-fd 3 true '|' sh -c 'exit 6' 3>/dev/full
 	assert_status 6
+}
+
+# --- fan-out, two-way links, naming the failed stage ---
+
+@test "fan-out: every branch gets a byte-identical copy of several MiB" {
+	head -c 6M /dev/urandom >data
+	local want
+	want=$(sha256sum <data)
+	run --separate-stderr pl -s fail --status-fd 3 cat data '|' '{' sha256sum '}' \
+		'{' sha256sum '}' '{' sha256sum '}' 3>status
+	assert_status 0
+	assert_eq "$output" "$want"$'\n'"$want"$'\n'"$want"
+	assert_eq "$stderr" ""
+	assert_eq "$(cat status)" "0 0 0 0"
+	# small pipes: tees fall short and the copier completes them by read and write
+	run --separate-stderr pl -s fail -b 4096 cat data '|' '{' sha256sum '}' \
+		'{' sh -c 'while read -r l; do :; done; echo x' '}' '{' sha256sum '}' '{' sha256sum '}'
+	assert_status 0
+	assert_eq "$(sort <<<"$output")" "$(printf '%s\n' "$want" "$want" "$want" x | sort)"
+}
+
+@test "fan-out of pipeline's own stdin: a file (read and write) and a pipe (tee)" {
+	head -c 3M /dev/urandom >data
+	local want
+	want=$(sha256sum <data)
+	run --separate-stderr pl '{' sha256sum '}' '{' sha256sum '}' <data
+	assert_status 0
+	assert_eq "$output" "$want"$'\n'"$want"
+	run --separate-stderr bash -c 'cat data | "$0" pipeline "{" sha256sum "}" "{" sha256sum "}"' "$IPCBOX"
+	assert_status 0
+	assert_eq "$output" "$want"$'\n'"$want"
+}
+
+@test "fan-out: branches' outputs merge into the next stage; groups follow groups" {
+	run --separate-stderr pl seq 1000 '|' '{' cat '}' '{' cat '}' '|' \
+		'{' wc -l '}' '{' sort -n '|' tail -1 '}'
+	assert_status 0
+	assert_eq "$(sort -n <<<"$output")" $'1000\n2000'
+}
+
+@test "fan-out: a branch that does not read makes the producer wait, and loses nothing" {
+	[ "$(uname -m)" = x86_64 ] || skip "reads x86-64 syscall numbers from /proc/PID/syscall"
+	head -c 4M /dev/urandom >data
+	local want size pid prod i nr fd w1 w2 waited=
+	want=$(sha256sum <data)
+	size=$(stat -c %s data)
+	pl sh -c 'echo $$ >prod.tmp; mv prod.tmp prod; exec cat data' '|' \
+		'{' sh -c 'until [ -e go ]; do sleep 0.01; done; exec sha256sum' '}' \
+		'{' sha256sum '}' >out 3>&- &
+	pid=$!
+	# the producer blocks in write(1, ...) with part of the data written, and stays so
+	for ((i = 0; i < 1000; i++)); do
+		if [ -e prod ] && prod=$(cat prod) && read -r nr fd _ <"/proc/$prod/syscall" &&
+			[ "$nr" = 1 ] && [ "$fd" = 0x1 ]; then
+			w1=$(awk '$1 == "wchar:" { print $2 }' "/proc/$prod/io")
+			read -r nr fd _ <"/proc/$prod/syscall"
+			w2=$(awk '$1 == "wchar:" { print $2 }' "/proc/$prod/io")
+			if [ "$nr" = 1 ] && [ "$w1" = "$w2" ] && [ "$w1" -lt "$size" ]; then
+				waited=1
+				break
+			fi
+		fi
+		sleep 0.01
+	done
+	touch go
+	wait "$pid"
+	assert_eq "$waited" 1
+	assert_eq "$(cat out)" "$want"$'\n'"$want"
+}
+
+@test "fan-out: a branch that exits early; --sigpipe-ok when every branch has" {
+	head -c 2M /dev/urandom >data
+	local want
+	want=$(sha256sum <data)
+	run --separate-stderr pl -s fail --status-fd 3 cat data '|' '{' head -c 10 '|' wc -c '}' \
+		'{' sha256sum '}' 3>status
+	assert_status 0
+	assert_eq "$(sort <<<"$output")" "$(printf '%s\n' 10 "$want" | sort)"
+	assert_eq "$(cat status)" "0 0 0 0"
+	run --separate-stderr pl -s fail --sigpipe-ok --status-fd 3 yes '|' '{' head -1 '}' \
+		'{' head -c 1M '|' wc -c '}' 3>status
+	assert_status 0
+	assert_eq "$(sort <<<"$output")" $'1048576\ny'
+	assert_eq "$stderr" ""
+	assert_eq "$(cat status)" "141 0 0 0"
+	run --separate-stderr pl -s fail yes '|' '{' head -1 '}' '{' head -2 '}'
+	assert_status 141
+	assert_eq "$stderr" "pipeline: stage 1 (yes) killed by SIGPIPE"
+}
+
+@test "fan-out with |&: into a group, inside a branch, and after one" {
+	run --separate-stderr pl sh -c 'echo out; echo err >&2' '|&' '{' sort '}' '{' wc -l '}'
+	assert_status 0
+	assert_eq "$(sort <<<"$output")" $'2\nerr\nout'
+	run --separate-stderr pl echo a '|' '{' sh -c 'cat; echo e >&2' '|&' sort '}' \
+		'{' sh -c 'cat; echo f >&2' '}' '|&' sort
+	assert_status 0
+	assert_eq "$output" $'a\na\ne\nf'
+	assert_eq "$stderr" ""
+	run --separate-stderr pl echo a '|' '{' sh -c 'echo g >&2' '}' '{' cat '}' '|' cat
+	assert_eq "$output" "a"
+	assert_eq "$stderr" "g"
+}
+
+@test "-d WORD changes the braces and the two-way link too" {
+	run --separate-stderr pl -d :: printf '{\n}\n<>\n' :: ::{ grep -c '{' ::} ::{ wc -l ::}
+	assert_status 0
+	assert_eq "$(sort <<<"$output")" $'1\n3'
+	run --separate-stderr pl -d :: echo '{' '}' '<>' '|'
+	assert_status 0
+	assert_eq "$output" "{ } <> |"
+	run --separate-stderr pl -d :: sh -c 'echo 6*7; read r; echo "$r" >got' ::'<>' bc
+	assert_status 0
+	assert_eq "$(cat got)" 42
+}
+
+@test "'<>': a dialogue with bc over two pipes; pipeline's stdin and stdout are not used" {
+	need_cmd bc
+	echo '1+1' >in
+	run --separate-stderr pl -s fail sh -c 'l0=$(readlink /proc/$$/fd/0) l1=$(readlink /proc/$$/fd/1); echo "$l0 $l1" >fds
+		echo 2+2; read r; echo "$r" >got' '<>' bc <in
+	assert_status 0
+	assert_eq "$output" ""
+	assert_eq "$(cat got)" 4
+	local l0 l1
+	read -r l0 l1 <fds
+	[[ $l0 == pipe:* && $l1 == pipe:* && $l0 != "$l1" ]]
+	assert_eq "$(cat in)" "1+1"
+}
+
+@test "'<>' --socketpair: one socket on fd 0 and 1 for each side" {
+	need_cmd bc
+	run --separate-stderr pl --socketpair -s fail sh -c 'l0=$(readlink /proc/$$/fd/0) l1=$(readlink /proc/$$/fd/1); echo "$l0 $l1" >fds
+		echo 2+2; read r; echo "$r" >got' '<>' bc
+	assert_status 0
+	assert_eq "$(cat got)" 4
+	local l0 l1
+	read -r l0 l1 <fds
+	[[ $l0 == socket:* && $l0 == "$l1" ]]
+}
+
+@test "'<>': a side that closes its output gives the other EOF (half-close)" {
+	run --separate-stderr pl -s fail sh -c 'echo hi; exec >&-; read r; echo "$r" >got' '<>' cat
+	assert_status 0
+	assert_eq "$(cat got)" hi
+}
+
+@test "-s fail and -k name the stage that failed, unless -q" {
+	run --separate-stderr pl -s fail seq 3 '|' grep -c ERROR '|' cat
+	assert_status 1
+	assert_eq "$output" "0"
+	assert_eq "$stderr" "pipeline: stage 2 (grep -c ERROR) exited with status 1"
+	run --separate-stderr pl -s fail true '|' sh -c 'kill $$'
+	assert_status 143
+	assert_eq "$stderr" 'pipeline: stage 2 (sh -c kill $$) killed by SIGTERM'
+	run --separate-stderr pl -q -s fail true '|' sh -c 'kill $$'
+	assert_status 143
+	assert_eq "$stderr" ""
+	# -k: the one that failed, not those it stopped
+	run --separate-stderr pl -k sleep 1000 '|' sh -c 'exit 4' '|' sleep 1000
+	assert_status 143
+	assert_eq "$stderr" "pipeline: stage 2 (sh -c exit 4) exited with status 4"
+	# neither: nothing said
+	run --separate-stderr pl true '|' false
+	assert_status 1
+	assert_eq "$stderr" ""
+	# a fan-out branch is a stage like the others
+	run --separate-stderr pl -s fail seq 3 '|' '{' grep -c 2 '}' '{' grep -c 9 '}'
+	assert_status 1
+	assert_eq "$stderr" "pipeline: stage 3 (grep -c 9) exited with status 1"
+}
+
+@test "--status-format=json: every stage's number, command, pid, status, signal, times" {
+	need_cmd jq
+	run -127 --separate-stderr pl -s fail --status-fd 3 --status-format=json seq 3 '|' \
+		'{' grep -c 9 '}' '{' sh -c 'cat >/dev/null; kill -TERM $$' '}' '{' nosuchcmd-x '}' 3>status
+	run jq -c 'map([.stage, .command, (.pid | type), .status, .signal,
+		(.wall_ms | type), (.cpu_ms | type)])' status
+	assert_status 0
+	assert_eq "$output" '[[1,"seq 3","number",0,null,"number","number"],[2,"grep -c 9","number",1,null,"number","number"],[3,"sh -c cat >/dev/null; kill -TERM $$","number",143,"SIGTERM","number","number"],[4,"nosuchcmd-x","number",127,null,"number","number"]]'
+	run --separate-stderr pl --status-fd 3 --status-format json true 3>status
+	assert_eq "$(jq -c '.[0] | [.stage, .status]' status)" '[1,0]'
+	run --separate-stderr pl --status-fd 3 --status-format xml true 3>status
+	assert_status 2
+}
+
+@test "fan-out and '<>' usage errors: unbalanced braces, empty branches, '<>' at an end" {
+	local bad
+	while IFS='#' read -r msg args; do
+		eval "set -- $args"
+		run --separate-stderr pl "$@"
+		assert_status 2
+		assert_contains "$stderr" "pipeline: $msg"
+	done <<'EOF2'
+an opening brace without its closing one#true "|" "{" cat
+'}' without an opening brace#true "|" cat "}"
+an empty branch: nothing between the braces#true "|" "{" "}"
+an empty branch: nothing between the braces#true "|" "{" cat "}" "{" "}"
+a branch starts with '|'#true "|" "{" "|" cat "}"
+a branch ends with '|'#true "|" "{" cat "|" "}"
+braces do not nest: '{'#true "|" "{" "{" cat "}" "}"
+'{' must come first, after a separator or after a closing brace#true "{" cat "}"
+'}' must be followed by '{', a separator or the end, not 'x'#true "|" "{" cat "}" x
+the pipeline starts with '<>'#"<>" cat
+the pipeline ends with '<>'#cat "<>"
+'<>' joins exactly two commands, and nothing else#cat "<>" cat "|" cat
+'<>' joins exactly two commands, and nothing else#cat "|" cat "<>" cat
+'<>' joins two commands, not braces#cat "|" "{" cat "<>" cat "}"
+'<>' joins two commands, not braces#cat "<>" "{" cat "}"
+stage 2 is empty#cat "<>" "<>" cat
+--socketpair is for a two-way link ('<>'), and there is none#--socketpair cat "|" cat
+EOF2
+}
+
+@test "a fan-out copier that fails says so, and pipeline fails" {
+	need_cmd strace
+	head -c 1M /dev/urandom >data
+	run --separate-stderr strace -f -qq -o /dev/null -e inject=tee:error=EIO:when=2 \
+		"$IPCBOX" pipeline -s fail cat data '|' '{' wc -c '}' '{' wc -c '}'
+	# status 1, not the SIGPIPE the producer got when the copier had gone
+	assert_status 1
+	assert_contains "$stderr" "pipeline: fan-out after stage 1: tee to branch 1: Input/output error"
 }

@@ -37,3 +37,42 @@ if have_peer dash; then
 		"dash pipes" \
 		'pl_bench_ms dash -c "head -c 2G /dev/zero | cat | cat | cat"'
 fi
+
+# Fan-out: 2 GiB from a producer to two consumers that throw it away, against bash's
+# tee into a process substitution and moreutils' pee, which both copy through user
+# space. Wall ms per run (the ratio), and the CPU seconds per GiB of every process
+# each waited for (user + system), medians of the same runs.
+# Runs "$@" with stdout on /dev/null; prints its wall ms, and appends its
+# children's CPU seconds to the file $PL_CPU.
+pl_bench_cpu() {
+	/usr/bin/python3 -c 'import resource, subprocess, sys, time
+t = time.monotonic()
+r = subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL).returncode
+wall = time.monotonic() - t
+u = resource.getrusage(resource.RUSAGE_CHILDREN)
+open(sys.argv[1], "a").write("%.3f\n" % (u.ru_utime + u.ru_stime))
+print(int(wall * 1000))
+sys.exit(r)' "$PL_CPU" "$@"
+}
+# The median of the CPU seconds in file $1, per GiB of a run of $2 GiB.
+pl_cpu_per_gib() {
+	median <"$1" | awk -v g="$2" '{ printf "%.2f", $1 / g }'
+}
+
+if [ -x /usr/bin/python3 ] && have_peer bash; then
+	fan=(head -c 2G /dev/zero "|" "{" cat "}" "{" cat "}")
+	for peer in "bash tee >(cat)" "pee cat cat"; do
+		case $peer in
+		bash*) cmd=(bash -c 'shopt -s lastpipe
+			head -c 2G /dev/zero | tee >(cat >/dev/null) >/dev/null; wait $!') ;;
+		pee*) have_peer pee || continue
+			cmd=(bash -c "head -c 2G /dev/zero | pee 'cat >/dev/null' 'cat >/dev/null'") ;;
+		esac
+		rm -f "$BENCH_TMP"/cpu.*
+		ROUNDS=3 bench_case "pipeline: 2 GiB fanned out to 2 cats" 0.67 \
+			'PL_CPU=$BENCH_TMP/cpu.a pl_bench_cpu "$IPCBOX" pipeline "${fan[@]}"' \
+			"$peer" 'PL_CPU=$BENCH_TMP/cpu.b pl_bench_cpu "${cmd[@]}"'
+		echo "  CPU s/GiB: ipcbox $(pl_cpu_per_gib "$BENCH_TMP/cpu.a" 2)," \
+			"$peer $(pl_cpu_per_gib "$BENCH_TMP/cpu.b" 2)"
+	done
+fi

@@ -24,6 +24,7 @@ errors_for() {
 	write | writev | sendmsg | sendto) echo EINTR EAGAIN ENOSPC EPIPE EIO ;;
 	read | readv | recvfrom | recvmsg) echo EINTR EAGAIN EIO ENOMEM ;;
 	splice) echo EINTR EAGAIN ENOSPC EPIPE EIO ENOMEM ;;
+	tee) echo EINTR EAGAIN EPIPE ENOMEM EINVAL ;;
 	msgsnd) echo EINTR EAGAIN ENOMEM EIDRM ;;
 	msgrcv) echo EINTR ENOMSG EIDRM ENOMEM ;;
 	mq_timedsend | mq_timedreceive) echo EINTR EAGAIN ETIMEDOUT ;;
