@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "ipc/err.h"
+#include "ipc/io.h"
 #include "ipc/spawn.h"
 
 extern char **environ;
@@ -650,7 +651,15 @@ static int open_aux(struct pool *p, struct ib_msgq *aux, const struct ib_object 
 	o.create = true;
 	/* (to receive is to open a POSIX queue for both: the in-flight queue needs that) */
 	int access = extra ? 0400 : 0200;
-	if (ib_msgq_open(aux, &o, access, 0, o.sel == IB_SEL_POSIX ? (long)(p->q->maxsize + extra) : 0))
+	long msgsize = 0;
+	uint64_t max;
+	if (o.sel == IB_SEL_POSIX) {
+		msgsize = (long)(p->q->maxsize + extra);
+		if (ib_read_numbers("/proc/sys/fs/mqueue/msgsize_max", &max, 1) == 1 &&
+		    max < (uint64_t)msgsize)
+			msgsize = (long)max; /* as large as it may be */
+	}
+	if (ib_msgq_open(aux, &o, access, 0, msgsize))
 		return -1;
 	if (!aux->posix && extra) {
 		/* room for a parked record per handler, where we may raise it (root) */
