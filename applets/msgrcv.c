@@ -18,6 +18,7 @@
 #include "ipc/object.h"
 #include "ipc/opt.h"
 #include "ipc/parse.h"
+#include "ipc/spawn.h"
 
 enum {
 	OPT_EXCEPT = 0x100, OPT_TYPED, OPT_PEEK, OPT_TRUNCATE, OPT_EXEC, OPT_MAX_ATTEMPTS,
@@ -82,7 +83,7 @@ const struct ib_cmd msgrcv_cmd = {
 	.footer = "A message that cannot be written to stdout is put back on the queue.\n"
 		  "Exit status: 0 received, 1 failed, 2 usage error, 3 no message (-n, -w);\n"
 		  "with --exec, 1 also when a message used up its attempts and there is no\n"
-		  "--dead-letter queue, 126/127 when COMMAND could not run.\n",
+		  "dead-letter queue, 126/127 when COMMAND could not run.\n",
 	.kinds = IB_KIND_BIT(IB_MSGQ),
 	.dashdash = IB_ARG_COMMAND,
 };
