@@ -178,7 +178,7 @@ check_exec() {
 
 # System V: six messages, two handlers at once, a dead-letter queue.
 msgrcv_exec_sysv_prepare() { exec_prepare; }
-msgrcv_exec_sysv_setup() { fill_queue -k 0x4e4; }
+msgrcv_exec_sysv_setup() { rm -f done; fill_queue -k 0x4e4; }
 msgrcv_exec_sysv_run() {
 	traced "$IPCBOX" msgrcv -k 0x4e4 -F -n --max-attempts 2 --dead-letter 0x4e5 --exec -j 2 \
 		-- sh -c "$(cat "$IN/handler")" >out 2>err
@@ -196,7 +196,7 @@ scenario msgrcv msgrcv_exec_sysv "msgrcv memfd_create pwrite64 vfork wait4" \
 # POSIX with an in-flight queue: parking, unparking (the POSIX rotation) and
 # putting back are all sends and receives, faults included.
 msgrcv_exec_posix_prepare() { exec_prepare 2; }
-msgrcv_exec_posix_setup() { fill_queue -P /xq --maxmsg 16; }
+msgrcv_exec_posix_setup() { rm -f done; fill_queue -P /xq --maxmsg 16; }
 msgrcv_exec_posix_run() {
 	traced "$IPCBOX" msgrcv -P /xq -F -n --max-attempts 2 --inflight /xi --exec -j 2 \
 		-- sh -c "$(cat "$IN/handler")" >out 2>err
