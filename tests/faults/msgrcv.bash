@@ -171,6 +171,8 @@ check_exec() {
 	[ -z "$lost" ] || broke "LOST (neither handled nor on a queue): $(tr '\n' ' ' <<<"$lost")"
 	extra=$(comm -13 <(sort "$IN/want") <(echo "$all"))
 	[ -z "$extra" ] || broke "never sent: $(tr '\n' ' ' <<<"$extra")"
+	# (a receive made to say "no message" ends -F -n early, as an empty queue does)
+	[[ $SYSCALL:$FAULT =~ ^(msgrcv|mq_timedreceive):error=(ENOMSG|EAGAIN|ETIMEDOUT)$ ]] && return
 	if [ "$STATUS" = 0 ] && [ "$(cat "$queue" "$parked" | grep -cv '^none$')" != 0 ]; then
 		broke "exit 0 with messages left on the work or the in-flight queue"
 	fi
