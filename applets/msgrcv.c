@@ -12,13 +12,18 @@
 #include <unistd.h>
 
 #include "applet.h"
+#include "msgrcv-exec.h"
 #include "ipc/err.h"
 #include "ipc/msgq.h"
 #include "ipc/object.h"
 #include "ipc/opt.h"
 #include "ipc/parse.h"
+#include "ipc/spawn.h"
 
-enum { OPT_EXCEPT = 0x100, OPT_TYPED, OPT_PEEK, OPT_TRUNCATE };
+enum {
+	OPT_EXCEPT = 0x100, OPT_TYPED, OPT_PEEK, OPT_TRUNCATE, OPT_EXEC, OPT_MAX_ATTEMPTS,
+	OPT_DEAD_LETTER, OPT_INFLIGHT
+};
 enum { EXCL_WAIT = 1, EXCL_COUNT = 2, EXCL_FORMAT = 4 };
 
 static const struct ib_opt options[] = {
@@ -47,17 +52,40 @@ static const struct ib_opt options[] = {
 	       .flags = IB_OPT_OPTARG),
 	IB_OPT(OPT_TRUNCATE, "truncate", NONE, NULL,
 	       "cut a message longer than the buffer (msgmax) short"),
+	IB_OPT('q', "quiet", NONE, NULL, "no \"no message\" line when -n or -w ends (exit 3 stays)"),
+	IB_HEADING("Running a command for each message:"),
+	IB_OPT(OPT_EXEC, "exec", NONE, NULL,
+	       "run COMMAND with each message on its stdin; exit 0 acknowledges it, "
+	       "a failure puts it back"),
+	IB_OPT('j', "jobs", COUNT, "N", "with --exec: run COMMAND at most N times at once "
+	       "(default 1)", .min = 1, .max = 4096),
+	IB_OPT(OPT_MAX_ATTEMPTS, "max-attempts", COUNT, "N",
+	       "with --exec: try a message at most N times in this run (default 3)", .min = 1,
+	       .max = 1000000),
+	IB_OPT(OPT_DEAD_LETTER, "dead-letter", KEY, "KEY|/NAME",
+	       "with --exec: move a message that used up its attempts to this queue "
+	       "(created if missing)", .flags = IB_OPT_RAW),
+	IB_OPT(OPT_INFLIGHT, "inflight", KEY, "KEY|/NAME",
+	       "with --exec: park each message being handled in this queue (created if "
+	       "missing); first return what a killed run left there", .flags = IB_OPT_RAW),
 };
 
 const struct ib_cmd msgrcv_cmd = {
 	.usage = "Usage: msgrcv OBJECT [-t TYPE] [--except] [-n | -w DURATION] [-C COUNT | -F]\n"
-		 "              [-l | -0 | --typed] [--peek[=INDEX]] [--truncate]\n"
-		 "Receive messages from a System V or POSIX message queue; write them to stdout.\n",
+		 "              [-l | -0 | --typed] [--peek[=INDEX]] [--truncate] [-q]\n"
+		 "       msgrcv OBJECT [-t TYPE] [-n | -w DURATION] [-C COUNT | -F] [-q] --exec\n"
+		 "              [-j N] [--max-attempts N] [--dead-letter KEY|/NAME]\n"
+		 "              [--inflight KEY|/NAME] -- COMMAND [ARG]...\n"
+		 "Receive messages from a System V or POSIX message queue; write them to stdout,\n"
+		 "or run COMMAND for each.\n",
 	.opts = options,
 	.nopts = IB_NELEM(options),
 	.footer = "A message that cannot be written to stdout is put back on the queue.\n"
-		  "Exit status: 0 received, 1 failed, 2 usage error, 3 no message (-n, -w).\n",
+		  "Exit status: 0 received, 1 failed, 2 usage error, 3 no message (-n, -w);\n"
+		  "with --exec, 1 also when a message used up its attempts and there is no\n"
+		  "dead-letter queue, 126/127 when COMMAND could not run.\n",
 	.kinds = IB_KIND_BIT(IB_MSGQ),
+	.dashdash = IB_ARG_COMMAND,
 };
 
 /* A message taken from the queue and formatted in the output buffer, not yet
@@ -73,7 +101,7 @@ struct receiver {
 	struct ib_msgq q;
 	struct ib_msgbuf mb;
 	enum ib_rec_format fmt;
-	bool nul, peek;
+	bool nul, peek, quiet;
 	char *out;
 	size_t cap, used;
 	struct held held[MAX_HELD];
@@ -244,6 +272,8 @@ static int receive(struct receiver *r, long type, int flags, const struct ib_wai
 		if (e == EINTR && ib_msgq_stop_signal())
 			continue;
 		flush(r, NULL);
+		if (e == EAGAIN && r->quiet)
+			return IB_EXIT_TIMEOUT;
 		if (e == EAGAIN && wait->mode == IB_WAIT_NOT)
 			ib_die(IB_EXIT_TIMEOUT, "no message on %s; %zu received", r->q.label, r->received);
 		if (e == EAGAIN)
@@ -284,6 +314,8 @@ static int peek(struct receiver *r, long index, int flags, size_t count, bool fo
 		flush(r, NULL);
 		if (e == ENOMSG && follow)
 			break;
+		if (e == ENOMSG && r->quiet)
+			return IB_EXIT_TIMEOUT;
 		if (e == ENOMSG)
 			ib_die(IB_EXIT_TIMEOUT, "no message at index %ld of %s", i, r->q.label);
 		if (e == ENOSYS)
@@ -298,16 +330,53 @@ static int peek(struct receiver *r, long index, int flags, size_t count, bool fo
 	return IB_EXIT_OK;
 }
 
+/* --dead-letter and --inflight: a System V KEY or a POSIX /NAME, into *O. */
+static void queue_arg(const struct ib_args *a, struct ib_object *o)
+{
+	ib_object_init(o);
+	if (a->arg[0] == '/') {
+		const char *why = ib_posix_name_error(a->arg);
+		if (why)
+			ib_args_invalid(a, "a key or a POSIX name /NAME (%s)", why);
+		o->sel = IB_SEL_POSIX;
+		o->name = a->arg;
+	} else if (ib_parse_key(a->arg, &o->key) && o->key != 0) {
+		o->sel = IB_SEL_KEY;
+	} else {
+		ib_args_invalid(a, "a key other than 0 (decimal, 0x hex or 0 octal) or /NAME");
+	}
+}
+
+/* What --exec excludes, checked after parsing. */
+static void check_exec(const struct ib_exec_opts *x, bool exec, bool formatted, bool extra)
+{
+	if (!exec) {
+		if (extra)
+			ib_usage_error("-j, --max-attempts, --dead-letter and --inflight need --exec");
+		return;
+	}
+	if (formatted)
+		ib_usage_error("--exec takes no -l, -0, --typed, --peek or --truncate");
+	if (!x->argv[0])
+		ib_usage_error("--exec needs a COMMAND to run");
+}
+
 int msgrcv_main(int argc, char **argv)
 {
 	struct ib_object o;
 	struct ib_wait wait = { IB_WAIT_FOREVER, 0 };
 	const char *wait_arg = NULL;
 	bool except = false, follow = false, truncate = false, lines = false, nul = false;
-	bool typed = false, peeking = false, type_given = false;
+	bool typed = false, peeking = false, type_given = false, quiet = false;
+	bool exec = false, exec_extra = false;
 	long type = 0, index = 0;
 	size_t count = 1;
 	int opt;
+	struct ib_exec_opts x = { .jobs = 1, .max_attempts = 3 };
+	ib_object_init(&x.dead);
+	ib_object_init(&x.inflight);
+	sigset_t keep;
+	ib_ignored_signals(&keep); /* before any disposition changes: the handlers keep them */
 
 	ib_object_init(&o);
 	struct ib_args args;
@@ -337,12 +406,23 @@ int msgrcv_main(int argc, char **argv)
 			index = args.arg ? (long)args.u : 0;
 			break;
 		case OPT_TRUNCATE: truncate = true; break;
+		case 'q': quiet = true; break;
+		case OPT_EXEC:
+			exec = true;
+			args.stop = true; /* the first operand starts COMMAND */
+			break;
+		case 'j': x.jobs = (unsigned)args.u; exec_extra = true; break;
+		case OPT_MAX_ATTEMPTS: x.max_attempts = (unsigned)args.u; exec_extra = true; break;
+		case OPT_DEAD_LETTER: queue_arg(&args, &x.dead); exec_extra = true; break;
+		case OPT_INFLIGHT: queue_arg(&args, &x.inflight); exec_extra = true; break;
 		}
 	}
 	if (!ib_object_check(&o, true))
 		return IB_EXIT_FAIL;
-	if (args.nops > 0)
+	x.argv = args.ops;
+	if (args.nops > 0 && !exec)
 		ib_usage_error("unexpected argument '%s'", args.ops[0]);
+	check_exec(&x, exec, lines || nul || typed || peeking || truncate, exec_extra);
 	bool posix = o.sel == IB_SEL_POSIX;
 	if (posix && (type_given || except || peeking || truncate))
 		ib_usage_error("-t, --except, --peek and --truncate are for System V queues");
@@ -351,12 +431,33 @@ int msgrcv_main(int argc, char **argv)
 	if (peeking && (type_given || except || wait.mode == IB_WAIT_FOR))
 		ib_usage_error("--peek takes no -t, --except or -w");
 
+	int flags = (except ? IB_RCV_EXCEPT : 0) | (truncate ? IB_RCV_NOERROR : 0);
+	if (exec) {
+		struct ib_msgq q;
+		if (ib_msgq_open(&q, &o, 0400, 0, 0) != 0)
+			return IB_EXIT_FAIL;
+		x.dead.mode = x.inflight.mode = o.mode;
+		x.quiet = quiet;
+		x.type = type;
+		x.flags = flags;
+		x.wait = wait;
+		x.wait_arg = wait_arg;
+		x.count = count;
+		x.follow = follow;
+		x.keep = &keep;
+		ib_msgq_catch_stop_signals();
+		int status = ib_msgrcv_exec(&q, &x);
+		ib_msgq_close(&q);
+		return status;
+	}
+
 	struct receiver *r = calloc(1, sizeof *r);
 	if (!r)
 		ib_die_sys(IB_EXIT_FAIL, errno, "allocate buffers");
 	r->fmt = typed ? IB_REC_TYPED : lines ? IB_REC_LINE : nul ? IB_REC_NUL : IB_REC_RAW;
 	r->nul = nul;
 	r->peek = peeking;
+	r->quiet = quiet;
 	if (ib_msgq_open(&r->q, &o, 0400, 0, 0) != 0) {
 		free(r);
 		return IB_EXIT_FAIL;
@@ -366,7 +467,6 @@ int msgrcv_main(int argc, char **argv)
 	if (!r->out || ib_msgbuf_init(&r->mb, r->q.maxsize) != 0)
 		ib_die_sys(IB_EXIT_FAIL, errno, "allocate buffers");
 	ib_msgq_catch_stop_signals();
-	int flags = (except ? IB_RCV_EXCEPT : 0) | (truncate ? IB_RCV_NOERROR : 0);
 	int status = peeking ? peek(r, index, flags, count, follow)
 			     : receive(r, type, flags, &wait, wait_arg, count, follow);
 	ib_msgq_close(&r->q);

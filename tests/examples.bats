@@ -399,9 +399,16 @@ jobs_fixture='
 	process() { echo "$1" >>/run/ib/done; }
 	: >/run/ib/done
 '
+# The same with process as a command (for msgrcv --exec), that takes the job as $1.
+exec_fixture='
+	mkdir /srv/incoming; touch /srv/incoming/a.csv /srv/incoming/b.csv
+	printf "#!/bin/sh\necho \"\$1\" >>/run/ib/done\n" >/run/ib/bin/process
+	chmod +x /run/ib/bin/process
+	: >/run/ib/done
+'
 # The example in the background, then wait (bounded) for N jobs done.
-jobs_run() { # BLOCK N
-	sandbox "$jobs_fixture" "
+jobs_run() { # BLOCK N [FIXTURE]
+	sandbox "${3:-$jobs_fixture}" "
 		( $(ex_text "$1") ) >/run/ib/out 2>&1 &
 		for i in \$(seq 3000); do
 			[ \"\$(wc -l </run/ib/done 2>/dev/null)\" = $2 ] && break
@@ -413,7 +420,7 @@ jobs_run() { # BLOCK N
 }
 
 ran_msgrcv_1() {
-	jobs_run msgrcv.1 2
+	jobs_run msgrcv.1 2 "$exec_fixture"
 	assert_eq "$(ex_output | sort)" "/srv/incoming/a.csv
 /srv/incoming/b.csv"
 }
@@ -435,6 +442,16 @@ b"' "$(ex_text msgrcv.3)" 'tr "\0" "\n" <stale.msgs; ipcs -q | grep -c ^0x'
 	assert_eq "$(after_output)" "3	a
 3	b
 0"
+}
+
+# A cron job's drain: every job handled, the queue empty, status 0.
+ran_msgrcv_5() {
+	sandbox 'msgsnd -P /thumbnails -c -l <<<"a.jpg
+b.jpg"; printf "#!/bin/sh\ncat >>/run/ib/made; echo >>/run/ib/made\n" >/run/ib/bin/make-thumbnail
+chmod +x /run/ib/bin/make-thumbnail' "$(ex_text msgrcv.5)" 'sort /run/ib/made'
+	assert_status 0
+	assert_eq "$(after_output)" "a.jpg
+b.jpg"
 }
 
 ran_msgrcv_4() {
@@ -698,7 +715,7 @@ removing message queue id \`4' (key 0x0000162f, owner app)"
 }
 
 ran_README_2() {
-	jobs_run README.2 2
+	jobs_run README.2 2 "$exec_fixture"
 	assert_eq "$(ex_output | sort)" "/srv/incoming/a.csv
 /srv/incoming/b.csv"
 }

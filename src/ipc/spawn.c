@@ -61,7 +61,8 @@ struct recipe {
 static int exec_file(char *file, const struct recipe *r)
 {
 	char *const *argv = r->s->argv;
-	execve(file, argv, environ);
+	char *const *envp = r->s->envp ? r->s->envp : environ;
+	execve(file, argv, envp);
 	if (errno != ENOEXEC)
 		return errno;
 	size_t i = 1;
@@ -70,7 +71,7 @@ static int exec_file(char *file, const struct recipe *r)
 	for (; argv[i]; i++)
 		r->shargv[i + 1] = argv[i];
 	r->shargv[i + 1] = NULL;
-	execve("/bin/sh", r->shargv, environ);
+	execve("/bin/sh", r->shargv, envp);
 	return errno;
 }
 

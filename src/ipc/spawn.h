@@ -18,6 +18,7 @@ struct ib_sigplan {
 
 struct ib_spawn {
 	char *const *argv;     /* the command: argv[0] is looked up in PATH unless it has a '/' */
+	char *const *envp;     /* the command's environment; NULL: ours (environ) */
 	int fd[3];             /* the child's stdin, stdout, stderr; -1 keeps ours. They are
 				  set in order: fd[i] must not be a lower one that fd[]
 				  replaces by another (fd[0] = 5, fd[1] = 0 is wrong) */

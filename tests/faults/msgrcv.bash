@@ -133,3 +133,88 @@ msgrcv_posix_lines_check() {
 }
 scenario msgrcv msgrcv_posix_lines "mq_timedreceive write" \
 	"10 messages of priority 3 on the queue: msgrcv -P /rq -C 10 -l >file"
+
+# --- msgrcv --exec: every message taken is handled exactly once (its handler
+# recorded it and succeeded), or is on a queue again: the work queue, the
+# dead-letter queue, or (--inflight) parked, where a record may also stand for a
+# message handled whose parked copy could not be taken out (at least once, as
+# the man page says). The handler (dash builtins only) makes none of the calls
+# injected into, so every fault lands in msgrcv.
+exec_prepare() {
+	local i
+	for ((i = 1; i <= 6; i++)); do printf '%s\tjob%s\n' "${1:-$i}" "$i"; done >want
+	# job3 always fails: after two attempts it goes to the dead-letter queue
+	printf '%s\n' 'read -r p; [ "$p" != job3 ] && echo "$MSGRCV_TYPE$MSGRCV_PRIORITY	$p" >>done' >handler
+}
+
+# Prints TYPE<TAB>payload for each record parked in the POSIX queue $1 (header cut).
+parked_records() {
+	[ -e "/dev/mqueue/${1#/}" ] || return 0
+	"$IPCBOX" msgrcv -P "$1" -F -n -q --exec -- sh -c \
+		'h=$(head -c 24 | od -An -t d8 -j 8 -N 8 | tr -d " "); printf "%s\t%s\n" "$h" "$(cat)"' \
+		2>/dev/null || :
+}
+
+# Whether a receive was made to say "no message" or "the queue was removed": that
+# ends -F -n (or -F) early with status 0, as an empty or removed queue does.
+ended_early() {
+	[[ $SYSCALL:$FAULT =~ ^(msgrcv|mq_timedreceive):error=(ENOMSG|EAGAIN|ETIMEDOUT|EIDRM)$ ]]
+}
+
+# Checks the run against $IN/want: done (what the handlers recorded), the work
+# queue's dump $1, the dead-letter queue's $2 (or /dev/null) and the parked records
+# $3 (or /dev/null), which may repeat what done holds.
+check_exec() {
+	local queue=$1 dead=$2 parked=$3 all lost extra
+	[ -e done ] || : >done
+	[ -z "$(sort done | uniq -d)" ] || broke "handled twice: $(sort done | uniq -d | tr '\n' ' ')"
+	! grep -q 'job3$' done || broke "job3 (always failing) counted as handled"
+	all=$(cat done "$queue" "$dead" | grep -v '^none$' | sort)
+	[ -z "$(uniq -d <<<"$all")" ] ||
+		broke "both handled and on a queue, or twice on one: $(uniq -d <<<"$all" | tr '\n' ' ')"
+	all=$(cat done "$queue" "$dead" "$parked" | grep -v '^none$' | sort -u)
+	lost=$(comm -23 <(sort "$IN/want") <(echo "$all"))
+	[ -z "$lost" ] || broke "LOST (neither handled nor on a queue): $(tr '\n' ' ' <<<"$lost")"
+	extra=$(comm -13 <(sort "$IN/want") <(echo "$all"))
+	[ -z "$extra" ] || broke "never sent: $(tr '\n' ' ' <<<"$extra")"
+	ended_early && return
+	if [ "$STATUS" = 0 ] && [ "$(cat "$queue" "$parked" | grep -cv '^none$')" != 0 ]; then
+		broke "exit 0 with messages left on the work or the in-flight queue"
+	fi
+}
+
+# System V: six messages, two handlers at once, a dead-letter queue.
+msgrcv_exec_sysv_prepare() { exec_prepare; }
+msgrcv_exec_sysv_setup() { rm -f done; fill_queue -k 0x4e4; }
+msgrcv_exec_sysv_run() {
+	traced "$IPCBOX" msgrcv -k 0x4e4 -F -n --max-attempts 2 --dead-letter 0x4e5 --exec -j 2 \
+		-- sh -c "$(cat "$IN/handler")" >out 2>err
+	STATUS=$?
+}
+msgrcv_exec_sysv_check() {
+	sysv_queue 1252 >queue
+	sysv_queue 1253 >dead
+	check_exec queue dead /dev/null
+	[ "$STATUS" != 0 ] || ended_early || grep -qx "3	job3" dead || broke "exit 0 without job3 in the dead-letter queue"
+}
+scenario msgrcv msgrcv_exec_sysv "msgrcv memfd_create pwrite64 vfork wait4" \
+	"6 messages: msgrcv -k 0x4e4 -F -n --max-attempts 2 --dead-letter 0x4e5 --exec -j 2 -- sh -c HANDLER"
+
+# POSIX with an in-flight queue: parking, unparking (the POSIX rotation) and
+# putting back are all sends and receives, faults included.
+msgrcv_exec_posix_prepare() { exec_prepare 2; }
+msgrcv_exec_posix_setup() { rm -f done; fill_queue -P /xq --maxmsg 16; }
+msgrcv_exec_posix_run() {
+	traced "$IPCBOX" msgrcv -P /xq -F -n --max-attempts 2 --inflight /xi --exec -j 2 \
+		-- sh -c "$(cat "$IN/handler")" >out 2>err
+	STATUS=$?
+}
+msgrcv_exec_posix_check() {
+	posix_queue /xq >queue
+	parked_records /xi >parked
+	check_exec queue /dev/null parked
+}
+# (job3 fails twice and, with no dead-letter queue, goes back: exit 1)
+CLEAN_STATUS_msgrcv_exec_posix=1
+scenario msgrcv msgrcv_exec_posix "mq_timedreceive mq_timedsend memfd_create pwrite64 vfork wait4" \
+	"6 messages of priority 2: msgrcv -P /xq -F -n --max-attempts 2 --inflight /xi --exec -j 2 -- sh -c HANDLER"
