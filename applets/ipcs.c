@@ -384,8 +384,7 @@ static const char *stale(struct ctx *c, const struct kind *k, const void *r)
 		int n = users_of(c, k, r, &pid, 1);
 		dead = n < 0 ? -1 : n == 0;
 	} else {
-		dead = k->kind == IB_MSGQ ? ib_msgq_dead(&c->filter.pids, r)
-		     : k->kind == IB_SHM ? ib_shm_stale(&c->filter.pids, r) : ib_sem_dead(&c->filter.pids, r);
+		dead = ib_sysv_stale(&c->filter.pids, k->kind, r);
 	}
 	return dead < 0 ? "?" : dead ? "yes" : "no";
 }
@@ -490,12 +489,9 @@ static void cells(struct ctx *c, const struct kind *k, const struct view *v, con
 			printf(l->fmt, text(c, k, l, r, buf, sizeof buf));
 }
 
-/* The core's functions for each kind. */
+/* A listing: System V records of any kind, or POSIX ones. */
 union records {
 	void *any;
-	struct ib_msgq_info *q;
-	struct ib_shm_info *s;
-	struct ib_sem_info *e;
 	struct ib_posix_info *o;
 };
 
@@ -504,19 +500,14 @@ static int records(const struct kind *k, bool rss, union records *r, size_t *n)
 {
 	if (k->posix)
 		return ib_posix_list(k->kind, &r->o, n);
-	if (k->kind == IB_MSGQ)
-		return ib_msgq_list(&r->q, n);
-	if (k->kind == IB_SHM)
-		return rss ? ib_shm_list_rss(&r->s, n) : ib_shm_list(&r->s, n);
-	return ib_sem_list(&r->e, n);
+	return ib_sysv_list(k->kind, rss, &r->any, n);
 }
 
 static bool passes(struct ctx *c, const struct kind *k, const void *r)
 {
 	if (k->posix)
 		return ib_filter_posix(&c->filter, r);
-	return k->kind == IB_MSGQ ? ib_filter_msgq(&c->filter, r)
-	     : k->kind == IB_SHM ? ib_filter_shm(&c->filter, r) : ib_filter_sem(&c->filter, r);
+	return ib_filter_sysv(&c->filter, k->kind, r);
 }
 
 static void json_record(struct ctx *c, const struct kind *k, const void *r,
@@ -524,12 +515,8 @@ static void json_record(struct ctx *c, const struct kind *k, const void *r,
 {
 	if (k->posix)
 		ib_ipcjson_posix(&c->jc, r);
-	else if (k->kind == IB_MSGQ)
-		ib_ipcjson_msgq(&c->jc, r);
-	else if (k->kind == IB_SHM)
-		ib_ipcjson_shm(&c->jc, r);
 	else
-		ib_ipcjson_sem(&c->jc, r, elems);
+		ib_ipcjson_sysv(&c->jc, k->kind, r, elems);
 }
 
 #define NOT_MOUNTED IB_MQUEUE_DIR " is not mounted: POSIX message queues cannot be"
@@ -588,11 +575,7 @@ static int fetch(const struct kind *k, enum format f, void *out)
 	if (k->posix)
 		return f == F_LIMITS ? ib_posix_msgq_limits(out)
 				     : ib_posix_summary(k->kind, out);
-	if (f == F_LIMITS)
-		return k->kind == IB_MSGQ ? ib_msgq_limits(out)
-		     : k->kind == IB_SHM ? ib_shm_limits(out) : ib_sem_limits(out);
-	return k->kind == IB_MSGQ ? ib_msgq_status(out)
-	     : k->kind == IB_SHM ? ib_shm_status(out) : ib_sem_status(out);
+	return f == F_LIMITS ? ib_sysv_limits(k->kind, out) : ib_sysv_status(k->kind, out);
 }
 
 /* A line of -l or -u as a JSON member named by its title. */
@@ -712,8 +695,7 @@ static int first_or_stat(const struct kind *k, int id, void *out)
 	size_t n = 0;
 	int rc = -1;
 	if (id >= 0) {
-		rc = k->kind == IB_MSGQ ? ib_msgq_stat(id, out)
-		   : k->kind == IB_SHM ? ib_shm_stat(id, out) : ib_sem_stat(id, out);
+		rc = ib_sysv_stat(k->kind, id, out);
 		if (rc == 0 || errno != EACCES)
 			return rc;
 	}
