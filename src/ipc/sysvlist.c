@@ -82,7 +82,8 @@ static unsigned octal_of(int64_t decimal_digits)
 	return r;
 }
 
-/* The kernel's record of an object of any kind, and its usage summary (*_INFO). */
+/* The kernel's record of an object of any kind, and its usage summary (*_INFO)
+ * or limits (IPC_INFO; a segment's are a struct shminfo). */
 union ds {
 	struct msqid_ds q;
 	struct shmid_ds s;
@@ -92,6 +93,7 @@ union info {
 	struct msginfo q;
 	struct shm_info s;
 	struct seminfo e;
+	struct shminfo limits;
 };
 
 /* What tells the kinds apart: their commands, record and /proc file. */
@@ -358,47 +360,6 @@ int ib_sem_last_pids(const struct ib_sem_info *s, pid_t *pids, int max)
 
 /* ---- limits and status ---- */
 
-static int msgq_limits(struct ib_msgq_limits *l)
-{
-	uint64_t a, b, c;
-	if (ib_read_numbers("/proc/sys/kernel/msgmni", &a, 1) == 1 &&
-	    ib_read_numbers("/proc/sys/kernel/msgmnb", &b, 1) == 1 &&
-	    ib_read_numbers("/proc/sys/kernel/msgmax", &c, 1) == 1) {
-		l->msgmni = (int)a;
-		l->msgmnb = (int)b;
-		l->msgmax = c;
-		return 0;
-	}
-	struct msginfo mi;
-	if (msgctl(0, IPC_INFO, (struct msqid_ds *)(void *)&mi) < 0)
-		return -1;
-	l->msgmni = mi.msgmni;
-	l->msgmnb = mi.msgmnb;
-	l->msgmax = (uint64_t)mi.msgmax;
-	return 0;
-}
-
-static int shm_limits(struct ib_shm_limits *l)
-{
-	uint64_t a, b, c;
-	l->shmmin = 1;
-	if (ib_read_numbers("/proc/sys/kernel/shmall", &a, 1) == 1 &&
-	    ib_read_numbers("/proc/sys/kernel/shmmax", &b, 1) == 1 &&
-	    ib_read_numbers("/proc/sys/kernel/shmmni", &c, 1) == 1) {
-		l->shmall = a;
-		l->shmmax = b;
-		l->shmmni = c;
-		return 0;
-	}
-	struct shminfo si;
-	if (shmctl(0, IPC_INFO, (struct shmid_ds *)(void *)&si) < 0)
-		return -1;
-	l->shmmni = si.shmmni;
-	l->shmall = si.shmall;
-	l->shmmax = si.shmmax;
-	return 0;
-}
-
 int ib_sem_limits(struct ib_sem_limits *l)
 {
 	uint64_t v[4];
@@ -426,10 +387,46 @@ int ib_sem_limits(struct ib_sem_limits *l)
 	return 0;
 }
 
+/* Whether each of /proc/sys/kernel/NAMES[0..2] holds a number, read into V. */
+static bool kernel_numbers(const char *const names[3], uint64_t v[3])
+{
+	char path[64];
+	for (int i = 0; i < 3; i++) {
+		snprintf(path, sizeof path, "/proc/sys/kernel/%s", names[i]);
+		if (ib_read_numbers(path, &v[i], 1) != 1)
+			return false;
+	}
+	return true;
+}
+
 int ib_sysv_limits(enum ib_kind kind, void *out)
 {
-	return kind == IB_MSGQ ? msgq_limits(out) : kind == IB_SHM ? shm_limits(out)
-	     : ib_sem_limits(out);
+	static const char *const msgq_names[3] = { "msgmni", "msgmnb", "msgmax" };
+	static const char *const shm_names[3] = { "shmall", "shmmax", "shmmni" };
+	struct ib_msgq_limits *q = out;
+	struct ib_shm_limits *s = out;
+	uint64_t v[3];
+	union info in;
+	if (kind == IB_SEM)
+		return ib_sem_limits(out);
+	if (kernel_numbers(kind == IB_MSGQ ? msgq_names : shm_names, v)) {
+		if (kind == IB_MSGQ)
+			*q = (struct ib_msgq_limits){ .msgmni = (int)v[0], .msgmnb = (int)v[1],
+						      .msgmax = v[2] };
+		else
+			*s = (struct ib_shm_limits){ .shmall = v[0], .shmmax = v[1], .shmmni = v[2],
+						     .shmmin = 1 };
+		return 0;
+	}
+	if (ctl(kind, 0, IPC_INFO, &in) < 0)
+		return -1;
+	if (kind == IB_MSGQ)
+		*q = (struct ib_msgq_limits){ .msgmni = in.q.msgmni, .msgmnb = in.q.msgmnb,
+					      .msgmax = (uint64_t)in.q.msgmax };
+	else
+		*s = (struct ib_shm_limits){ .shmall = in.limits.shmall, .shmmax = in.limits.shmmax,
+					     .shmmni = in.limits.shmmni, .shmmin = 1 };
+	return 0;
 }
 
 int ib_sysv_status(enum ib_kind kind, void *out)
