@@ -107,29 +107,26 @@ struct run {
 	char uid_buf[16];
 };
 
+/* The kind of object K (SHM, SEM or MSGQ) in the core's words. */
+static enum ib_kind sysv_kind(enum kind k)
+{
+	return k == MSGQ ? IB_MSGQ : k == SHM ? IB_SHM : IB_SEM;
+}
+
 /* The fresh record of id ID and whether it passes the filters; 0, or the errno of
  * the lookup (EINVAL: gone). Checked right before the removal, so an object that
  * changed since it was listed (attached, used, given away) is left alone. */
 static int recheck(struct run *run, enum kind k, int id, struct ib_sysv_perm *perm, bool *match)
 {
-	struct ib_msgq_info q = { 0 };
-	struct ib_shm_info s = { 0 };
-	struct ib_sem_info m = { 0 };
-	int r;
-	if (k == MSGQ) {
-		r = ib_msgq_stat(id, &q);
-		*match = r == 0 && ib_filter_msgq(run->filter, &q);
-		*perm = q.perm;
-	} else if (k == SHM) {
-		r = ib_shm_stat(id, &s);
-		*match = r == 0 && ib_filter_shm(run->filter, &s);
-		*perm = s.perm;
-	} else {
-		r = ib_sem_stat(id, &m);
-		*match = r == 0 && ib_filter_sem(run->filter, &m);
-		*perm = m.perm;
-	}
-	return r < 0 ? errno : 0;
+	union {
+		struct ib_msgq_info q;
+		struct ib_shm_info s;
+		struct ib_sem_info m;
+	} r = { .q = { .perm = { 0 } } };
+	int rc = ib_sysv_stat(sysv_kind(k), id, &r);
+	*match = rc == 0 && ib_filter_sysv(run->filter, sysv_kind(k), &r);
+	*perm = r.q.perm; /* every record begins with it */
+	return rc < 0 ? errno : 0;
 }
 
 /* IPC_RMID, or with --dry-run what IPC_RMID would do: 0 or an errno. */
@@ -343,23 +340,18 @@ static void remove_name(struct run *run, enum kind k, const char *arg, bool swee
  * the filters as listed. */
 static int list_ids(struct ib_filter *f, enum kind k, int **ids, size_t *n)
 {
-	struct ib_msgq_info *q = NULL;
-	struct ib_shm_info *s = NULL;
-	struct ib_sem_info *m = NULL;
-	size_t all;
-	int r = k == MSGQ ? ib_msgq_list(&q, &all) : k == SHM ? ib_shm_list(&s, &all) : ib_sem_list(&m, &all);
-	if (r < 0)
+	void *all;
+	size_t count, size = ib_sysv_size(sysv_kind(k));
+	if (ib_sysv_list(sysv_kind(k), false, &all, &count) < 0)
 		return -1;
 	*n = 0;
-	*ids = malloc((all + 1) * sizeof **ids);
-	for (size_t i = 0; *ids && i < all; i++) {
-		if (k == MSGQ ? ib_filter_msgq(f, &q[i]) : k == SHM ? ib_filter_shm(f, &s[i]) :
-		    ib_filter_sem(f, &m[i]))
-			(*ids)[(*n)++] = k == MSGQ ? q[i].perm.id : k == SHM ? s[i].perm.id : m[i].perm.id;
+	*ids = malloc((count + 1) * sizeof **ids);
+	for (size_t i = 0; *ids && i < count; i++) {
+		const struct ib_sysv_perm *p = (const void *)((char *)all + i * size);
+		if (ib_filter_sysv(f, sysv_kind(k), p))
+			(*ids)[(*n)++] = p->id;
 	}
-	free(q);
-	free(s);
-	free(m);
+	free(all);
 	if (!*ids)
 		errno = ENOMEM;
 	return *ids ? 0 : -1;

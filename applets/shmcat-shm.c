@@ -62,7 +62,7 @@ static int posix_open(const struct ib_object *o, size_t size, int access, struct
 			return -1;
 		}
 		if (errno == EACCES && access == 0)
-			return 0; /* stat only: ib_shm_stat looks at the file instead */
+			return 0; /* stat only: ib_sysv_stat looks at the file instead */
 		ib_warn_sys(errno, "open shared memory segment %s", s->label);
 		return -1;
 	}
@@ -241,7 +241,7 @@ int ib_shm_print_status(const struct ib_shm *s, FILE *f, bool json)
 	struct ib_ipcjson c = { .j = &j, .names = &names, .filter = NULL, .processes = false };
 	struct ib_posix_info pin;
 	struct ib_shm_info sin;
-	if (s->posix ? ib_posix_stat(IB_SHM, s->name, &pin) : ib_shm_stat(s->id, &sin)) {
+	if (s->posix ? ib_posix_stat(IB_SHM, s->name, &pin) : ib_sysv_stat(IB_SHM, s->id, &sin)) {
 		if (errno == ENOENT || errno == EINVAL || errno == EIDRM)
 			ib_warn(s->posix ? "no shared memory segment named %s"
 					 : "no shared memory segment with %s", s->label);
@@ -254,7 +254,7 @@ int ib_shm_print_status(const struct ib_shm *s, FILE *f, bool json)
 		if (s->posix)
 			ib_ipcjson_posix(&c, &pin);
 		else
-			ib_ipcjson_shm(&c, &sin);
+			ib_ipcjson_sysv(&c, IB_SHM, &sin, NULL);
 		ib_json_end(&j);
 	} else if (s->posix) {
 		print_posix(f, &names, &pin);

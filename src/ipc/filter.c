@@ -198,21 +198,20 @@ static bool all_dead(struct ib_pidcache *c, pid_t a, pid_t b)
 	return !ib_pid_alive(c, a) && !ib_pid_alive(c, b);
 }
 
-bool ib_msgq_dead(struct ib_pidcache *c, const struct ib_msgq_info *q)
+/* Whether the processes recorded for REC of KIND are all gone (1) or not (0); for
+ * a set, -1 when its pids cannot be read. */
+static int dead(struct ib_pidcache *c, enum ib_kind kind, const void *rec)
 {
-	return all_dead(c, q->lspid, q->lrpid);
-}
-
-static bool shm_dead(struct ib_pidcache *c, const struct ib_shm_info *s)
-{
-	return all_dead(c, s->cpid, s->lpid);
-}
-
-int ib_sem_dead(struct ib_pidcache *c, const struct ib_sem_info *s)
-{
+	const struct ib_msgq_info *q = rec;
+	const struct ib_shm_info *s = rec;
+	const struct ib_sem_info *e = rec;
+	if (kind == IB_MSGQ)
+		return all_dead(c, q->lspid, q->lrpid);
+	if (kind == IB_SHM)
+		return all_dead(c, s->cpid, s->lpid);
 	bool any = false;
-	for (uint64_t i = 0; i < s->nsems; i++) {
-		int pid = semctl(s->perm.id, (int)i, GETPID);
+	for (uint64_t i = 0; i < e->nsems; i++) {
+		int pid = semctl(e->perm.id, (int)i, GETPID);
 		if (pid < 0)
 			return -1;
 		if (pid > 0)
@@ -221,6 +220,13 @@ int ib_sem_dead(struct ib_pidcache *c, const struct ib_sem_info *s)
 			return 0;
 	}
 	return any ? 1 : 0;
+}
+
+int ib_sysv_stale(struct ib_pidcache *c, enum ib_kind kind, const void *rec)
+{
+	if (kind == IB_SHM && ((const struct ib_shm_info *)rec)->nattch != 0)
+		return 0;
+	return dead(c, kind, rec);
 }
 
 /* --older-than: whether LAST (seconds) is at least older_ns ago. The age saturates,
@@ -251,49 +257,30 @@ static bool common(const struct ib_filter *f, const struct ib_sysv_perm *p, int6
 	return true;
 }
 
-static int64_t max3(int64_t a, int64_t b, int64_t c)
+/* When REC of KIND was last used or changed. */
+static int64_t last_used(enum ib_kind kind, const void *rec)
 {
+	const struct ib_msgq_info *q = rec;
+	const struct ib_shm_info *s = rec;
+	const struct ib_sem_info *e = rec;
+	int64_t a = kind == IB_MSGQ ? q->stime : kind == IB_SHM ? s->atime : e->otime;
+	int64_t b = kind == IB_MSGQ ? q->rtime : kind == IB_SHM ? s->dtime : e->ctime;
+	int64_t c = kind == IB_MSGQ ? q->ctime : kind == IB_SHM ? s->ctime : e->ctime;
 	int64_t m = a > b ? a : b;
 	return m > c ? m : c;
 }
 
-bool ib_filter_msgq(struct ib_filter *f, const struct ib_msgq_info *q)
+bool ib_filter_sysv(struct ib_filter *f, enum ib_kind kind, const void *rec)
 {
+	const struct ib_shm_info *s = rec;
 	if (!f->active)
 		return true;
-	if (f->unattached)
+	/* --unattached: only segments; --stale: nothing attached */
+	if (kind == IB_SHM ? (f->unattached || f->stale) && s->nattch != 0 : f->unattached)
 		return false;
-	if (!common(f, &q->perm, max3(q->stime, q->rtime, q->ctime)))
+	if (!common(f, rec, last_used(kind, rec)))
 		return false;
-	if ((f->stale || f->dead) && !ib_msgq_dead(&f->pids, q))
-		return false;
-	return true;
-}
-
-bool ib_filter_shm(struct ib_filter *f, const struct ib_shm_info *s)
-{
-	if (!f->active)
-		return true;
-	if ((f->unattached || f->stale) && s->nattch != 0)
-		return false;
-	if (!common(f, &s->perm, max3(s->atime, s->dtime, s->ctime)))
-		return false;
-	if ((f->stale || f->dead) && !shm_dead(&f->pids, s))
-		return false;
-	return true;
-}
-
-bool ib_filter_sem(struct ib_filter *f, const struct ib_sem_info *s)
-{
-	if (!f->active)
-		return true;
-	if (f->unattached)
-		return false;
-	if (!common(f, &s->perm, s->otime > s->ctime ? s->otime : s->ctime))
-		return false;
-	if ((f->stale || f->dead) && ib_sem_dead(&f->pids, s) != 1)
-		return false;
-	return true;
+	return !(f->stale || f->dead) || dead(&f->pids, kind, rec) == 1;
 }
 
 bool ib_filter_posix(struct ib_filter *f, const struct ib_posix_info *o)
@@ -313,11 +300,6 @@ bool ib_filter_posix(struct ib_filter *f, const struct ib_posix_info *o)
 			return false;
 	}
 	return true;
-}
-
-bool ib_shm_stale(struct ib_pidcache *c, const struct ib_shm_info *s)
-{
-	return s->nattch == 0 && shm_dead(c, s);
 }
 
 int ib_filter_posix_users_of(struct ib_filter *f, const struct ib_posix_info *o, pid_t *pids,

@@ -102,18 +102,15 @@ void ib_filter_free(struct ib_filter *f);
 bool ib_filter_arg(struct ib_filter *f, const struct ib_args *a);
 
 /* True if the object passes every filter given (always true with none). */
-bool ib_filter_msgq(struct ib_filter *f, const struct ib_msgq_info *q);
-bool ib_filter_shm(struct ib_filter *f, const struct ib_shm_info *s);
-/* Reads the set's per-semaphore pids (GETPID) when --stale/--dead needs them; a set
- * they cannot be read from does not match those filters. */
-bool ib_filter_sem(struct ib_filter *f, const struct ib_sem_info *s);
+/* REC is a System V record of KIND (ipc/sysvlist.h). For a set, reads its
+ * semaphores' pids (GETPID) when --stale/--dead needs them; a set they cannot be
+ * read from does not match those filters. */
+bool ib_filter_sysv(struct ib_filter *f, enum ib_kind kind, const void *rec);
 bool ib_filter_posix(struct ib_filter *f, const struct ib_posix_info *o);
 
-/* Whether an object has a recorded pid and all its recorded pids are gone. */
-bool ib_msgq_dead(struct ib_pidcache *c, const struct ib_msgq_info *q);
-/* -1: the set's pids cannot be read. */
-int ib_sem_dead(struct ib_pidcache *c, const struct ib_sem_info *s);
-/* A segment with nothing attached and only dead processes recorded (--stale). */
-bool ib_shm_stale(struct ib_pidcache *c, const struct ib_shm_info *s);
+/* Whether no live process is behind System V record REC of KIND (--stale): it
+ * has a recorded pid and all its recorded pids are gone, and for a segment nothing
+ * is attached. 1 or 0; -1 when a set's pids cannot be read. */
+int ib_sysv_stale(struct ib_pidcache *c, enum ib_kind kind, const void *rec);
 
 #endif

@@ -48,10 +48,24 @@ static void json_time(const struct ib_ipcjson *c, const char *key, int64_t t)
 		ib_json_null(c->j, key);
 }
 
-void ib_ipcjson_msgq(const struct ib_ipcjson *c, const struct ib_msgq_info *q)
+/* With --processes: "stale" (null if STALE is -1) and the N processes PIDS, in
+ * the role ROLE, or the I-th of ROLES for each. */
+static void json_processes(const struct ib_ipcjson *c, int stale, const pid_t *pids, int n,
+			   const char *role, const char *const *roles)
 {
-	ib_json_open(c->j, NULL);
-	json_perm(c, &q->perm);
+	if (stale < 0)
+		ib_json_null(c->j, "stale");
+	else
+		ib_json_bool(c->j, "stale", stale == 1);
+	ib_json_open_array(c->j, "processes");
+	for (int i = 0; i < n; i++)
+		json_proc(c, roles ? roles[i] : role, pids[i]);
+	ib_json_close_array(c->j);
+}
+
+/* The fields of a queue, a segment or a set that are not in its ipc_perm. */
+static void msgq_fields(const struct ib_ipcjson *c, const struct ib_msgq_info *q)
+{
 	ib_json_uint(c->j, "used_bytes", q->cbytes);
 	ib_json_uint(c->j, "messages", q->qnum);
 	if (q->qbytes_known)
@@ -61,20 +75,10 @@ void ib_ipcjson_msgq(const struct ib_ipcjson *c, const struct ib_msgq_info *q)
 	json_time(c, "send_time", q->stime);
 	json_time(c, "recv_time", q->rtime);
 	json_time(c, "change_time", q->ctime);
-	if (c->processes) {
-		ib_json_bool(c->j, "stale", ib_msgq_dead(&c->filter->pids, q));
-		ib_json_open_array(c->j, "processes");
-		json_proc(c, "last-sender", q->lspid);
-		json_proc(c, "last-receiver", q->lrpid);
-		ib_json_close_array(c->j);
-	}
-	ib_json_close(c->j);
 }
 
-void ib_ipcjson_shm(const struct ib_ipcjson *c, const struct ib_shm_info *s)
+static void shm_fields(const struct ib_ipcjson *c, const struct ib_shm_info *s)
 {
-	ib_json_open(c->j, NULL);
-	json_perm(c, &s->perm);
 	ib_json_uint(c->j, "size", s->segsz);
 	ib_json_uint(c->j, "nattch", s->nattch);
 	ib_json_bool(c->j, "dest", (s->perm.mode & SHM_DEST) != 0);
@@ -88,49 +92,55 @@ void ib_ipcjson_shm(const struct ib_ipcjson *c, const struct ib_shm_info *s)
 		ib_json_uint(c->j, "rss", s->rss);
 		ib_json_uint(c->j, "swap", s->swap);
 	}
-	if (c->processes) {
-		ib_json_bool(c->j, "stale", ib_shm_stale(&c->filter->pids, s));
-		ib_json_open_array(c->j, "processes");
-		json_proc(c, "creator", s->cpid);
-		json_proc(c, "last-operator", s->lpid);
-		ib_json_close_array(c->j);
-	}
-	ib_json_close(c->j);
 }
 
-
-void ib_ipcjson_sem(const struct ib_ipcjson *c, const struct ib_sem_info *s, const struct ib_sem_elem *elems)
+static void sem_fields(const struct ib_ipcjson *c, const struct ib_sem_info *s,
+		       const struct ib_sem_elem *elems)
 {
-	ib_json_open(c->j, NULL);
-	json_perm(c, &s->perm);
 	ib_json_uint(c->j, "nsems", s->nsems);
 	json_time(c, "op_time", s->otime);
 	json_time(c, "change_time", s->ctime);
-	if (elems) {
-		ib_json_open_array(c->j, "semaphores");
-		for (uint64_t i = 0; i < s->nsems; i++) {
-			ib_json_open(c->j, NULL);
-			ib_json_uint(c->j, "semnum", i);
-			ib_json_int(c->j, "value", elems[i].val);
-			ib_json_int(c->j, "ncount", elems[i].ncount);
-			ib_json_int(c->j, "zcount", elems[i].zcount);
-			ib_json_int(c->j, "pid", elems[i].pid);
-			ib_json_close(c->j);
-		}
-		ib_json_close_array(c->j);
+	if (!elems)
+		return;
+	ib_json_open_array(c->j, "semaphores");
+	for (uint64_t i = 0; i < s->nsems; i++) {
+		ib_json_open(c->j, NULL);
+		ib_json_uint(c->j, "semnum", i);
+		ib_json_int(c->j, "value", elems[i].val);
+		ib_json_int(c->j, "ncount", elems[i].ncount);
+		ib_json_int(c->j, "zcount", elems[i].zcount);
+		ib_json_int(c->j, "pid", elems[i].pid);
+		ib_json_close(c->j);
 	}
+	ib_json_close_array(c->j);
+}
+
+void ib_ipcjson_sysv(const struct ib_ipcjson *c, enum ib_kind kind, const void *rec,
+		     const struct ib_sem_elem *elems)
+{
+	static const char *const msgq_roles[] = { "last-sender", "last-receiver" };
+	static const char *const shm_roles[] = { "creator", "last-operator" };
+	const struct ib_msgq_info *q = rec;
+	const struct ib_shm_info *s = rec;
+	ib_json_open(c->j, NULL);
+	json_perm(c, rec);
+	if (kind == IB_MSGQ)
+		msgq_fields(c, q);
+	else if (kind == IB_SHM)
+		shm_fields(c, s);
+	else
+		sem_fields(c, rec, elems);
 	if (c->processes) {
-		pid_t pids[32];
-		int n = ib_sem_last_pids(s, pids, 32);
-		int dead = ib_sem_dead(&c->filter->pids, s);
-		if (dead < 0)
-			ib_json_null(c->j, "stale");
-		else
-			ib_json_bool(c->j, "stale", dead == 1);
-		ib_json_open_array(c->j, "processes");
-		for (int i = 0; i < n; i++)
-			json_proc(c, "last-operator", pids[i]);
-		ib_json_close_array(c->j);
+		int stale = ib_sysv_stale(&c->filter->pids, kind, rec);
+		if (kind == IB_MSGQ)
+			json_processes(c, stale, (pid_t[]){ q->lspid, q->lrpid }, 2, NULL, msgq_roles);
+		else if (kind == IB_SHM)
+			json_processes(c, stale, (pid_t[]){ s->cpid, s->lpid }, 2, NULL, shm_roles);
+		else {
+			pid_t pids[32];
+			int n = ib_sem_last_pids(rec, pids, 32);
+			json_processes(c, stale, pids, n, "last-operator", NULL);
+		}
 	}
 	ib_json_close(c->j);
 }
@@ -168,14 +178,7 @@ void ib_ipcjson_posix(const struct ib_ipcjson *c, const struct ib_posix_info *o)
 	if (c->processes) {
 		pid_t pids[32];
 		int n = ib_filter_posix_users_of(c->filter, o, pids, 32);
-		if (n < 0)
-			ib_json_null(c->j, "stale");
-		else
-			ib_json_bool(c->j, "stale", n == 0);
-		ib_json_open_array(c->j, "processes");
-		for (int i = 0; i < n && i < 32; i++)
-			json_proc(c, "user", pids[i]);
-		ib_json_close_array(c->j);
+		json_processes(c, n < 0 ? -1 : n == 0, pids, n, "user", NULL);
 	}
 	ib_json_close(c->j);
 }

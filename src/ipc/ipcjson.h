@@ -20,11 +20,10 @@ struct ib_ipcjson {
 	bool processes;           /* add "stale" and "processes" to each object */
 };
 
-void ib_ipcjson_msgq(const struct ib_ipcjson *c, const struct ib_msgq_info *q);
-void ib_ipcjson_shm(const struct ib_ipcjson *c, const struct ib_shm_info *s);
-/* ELEMS (or NULL): the set's semaphores, added as "semaphores". */
-void ib_ipcjson_sem(const struct ib_ipcjson *c, const struct ib_sem_info *s,
-		    const struct ib_sem_elem *elems);
+/* REC: a System V record of KIND (ipc/sysvlist.h). ELEMS (or NULL): a set's
+ * semaphores, added as "semaphores". */
+void ib_ipcjson_sysv(const struct ib_ipcjson *c, enum ib_kind kind, const void *rec,
+		     const struct ib_sem_elem *elems);
 void ib_ipcjson_posix(const struct ib_ipcjson *c, const struct ib_posix_info *o);
 
 #endif

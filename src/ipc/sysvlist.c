@@ -82,118 +82,174 @@ static unsigned octal_of(int64_t decimal_digits)
 	return r;
 }
 
-static bool grow(void **arr, size_t *cap, size_t n, size_t elem)
+/* The kernel's record of an object of any kind, and its usage summary (*_INFO)
+ * or limits (IPC_INFO; a segment's are a struct shminfo). */
+union ds {
+	struct msqid_ds q;
+	struct shmid_ds s;
+	struct semid_ds e;
+};
+union info {
+	struct msginfo q;
+	struct shm_info s;
+	struct seminfo e;
+	struct shminfo limits;
+};
+
+/* What tells the kinds apart: their commands, record and /proc file. */
+static const struct {
+	int info, stat, stat_any; /* MSG_INFO, MSG_STAT, MSG_STAT_ANY, ... */
+	size_t size;              /* of the record */
+	const char *proc;
+	size_t fields;            /* numbers a line of PROC has at least */
+} kinds[IB_NKINDS] = {
+	[IB_MSGQ] = { MSG_INFO, MSG_STAT, MSG_STAT_ANY, sizeof(struct ib_msgq_info),
+		      "/proc/sysvipc/msg", 14 },
+	[IB_SHM] = { SHM_INFO, SHM_STAT, SHM_STAT_ANY, sizeof(struct ib_shm_info),
+		     "/proc/sysvipc/shm", 14 },
+	[IB_SEM] = { SEM_INFO, SEM_STAT, SEM_STAT_ANY, sizeof(struct ib_sem_info),
+		     "/proc/sysvipc/sem", 10 },
+};
+
+size_t ib_sysv_size(enum ib_kind kind)
 {
-	if (n < *cap)
-		return true;
-	size_t ncap = *cap ? *cap * 2 : 64;
-	void *p = realloc(*arr, ncap * elem);
-	if (!p)
-		return false;
-	*arr = p;
-	*cap = ncap;
-	return true;
+	return kinds[kind].size;
 }
 
-static void perm_from_proc(struct ib_sysv_perm *p, const int64_t *v, int uidcol)
+/* msgctl, shmctl or semctl (on the whole set) of KIND, with BUF as its argument. */
+static int ctl(enum ib_kind kind, int id, int cmd, void *buf)
 {
-	p->key = (key_t)(int32_t)v[0];
-	p->id = (int)v[1];
-	p->mode = octal_of(v[2]);
-	p->uid = (uid_t)v[uidcol];
-	p->gid = (gid_t)v[uidcol + 1];
-	p->cuid = (uid_t)v[uidcol + 2];
-	p->cgid = (gid_t)v[uidcol + 3];
+	union ib_semun arg = { .buf = buf };
+	if (kind == IB_MSGQ)
+		return msgctl(id, cmd, buf);
+	if (kind == IB_SHM)
+		return shmctl(id, cmd, buf);
+	return semctl(id, 0, cmd, arg);
 }
 
-static void perm_from_kernel(struct ib_sysv_perm *p, const struct ipc_perm *k, int id)
+/* Room for one more record of SIZE bytes at the end of *ARR (*N records, room for
+ * *CAP): the record, zeroed, or NULL when out of memory. */
+static void *append(void **arr, size_t *cap, size_t *n, size_t size)
 {
-	p->key = k->__key;
-	p->id = id;
-	p->mode = k->mode;
-	p->uid = k->uid;
-	p->gid = k->gid;
-	p->cuid = k->cuid;
-	p->cgid = k->cgid;
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 64;
+		void *p = realloc(*arr, ncap * size);
+		if (!p)
+			return NULL;
+		*arr = p;
+		*cap = ncap;
+	}
+	return memset((char *)*arr + (*n)++ * size, 0, size);
 }
 
-/* ---- message queues ---- */
-
-static void msgq_from_kernel(struct ib_msgq_info *q, const struct msqid_ds *ds, int id)
+static struct ib_sysv_perm perm_from_proc(const int64_t *v, int uidcol)
 {
-	memset(q, 0, sizeof *q);
-	perm_from_kernel(&q->perm, &ds->msg_perm, id);
-	q->cbytes = ds->__msg_cbytes;
-	q->qnum = ds->msg_qnum;
-	q->qbytes = ds->msg_qbytes;
-	q->qbytes_known = true;
-	q->lspid = ds->msg_lspid;
-	q->lrpid = ds->msg_lrpid;
-	q->stime = ds->msg_stime;
-	q->rtime = ds->msg_rtime;
-	q->ctime = ds->msg_ctime;
+	return (struct ib_sysv_perm){
+		.key = (key_t)(int32_t)v[0], .id = (int)v[1], .mode = octal_of(v[2]),
+		.uid = (uid_t)v[uidcol], .gid = (gid_t)v[uidcol + 1],
+		.cuid = (uid_t)v[uidcol + 2], .cgid = (gid_t)v[uidcol + 3],
+	};
 }
 
-/* Every queue by index with MSG_STAT_ANY (MSG_STAT where that is refused). Sets
- * *COMPLETE when it found as many queues as MSG_INFO says are in use. */
-static int msgq_by_index(struct ib_msgq_info **out, size_t *n, bool *complete)
+/* The record of KIND at OUT from a line of /proc/sysvipc of GOT numbers V. */
+static void from_proc(enum ib_kind kind, void *out, const int64_t *v, size_t got)
 {
-	struct msginfo mi;
-	int max = msgctl(0, MSG_INFO, (struct msqid_ds *)(void *)&mi);
+	struct ib_msgq_info *q = out;
+	struct ib_shm_info *s = out;
+	struct ib_sem_info *e = out;
+	if (kind == IB_MSGQ)
+		*q = (struct ib_msgq_info){ .perm = perm_from_proc(v, 7),
+			.cbytes = (uint64_t)v[3], .qnum = (uint64_t)v[4],
+			.lspid = (pid_t)v[5], .lrpid = (pid_t)v[6],
+			.stime = v[11], .rtime = v[12], .ctime = v[13] };
+	else if (kind == IB_SHM)
+		*s = (struct ib_shm_info){ .perm = perm_from_proc(v, 7),
+			.segsz = (uint64_t)v[3], .cpid = (pid_t)v[4], .lpid = (pid_t)v[5],
+			.nattch = (uint64_t)v[6], .atime = v[11], .dtime = v[12], .ctime = v[13],
+			.rss_known = got >= 16, /* kernels before 3.1 have no rss and swap */
+			.rss = got >= 16 ? (uint64_t)v[14] : 0, .swap = got >= 16 ? (uint64_t)v[15] : 0 };
+	else
+		*e = (struct ib_sem_info){ .perm = perm_from_proc(v, 4),
+			.nsems = (uint64_t)v[3], .otime = v[8], .ctime = v[9] };
+}
+
+/* The record of KIND at OUT from the kernel's DS of object ID. */
+static void from_kernel(enum ib_kind kind, void *out, const union ds *ds, int id)
+{
+	const struct ipc_perm *k = kind == IB_MSGQ ? &ds->q.msg_perm
+				 : kind == IB_SHM ? &ds->s.shm_perm : &ds->e.sem_perm;
+	struct ib_sysv_perm p = { .key = k->__key, .id = id, .mode = k->mode,
+				  .uid = k->uid, .gid = k->gid, .cuid = k->cuid, .cgid = k->cgid };
+	struct ib_msgq_info *q = out;
+	struct ib_shm_info *s = out;
+	struct ib_sem_info *e = out;
+	if (kind == IB_MSGQ)
+		*q = (struct ib_msgq_info){ .perm = p, .cbytes = ds->q.__msg_cbytes,
+			.qnum = ds->q.msg_qnum, .qbytes = ds->q.msg_qbytes, .qbytes_known = true,
+			.lspid = ds->q.msg_lspid, .lrpid = ds->q.msg_lrpid,
+			.stime = ds->q.msg_stime, .rtime = ds->q.msg_rtime, .ctime = ds->q.msg_ctime };
+	else if (kind == IB_SHM)
+		*s = (struct ib_shm_info){ .perm = p, .segsz = ds->s.shm_segsz,
+			.nattch = ds->s.shm_nattch, .cpid = ds->s.shm_cpid, .lpid = ds->s.shm_lpid,
+			.atime = ds->s.shm_atime, .dtime = ds->s.shm_dtime, .ctime = ds->s.shm_ctime };
+	else
+		*e = (struct ib_sem_info){ .perm = p, .nsems = ds->e.sem_nsems,
+			.otime = ds->e.sem_otime, .ctime = ds->e.sem_ctime };
+}
+
+/* Every object of KIND by index with *_STAT_ANY (*_STAT where that is refused). Sets
+ * *COMPLETE when it found as many as *_INFO says are in use. */
+static int by_index(enum ib_kind kind, void **out, size_t *n, bool *complete)
+{
+	union info in;
+	int max = ctl(kind, 0, kinds[kind].info, &in);
 	*complete = false;
 	if (max < 0)
 		return -1;
-	struct ib_msgq_info *arr = NULL;
+	void *arr = NULL, *rec;
 	size_t cap = 0, cnt = 0;
 	for (int i = 0; i <= max; i++) {
-		struct msqid_ds ds;
-		memset(&ds, 0, sizeof ds); /* see ib_msgq_stat */
-		int id = msgctl(i, MSG_STAT_ANY, &ds);
+		union ds ds;
+		memset(&ds, 0, sizeof ds); /* see ib_sysv_stat */
+		int id = ctl(kind, i, kinds[kind].stat_any, &ds);
 		if (id < 0)
-			id = msgctl(i, MSG_STAT, &ds);
+			id = ctl(kind, i, kinds[kind].stat, &ds);
 		if (id < 0)
 			continue;
-		if (!grow((void **)&arr, &cap, cnt, sizeof *arr)) {
+		if (!(rec = append(&arr, &cap, &cnt, kinds[kind].size))) {
 			free(arr);
 			return -1;
 		}
-		msgq_from_kernel(&arr[cnt++], &ds, id);
+		from_kernel(kind, rec, &ds, id);
 	}
 	*out = arr;
 	*n = cnt;
-	*complete = cnt >= (size_t)mi.msgpool;
+	*complete = cnt >= (size_t)(kind == IB_MSGQ ? in.q.msgpool
+				   : kind == IB_SHM ? in.s.used_ids : in.e.semusz);
 	return 0;
 }
 
-static int msgq_from_proc(struct ib_msgq_info **out, size_t *n)
+/* Every object of KIND as /proc/sysvipc lists it. */
+static int from_proc_file(enum ib_kind kind, void **out, size_t *n)
 {
 	char *buf;
-	size_t len;
-	if (ib_read_file(AT_FDCWD, "/proc/sysvipc/msg", PROC_MAX, &buf, &len) != 0)
+	size_t len, cap = 0, cnt = 0;
+	if (ib_read_file(AT_FDCWD, kinds[kind].proc, PROC_MAX, &buf, &len) != 0)
 		return -1;
-	struct ib_msgq_info *arr = NULL;
-	size_t cap = 0, cnt = 0;
+	void *arr = NULL, *rec;
 	const char *p = strchr(buf, '\n');
 	p = p ? p + 1 : buf + len;
 	while (*p) {
-		int64_t v[14];
-		if (parse_line(&p, v, 14) < 14)
+		int64_t v[16];
+		size_t got = parse_line(&p, v, 16);
+		if (got < kinds[kind].fields)
 			continue;
-		if (!grow((void **)&arr, &cap, cnt, sizeof *arr)) {
+		if (!(rec = append(&arr, &cap, &cnt, kinds[kind].size))) {
 			free(arr);
 			free(buf);
 			return -1;
 		}
-		struct ib_msgq_info *q = &arr[cnt++];
-		memset(q, 0, sizeof *q);
-		perm_from_proc(&q->perm, v, 7);
-		q->cbytes = (uint64_t)v[3];
-		q->qnum = (uint64_t)v[4];
-		q->lspid = (pid_t)v[5];
-		q->lrpid = (pid_t)v[6];
-		q->stime = v[11];
-		q->rtime = v[12];
-		q->ctime = v[13];
+		from_proc(kind, rec, v, got);
 	}
 	free(buf);
 	*out = arr;
@@ -206,22 +262,21 @@ static int msgq_from_proc(struct ib_msgq_info **out, size_t *n)
  * /proc/sysvipc/msg (measured: ~5 ms against ~19 ms), and gives qbytes too.
  * /proc is the fallback when the loop misses objects (kernels before 4.17 have no
  * *_STAT_ANY, and MSG_STAT needs read permission). */
-int ib_msgq_list(struct ib_msgq_info **out, size_t *n)
+int ib_sysv_list(enum ib_kind kind, bool rss, void **out, size_t *n)
 {
 	bool complete;
 	*out = NULL;
 	*n = 0;
-	if (msgq_by_index(out, n, &complete) == 0) {
+	if (!(rss && kind == IB_SHM) && by_index(kind, out, n, &complete) == 0) {
 		if (complete)
 			return 0;
 		free(*out);
 		*out = NULL;
 		*n = 0;
 	}
-	if (msgq_from_proc(out, n) == 0)
+	if (from_proc_file(kind, out, n) == 0)
 		return 0;
-	bool ignored;
-	return msgq_by_index(out, n, &ignored);
+	return by_index(kind, out, n, &complete);
 }
 
 /* Index candidates for an id: the kernel's id is seq * IPCMNI + index, with IPCMNI
@@ -233,9 +288,9 @@ static int index_candidates(int id, int idx[2])
 	return idx[1] != idx[0] ? 2 : 1;
 }
 
-int ib_msgq_stat(int id, struct ib_msgq_info *out)
+int ib_sysv_stat(enum ib_kind kind, int id, void *out)
 {
-	struct msqid_ds ds;
+	union ds ds;
 	/* valgrind does not know the *_STAT_ANY commands: without this it takes what
 	 * the kernel fills in for uninitialised (here and in every *_STAT_ANY call) */
 	memset(&ds, 0, sizeof ds);
@@ -245,265 +300,16 @@ int ib_msgq_stat(int id, struct ib_msgq_info *out)
 		return -1;
 	}
 	for (int i = 0; i < k; i++)
-		if (msgctl(idx[i], MSG_STAT_ANY, &ds) == id) {
-			msgq_from_kernel(out, &ds, id);
+		if (ctl(kind, idx[i], kinds[kind].stat_any, &ds) == id) {
+			from_kernel(kind, out, &ds, id);
 			return 0;
 		}
-	if (msgctl(id, IPC_STAT, &ds) != 0) {
+	if (ctl(kind, id, IPC_STAT, &ds) != 0) {
 		if (errno == EIDRM)
 			errno = EINVAL;
 		return -1;
 	}
-	msgq_from_kernel(out, &ds, id);
-	return 0;
-}
-
-/* ---- shared memory ---- */
-
-static void shm_from_kernel(struct ib_shm_info *s, const struct shmid_ds *ds, int id)
-{
-	memset(s, 0, sizeof *s);
-	perm_from_kernel(&s->perm, &ds->shm_perm, id);
-	s->segsz = ds->shm_segsz;
-	s->nattch = ds->shm_nattch;
-	s->cpid = ds->shm_cpid;
-	s->lpid = ds->shm_lpid;
-	s->atime = ds->shm_atime;
-	s->dtime = ds->shm_dtime;
-	s->ctime = ds->shm_ctime;
-}
-
-/* Every segment by index, as msgq_by_index. */
-static int shm_by_index(struct ib_shm_info **out, size_t *n, bool *complete)
-{
-	struct shm_info si;
-	int max = shmctl(0, SHM_INFO, (struct shmid_ds *)(void *)&si);
-	*complete = false;
-	if (max < 0)
-		return -1;
-	struct ib_shm_info *arr = NULL;
-	size_t cap = 0, cnt = 0;
-	for (int i = 0; i <= max; i++) {
-		struct shmid_ds ds;
-		memset(&ds, 0, sizeof ds); /* see ib_msgq_stat */
-		int id = shmctl(i, SHM_STAT_ANY, &ds);
-		if (id < 0)
-			id = shmctl(i, SHM_STAT, &ds);
-		if (id < 0)
-			continue;
-		if (!grow((void **)&arr, &cap, cnt, sizeof *arr)) {
-			free(arr);
-			return -1;
-		}
-		shm_from_kernel(&arr[cnt++], &ds, id);
-	}
-	*out = arr;
-	*n = cnt;
-	*complete = cnt >= (size_t)si.used_ids;
-	return 0;
-}
-
-int ib_shm_list(struct ib_shm_info **out, size_t *n)
-{
-	bool complete;
-	*out = NULL;
-	*n = 0;
-	if (shm_by_index(out, n, &complete) == 0) {
-		if (complete)
-			return 0;
-		free(*out);
-		*out = NULL;
-		*n = 0;
-	}
-	if (ib_shm_list_rss(out, n) == 0)
-		return 0;
-	bool ignored;
-	return shm_by_index(out, n, &ignored);
-}
-
-int ib_shm_list_rss(struct ib_shm_info **out, size_t *n)
-{
-	char *buf;
-	size_t len;
-	*out = NULL;
-	*n = 0;
-	if (ib_read_file(AT_FDCWD, "/proc/sysvipc/shm", PROC_MAX, &buf, &len) != 0) {
-		bool ignored;
-		return shm_by_index(out, n, &ignored);
-	}
-	struct ib_shm_info *arr = NULL;
-	size_t cap = 0, cnt = 0;
-	const char *p = strchr(buf, '\n');
-	p = p ? p + 1 : buf + len;
-	while (*p) {
-		int64_t v[16];
-		size_t got = parse_line(&p, v, 16);
-		if (got < 14)
-			continue;
-		if (!grow((void **)&arr, &cap, cnt, sizeof *arr)) {
-			free(arr);
-			free(buf);
-			return -1;
-		}
-		struct ib_shm_info *s = &arr[cnt++];
-		memset(s, 0, sizeof *s);
-		perm_from_proc(&s->perm, v, 7);
-		s->segsz = (uint64_t)v[3];
-		s->cpid = (pid_t)v[4];
-		s->lpid = (pid_t)v[5];
-		s->nattch = (uint64_t)v[6];
-		s->atime = v[11];
-		s->dtime = v[12];
-		s->ctime = v[13];
-		if (got >= 16) {
-			s->rss = (uint64_t)v[14];
-			s->swap = (uint64_t)v[15];
-			s->rss_known = true;
-		}
-	}
-	free(buf);
-	*out = arr;
-	*n = cnt;
-	return 0;
-}
-
-int ib_shm_stat(int id, struct ib_shm_info *out)
-{
-	struct shmid_ds ds;
-	memset(&ds, 0, sizeof ds); /* see ib_msgq_stat */
-	int idx[2], k = index_candidates(id, idx);
-	if (id < 0) {
-		errno = EINVAL;
-		return -1;
-	}
-	for (int i = 0; i < k; i++)
-		if (shmctl(idx[i], SHM_STAT_ANY, &ds) == id) {
-			shm_from_kernel(out, &ds, id);
-			return 0;
-		}
-	if (shmctl(id, IPC_STAT, &ds) != 0) {
-		if (errno == EIDRM)
-			errno = EINVAL;
-		return -1;
-	}
-	shm_from_kernel(out, &ds, id);
-	return 0;
-}
-
-/* ---- semaphore sets ---- */
-
-static void sem_from_kernel(struct ib_sem_info *s, const struct semid_ds *ds, int id)
-{
-	memset(s, 0, sizeof *s);
-	perm_from_kernel(&s->perm, &ds->sem_perm, id);
-	s->nsems = ds->sem_nsems;
-	s->otime = ds->sem_otime;
-	s->ctime = ds->sem_ctime;
-}
-
-/* Every set by index, as msgq_by_index. */
-static int sem_by_index(struct ib_sem_info **out, size_t *n, bool *complete)
-{
-	struct seminfo si;
-	union ib_semun arg = { .__buf = &si };
-	int max = semctl(0, 0, SEM_INFO, arg);
-	*complete = false;
-	if (max < 0)
-		return -1;
-	struct ib_sem_info *arr = NULL;
-	size_t cap = 0, cnt = 0;
-	for (int i = 0; i <= max; i++) {
-		struct semid_ds ds;
-		memset(&ds, 0, sizeof ds); /* see ib_msgq_stat */
-		arg.buf = &ds;
-		int id = semctl(i, 0, SEM_STAT_ANY, arg);
-		if (id < 0)
-			id = semctl(i, 0, SEM_STAT, arg);
-		if (id < 0)
-			continue;
-		if (!grow((void **)&arr, &cap, cnt, sizeof *arr)) {
-			free(arr);
-			return -1;
-		}
-		sem_from_kernel(&arr[cnt++], &ds, id);
-	}
-	*out = arr;
-	*n = cnt;
-	*complete = cnt >= (size_t)si.semusz;
-	return 0;
-}
-
-static int sem_from_proc(struct ib_sem_info **out, size_t *n)
-{
-	char *buf;
-	size_t len;
-	if (ib_read_file(AT_FDCWD, "/proc/sysvipc/sem", PROC_MAX, &buf, &len) != 0)
-		return -1;
-	struct ib_sem_info *arr = NULL;
-	size_t cap = 0, cnt = 0;
-	const char *p = strchr(buf, '\n');
-	p = p ? p + 1 : buf + len;
-	while (*p) {
-		int64_t v[10];
-		if (parse_line(&p, v, 10) < 10)
-			continue;
-		if (!grow((void **)&arr, &cap, cnt, sizeof *arr)) {
-			free(arr);
-			free(buf);
-			return -1;
-		}
-		struct ib_sem_info *s = &arr[cnt++];
-		memset(s, 0, sizeof *s);
-		perm_from_proc(&s->perm, v, 4);
-		s->nsems = (uint64_t)v[3];
-		s->otime = v[8];
-		s->ctime = v[9];
-	}
-	free(buf);
-	*out = arr;
-	*n = cnt;
-	return 0;
-}
-
-int ib_sem_list(struct ib_sem_info **out, size_t *n)
-{
-	bool complete;
-	*out = NULL;
-	*n = 0;
-	if (sem_by_index(out, n, &complete) == 0) {
-		if (complete)
-			return 0;
-		free(*out);
-		*out = NULL;
-		*n = 0;
-	}
-	if (sem_from_proc(out, n) == 0)
-		return 0;
-	bool ignored;
-	return sem_by_index(out, n, &ignored);
-}
-
-int ib_sem_stat(int id, struct ib_sem_info *out)
-{
-	struct semid_ds ds;
-	memset(&ds, 0, sizeof ds); /* see ib_msgq_stat */
-	union ib_semun arg = { .buf = &ds };
-	int idx[2], k = index_candidates(id, idx);
-	if (id < 0) {
-		errno = EINVAL;
-		return -1;
-	}
-	for (int i = 0; i < k; i++)
-		if (semctl(idx[i], 0, SEM_STAT_ANY, arg) == id) {
-			sem_from_kernel(out, &ds, id);
-			return 0;
-		}
-	if (semctl(id, 0, IPC_STAT, arg) != 0) {
-		if (errno == EIDRM)
-			errno = EINVAL;
-		return -1;
-	}
-	sem_from_kernel(out, &ds, id);
+	from_kernel(kind, out, &ds, id);
 	return 0;
 }
 
@@ -554,47 +360,6 @@ int ib_sem_last_pids(const struct ib_sem_info *s, pid_t *pids, int max)
 
 /* ---- limits and status ---- */
 
-int ib_msgq_limits(struct ib_msgq_limits *l)
-{
-	uint64_t a, b, c;
-	if (ib_read_numbers("/proc/sys/kernel/msgmni", &a, 1) == 1 &&
-	    ib_read_numbers("/proc/sys/kernel/msgmnb", &b, 1) == 1 &&
-	    ib_read_numbers("/proc/sys/kernel/msgmax", &c, 1) == 1) {
-		l->msgmni = (int)a;
-		l->msgmnb = (int)b;
-		l->msgmax = c;
-		return 0;
-	}
-	struct msginfo mi;
-	if (msgctl(0, IPC_INFO, (struct msqid_ds *)(void *)&mi) < 0)
-		return -1;
-	l->msgmni = mi.msgmni;
-	l->msgmnb = mi.msgmnb;
-	l->msgmax = (uint64_t)mi.msgmax;
-	return 0;
-}
-
-int ib_shm_limits(struct ib_shm_limits *l)
-{
-	uint64_t a, b, c;
-	l->shmmin = 1;
-	if (ib_read_numbers("/proc/sys/kernel/shmall", &a, 1) == 1 &&
-	    ib_read_numbers("/proc/sys/kernel/shmmax", &b, 1) == 1 &&
-	    ib_read_numbers("/proc/sys/kernel/shmmni", &c, 1) == 1) {
-		l->shmall = a;
-		l->shmmax = b;
-		l->shmmni = c;
-		return 0;
-	}
-	struct shminfo si;
-	if (shmctl(0, IPC_INFO, (struct shmid_ds *)(void *)&si) < 0)
-		return -1;
-	l->shmmni = si.shmmni;
-	l->shmall = si.shmall;
-	l->shmmax = si.shmmax;
-	return 0;
-}
-
 int ib_sem_limits(struct ib_sem_limits *l)
 {
 	uint64_t v[4];
@@ -622,38 +387,63 @@ int ib_sem_limits(struct ib_sem_limits *l)
 	return 0;
 }
 
-int ib_msgq_status(struct ib_msgq_status *s)
+/* Whether each of /proc/sys/kernel/NAMES[0..2] holds a number, read into V. */
+static bool kernel_numbers(const char *const names[3], uint64_t v[3])
 {
-	struct msginfo mi;
-	if (msgctl(0, MSG_INFO, (struct msqid_ds *)(void *)&mi) < 0)
+	char path[64];
+	for (int i = 0; i < 3; i++) {
+		snprintf(path, sizeof path, "/proc/sys/kernel/%s", names[i]);
+		if (ib_read_numbers(path, &v[i], 1) != 1)
+			return false;
+	}
+	return true;
+}
+
+int ib_sysv_limits(enum ib_kind kind, void *out)
+{
+	static const char *const msgq_names[3] = { "msgmni", "msgmnb", "msgmax" };
+	static const char *const shm_names[3] = { "shmall", "shmmax", "shmmni" };
+	struct ib_msgq_limits *q = out;
+	struct ib_shm_limits *s = out;
+	uint64_t v[3];
+	union info in;
+	if (kind == IB_SEM)
+		return ib_sem_limits(out);
+	if (kernel_numbers(kind == IB_MSGQ ? msgq_names : shm_names, v)) {
+		if (kind == IB_MSGQ)
+			*q = (struct ib_msgq_limits){ .msgmni = (int)v[0], .msgmnb = (int)v[1],
+						      .msgmax = v[2] };
+		else
+			*s = (struct ib_shm_limits){ .shmall = v[0], .shmmax = v[1], .shmmni = v[2],
+						     .shmmin = 1 };
+		return 0;
+	}
+	if (ctl(kind, 0, IPC_INFO, &in) < 0)
 		return -1;
-	s->pool = mi.msgpool;
-	s->map = mi.msgmap;
-	s->tql = mi.msgtql;
+	if (kind == IB_MSGQ)
+		*q = (struct ib_msgq_limits){ .msgmni = in.q.msgmni, .msgmnb = in.q.msgmnb,
+					      .msgmax = (uint64_t)in.q.msgmax };
+	else
+		*s = (struct ib_shm_limits){ .shmall = in.limits.shmall, .shmmax = in.limits.shmmax,
+					     .shmmni = in.limits.shmmni, .shmmin = 1 };
 	return 0;
 }
 
-int ib_shm_status(struct ib_shm_status *s)
+int ib_sysv_status(enum ib_kind kind, void *out)
 {
-	struct shm_info si;
-	if (shmctl(0, SHM_INFO, (struct shmid_ds *)(void *)&si) < 0)
+	union info in;
+	if (ctl(kind, 0, kinds[kind].info, &in) < 0)
 		return -1;
-	s->used_ids = si.used_ids;
-	s->tot = si.shm_tot;
-	s->rss = si.shm_rss;
-	s->swp = si.shm_swp;
-	s->swap_attempts = si.swap_attempts;
-	s->swap_successes = si.swap_successes;
-	return 0;
-}
-
-int ib_sem_status(struct ib_sem_status *s)
-{
-	struct seminfo si;
-	union ib_semun arg = { .__buf = &si };
-	if (semctl(0, 0, SEM_INFO, arg) < 0)
-		return -1;
-	s->usz = si.semusz;
-	s->aem = si.semaem;
+	if (kind == IB_MSGQ)
+		*(struct ib_msgq_status *)out = (struct ib_msgq_status){
+			.pool = in.q.msgpool, .map = in.q.msgmap, .tql = in.q.msgtql };
+	else if (kind == IB_SHM)
+		*(struct ib_shm_status *)out = (struct ib_shm_status){
+			.used_ids = in.s.used_ids, .tot = in.s.shm_tot, .rss = in.s.shm_rss,
+			.swp = in.s.shm_swp, .swap_attempts = in.s.swap_attempts,
+			.swap_successes = in.s.swap_successes };
+	else
+		*(struct ib_sem_status *)out = (struct ib_sem_status){
+			.usz = in.e.semusz, .aem = in.e.semaem };
 	return 0;
 }

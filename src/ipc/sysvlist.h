@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "ipc/kind.h"
+
 /* The ipc_perm part every kind shares. MODE keeps the kernel's flag bits too
  * (SHM_DEST 01000, SHM_LOCKED 02000): mask with 0777 for the permissions. */
 struct ib_sysv_perm {
@@ -58,21 +60,19 @@ struct ib_sem_elem {
 	int val, ncount, zcount, pid;
 };
 
-/* A listing: *OUT is malloc'd (free it), *N records, in index order (as /proc).
- * These use *_STAT_ANY by index, which is several times faster than having the
- * kernel format /proc/sysvipc, and read /proc only when that misses objects. */
-int ib_msgq_list(struct ib_msgq_info **out, size_t *n);
-int ib_shm_list(struct ib_shm_info **out, size_t *n);
-int ib_sem_list(struct ib_sem_info **out, size_t *n);
-/* Segments from /proc/sysvipc/shm, which alone gives rss and swap (rss_known);
- * the stat calls when /proc cannot be read. */
-int ib_shm_list_rss(struct ib_shm_info **out, size_t *n);
+/* The record of KIND: struct ib_msgq_info, ib_shm_info or ib_sem_info. Each begins
+ * with its struct ib_sysv_perm. */
+size_t ib_sysv_size(enum ib_kind kind);
 
-/* One object by id: a direct call, no scan. Works without read permission where
- * the kernel has *_STAT_ANY (4.17+). EINVAL: no such id. */
-int ib_msgq_stat(int id, struct ib_msgq_info *out);
-int ib_shm_stat(int id, struct ib_shm_info *out);
-int ib_sem_stat(int id, struct ib_sem_info *out);
+/* A listing of KIND: *OUT is malloc'd (free it), *N records, in index order (as
+ * /proc). By index with *_STAT_ANY, which is several times faster than having the
+ * kernel format /proc/sysvipc, and /proc only when that misses objects. RSS (for
+ * segments): /proc/sysvipc/shm first, which alone gives rss and swap (rss_known). */
+int ib_sysv_list(enum ib_kind kind, bool rss, void **out, size_t *n);
+
+/* One object of KIND by id into OUT: a direct call, no scan. Works without read
+ * permission where the kernel has *_STAT_ANY (4.17+). EINVAL: no such id. */
+int ib_sysv_stat(enum ib_kind kind, int id, void *out);
 
 /* The NSEMS semaphores of set ID into OUT[0..NSEMS-1] (needs read permission).
  * On failure *WHAT names the semctl command that failed ("semctl(GETVAL)"). */
@@ -86,8 +86,9 @@ int ib_sem_last_pids(const struct ib_sem_info *s, pid_t *pids, int max);
 struct ib_msgq_limits { int msgmni, msgmnb; uint64_t msgmax; };
 struct ib_shm_limits { uint64_t shmmni, shmmax, shmall, shmmin; };
 struct ib_sem_limits { int semmsl, semmns, semopm, semmni; unsigned semvmx; };
-int ib_msgq_limits(struct ib_msgq_limits *l);
-int ib_shm_limits(struct ib_shm_limits *l);
+/* Into OUT, the struct ib_KIND_limits of KIND. */
+int ib_sysv_limits(enum ib_kind kind, void *out);
+/* ib_sysv_limits(IB_SEM): on failure L holds the kernel's defaults (semop). */
 int ib_sem_limits(struct ib_sem_limits *l);
 
 /* Usage summaries (MSG_INFO, SHM_INFO, SEM_INFO). */
@@ -97,8 +98,7 @@ struct ib_shm_status {
 	unsigned long tot, rss, swp, swap_attempts, swap_successes; /* pages */
 };
 struct ib_sem_status { int usz, aem; };          /* sets, semaphores */
-int ib_msgq_status(struct ib_msgq_status *s);
-int ib_shm_status(struct ib_shm_status *s);
-int ib_sem_status(struct ib_sem_status *s);
+/* Into OUT, the struct ib_KIND_status of KIND. */
+int ib_sysv_status(enum ib_kind kind, void *out);
 
 #endif
