@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -201,18 +202,59 @@ static int run_background(struct sem_hold *h, const sigset_t *ignored)
 	return IB_EXIT_OK;
 }
 
+/* Where a vfork child that could not take the semaphore at once puts semop(2)'s error:
+ * a MAP_SHARED word, which the child shares with us even where vfork is a fork. */
+static int *busy;
+
+/* The first try, in a vfork child: take without waiting, system calls only. */
+static int try_acquire(void *arg)
+{
+	struct sem_hold *h = arg;
+	struct sembuf ops[2];
+	size_t n = hold_ops(h, ops);
+	for (size_t i = 0; i < n; i++)
+		ops[i].sem_flg |= IPC_NOWAIT;
+	if (semop(h->id, ops, n) == 0)
+		return -1;
+	*busy = errno;
+	return IB_EXIT_FAIL;
+}
+
+/* In the foreground: a vfork child takes the semaphore if it can at once (the common
+ * case, and the fast one); if it would have to wait, a fork child waits for it, while
+ * semop passes signals on to it, as it does to COMMAND. */
+static int run_foreground(struct sem_hold *h, const sigset_t *ignored)
+{
+	struct ib_spawn s = {
+		.argv = h->argv, .fd = { -1, -1, -1 }, .pgroup = -1, .keep = ignored,
+		.prepare = try_acquire, .prepare_arg = h, .prepare_in_vfork = true,
+	};
+	busy = mmap(NULL, sizeof *busy, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (busy == MAP_FAILED) {
+		ib_warn_sys(errno, "mmap");
+		return IB_EXIT_FAIL;
+	}
+	*busy = 0;
+	int err, st = ib_spawn_foreground(&s, &err);
+	int e = *busy;
+	munmap(busy, sizeof *busy);
+	if (st < 0)
+		return cannot_run(h, err);
+	if (!e)
+		return st;
+	if ((e != EAGAIN && e != EINTR) || h->wait.nowait)
+		return ib_sem_failed(h->label, &h->wait, e, h->conflict);
+	s.prepare = acquire;
+	s.prepare_in_vfork = false;
+	st = ib_spawn_foreground(&s, &err);
+	return st >= 0 ? st : cannot_run(h, err);
+}
+
 int ib_hold_run(struct sem_hold *h)
 {
 	sigset_t ignored;
 	ib_ignored_signals(&ignored);
-	if (h->background)
-		return run_background(h, &ignored);
-	struct ib_spawn s = {
-		.argv = h->argv, .fd = { -1, -1, -1 }, .pgroup = -1, .keep = &ignored,
-		.prepare = acquire, .prepare_arg = h,
-	};
-	int err, st = ib_spawn_foreground(&s, &err);
-	return st >= 0 ? st : cannot_run(h, err);
+	return h->background ? run_background(h, &ignored) : run_foreground(h, &ignored);
 }
 
 /* ---- --hold-for and --release-for ---- */
