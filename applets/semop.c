@@ -99,7 +99,7 @@ const struct ib_cmd semop_cmd = {
 	.nopts = IB_NELEM(options),
 	.footer = "Exit status: 0 done, 1 failed, 2 usage error, 3 would block or timed out;\n"
 		  "with --hold, COMMAND's status (126/127 if it could not run, 128+N if killed\n"
-		  "by signal N).\n",
+		  "by signal N); with --background or --hold-for, 0 once held.\n",
 	.flags = IB_CMD_NEGATIVE_OPERANDS,
 	.kinds = IB_KIND_BIT(IB_SEM),
 	.operands = IB_ARG_TEXT,
