@@ -116,6 +116,20 @@ static int take(const struct sem_hold *h)
 	return ib_semop_until(h->id, ops, n, h->wait.until);
 }
 
+/* The byte a child writes once it holds the semaphore. */
+static const char HELD = 'h';
+
+/* Writes HELD to FD, EINTR retried: 0, or -1 with errno set. */
+static int write_byte(int fd)
+{
+	ssize_t r;
+	while ((r = write(fd, &HELD, 1)) < 0 && errno == EINTR)
+		;
+	if (r == 0)
+		errno = EIO;
+	return r == 1 ? 0 : -1;
+}
+
 /* The write end of the pipe a --background child says "taken" on; -1 in the
  * foreground. */
 static int ready_fd = -1;
@@ -127,10 +141,10 @@ static int acquire(void *arg)
 	struct sem_hold *h = arg;
 	if (take(h) != 0)
 		return ib_sem_failed(h->label, &h->wait, errno, h->conflict);
-	if (ready_fd >= 0) {
-		/* semop exits as soon as it reads this: its death must not kill us now. */
-		if (prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) != 0 || write(ready_fd, "", 1) != 1)
-			return IB_EXIT_FAIL;
+	/* semop exits as soon as it reads this: its death must not kill us now. */
+	if (ready_fd >= 0 && (prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) != 0 || write_byte(ready_fd) != 0)) {
+		ib_warn_sys(errno, "%s: cannot report it held", h->label);
+		return IB_EXIT_FAIL;
 	}
 	return -1; /* go on: run COMMAND */
 }
@@ -141,13 +155,31 @@ static int cannot_run(const struct sem_hold *h, int err)
 	return ib_spawn_error_code(err);
 }
 
-/* Reads one byte from FD, EINTR retried: 1, 0 at end of file, -1 on error. */
-static ssize_t read_byte(int fd, char *b)
+/* Reads one byte from FD, EINTR retried: 1 (it is HELD), 0 at end of file, -1 on
+ * error (EIO: another byte). */
+static ssize_t read_byte(int fd)
 {
+	char b = 0;
 	ssize_t r;
-	while ((r = read(fd, b, 1)) < 0 && errno == EINTR)
+	while ((r = read(fd, &b, 1)) < 0 && errno == EINTR)
 		;
+	if (r == 1 && b != HELD) {
+		errno = EIO;
+		r = -1;
+	}
 	return r;
+}
+
+/* After a failed read of the pipe the child says "taken" on: we cannot know what it
+ * does, so it is killed (its undo gives back what it took) and reaped. Returns 1. */
+static int lost_child(pid_t pid, const char *label, int err)
+{
+	int ws;
+	ib_warn_sys(err, "%s: waiting for the holder", label);
+	kill(pid, SIGKILL);
+	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
+		;
+	return IB_EXIT_FAIL;
 }
 
 /* Waits for PID and returns its ib_wait_code (1 if it cannot). */
@@ -183,11 +215,16 @@ static int run_background(struct sem_hold *h, const sigset_t *ignored)
 		close(p[0]);
 		return cannot_run(h, e);
 	}
-	char b;
-	bool taken = read_byte(p[0], &b) == 1;
-	if (taken)
-		(void)read_byte(p[0], &b); /* end of file: COMMAND runs, or its exec failed */
+	ssize_t r = read_byte(p[0]);
+	bool taken = r == 1;
+	if (taken) /* then end of file: COMMAND runs, or its exec failed */
+		r = read_byte(p[0]) == 0 ? 1 : -1;
+	int err = errno;
 	close(p[0]);
+	if (r < 0) {
+		ib_child_done(&c);
+		return lost_child(c.pid, h->label, err);
+	}
 	if (!taken) { /* it could not take it in time (and said so), or was killed */
 		int code = reap_code(c.pid);
 		ib_child_done(&c);
@@ -302,20 +339,28 @@ static void close_others(int keep1, int keep2)
  * ends (PIDFD readable) or a trusted --release-for connects to SOCK, and exits: the
  * kernel's undo gives the semaphore back before the connection closes, so
  * --release-for returns only once it is back. */
-static _Noreturn void holder(struct sem_hold *h, pid_t parent, int pidfd, int sock, int ready)
+static _Noreturn void holder(struct sem_hold *h, pid_t pid, pid_t parent, int pidfd, int sock,
+			     int ready)
 {
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 || getppid() != parent)
 		_exit(IB_EXIT_FAIL);
-	setsid(); /* no terminal's signals: it ends with PID, not with a ^C to the shell */
+	/* No terminal's signals, and none of those a stray kill sends by mistake: it ends
+	 * with PID (or SIGTERM), not with a ^C to the shell. */
+	setsid();
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
 	if (take(h) != 0)
 		_exit(ib_sem_failed(h->label, &h->wait, errno, h->conflict));
+	/* Until semop has read the byte, failures are told on its stderr. */
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0 ||
-	    prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) != 0 || write(ready, "", 1) != 1)
+	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || chdir("/") != 0 ||
+	    prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) != 0 || write_byte(ready) != 0) {
+		ib_warn_sys(errno, "%s: holder for process %d", h->label, (int)pid);
 		_exit(IB_EXIT_FAIL);
+	}
+	(void)dup2(null, 2); /* if it fails, it still holds, with the caller's stderr */
 	close_others(pidfd, sock);
-	if (chdir("/") != 0)
-		_exit(IB_EXIT_FAIL);
 	for (;;) {
 		struct pollfd f[2] = { { .fd = pidfd, .events = POLLIN }, { .fd = sock, .events = POLLIN } };
 		if (poll(f, 2, -1) < 0) {
@@ -372,13 +417,13 @@ int ib_hold_for(struct sem_hold *h, pid_t pid)
 	}
 	if (child == 0) {
 		close(p[0]);
-		holder(h, parent, pidfd, sock, p[1]);
+		holder(h, pid, parent, pidfd, sock, p[1]);
 	}
 	close(p[1]);
 	p[1] = -1;
-	char b;
 	/* Taken: the holder goes on alone. Else it said why and exited. */
-	st = read_byte(p[0], &b) == 1 ? IB_EXIT_OK : reap_code(child);
+	ssize_t r = read_byte(p[0]);
+	st = r == 1 ? IB_EXIT_OK : r == 0 ? reap_code(child) : lost_child(child, h->label, errno);
 out:
 	for (int i = 0; i < 2; i++)
 		if (p[i] >= 0)
@@ -400,6 +445,7 @@ int ib_release_for(struct sem_hold *h, pid_t pid)
 	}
 	int st = IB_EXIT_FAIL;
 	char b;
+	ssize_t r;
 	if (connect(sock, (struct sockaddr *)&a, alen) != 0) {
 		if (errno == ECONNREFUSED || errno == ENOENT)
 			ib_warn("%s: not held for process %d", h->label, (int)pid);
@@ -408,7 +454,8 @@ int ib_release_for(struct sem_hold *h, pid_t pid)
 	} else if (!peer_trusted(sock)) {
 		ib_warn("%s: the holder for process %d is another user's", h->label, (int)pid);
 	} else {
-		ssize_t r = read_byte(sock, &b);
+		while ((r = read(sock, &b, 1)) < 0 && errno == EINTR)
+			;
 		if (r == 0)
 			st = IB_EXIT_OK; /* it has exited: the semaphore is back */
 		else if (r == 1)
