@@ -17,6 +17,9 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#ifdef HAVE_PIDFD_OPEN
+#include <sys/pidfd.h>
+#endif
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -382,11 +385,21 @@ static _Noreturn void holder(struct sem_hold *h, pid_t pid, pid_t parent, int pi
 	}
 }
 
+/* pidfd_open (Linux 5.3), which glibc wraps since 2.36 and musl not at all. */
+static int open_pidfd(pid_t pid)
+{
+#ifdef HAVE_PIDFD_OPEN
+	return pidfd_open(pid, 0);
+#else
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+#endif
+}
+
 int ib_hold_for(struct sem_hold *h, pid_t pid)
 {
-	/* The C libraries do not all wrap pidfd_open (Linux 5.3). Opened here, before the
-	 * holder exists: it watches this very process, never a later one given its pid. */
-	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	/* Opened here, before the holder exists: it watches this very process, never a
+	 * later one given its pid. */
+	int pidfd = open_pidfd(pid);
 	if (pidfd < 0) {
 		if (errno == ESRCH)
 			ib_warn("no process %d", (int)pid);
