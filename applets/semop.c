@@ -116,7 +116,7 @@ struct semop_cmd {
 	struct timespec deadline;
 	const struct timespec *until; /* &deadline with -w, else NULL */
 	enum hold_mode mode;
-	bool background, count_given;
+	bool background;
 	pid_t for_pid; /* --hold-for, --release-for */
 	struct sembuf *ops;
 	size_t nops;
@@ -276,11 +276,7 @@ static void parse_args(struct semop_cmd *c, int argc, char **argv)
 		case OPT_WRITER: c->mode = HOLD_WRITER; hold_opts |= HOPT_MODE; break;
 		case OPT_BACKGROUND: c->background = true; hold_opts |= HOPT_BACKGROUND; break;
 		case 's': c->hold_semnum = (unsigned short)args.u; hold_opts |= HOPT_SEMNUM; break;
-		case 'C':
-			c->hold_count = (unsigned short)args.u;
-			c->count_given = true;
-			hold_opts |= HOPT_COUNT;
-			break;
+		case 'C': c->hold_count = (unsigned short)args.u; hold_opts |= HOPT_COUNT; break;
 		case 'E': c->conflict = (int)args.u; hold_opts |= HOPT_CONFLICT; break;
 		case 'q': c->wait.quiet = true; hold_opts |= HOPT_QUIET; break;
 		}
@@ -469,7 +465,9 @@ static int sysv_hold(struct semop_cmd *c, int id)
 
 static int sysv_main(struct semop_cmd *c)
 {
-	int access = c->act == ACT_GET ? 0400 : c->act == ACT_CREATE || c->act == ACT_RELEASE_FOR ? 0 : 0200;
+	/* --release-for touches the set only to learn its id: its holder gives back. */
+	int access = c->act == ACT_GET ? 0400
+		   : c->act == ACT_CREATE || c->act == ACT_RELEASE_FOR ? 0 : 0200;
 	for (size_t i = 0; i < c->nops; i++)
 		access |= c->ops[i].sem_op ? 0200 : 0400;
 	int nsems = (int)(c->nsems ? c->nsems : c->ninit ? (long)c->ninit : 1);
