@@ -848,21 +848,24 @@ writer 3"
 	EOF2
 	cat >script <<-'EOF2'
 		for i in 1 2 3 4 5 6; do
-			"$IPCBOX" semop -k 0x5e3a0077 --hold --background -- sh job >>pids || exit
+			"$IPCBOX" semop -k 0x5e3a0077 --hold --background -- sh job >>pids ||
+				{ echo "semop --background exited $?" >&2; exit 1; }
 		done
 		"$IPCBOX" semop -k 0x5e3a0077 --wait-idle -C 2 && echo idle >done
 	EOF2
-	bash script 3>&- &
+	bash script 3>&- 2>script.err &
 	local script=$! i
-	wait_sem 0x5e3a0078 2 ncnt 2 # two jobs at the gate
-	wait_sem 0x5e3a0077 0 ncnt 1 # the third waits for a slot
+	# (a wait that times out says what the script and the jobs said)
+	waits() { wait_sem "$@" || { cat script.err overflow >&2 2>/dev/null; return 1; }; }
+	waits 0x5e3a0078 2 ncnt 2 # two jobs at the gate
+	waits 0x5e3a0077 0 ncnt 1 # the third waits for a slot
 	assert_eq "$(wc -l <pids)" 2
 	for i in 1 2 3 4; do
 		sem -k 0x5e3a0078 2:+1
-		wait_sem 0x5e3a0078 2 ncnt 2
+		waits 0x5e3a0078 2 ncnt 2
 		assert_eq "$(sem -k 0x5e3a0078 --get 0)" 2
 	done
-	wait_sem 0x5e3a0077 0 ncnt 1 # --wait-idle waits
+	waits 0x5e3a0077 0 ncnt 1 # --wait-idle waits
 	assert_eq "$(wc -l <pids)" 6
 	assert_eq "$(sort -u pids | wc -l)" 6
 	[ ! -e done ]
