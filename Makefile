@@ -39,7 +39,8 @@ probe = $(shell echo 'int main(void) { $(3); return 0; }' | $(CC) -D_GNU_SOURCE 
 	$(addprefix -include ,$(2)) -Werror=implicit-function-declaration $(CPPFLAGS) \
 	$(CFLAGS) $(LDFLAGS) -x c -o /dev/null - -pthread >/dev/null 2>&1 && echo -D$(1)=1)
 HAVE_FLAGS := $(call probe,HAVE_SEM_CLOCKWAIT,semaphore.h time.h,sem_t s; struct timespec t = {0}; \
-	sem_clockwait(&s, CLOCK_MONOTONIC, &t))
+	sem_clockwait(&s, CLOCK_MONOTONIC, &t)) \
+	$(call probe,HAVE_PIDFD_OPEN,sys/pidfd.h,return pidfd_open(1, 0))
 ALL_CPPFLAGS := -D_GNU_SOURCE -DIPCBOX_VERSION='"$(VERSION)"' $(HAVE_FLAGS) -Isrc $(CPPFLAGS)
 ALL_CFLAGS   := -std=c11 $(WARNINGS) $(CFLAGS)
 ALL_LDFLAGS  := $(LDFLAGS)

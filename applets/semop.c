@@ -25,11 +25,17 @@
 #include "ipc/quote.h"
 #include "ipc/spawn.h"
 
+#include "semop-hold.h"
 #include "semop-sem.h"
 
-enum action { ACT_OPS, ACT_GET, ACT_SET, ACT_SETALL, ACT_HOLD, ACT_CREATE };
-enum { OPT_GET = 0x100, OPT_SET, OPT_SETALL, OPT_HOLD, OPT_JSON, OPT_INIT };
-enum { EXCL_WAIT = 1, EXCL_ACTION = 2 };
+enum action { ACT_OPS, ACT_GET, ACT_SET, ACT_SETALL, ACT_HOLD, ACT_CREATE, ACT_HOLD_FOR,
+	      ACT_RELEASE_FOR, ACT_WAIT_IDLE };
+enum {
+	OPT_GET = 0x100, OPT_SET, OPT_SETALL, OPT_HOLD, OPT_JSON, OPT_INIT, OPT_SHARED, OPT_WRITER,
+	OPT_BACKGROUND, OPT_HOLD_FOR, OPT_RELEASE_FOR, OPT_WAIT_IDLE,
+};
+enum { EXCL_WAIT = 1, EXCL_ACTION = 2, EXCL_MODE = 4 };
+#define PID_MAX 4194304 /* the kernel's PID_MAX_LIMIT */
 
 static const struct ib_opt options[] = {
 	IB_HEADING("The semaphore set or POSIX semaphore (OBJECT):"),
@@ -55,12 +61,25 @@ static const struct ib_opt options[] = {
 	IB_OPT(OPT_HOLD, "hold", NONE, NULL,
 	       "take COUNT from SEMNUM, run COMMAND, give them back; exit with COMMAND's status",
 	       .excl = EXCL_ACTION),
-	IB_OPT('s', "semnum", COUNT, "SEMNUM", "with --hold: the semaphore to take from (default 0)",
-	       .max = IB_SEMVMX),
-	IB_OPT('C', "count", COUNT, "COUNT", "with --hold: how much to take (default 1)", .min = 1,
+	IB_OPT(OPT_BACKGROUND, "background", NONE, NULL,
+	       "with --hold: start COMMAND holding them, print its pid, exit 0 at once"),
+	IB_OPT(OPT_HOLD_FOR, "hold-for", COUNT, "PID",
+	       "take COUNT from SEMNUM for process PID: given back when it ends",
+	       .min = 1, .max = PID_MAX, .excl = EXCL_ACTION),
+	IB_OPT(OPT_RELEASE_FOR, "release-for", COUNT, "PID", "give back what --hold-for PID took",
+	       .min = 1, .max = PID_MAX, .excl = EXCL_ACTION),
+	IB_OPT(OPT_SHARED, "shared", NONE, NULL,
+	       "hold shared: with other --shared holders, not with a --writer", .excl = EXCL_MODE),
+	IB_OPT(OPT_WRITER, "writer", NONE, NULL,
+	       "hold alone: take COUNT only when no --shared holder is left", .excl = EXCL_MODE),
+	IB_OPT(OPT_WAIT_IDLE, "wait-idle", NONE, NULL,
+	       "wait until SEMNUM is COUNT again: no holder left", .excl = EXCL_ACTION),
+	IB_OPT('s', "semnum", COUNT, "SEMNUM", "the semaphore to hold (default 0)", .max = IB_SEMVMX),
+	IB_OPT('C', "count", COUNT, "COUNT", "how much to take (default 1)", .min = 1,
 	       .max = IB_SEMVMX),
 	IB_OPT('E', "conflict-exit-code", COUNT, "CODE",
-	       "with --hold: exit status when it cannot take them in time (default 3)", .max = 255),
+	       "exit status when it cannot take them in time (default 3)", .max = 255),
+	IB_OPT('q', "quiet", NONE, NULL, "say nothing when it cannot take them in time"),
 };
 
 const struct ib_cmd semop_cmd = {
@@ -69,14 +88,18 @@ const struct ib_cmd semop_cmd = {
 		 "   or: semop OBJECT --set SEMNUM=VALUE...\n"
 		 "   or: semop OBJECT --setall V,V,...\n"
 		 "   or: semop OBJECT -c [-N NSEMS] [--init V,V,...] [-x] [-m MODE]\n"
-		 "   or: semop OBJECT --hold [-s SEMNUM] [-C COUNT] [-n | -w DURATION] [-E CODE]\n"
-		 "               -- COMMAND [ARG]...\n"
+		 "   or: semop OBJECT --hold [--background] [--shared | --writer] [-s SEMNUM]\n"
+		 "               [-C COUNT] [-n | -w DURATION] [-E CODE] [-q] -- COMMAND [ARG]...\n"
+		 "   or: semop OBJECT --hold-for PID [--shared | --writer] [-s SEMNUM] [-C COUNT]\n"
+		 "               [-n | -w DURATION] [-E CODE] [-q]\n"
+		 "   or: semop OBJECT --release-for PID [-s SEMNUM]\n"
+		 "   or: semop OBJECT --wait-idle [-s SEMNUM] [-C COUNT] [-n | -w DURATION] [-q]\n"
 		 "Operate on a System V semaphore set or a POSIX named semaphore.\n",
 	.opts = options,
 	.nopts = IB_NELEM(options),
 	.footer = "Exit status: 0 done, 1 failed, 2 usage error, 3 would block or timed out;\n"
 		  "with --hold, COMMAND's status (126/127 if it could not run, 128+N if killed\n"
-		  "by signal N).\n",
+		  "by signal N); with --background or --hold-for, 0 once held.\n",
 	.flags = IB_CMD_NEGATIVE_OPERANDS,
 	.kinds = IB_KIND_BIT(IB_SEM),
 	.operands = IB_ARG_TEXT,
@@ -86,11 +109,15 @@ const struct ib_cmd semop_cmd = {
 struct semop_cmd {
 	struct ib_object o;
 	char label[300];
+	char what[320]; /* "semaphore set LABEL" or "semaphore LABEL", for messages */
 	enum action act;
 	bool json, nowait;
-	const char *wait_arg;
+	struct sem_wait wait; /* -n, -w, -q */
 	struct timespec deadline;
 	const struct timespec *until; /* &deadline with -w, else NULL */
+	enum hold_mode mode;
+	bool background;
+	pid_t for_pid; /* --hold-for, --release-for */
 	struct sembuf *ops;
 	size_t nops;
 	unsigned short *init;
@@ -148,9 +175,65 @@ static void parse_op(const struct semop_cmd *c, const char *s, struct sembuf *op
 			       "optionally with n", s);
 }
 
+enum {
+	HOPT_SEMNUM = 1, HOPT_COUNT = 2, HOPT_CONFLICT = 4, HOPT_QUIET = 8, HOPT_BACKGROUND = 16,
+	HOPT_MODE = 32,
+};
+
+/* Which of -s, -C, -E, -q, --background and --shared/--writer (HOPT_*) go with which
+ * action; -n and -w go where -q does. */
+static void check_hold_opts(const struct semop_cmd *c, unsigned given)
+{
+	static const struct {
+		enum action act;
+		unsigned allowed;
+	} allow[] = {
+		{ ACT_OPS, HOPT_QUIET },
+		{ ACT_HOLD, HOPT_SEMNUM | HOPT_COUNT | HOPT_CONFLICT | HOPT_QUIET | HOPT_BACKGROUND |
+				    HOPT_MODE },
+		{ ACT_HOLD_FOR, HOPT_SEMNUM | HOPT_COUNT | HOPT_CONFLICT | HOPT_QUIET | HOPT_MODE },
+		{ ACT_WAIT_IDLE, HOPT_SEMNUM | HOPT_COUNT | HOPT_CONFLICT | HOPT_QUIET },
+		{ ACT_RELEASE_FOR, HOPT_SEMNUM },
+	};
+	unsigned ok = 0;
+	for (size_t i = 0; i < sizeof allow / sizeof allow[0]; i++)
+		if (allow[i].act == c->act)
+			ok = allow[i].allowed;
+	if ((c->nowait || c->until) && !(ok & HOPT_QUIET))
+		ib_usage_error("-n and -w go with OPs, --hold, --hold-for or --wait-idle");
+	if (given & HOPT_QUIET & ~ok)
+		ib_usage_error("-q goes with OPs, --hold, --hold-for or --wait-idle");
+	if (given & (HOPT_SEMNUM | HOPT_COUNT | HOPT_CONFLICT) & ~ok)
+		ib_usage_error("-s, -C and -E go with --hold, --hold-for, --wait-idle "
+			       "(and -s with --release-for)");
+	if (given & HOPT_BACKGROUND & ~ok)
+		ib_usage_error("--background goes with --hold");
+	if (given & HOPT_MODE & ~ok)
+		ib_usage_error("--shared and --writer go with --hold or --hold-for");
+	if (c->mode == HOLD_SHARED && (given & HOPT_COUNT))
+		ib_usage_error("-C does not go with --shared: a shared holder raises the value by one");
+	if (c->o.sel == IB_SEL_POSIX && (c->mode != HOLD_PLAIN || c->background ||
+					 c->act == ACT_HOLD_FOR || c->act == ACT_RELEASE_FOR ||
+					 c->act == ACT_WAIT_IDLE))
+		ib_usage_error("--shared, --writer, --background, --hold-for, --release-for and "
+			       "--wait-idle need a System V semaphore (a POSIX one has no undo)");
+}
+
+/* -c without --init for a hold: a created object is a free lock, each semaphore at
+ * the value one holder takes (COUNT), or 1 for --shared holders. */
+static void free_lock(struct semop_cmd *c)
+{
+	c->ninit = c->nsems ? (size_t)c->nsems : 1;
+	c->init = calloc(c->ninit, sizeof *c->init);
+	if (!c->init)
+		ib_die_sys(IB_EXIT_FAIL, ENOMEM, "values");
+	for (size_t i = 0; i < c->ninit; i++)
+		c->init[i] = c->mode == HOLD_SHARED ? 1 : c->hold_count;
+}
+
 static void parse_args(struct semop_cmd *c, int argc, char **argv)
 {
-	bool hold_opts = false;
+	unsigned hold_opts = 0; /* which of -s, -C, -E, -q, --background, --shared, --writer */
 	unsigned short *setall = NULL; /* --setall's values, kept apart from --init's */
 	size_t nsetall = 0;
 	struct ib_args args;
@@ -167,7 +250,7 @@ static void parse_args(struct semop_cmd *c, int argc, char **argv)
 		case OPT_INIT: free(c->init); c->init = parse_values(&args, &c->ninit); break;
 		case 'n': c->nowait = true; break;
 		case 'w':
-			c->wait_arg = args.arg;
+			c->wait.wait_ns = args.u;
 			c->deadline = ib_deadline_after(args.u);
 			c->until = &c->deadline;
 			break;
@@ -183,14 +266,28 @@ static void parse_args(struct semop_cmd *c, int argc, char **argv)
 			c->act = ACT_HOLD;
 			args.stop = true; /* the first operand starts COMMAND */
 			break;
-		case 's': c->hold_semnum = (unsigned short)args.u; hold_opts = true; break;
-		case 'C': c->hold_count = (unsigned short)args.u; hold_opts = true; break;
-		case 'E': c->conflict = (int)args.u; hold_opts = true; break;
+		case OPT_HOLD_FOR:
+		case OPT_RELEASE_FOR:
+			c->act = opt == OPT_HOLD_FOR ? ACT_HOLD_FOR : ACT_RELEASE_FOR;
+			c->for_pid = (pid_t)args.u;
+			break;
+		case OPT_WAIT_IDLE: c->act = ACT_WAIT_IDLE; break;
+		case OPT_SHARED: c->mode = HOLD_SHARED; hold_opts |= HOPT_MODE; break;
+		case OPT_WRITER: c->mode = HOLD_WRITER; hold_opts |= HOPT_MODE; break;
+		case OPT_BACKGROUND: c->background = true; hold_opts |= HOPT_BACKGROUND; break;
+		case 's': c->hold_semnum = (unsigned short)args.u; hold_opts |= HOPT_SEMNUM; break;
+		case 'C': c->hold_count = (unsigned short)args.u; hold_opts |= HOPT_COUNT; break;
+		case 'E': c->conflict = (int)args.u; hold_opts |= HOPT_CONFLICT; break;
+		case 'q': c->wait.quiet = true; hold_opts |= HOPT_QUIET; break;
 		}
 	}
+	c->wait.nowait = c->nowait;
+	c->wait.until = c->until;
 	if (!ib_object_check(&c->o, true))
 		exit(IB_EXIT_FAIL);
 	ib_object_label(&c->o, c->label, sizeof c->label);
+	snprintf(c->what, sizeof c->what, "semaphore%s %s", c->o.sel == IB_SEL_POSIX ? "" : " set",
+		 c->label);
 	c->args = args.ops;
 	c->nargs = args.nops;
 	bool posix = c->o.sel == IB_SEL_POSIX;
@@ -204,15 +301,13 @@ static void parse_args(struct semop_cmd *c, int argc, char **argv)
 	}
 	if ((c->nsems || c->init) && !c->o.create)
 		ib_usage_error("-N and --init need -c");
-	if ((c->nowait || c->until) && c->act != ACT_OPS && c->act != ACT_HOLD)
-		ib_usage_error("-n and -w go with OPs or --hold");
-	if (hold_opts && c->act != ACT_HOLD)
-		ib_usage_error("-s, -C and -E go with --hold");
+	check_hold_opts(c, hold_opts);
 	if (c->json && c->act != ACT_GET)
 		ib_usage_error("--json goes with --get");
 	if (c->act == ACT_HOLD && c->nargs == 0)
 		ib_usage_error("--hold needs a COMMAND to run");
-	if ((c->act == ACT_SETALL || c->act == ACT_CREATE) && c->nargs > 0)
+	if ((c->act == ACT_SETALL || c->act == ACT_CREATE || c->act == ACT_HOLD_FOR ||
+	     c->act == ACT_RELEASE_FOR || c->act == ACT_WAIT_IDLE) && c->nargs > 0)
 		ib_usage_error("unexpected operand '%s'", c->args[0]);
 	if (c->act == ACT_SET && c->nargs == 0)
 		ib_usage_error("--set needs SEMNUM=VALUE operands");
@@ -230,6 +325,9 @@ static void parse_args(struct semop_cmd *c, int argc, char **argv)
 		if (c->act == ACT_OPS && c->nargs > 1)
 			ib_usage_error("a POSIX semaphore takes one OP (+N or -N)");
 	}
+	if (c->o.create && !c->init && c->act != ACT_OPS && c->act != ACT_CREATE &&
+	    c->act != ACT_SETALL)
+		free_lock(c);
 	if (c->act == ACT_SETALL) {
 		free(c->init);
 		c->init = setall;
@@ -286,44 +384,18 @@ static void check_semnum(const struct semop_cmd *c, unsigned long semnum, int ns
 /* Reports a failed semop and returns the exit status for it. */
 static int semop_failed(const struct semop_cmd *c, int err, int would_block_status)
 {
-	if (err == EAGAIN) {
-		if (c->until)
-			ib_warn("semaphore set %s: timed out after %s", c->label, c->wait_arg);
-		else
-			ib_warn("semaphore set %s: would block", c->label);
-		return would_block_status;
-	}
-	if (err == EIDRM || err == EINVAL)
-		ib_warn("semaphore set %s: removed while in use", c->label);
-	else if (err == ERANGE)
-		ib_warn("semaphore set %s: a value would go above %d", c->label, IB_SEMVMX);
-	else
-		ib_warn_sys(err, "semaphore set %s", c->label);
-	return err == EFBIG ? IB_EXIT_USAGE : IB_EXIT_FAIL;
+	return ib_sem_failed(c->what, &c->wait, err, would_block_status);
 }
 
-/* Runs in the --hold child before exec: the undo entry then belongs to the process
- * that runs COMMAND, so its end, however it ends, gives the semaphore back. */
-static int hold_acquire(void *arg)
-{
-	struct semop_cmd *c = arg;
-	int id = c->o.id;
-	struct sembuf op = { c->hold_semnum, (short)-c->hold_count,
-			     (short)(SEM_UNDO | (c->nowait ? IPC_NOWAIT : 0)) };
-	if (ib_semop_until(id, &op, 1, c->until) != 0)
-		return semop_failed(c, errno, c->conflict);
-	return -1; /* go on: run COMMAND */
-}
-
-/* Runs COMMAND in the foreground, PREPARE (if not NULL) first in its process; returns
- * its status, or 126/127 when it cannot run. Signals ignored now stay ignored in it. */
-static int run_command(struct semop_cmd *c, int (*prepare)(void *))
+/* Runs COMMAND in the foreground and returns its status, or 126/127 when it cannot
+ * run (for a POSIX semaphore, which semop holds itself around it). Signals ignored
+ * now stay ignored in it. */
+static int run_command(struct semop_cmd *c)
 {
 	sigset_t ignored;
 	ib_ignored_signals(&ignored);
 	struct ib_spawn s = {
 		.argv = c->args, .fd = { -1, -1, -1 }, .pgroup = -1, .keep = &ignored,
-		.prepare = prepare, .prepare_arg = c,
 	};
 	int err, st = ib_spawn_foreground(&s, &err);
 	if (st >= 0)
@@ -371,9 +443,31 @@ static int sysv_get(const struct semop_cmd *c, int id, int nsems)
 	return IB_EXIT_OK;
 }
 
+/* --hold, --hold-for, --release-for and --wait-idle (semop-hold.c). */
+static int sysv_hold(struct semop_cmd *c, int id)
+{
+	struct sem_hold h = {
+		.label = c->what, .id = id, .semnum = c->hold_semnum, .count = c->hold_count,
+		.mode = c->mode, .wait = c->wait, .conflict = c->conflict, .argv = c->args,
+		.background = c->background,
+	};
+	switch (c->act) {
+	case ACT_HOLD_FOR:
+		return ib_hold_for(&h, c->for_pid);
+	case ACT_RELEASE_FOR:
+		return ib_release_for(&h, c->for_pid);
+	case ACT_WAIT_IDLE:
+		return ib_wait_idle(&h);
+	default:
+		return ib_hold_run(&h);
+	}
+}
+
 static int sysv_main(struct semop_cmd *c)
 {
-	int access = c->act == ACT_GET ? 0400 : c->act == ACT_CREATE ? 0 : 0200;
+	/* --release-for touches the set only to learn its id: its holder gives back. */
+	int access = c->act == ACT_GET ? 0400
+		   : c->act == ACT_CREATE || c->act == ACT_RELEASE_FOR ? 0 : 0200;
 	for (size_t i = 0; i < c->nops; i++)
 		access |= c->ops[i].sem_op ? 0200 : 0400;
 	int nsems = (int)(c->nsems ? c->nsems : c->ninit ? (long)c->ninit : 1);
@@ -429,10 +523,12 @@ static int sysv_main(struct semop_cmd *c)
 				st = semop_failed(c, errno, IB_EXIT_FAIL);
 		return st;
 	}
-	case ACT_HOLD: {
+	case ACT_HOLD:
+	case ACT_HOLD_FOR:
+	case ACT_RELEASE_FOR:
+	case ACT_WAIT_IDLE:
 		check_semnum(c, c->hold_semnum, nsems);
-		return run_command(c, hold_acquire);
-	}
+		return sysv_hold(c, id);
 	}
 	return IB_EXIT_FAIL;
 }
@@ -511,10 +607,7 @@ static int posix_take(const struct semop_cmd *c, sem_t *s, unsigned n, bool nowa
 		ib_warn_sys(errno, "semaphore %s", c->label);
 		return IB_EXIT_FAIL;
 	}
-	if (c->until)
-		ib_warn("semaphore %s: timed out after %s", c->label, c->wait_arg);
-	else
-		ib_warn("semaphore %s: would block", c->label);
+	ib_sem_gave_up(c->what, &c->wait);
 	return fail;
 }
 
@@ -607,7 +700,7 @@ static int posix_act(struct semop_cmd *c, sem_t *s)
 			return st;
 		bool ran = !stop_sig;
 		if (ran)
-			st = run_command(c, NULL);
+			st = run_command(c);
 		if (posix_give(c, s, c->hold_count))
 			return IB_EXIT_FAIL;
 		if (stop_sig)

@@ -564,14 +564,38 @@ EOF
 	assert_eq "$(sed -n 3p <<<"$a")" 4
 }
 
+# The script-long lock: held while the script runs, given back when it has ended.
 ran_semop_3() {
-	ran_as_shown semop.3 'semop -k 0x4a0c -c -N 2 --init 1,0 >/dev/null'
+	sandbox "cat >script <<'EOF'
+$(ex_text semop.3)
+semop -k 0x4a0d --get
+EOF" 'bash script' '
+		for i in $(seq 10000); do [ "$(semop -k 0x4a0d --get)" = 1 ] && break; done
+		semop -k 0x4a0d --get'
+	assert_status 0
+	assert_eq "$(ex_output)" 0
+	assert_eq "$(after_output)" 1
+}
+
+ran_semop_4() {
+	ran_as_shown semop.4 '
+		printf "#!/bin/sh\necho report >>/run/ib/reports\n" >/run/ib/bin/make-report
+		printf "#!/bin/sh\necho rotated\n" >/run/ib/bin/rotate-logs
+		chmod +x /run/ib/bin/make-report /run/ib/bin/rotate-logs' \
+		'wait; cat /run/ib/reports; semop -k 0x4a0e --get'
+	assert_contains "$(ex_output)" rotated
+	assert_eq "$(after_output)" "report
+1"
+}
+
+ran_semop_5() {
+	ran_as_shown semop.5 'semop -k 0x4a0c -c -N 2 --init 1,0 >/dev/null'
 	assert_contains "$(ex_output)" '"semnum": 0, "value": 0'
 	assert_contains "$(ex_output)" '"semnum": 1, "value": 1'
 }
 
-ran_semop_4() {
-	ran_as_shown semop.4 'work() { echo worked; }' 'semop -P /jobs --get'
+ran_semop_6() {
+	ran_as_shown semop.6 'work() { echo worked; }' 'semop -P /jobs --get'
 	assert_eq "$(ex_output)" worked
 	assert_eq "$(after_output)" 2
 }

@@ -383,6 +383,22 @@ setup() {
 		-P /p -c -N 2
 		-P /p --hold -s 1 -- true
 		-P bad --get
+		-k 1 --background 0:+1
+		-k 1 --shared 0:+1
+		-k 1 --hold --shared --writer -- true
+		-k 1 --hold --shared -C 2 -- true
+		-k 1 --hold-for 0
+		-k 1 --hold-for x
+		-k 1 --hold-for 1 -- true
+		-k 1 --release-for 1 -n
+		-k 1 --release-for 1 -C 2
+		-k 1 --wait-idle --background
+		-k 1 --wait-idle --shared
+		-k 1 -q --get
+		-P /p --hold --shared -- true
+		-P /p --hold --background -- true
+		-P /p --hold-for 1
+		-P /p --wait-idle
 	EOF
 }
 
@@ -404,6 +420,10 @@ setup() {
 		-k 1 --hold -E 256 -- true|invalid --conflict-exit-code '256': expected a whole number of at most 255
 		-k 1 --hold -s x -- true|invalid --semnum 'x': expected a whole number of at most 32767
 		-k 1 --se 1|option '--se' is ambiguous; possibilities: '--set' '--setall' '--semnum'
+		-k 1 --hold --shared --writer -- true|--shared and --writer exclude each other
+		-k 1 --hold --hold-for 1|--hold and --hold-for exclude each other
+		-k 1 --hold --shared -C 2 -- true|-C does not go with --shared: a shared holder raises the value by one
+		-P /p --hold --background -- true|--shared, --writer, --background, --hold-for, --release-for and --wait-idle need a System V semaphore (a POSIX one has no undo)
 	EOF
 }
 
@@ -705,4 +725,268 @@ wait_futex() {
 		assert_eq "$(sem -P /pr --get)" 1
 		rm /dev/shm/sem.pr
 	done
+}
+
+# ---- locks and jobs (issue 12): free locks, --shared/--writer, --background,
+# --wait-idle, --hold-for/--release-for, -q ----
+
+@test "semop -c --hold without --init creates a free lock: COUNT, or 1 for --shared" {
+	run --separate-stderr sem -k 0x5e3a0070 -c --hold -- "$IPCBOX" semop -k 0x5e3a0070 --get
+	assert_status 0
+	assert_eq "$output" 0
+	assert_eq "$(sem -k 0x5e3a0070 --get)" 1
+	run sem -k 0x5e3a0071 -c --hold -C 3 -- "$IPCBOX" semop -k 0x5e3a0071 --get
+	assert_eq "$output" 0
+	assert_eq "$(sem -k 0x5e3a0071 --get)" 3
+	run sem -k 0x5e3a0072 -c --hold --shared -- "$IPCBOX" semop -k 0x5e3a0072 --get
+	assert_eq "$output" 2
+	assert_eq "$(sem -k 0x5e3a0072 --get)" 1
+	# an existing set keeps its value
+	sem -k 0x5e3a0072 --setall 0
+	run --separate-stderr sem -k 0x5e3a0072 -c --hold -n -- touch ran
+	assert_status 3
+	[ ! -e ran ]
+	# POSIX too
+	run sem -P /free -c --hold -- "$IPCBOX" semop -P /free --get
+	assert_eq "$output" 0
+	assert_eq "$(sem -P /free --get)" 1
+}
+
+@test "semop --shared: ten shared holders run together while a --writer waits" {
+	# 0x5e3a0073 is the lock. 0x5e3a0074: [0] holders inside, [1] a gate the test opens.
+	sem -k 0x5e3a0073 -c --init 1 >/dev/null
+	sem -k 0x5e3a0074 -c --init 0,0 >/dev/null
+	cat >reader <<-'EOF2'
+		"$IPCBOX" semop -k 0x5e3a0074 0:+1
+		"$IPCBOX" semop -k 0x5e3a0074 1:-1
+		"$IPCBOX" semop -k 0x5e3a0074 0:-1
+	EOF2
+	local pids=() i
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		"$IPCBOX" semop -k 0x5e3a0073 --hold --shared -- sh reader 3>&- &
+		pids+=($!)
+	done
+	wait_sem 0x5e3a0074 1 ncnt 10 # all ten inside at once
+	assert_eq "$(sem -k 0x5e3a0074 --get 0)" 10
+	assert_eq "$(sem -k 0x5e3a0073 --get)" 11
+	"$IPCBOX" semop -k 0x5e3a0073 --hold --writer -- \
+		sh -c '"$IPCBOX" semop -k 0x5e3a0074 --get 0 >writer' 3>&- &
+	local writer=$!
+	wait_sem 0x5e3a0073 0 zcnt 1 # the writer waits for the shared holders to leave
+	[ ! -e writer ]
+	# No writer preference (as flock): another shared holder still gets in.
+	run sem -k 0x5e3a0073 --hold --shared -n -- "$IPCBOX" semop -k 0x5e3a0073 --get
+	assert_status 0
+	assert_eq "$output" 12
+	sem -k 0x5e3a0074 1:+10
+	for i in "${pids[@]}"; do wait "$i"; done
+	wait "$writer"
+	assert_eq "$(cat writer)" 0 # no shared holder inside while the writer ran
+	assert_eq "$(sem -k 0x5e3a0073 --get)" 1
+	assert_eq "$(sem -k 0x5e3a0074 --get)" "0
+0"
+}
+
+@test "semop --writer holds alone: --shared and --writer wait; a killed holder releases" {
+	sem -k 0x5e3a0075 -c --init 1 >/dev/null
+	run --separate-stderr sem -k 0x5e3a0075 --hold --writer -- sh -c '
+		"$IPCBOX" semop -k 0x5e3a0075 --hold --shared -n -- true; echo "shared $?"
+		"$IPCBOX" semop -k 0x5e3a0075 --hold --writer -n -- true; echo "writer $?"'
+	assert_status 0
+	assert_eq "$output" "shared 3
+writer 3"
+	run sem -k 0x5e3a0075 --hold --shared -- sh -c 'kill -KILL $$'
+	assert_status 137
+	assert_eq "$(sem -k 0x5e3a0075 --get)" 1
+	run sem -k 0x5e3a0075 --hold --writer -- sh -c 'kill -KILL $$'
+	assert_status 137
+	assert_eq "$(sem -k 0x5e3a0075 --get)" 1
+	# a plain --hold does not wait for shared holders (documented): it takes one
+	run sem -k 0x5e3a0075 --hold --shared -- "$IPCBOX" semop -k 0x5e3a0075 --hold -n -- \
+		"$IPCBOX" semop -k 0x5e3a0075 --get
+	assert_status 0
+	assert_eq "$output" 1
+}
+
+@test "semop --hold --background prints the pid of COMMAND, which holds until it ends" {
+	sem -k 0x5e3a0076 -c --init 1 >/dev/null
+	mkfifo f
+	sem -k 0x5e3a0076 --hold --background -- sh -c 'read x <f' >out 3>&-
+	local pid
+	pid=$(cat out)
+	kill -0 "$pid"
+	assert_eq "$(sem -k 0x5e3a0076 --get)" 0
+	assert_eq "$(sem_field 0x5e3a0076 0 pid)" "$pid"
+	run --separate-stderr sem -k 0x5e3a0076 --hold --background -n -- touch ran
+	assert_status 3
+	assert_eq "$output" ""
+	assert_eq "$stderr" "semop: semaphore set key 0x5e3a0076: would block"
+	echo go >f
+	wait_sem 0x5e3a0076 0 value 1
+	[ ! -e ran ]
+	run -127 --separate-stderr sem -k 0x5e3a0076 --hold --background -- no-such-command-here
+	assert_status 127
+	assert_eq "$output" ""
+	assert_eq "$stderr" "semop: cannot run 'no-such-command-here': No such file or directory"
+	assert_eq "$(sem -k 0x5e3a0076 --get)" 1
+	# killed by any signal, it gives back
+	sem -k 0x5e3a0076 --hold --background -- sleep 1000 >out 3>&-
+	kill -KILL "$(cat out)"
+	wait_sem 0x5e3a0076 0 value 1
+}
+
+@test "semop --background on a count-2 semaphore: never more than two jobs; --wait-idle waits for the last" {
+	# 0x5e3a0077 is the semaphore (2). 0x5e3a0078: [0] jobs inside, [1] two slots each
+	# job takes without waiting (a third at once would fail), [2] a gate the test opens.
+	sem -k 0x5e3a0077 -c --init 2 >/dev/null
+	sem -k 0x5e3a0078 -c --init 0,2,0 >/dev/null
+	cat >job <<-'EOF2'
+		"$IPCBOX" semop -k 0x5e3a0078 -n 1:-1 || { echo over >>overflow; exit 1; }
+		"$IPCBOX" semop -k 0x5e3a0078 0:+1
+		"$IPCBOX" semop -k 0x5e3a0078 2:-1
+		"$IPCBOX" semop -k 0x5e3a0078 0:-1 1:+1
+	EOF2
+	cat >script <<-'EOF2'
+		for i in 1 2 3 4 5 6; do
+			"$IPCBOX" semop -k 0x5e3a0077 --hold --background -- sh job >>pids ||
+				{ echo "semop --background exited $?" >&2; exit 1; }
+		done
+		"$IPCBOX" semop -k 0x5e3a0077 --wait-idle -C 2 && echo idle >done
+	EOF2
+	bash script 3>&- 2>script.err &
+	local script=$! i
+	# (a wait that times out says what the script and the jobs said)
+	waits() { wait_sem "$@" || { cat script.err overflow >&2 2>/dev/null; return 1; }; }
+	waits 0x5e3a0078 2 ncnt 2 # two jobs at the gate
+	waits 0x5e3a0077 0 ncnt 1 # the third waits for a slot
+	assert_eq "$(wc -l <pids)" 2
+	for i in 1 2 3 4; do
+		sem -k 0x5e3a0078 2:+1
+		waits 0x5e3a0078 2 ncnt 2
+		assert_eq "$(sem -k 0x5e3a0078 --get 0)" 2
+	done
+	waits 0x5e3a0077 0 ncnt 1 # --wait-idle waits
+	assert_eq "$(wc -l <pids)" 6
+	assert_eq "$(sort -u pids | wc -l)" 6
+	[ ! -e done ]
+	sem -k 0x5e3a0078 2:+1
+	wait_sem 0x5e3a0078 0 value 1
+	[ ! -e done ]
+	sem -k 0x5e3a0078 2:+1
+	wait "$script"
+	assert_eq "$(cat done)" idle
+	[ ! -e overflow ]
+	assert_eq "$(sem -k 0x5e3a0077 --get)" 2
+	assert_eq "$(sem -k 0x5e3a0078 --get)" "0
+2
+0"
+}
+
+@test "semop --wait-idle: -n and -w when held, at once when idle" {
+	sem -k 0x5e3a0079 -c --init 3 >/dev/null
+	run --separate-stderr sem -k 0x5e3a0079 --wait-idle -C 3
+	assert_status 0
+	run --separate-stderr sem -k 0x5e3a0079 --hold -- "$IPCBOX" semop -k 0x5e3a0079 --wait-idle -C 3 -n
+	assert_status 3
+	assert_eq "$stderr" "semop: semaphore set key 0x5e3a0079: would block"
+	run --separate-stderr sem -k 0x5e3a0079 --hold -- "$IPCBOX" semop -k 0x5e3a0079 --wait-idle -C 3 -w 1
+	assert_status 3
+	assert_eq "$stderr" "semop: semaphore set key 0x5e3a0079: timed out after 1s"
+	run --separate-stderr sem -k 0x5e3a0079 --hold -- "$IPCBOX" semop -k 0x5e3a0079 --wait-idle -C 3 -w 20ms -q
+	assert_status 3
+	assert_eq "$stderr" ""
+	assert_eq "$(sem -k 0x5e3a0079 --get)" 3
+}
+
+@test "semop --hold-for \$\$: released when the script is SIGKILLed, while its background child lives on" {
+	sem -k 0x5e3a007a -c --init 1 >/dev/null
+	start_bg bash -c '"$IPCBOX" semop -k 0x5e3a007a --hold-for $$ || exit
+		sleep 1000 </dev/null >/dev/null 2>&1 &
+		echo "child $!" >&2
+		wait'
+	expect_line '^child '
+	local child=${LINE#child }
+	assert_eq "$(sem -k 0x5e3a007a --get)" 0
+	kill -KILL "$BG_PID"
+	wait "$BG_PID" || true
+	wait_sem 0x5e3a007a 0 value 1
+	kill -0 "$child" # it lives on, and does not hold
+	kill "$child"
+}
+
+@test "semop --hold-for and --release-for: once per process, given back early, errors" {
+	sleep 1000 3>&- &
+	local p=$!
+	run --separate-stderr sem -k 0x5e3a007b -c --hold-for "$p"
+	assert_status 0
+	assert_eq "$output" ""
+	assert_eq "$(sem -k 0x5e3a007b --get)" 0
+	run --separate-stderr sem -k 0x5e3a007b --hold-for "$p" -n
+	assert_status 1
+	assert_eq "$stderr" "semop: semaphore set key 0x5e3a007b: already held for process $p"
+	sem -k 0x5e3a007b 0:+1
+	run --separate-stderr sem -k 0x5e3a007b --release-for "$p"
+	assert_status 0
+	assert_eq "$(sem -k 0x5e3a007b --get)" 2
+	run --separate-stderr sem -k 0x5e3a007b --release-for "$p"
+	assert_status 1
+	assert_eq "$stderr" "semop: semaphore set key 0x5e3a007b: not held for process $p"
+	# --shared for a process; -n, -E and -q when it cannot take
+	sem -k 0x5e3a007b --setall 1
+	sem -k 0x5e3a007b --hold-for "$p" --shared
+	assert_eq "$(sem -k 0x5e3a007b --get)" 2
+	run --separate-stderr sem -k 0x5e3a007b --hold-for $$ --writer -n -E 7
+	assert_status 7
+	assert_eq "$stderr" "semop: semaphore set key 0x5e3a007b: would block"
+	run --separate-stderr sem -k 0x5e3a007b --hold-for $$ --writer -w 20ms -q
+	assert_status 3
+	assert_eq "$stderr" ""
+	kill "$p"
+	wait "$p" || true
+	wait_sem 0x5e3a007b 0 value 1
+	run --separate-stderr sem -k 0x5e3a007b --hold-for "$p"
+	assert_status 1
+	assert_eq "$stderr" "semop: no process $p"
+}
+
+@test "semop -q: no message when it cannot take in time, the status stays" {
+	sem -k 0x5e3a007c -c --init 0 >/dev/null
+	run --separate-stderr sem -k 0x5e3a007c --hold -n -q -- touch ran
+	assert_status 3
+	assert_eq "$stderr" ""
+	run --separate-stderr sem -k 0x5e3a007c --hold -n -q -E 0 -- touch ran
+	assert_status 0
+	assert_eq "$stderr" ""
+	[ ! -e ran ]
+	run --separate-stderr sem -k 0x5e3a007c -q -w 10ms 0:-1
+	assert_status 3
+	assert_eq "$stderr" ""
+	sem -P /quiet -c
+	run --separate-stderr sem -P /quiet --hold --quiet -n -- touch ran
+	assert_status 3
+	assert_eq "$stderr" ""
+	# other failures still speak
+	run --separate-stderr sem -k 0x5e3a00ff -q -n 0:-1
+	assert_status 1
+	assert_contains "$stderr" "semop:"
+}
+
+@test "semop --hold-for, --release-for as an unprivileged user" {
+	need_drop
+	sem -k 0x5e3a007d -c -m 0600 --init 1 >/dev/null
+	run --separate-stderr as_nobody "$IPCBOX" semop -k 0x5e3a007d --hold-for $$
+	assert_status 1
+	assert_eq "$stderr" "semop: open semaphore set key 0x5e3a007d: Permission denied"
+	sem -k 0x5e3a007e -c -m 0666 --init 1 >/dev/null
+	sleep 1000 3>&- &
+	local p=$!
+	sem -k 0x5e3a007e --hold-for "$p"
+	# another user may not give back root's hold
+	run --separate-stderr as_nobody "$IPCBOX" semop -k 0x5e3a007e --release-for "$p"
+	assert_status 1
+	assert_eq "$stderr" "semop: semaphore set key 0x5e3a007e: held for process $p by another user"
+	assert_eq "$(sem -k 0x5e3a007e --get)" 0
+	kill "$p"
+	wait "$p" || true
+	wait_sem 0x5e3a007e 0 value 1
 }

@@ -145,7 +145,7 @@ static int become(const struct recipe *r)
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (s->prepare) { /* a fork child: its own memory, libc allowed */
+	if (s->prepare) { /* a fork child (own memory, libc allowed), or as it says */
 		int st = s->prepare(s->prepare_arg);
 		if (st >= 0)
 			_exit(st);
@@ -157,7 +157,7 @@ static int become(const struct recipe *r)
  * frame cannot clobber its caller's variables. */
 __attribute__((noinline)) static pid_t make_child(const struct recipe *r, int *report)
 {
-	pid_t pid = r->s->prepare ? fork() : vfork();
+	pid_t pid = r->s->prepare && !r->s->prepare_in_vfork ? fork() : vfork();
 	if (pid == 0) {
 		int e = become(r);
 		*report = e;
@@ -206,7 +206,7 @@ static int start(const struct ib_spawn *s, struct ib_child *c, volatile pid_t *e
 		return e;
 	}
 	c->report = m;
-	if (s->prepare)
+	if (s->prepare && !s->prepare_in_vfork)
 		fflush(NULL); /* or the fork child would write our buffered output again */
 	/* Every signal blocked: no handler of ours may run in the child. */
 	sigset_t all, old;

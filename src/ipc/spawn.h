@@ -35,6 +35,9 @@ struct ib_spawn {
 				  command (PREPARE says why). It makes the child a fork, not
 				  a vfork: it may block and print */
 	void *prepare_arg;
+	bool prepare_in_vfork; /* PREPARE only makes system calls that do not block and
+				  writes no memory but through pointers it is given: the
+				  child may stay a vfork, which is faster */
 };
 
 /* A child started by ib_spawn_start: PID is the caller's; REPORT is where the child
