@@ -185,16 +185,6 @@ static int lost_child(pid_t pid, const char *label, int err)
 	return IB_EXIT_FAIL;
 }
 
-/* Waits for PID and returns its ib_wait_code (1 if it cannot). */
-static int reap_code(pid_t pid)
-{
-	int ws;
-	while (waitpid(pid, &ws, 0) < 0)
-		if (errno != EINTR)
-			return IB_EXIT_FAIL;
-	return ib_wait_code(ws);
-}
-
 /* --background: the child takes the semaphore and says so on a pipe, which closes
  * when it executes COMMAND (or exits); semop prints its pid and returns. Until it has
  * taken it, semop's death kills it (PR_SET_PDEATHSIG), so nothing runs late. */
@@ -229,13 +219,13 @@ static int run_background(struct sem_hold *h, const sigset_t *ignored)
 		return lost_child(c.pid, h->label, err);
 	}
 	if (!taken) { /* it could not take it in time (and said so), or was killed */
-		int code = reap_code(c.pid);
+		int code = ib_wait_pid(c.pid);
 		ib_child_done(&c);
 		return code;
 	}
 	e = ib_child_done(&c); /* the child wrote its exec's error before it exited */
 	if (e) {
-		(void)reap_code(c.pid);
+		(void)ib_wait_pid(c.pid);
 		return cannot_run(h, e);
 	}
 	printf("%d\n", (int)c.pid);
@@ -436,7 +426,7 @@ int ib_hold_for(struct sem_hold *h, pid_t pid)
 	p[1] = -1;
 	/* Taken: the holder goes on alone. Else it said why and exited. */
 	ssize_t r = read_byte(p[0]);
-	st = r == 1 ? IB_EXIT_OK : r == 0 ? reap_code(child) : lost_child(child, h->label, errno);
+	st = r == 1 ? IB_EXIT_OK : r == 0 ? ib_wait_pid(child) : lost_child(child, h->label, errno);
 out:
 	for (int i = 0; i < 2; i++)
 		if (p[i] >= 0)

@@ -554,16 +554,9 @@ setup() {
 }
 
 @test "ten concurrent semop --hold on a count-2 semaphore never run more than two" {
-	# 0x5e3a0050 is the lock (2). 0x5e3a0051: [0] commands inside, [1] two slots each command
-	# takes without waiting (so a third at once would fail), [2] a gate the test opens.
+	# 0x5e3a0050 is the lock (2); 0x5e3a0051 the job's gate (gated_job).
 	sem -k 0x5e3a0050 -c --init 2 >/dev/null
-	sem -k 0x5e3a0051 -c --init 0,2,0 >/dev/null
-	cat >job <<-'EOF'
-		"$IPCBOX" semop -k 0x5e3a0051 -n 1:-1 || { echo over >>overflow; exit 1; }
-		"$IPCBOX" semop -k 0x5e3a0051 0:+1
-		"$IPCBOX" semop -k 0x5e3a0051 2:-1
-		"$IPCBOX" semop -k 0x5e3a0051 0:-1 1:+1
-	EOF
+	gated_job 0x5e3a0051
 	local pids=() i
 	for i in 1 2 3 4 5 6 7 8 9 10; do
 		"$IPCBOX" semop -k 0x5e3a0050 --hold -- sh job 3>&- &
@@ -836,16 +829,9 @@ writer 3"
 }
 
 @test "semop --background on a count-2 semaphore: never more than two jobs; --wait-idle waits for the last" {
-	# 0x5e3a0077 is the semaphore (2). 0x5e3a0078: [0] jobs inside, [1] two slots each
-	# job takes without waiting (a third at once would fail), [2] a gate the test opens.
+	# 0x5e3a0077 is the semaphore (2); 0x5e3a0078 the job's gate (gated_job).
 	sem -k 0x5e3a0077 -c --init 2 >/dev/null
-	sem -k 0x5e3a0078 -c --init 0,2,0 >/dev/null
-	cat >job <<-'EOF2'
-		"$IPCBOX" semop -k 0x5e3a0078 -n 1:-1 || { echo over >>overflow; exit 1; }
-		"$IPCBOX" semop -k 0x5e3a0078 0:+1
-		"$IPCBOX" semop -k 0x5e3a0078 2:-1
-		"$IPCBOX" semop -k 0x5e3a0078 0:-1 1:+1
-	EOF2
+	gated_job 0x5e3a0078
 	cat >script <<-'EOF2'
 		for i in 1 2 3 4 5 6; do
 			"$IPCBOX" semop -k 0x5e3a0077 --hold --background -- sh job >>pids ||

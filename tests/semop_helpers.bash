@@ -28,3 +28,17 @@ wait_sem() { # KEY SEMNUM FIELD VALUE
 sem_id() {
 	awk -v k="$(($1))" '$1 == k { print $2 }' /proc/sysvipc/sem
 }
+
+# gated_job KEY: makes the set KEY and writes ./job, a command that checks that at most
+# two run at once and waits at a gate. KEY's semaphores: [0] jobs inside, [1] two slots
+# each job takes without waiting (a third at once fails and writes ./overflow), [2] the
+# gate, which the test opens one job at a time (2:+1).
+gated_job() {
+	sem -k "$1" -c --init 0,2,0 >/dev/null
+	cat >job <<-EOF
+		"\$IPCBOX" semop -k $1 -n 1:-1 || { echo over >>overflow; exit 1; }
+		"\$IPCBOX" semop -k $1 0:+1
+		"\$IPCBOX" semop -k $1 2:-1
+		"\$IPCBOX" semop -k $1 0:-1 1:+1
+	EOF
+}

@@ -241,8 +241,7 @@ int ib_child_done(struct ib_child *c)
 	return e;
 }
 
-/* Waits for PID (EINTR retried) and returns its ib_wait_code; 1 if it cannot. */
-static int wait_code(pid_t pid)
+int ib_wait_pid(pid_t pid)
 {
 	int ws;
 	while (waitpid(pid, &ws, 0) < 0)
@@ -255,7 +254,7 @@ static int wait_code(pid_t pid)
  * code, or -1 with *ERR set if its exec failed. */
 static int reap(struct ib_child *c, int *err)
 {
-	int code = wait_code(c->pid);
+	int code = ib_wait_pid(c->pid);
 	int e = ib_child_done(c);
 	if (e) {
 		*err = e;

@@ -104,6 +104,10 @@ void ib_spawn_warn(const char *where, const char *cmd, int err);
 /* The exit code for a wait(2) status: the exit status, or 128+N after signal N. */
 int ib_wait_code(int wstatus);
 
+/* Waits for the child PID (EINTR retried) and returns its ib_wait_code; 1 if it
+ * cannot be waited for. */
+int ib_wait_pid(pid_t pid);
+
 /* Describes a wait(2) status in words into BUF: "exit 3", "killed by SIGTERM". */
 const char *ib_wait_describe(int wstatus, char *buf, size_t len);
 
