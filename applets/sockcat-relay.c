@@ -144,7 +144,15 @@ static enum step fill(struct state *s, size_t chunk)
 			size_t max = s->bufsize;
 			if (d->message && d->max_message && d->max_message < max)
 				max = d->max_message;
-			if (s->in_sock)
+			struct sockaddr_storage from;
+			socklen_t fromlen = sizeof(from);
+			if (s->in_sock && d->only_from) {
+				n = recvfrom(d->in, s->buf, max, MSG_TRUNC, (struct sockaddr *)&from,
+					     &fromlen);
+				if (n >= 0 && (fromlen != d->only_from_len ||
+					       memcmp(&from, d->only_from, fromlen) != 0))
+					continue; /* not from the peer: dropped */
+			} else if (s->in_sock)
 				n = recv(d->in, s->buf, max, d->message ? MSG_TRUNC : 0);
 			else
 				n = read(d->in, s->buf, max);

@@ -24,6 +24,9 @@ struct ib_relay_dir {
 	bool copy_only;         /* never splice */
 	bool shutdown_out;      /* at IN's EOF, shutdown(OUT, SHUT_WR) */
 	size_t max_message;     /* message mode: the largest read from IN (0 = chunk) */
+	const void *only_from;  /* NULL, or drop datagrams from any other address than this
+				   (ONLY_FROM_LEN bytes): those queued before IN was connected */
+	unsigned only_from_len;
 	/* Called with every chunk copied in copy mode (hexdump and the like); may be NULL. */
 	void (*observe)(void *arg, const char *buf, size_t len);
 	void *observe_arg;

@@ -111,6 +111,11 @@ static void hexdump(void *arg, const char *buf, size_t len)
 }
 
 /* Relays stdin/stdout with SOCK; RECV_ONLY when the peer has no address to answer. */
+/* A datagram listener's peer, when --allow-addr/--deny-addr chose it: what others sent
+ * before the socket was connected to it is dropped, not relayed. */
+static struct sockaddr_storage dgram_peer;
+static socklen_t dgram_peer_len;
+
 static volatile sig_atomic_t progress_asked;
 
 static void on_usr1(int sig)
@@ -135,16 +140,21 @@ static void progress(void *arg, const struct ib_relay *r, uint64_t elapsed_ns)
 		(unsigned long long)got, s > 0 ? (double)got / mib / s : 0.0);
 }
 
-/* Runs R with the progress report: every second with --progress, and at SIGUSR1 (as
- * dd does), which is blocked but while the relay waits, so that none is missed. */
-static enum ib_relay_result run_reporting(const struct sockcat_opts *o, struct ib_relay *r,
-					  struct progress *p)
+void ib_sockcat_catch_usr1(void)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
 	sa.sa_handler = on_usr1;
+	sa.sa_flags = SA_RESTART;
 	sigaction(SIGUSR1, &sa, NULL);
+}
+
+/* Runs R with the progress report: every second with --progress, and at SIGUSR1 (as
+ * dd does), which is blocked but while the relay waits, so that none is missed. */
+static enum ib_relay_result run_reporting(const struct sockcat_opts *o, struct ib_relay *r,
+					  struct progress *p)
+{
 	sigset_t usr1, old;
 	sigemptyset(&usr1);
 	sigaddset(&usr1, SIGUSR1);
@@ -188,8 +198,9 @@ int ib_sockcat_relay(const struct sockcat_opts *o, int sock, const char *peer, b
 	};
 	r.dir[1] = (struct ib_relay_dir){
 		.in = sock, .out = 1, .in_name = peer, .out_name = "stdout", .message = msg,
-		.in_dgram = o->spec.type == SOCK_DGRAM, .copy_only = o->hex != NULL,
+		.in_dgram = o->spec.type == SOCK_DGRAM, .copy_only = o->hex != NULL || dgram_peer_len,
 		.observe = o->hex ? hexdump : NULL, .observe_arg = &hr,
+		.only_from = dgram_peer_len ? &dgram_peer : NULL, .only_from_len = dgram_peer_len,
 	};
 	if (o->buffer && o->buffer > 65536)
 		r.dir[0].max_message = o->spec.family != AF_UNIX && msg ? 65507 : o->buffer;
@@ -390,6 +401,10 @@ static int serve_datagrams(const struct sockcat_opts *o, int fd)
 		ib_warn_sys(errno, "connect to %s (what it sent is still read; nothing goes back)",
 			    peer);
 		unnamed = true;
+	}
+	if (!unnamed && (o->allow.n || o->deny.n)) {
+		memcpy(&dgram_peer, &ss, len);
+		dgram_peer_len = len;
 	}
 	if (o->verbose)
 		ib_warn("connection from %s", unnamed ? o->name : peer);

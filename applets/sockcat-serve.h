@@ -56,6 +56,10 @@ void ib_sockcat_inherit(struct sockcat_opts *o, int fd, const char *from);
 /* Inherits systemd's LISTEN_FDS sockets if LISTEN_PID is this process, and unsets them. */
 void ib_sockcat_inherit_systemd(struct sockcat_opts *o);
 
+/* From now on SIGUSR1 asks a relay for a progress line (at its next wait) and ends
+ * nothing, whatever sockcat is doing. */
+void ib_sockcat_catch_usr1(void);
+
 /* Listens as O says, or serves its inherited sockets. Returns the exit status. */
 int ib_sockcat_listen(struct sockcat_opts *o);
 

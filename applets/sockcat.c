@@ -379,6 +379,7 @@ int sockcat_main(int argc, char **argv)
 	parse_options(&o, &args);
 	if (o.retry_for_ns && !o.retries)
 		o.retries = ULONG_MAX;
+	ib_sockcat_catch_usr1();
 	if (o.zero)
 		return probe_operands(&o, &args);
 	if (o.fd >= 0 && !o.listen)
@@ -389,6 +390,9 @@ int sockcat_main(int argc, char **argv)
 		ib_sockcat_inherit_systemd(&o);
 	/* With -e, what follows the address is the command (its options after "--");
 	 * an inherited socket stands for the address */
+	if (o.nlfd && args.nops > 0 && ib_sockspec_is_address(args.ops[0]))
+		ib_usage_error("%s: an inherited socket (--fd, LISTEN_FDS) takes no ADDRESS",
+			       ib_quote(args.ops[0]));
 	int used = o.nlfd ? 0 : parse_address(&o, args.nops, args.ops);
 	if (o.exec) {
 		o.cmd = args.ops + used;

@@ -902,3 +902,46 @@ _client_of_fifo() {
 	wait_server
 	assert_eq "$(cat srv.out)" bye
 }
+
+@test "udp --deny-addr: a denied sender's datagrams queued before the peer's connect are dropped too" {
+	# The listener is stopped until both senders have sent: the allowed one's datagram
+	# comes first and makes the peer; the denied one's waits behind it in the queue.
+	serve -u --deny-addr 127.0.0.3 -q 1 udp:127.0.0.1:0
+	kill -STOP "$SRV_PID"
+	echo allowed | "$IPCBOX" sockcat -u -q 0 -s 127.0.0.2 "udp:127.0.0.1:$PORT"
+	echo denied | "$IPCBOX" sockcat -u -q 0 -s 127.0.0.3 "udp:127.0.0.1:$PORT"
+	kill -CONT "$SRV_PID"
+	expect_line 'connection from udp:127.0.0.2:'
+	wait_server
+	assert_eq "$SRV_STATUS" 0
+	assert_eq "$(cat srv.out)" allowed
+}
+
+@test "SIGUSR1 ends no sockcat: not while it connects, waits for a client, or runs a command" {
+	start_bg "$IPCBOX" sockcat -v -l tcp:127.0.0.1:0 -e -- sh -c 'echo ran; read x'
+	SRV_PID=$BG_PID
+	expect_line 'listening on '
+	PORT=${LINE##*:}
+	kill -USR1 "$SRV_PID"
+	assert_eq "$(echo go | "$IPCBOX" sockcat "tcp:127.0.0.1:$PORT")" ran
+	wait_server
+	assert_eq "$SRV_STATUS" 0
+	start_bg "$IPCBOX" sockcat -v --retry-for 20s --interval 10ms unix:late.sock </dev/null
+	local cli=$BG_PID
+	expect_line 'trying again'
+	kill -USR1 "$cli"
+	expect_line 'trying again'
+	"$IPCBOX" sockcat -l unix:late.sock </dev/null >/dev/null 2>&1 &
+	wait "$cli"
+	wait $!
+}
+
+@test "an inherited socket takes no ADDRESS: with -e it is not taken for the command" {
+	run --separate-stderr "$PY" -c '
+import os, socket, sys
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
+os.dup2(s.fileno(), 9); os.set_inheritable(9, True)
+os.execv(sys.argv[1], [sys.argv[1], "sockcat", "-l", "--fd", "9", "tcp:127.0.0.1:9", "-e", "--", "cat"])' "$IPCBOX"
+	assert_status 2
+	assert_eq "${stderr%%$'\n'*}" "sockcat: 'tcp:127.0.0.1:9': an inherited socket (--fd, LISTEN_FDS) takes no ADDRESS"
+}
