@@ -87,7 +87,7 @@ sockcat_client_check() {
 	check_relay srv.out "$STATUS" "$BGSTATUS"
 	[ "$STATUS" = 0 ] || [ "$STATUS" -gt 128 ] || one_line
 }
-scenario sockcat sockcat_client "socket connect read write splice shutdown poll" \
+scenario sockcat sockcat_client "socket connect read write splice shutdown poll ppoll" \
 	"listener: sockcat -v -l unix:sock >srv.out; client: sockcat unix:sock <in(150 KB)"
 
 # --- the listener under faults
@@ -111,5 +111,5 @@ sockcat_server_check() {
 	check_relay srv.out "$CST" "$STATUS"
 }
 CLEAN_STATUS_sockcat_server=0
-scenario sockcat sockcat_server "socket bind listen accept accept4 read write splice unlink fchmod poll" \
+scenario sockcat sockcat_server "socket bind listen accept accept4 read write splice unlink fchmod poll ppoll" \
 	"listener: sockcat -v -l unix:sock >srv.out; client: sockcat unix:sock <in(150 KB)"
