@@ -700,5 +700,5 @@ EOF2
 		"$IPCBOX" pipeline -s fail cat data '|' '{' wc -c '}' '{' wc -c '}'
 	# status 1, not the SIGPIPE the producer got when the copier had gone
 	assert_status 1
-	assert_contains "$stderr" "pipeline: fan-out after stage 1: tee to branch 1: Input/output error"
+	assert_contains "$stderr" "$(libc_text "pipeline: fan-out after stage 1: tee to branch 1: Input/output error")"
 }
