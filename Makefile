@@ -86,7 +86,7 @@ MAN_SED   := -e '' \
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=all
 
-.PHONY: all check test asan static musl-static install uninstall clean bench fuzz lint valgrind faults
+.PHONY: all racers check test asan static musl-static install uninstall clean bench fuzz lint valgrind faults
 all: $(PROG) $(RACERS)
 
 # The objects are rebuilt when the compiler or a flag changes (make CC=musl-gcc
@@ -136,6 +136,9 @@ asan:
 
 static:
 	$(MAKE) BUILD=build/static PROG=build/static/ipcbox STATIC=1
+
+# What the suite runs besides the binary (CI builds it before its two lanes).
+racers: $(RACERS)
 
 test: all $(BUILD)/coretest $(RACERS)
 	tests/run
