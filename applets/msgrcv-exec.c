@@ -6,8 +6,15 @@
  * and there is no dead-letter queue; with --inflight also parked); on the dead-letter
  * queue. A message is only taken out of the place it was in after it is in the next
  * one, so a failure between two steps leaves a copy in both (at least once), never in
- * none; the one exception is the instant between receiving it from the work queue and
- * parking it, which no pair of queues can make atomic.
+ * none. Receiving from the work queue and parking cannot be one step; for a System V
+ * work queue read without a type, the message is first copied (MSG_COPY), the copy
+ * parked, and only then taken, so it is on one queue or the other at every instant.
+ * Elsewhere (POSIX, a type given, a kernel without MSG_COPY) the instant between
+ * receiving and parking remains.
+ *
+ * Putting a message back never waits for room while the run goes on: a full work
+ * queue (whose only reader may be this run) keeps it in a list of messages to put
+ * back (parked, with --inflight), retried as the loop goes round.
  *
  * Attempts are counted by this run: a message put back for another try is known again
  * by a 64-bit hash of its type and payload (nothing is added to it, so other readers of
@@ -79,11 +86,15 @@ struct pool {
 	unsigned running;
 	struct held *aside;
 	size_t naside, aside_cap;
+	struct held *back; /* waiting for room to go back on the work queue */
+	size_t nback, back_cap;
+	bool copy_first; /* take a System V message by copying and parking it first */
+	bool copied;     /* the message just received is a copy, still on the queue */
 	struct tried *tried;
 	size_t ntried, tried_cap;
 	long next_tag;
 	/* what happened */
-	size_t handled, settled, dead_lettered, returned;
+	size_t handled, settled, dead_lettered;
 	int status;    /* IB_EXIT_FAIL after a reported failure, 126/127: COMMAND */
 	bool stopping; /* take no more messages */
 	bool empty;    /* -n or -w found no message */
@@ -171,6 +182,9 @@ static int send_all(struct ib_msgq *q, long type, const void *data, size_t len)
 	return rc;
 }
 
+static int list_add(struct held **l, size_t *n, size_t *cap, struct held *m);
+static void retry_back(struct pool *p);
+
 /* ---- the in-flight queue ---- */
 
 /* Parks a copy of M in the in-flight queue under a new tag, without waiting. Returns
@@ -209,6 +223,18 @@ static int park(struct pool *p, struct held *m)
 	return 0;
 }
 
+/* The tag before this run's first: tags count on from the time in microseconds, so a
+ * run's tags differ from those an earlier run left parked (unless the clock went
+ * back; recover also starts above every tag it finds). */
+static long first_tag(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_REALTIME, &t);
+	if (sizeof(long) < 8)
+		return (long)((unsigned long)t.tv_sec % 1000000u * 1000u);
+	return (long)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
+
 /* Reads a parked record's header; false if it is not one. */
 static bool park_header_of(const struct ib_msg *r, struct park_header *h)
 {
@@ -227,6 +253,9 @@ static struct held *parked_by(struct pool *p, long tag)
 	for (size_t i = 0; i < p->naside; i++)
 		if (p->aside[i].tag == tag)
 			return &p->aside[i];
+	for (size_t i = 0; i < p->nback; i++)
+		if (p->back[i].tag == tag)
+			return &p->back[i];
 	return NULL;
 }
 
@@ -236,7 +265,7 @@ static struct held *parked_by(struct pool *p, long tag)
 static int unpark_posix(struct pool *p, long tag)
 {
 	struct ib_wait now = { IB_WAIT_NOT, 0 };
-	for (size_t seen = 0; seen <= p->o->jobs + p->naside; seen++) {
+	for (size_t seen = 0; seen <= p->o->jobs + p->naside + p->nback; seen++) {
 		struct ib_msg r;
 		struct park_header h;
 		int rc;
@@ -287,58 +316,120 @@ static void unpark(struct pool *p, struct held *m)
 	m->tag = 0;
 }
 
-/* Returns every record parked in the in-flight queue (by a run that was killed) to the
- * work queue, each with the attempts it was parked with. Returns 0, or -1 after saying
- * why (what could not be returned stays parked). */
+/* Takes every record parked in the in-flight queue (by a run that was killed) into
+ * the list of messages to put back on the work queue, each with the attempts it was
+ * parked with; they stay parked until they are back (System V: copied where they are;
+ * POSIX: received and parked again at once). Then returns what fits now; the rest go
+ * back as room comes, so a full work queue does not stop the run. Returns 0, or -1
+ * after saying why (a record this run did not park). */
 static int recover(struct pool *p)
 {
 	struct ib_wait now = { IB_WAIT_NOT, 0 };
-	for (;;) {
+	bool copy = !p->inflight.posix;
+	for (long i = 0;; i++) {
 		struct ib_msg r;
 		struct park_header h;
-		int rc;
-		do
-			rc = ib_msgq_recv(&p->inflight, &p->pb, 0, 0, &now, &r);
-		while (rc != 0 && errno == EINTR && !ib_msgq_stop_signal());
-		if (rc != 0 && errno == EAGAIN)
+		int rc = -1;
+		if (copy) {
+			rc = ib_msgq_peek(&p->inflight, &p->pb, i, 0, &r);
+			if (rc != 0 && errno == ENOSYS)
+				copy = false; /* this kernel cannot copy: receive and park again */
+		}
+		if (!copy) {
+			do
+				rc = ib_msgq_recv(&p->inflight, &p->pb, 0, 0, &now, &r);
+			while (rc != 0 && errno == EINTR && !ib_msgq_stop_signal());
+		}
+		if (rc != 0 && (errno == EAGAIN || errno == ENOMSG))
 			break;
 		if (rc != 0) {
 			ib_warn_sys(errno, "return parked messages from %s", p->inflight.label);
 			return -1;
 		}
 		bool ours = park_header_of(&r, &h);
-		const char *data = r.data + sizeof h;
-		size_t len = ours ? r.len - sizeof h : 0;
-		if (!ours || send_all(p->q, (long)h.type, data, len) != 0) {
-			int e = errno;
-			if (send_all(&p->inflight, r.type, r.data, r.len) != 0)
-				ib_warn_sys(errno, "a message taken from %s could not be put back "
-					    "there; it is lost", p->inflight.label);
-			else if (!ours)
-				ib_warn("%s holds a message that msgrcv did not park; left there "
-					"(is it the in-flight queue of another work queue?)",
-					p->inflight.label);
-			else
-				ib_warn_sys(e, "return a parked message from %s to %s",
-					    p->inflight.label, p->q->label);
+		bool again = ours && parked_by(p, (long)h.tag); /* went round once */
+		if (!copy && send_all(&p->inflight, r.type, r.data, r.len) != 0) {
+			ib_warn_sys(errno, "a message taken from %s could not be put back "
+				    "there; it is lost", p->inflight.label);
 			return -1;
 		}
-		remember_attempts(p, hash_of((long)h.type, data, len), h.attempt);
-		p->returned++;
+		if (!ours) {
+			ib_warn("%s holds a message that msgrcv did not park; left there "
+				"(is it the in-flight queue of another work queue?)",
+				p->inflight.label);
+			return -1;
+		}
+		if (again)
+			break;
+		struct held m = { 0 };
+		if (held_set(&m, (long)h.type, r.data + sizeof h, r.len - sizeof h) != 0) {
+			ib_warn_sys(errno, "return parked messages from %s", p->inflight.label);
+			return -1;
+		}
+		m.attempt = h.attempt;
+		m.tag = (long)h.tag;
+		if (m.tag > p->next_tag)
+			p->next_tag = m.tag;
+		remember_attempts(p, m.hash, m.attempt);
+		if (list_add(&p->back, &p->nback, &p->back_cap, &m) != 0) {
+			free(m.data);
+			break; /* no memory: the rest stay parked */
+		}
 	}
-	if (p->returned)
-		ib_warn("returned %zu parked message%s from %s to %s", p->returned,
-			plural(p->returned), p->inflight.label, p->q->label);
+	size_t found = p->nback;
+	retry_back(p);
+	if (found)
+		ib_warn("returned %zu parked message%s from %s to %s%s", found - p->nback,
+			plural(found - p->nback), p->inflight.label, p->q->label,
+			p->nback ? "; the rest wait for room there" : "");
 	return 0;
 }
 
 /* ---- settling a message ---- */
 
-/* Puts M back on the work queue for another try (or another run). Returns 0, or -1
- * after saying why: M stays parked if it was, else it is lost. */
+/* Moves M to the end of the list L (N entries, room for CAP): the data is the list's
+ * now. Returns 0, or -1 (no memory; M unchanged). */
+static int list_add(struct held **l, size_t *n, size_t *cap, struct held *m)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? 2 * *cap : 16;
+		struct held *a = realloc(*l, c * sizeof *a);
+		if (!a)
+			return -1;
+		*l = a;
+		*cap = c;
+	}
+	(*l)[(*n)++] = *m;
+	memset(m, 0, sizeof *m);
+	return 0;
+}
+
+/* Sends M to the work queue without waiting: 0, or -1 with errno (EAGAIN: full). */
+static int send_back(struct pool *p, const struct held *m)
+{
+	struct ib_wait now = { IB_WAIT_NOT, 0 };
+	int rc;
+	do
+		rc = ib_msgq_send(p->q, m->type, m->data, m->len, &now);
+	while (rc != 0 && errno == EINTR && !ib_msgq_stop_signal());
+	return rc;
+}
+
+/* Puts M back on the work queue for another try (or another run). A full queue does
+ * not make it wait: M goes to the list of messages to put back (retry_back). Returns
+ * 0, or -1 after saying why: M stays parked if it was, else it is lost. */
 static int put_back(struct pool *p, struct held *m)
 {
-	if (send_all(p->q, m->type, m->data, m->len) == 0) {
+	int rc = send_back(p, m);
+	if (rc == 0) {
+		unpark(p, m);
+		return 0;
+	}
+	if (errno == EAGAIN && list_add(&p->back, &p->nback, &p->back_cap, m) == 0)
+		return 0;
+	if (errno == EAGAIN || errno == EINTR) /* (no memory to wait with it) */
+		rc = send_all(p->q, m->type, m->data, m->len);
+	if (rc == 0) {
 		unpark(p, m);
 		return 0;
 	}
@@ -352,22 +443,70 @@ static int put_back(struct pool *p, struct held *m)
 	return -1;
 }
 
+/* Puts back what is waiting for room on the work queue, as much as fits now. */
+static void retry_back(struct pool *p)
+{
+	size_t keep = 0;
+	for (size_t i = 0; i < p->nback; i++) {
+		struct held *m = &p->back[i];
+		if (send_back(p, m) == 0) {
+			unpark(p, m);
+			free(m->data);
+		} else if (errno == EAGAIN || errno == EINTR) {
+			p->back[keep++] = *m;
+		} else {
+			if (m->tag)
+				ib_warn_sys(errno, "put a message back on %s; it stays in %s",
+					    p->q->label, p->inflight.label);
+			else
+				ib_warn_sys(errno, "put a message back on %s; it is lost",
+					    p->q->label);
+			p->status = IB_EXIT_FAIL;
+			free(m->data);
+		}
+	}
+	p->nback = keep;
+}
+
+/* At the end: waits for room for every message still to put back. A stop signal ends
+ * the wait for those parked in the in-flight queue (the next run returns them);
+ * the others have nowhere else to go, so msgrcv waits on, and says so once. */
+static void flush_back(struct pool *p)
+{
+	bool said = false;
+	for (;;) {
+		retry_back(p);
+		if (!p->nback)
+			return;
+		size_t unparked = 0;
+		for (size_t i = 0; i < p->nback; i++)
+			unparked += !p->back[i].tag;
+		if (ib_msgq_stop_signal() && !unparked) {
+			ib_warn("%s is full: %zu message%s stay%s parked in %s for the next run",
+				p->q->label, p->nback, plural(p->nback), p->nback == 1 ? "s" : "",
+				p->inflight.label);
+			p->status = IB_EXIT_FAIL;
+			for (size_t i = 0; i < p->nback; i++)
+				free(p->back[i].data);
+			p->nback = 0;
+			return;
+		}
+		if (!said) {
+			ib_warn("%s is full: waiting for room to put back %zu message%s%s",
+				p->q->label, p->nback, plural(p->nback),
+				unparked ? " (SIGKILL would lose them; --inflight keeps them)" : "");
+			said = true;
+		}
+		struct timespec tick = { 0, 20000000 };
+		nanosleep(&tick, NULL);
+	}
+}
+
 /* Keeps M aside until the run ends (it used up its attempts). */
 static void keep_aside(struct pool *p, struct held *m)
 {
-	if (p->naside == p->aside_cap) {
-		size_t cap = p->aside_cap ? 2 * p->aside_cap : 16;
-		struct held *a = realloc(p->aside, cap * sizeof *a);
-		if (!a) {
-			/* no memory to keep it: back on the queue now */
-			put_back(p, m);
-			return;
-		}
-		p->aside = a;
-		p->aside_cap = cap;
-	}
-	p->aside[p->naside++] = *m;
-	memset(m, 0, sizeof *m); /* the data is the aside entry's now */
+	if (list_add(&p->aside, &p->naside, &p->aside_cap, m) != 0)
+		put_back(p, m); /* no memory to keep it: back on the queue now */
 }
 
 /* M used up its attempts: to the dead-letter queue, or kept aside. */
@@ -516,14 +655,78 @@ static int job_start(struct pool *p, struct job *j)
 	return 0;
 }
 
-/* Handles message R, just taken from the work queue, in the free slot J. On any
- * failure it goes back on the queue and no more are taken. */
+static bool receive_failed(struct pool *p, int e);
+
+/* M, parked, is a copy of the message at the head of the work queue: takes that
+ * message. If another reader took it first, M is unparked and dropped (-1, nothing
+ * to do), and if the head is now another message, M becomes that one. Returns 0: M
+ * is taken and parked; -1: no message (or a failure, said). */
+static int confirm(struct pool *p, struct held *m)
+{
+	struct ib_wait now = { IB_WAIT_NOT, 0 };
+	struct ib_msg r;
+	int rc;
+	do
+		rc = ib_msgq_recv(p->q, &p->mb, 0, 0, &now, &r);
+	while (rc != 0 && errno == EINTR && !ib_msgq_stop_signal());
+	if (rc == 0 && (long)r.type == m->type && r.len == m->len &&
+	    memcmp(r.data, m->data, r.len) == 0)
+		return 0;
+	remember_attempts(p, m->hash, m->attempt - 1);
+	struct held copy = *m; /* its parked record, to take out */
+	if (rc != 0) {
+		if (errno != EAGAIN && receive_failed(p, errno))
+			p->stopping = true;
+		unpark(p, &copy);
+		m->tag = 0;
+		return -1;
+	}
+	/* another message: hold and park it, then take the copy's record out */
+	m->tag = 0;
+	if (held_set(m, (long)r.type, r.data, r.len) != 0) {
+		ib_warn_sys(errno, "hold a message");
+		if (send_all(p->q, (long)r.type, r.data, r.len) != 0)
+			ib_warn_sys(errno, "put a message back on %s; it is lost", p->q->label);
+		p->status = IB_EXIT_FAIL;
+		p->stopping = true;
+		unpark(p, &copy);
+		return -1;
+	}
+	m->attempt = attempts_made(p, m->hash) + 1;
+	int parked = park(p, m);
+	unpark(p, &copy);
+	if (parked != 0) {
+		ib_warn_sys(errno == EAGAIN ? ENOSPC : errno, "park a message in %s",
+			    p->inflight.label);
+		remember_attempts(p, m->hash, m->attempt - 1);
+		put_back(p, m);
+		p->status = IB_EXIT_FAIL;
+		p->stopping = true;
+		return -1;
+	}
+	return 0;
+}
+
+/* Undoes taking M when its handler cannot start: puts it back, or, while it is
+ * still on the work queue (a copy not yet confirmed), takes its parked copy out. */
+static void untake(struct pool *p, struct held *m)
+{
+	remember_attempts(p, m->hash, m->attempt - 1);
+	if (p->copied)
+		unpark(p, m);
+	else
+		put_back(p, m);
+}
+
+/* Handles message R, just received from the work queue (or copied from it:
+ * p->copied), in the free slot J. On any failure it goes back on the queue and no
+ * more are taken. */
 static void take(struct pool *p, struct job *j, const struct ib_msg *r)
 {
 	struct held *m = &j->m;
 	if (held_set(m, r->type, r->data, r->len) != 0) {
 		ib_warn_sys(errno, "hold a message");
-		if (send_all(p->q, r->type, r->data, r->len) != 0)
+		if (!p->copied && send_all(p->q, r->type, r->data, r->len) != 0)
 			ib_warn_sys(errno, "put a message back on %s; it is lost", p->q->label);
 		p->status = IB_EXIT_FAIL;
 		p->stopping = true;
@@ -533,8 +736,7 @@ static void take(struct pool *p, struct job *j, const struct ib_msg *r)
 	while (park(p, m) != 0) {
 		if (errno == EAGAIN && p->running > 0) {
 			if (ib_msgq_stop_signal()) {
-				remember_attempts(p, m->hash, m->attempt - 1);
-				put_back(p, m);
+				untake(p, m);
 				return;
 			}
 			reap(p, true); /* a handler's end makes room */
@@ -544,11 +746,15 @@ static void take(struct pool *p, struct job *j, const struct ib_msg *r)
 			    p->inflight.label);
 		goto fail;
 	}
+	if (p->copied) {
+		if (confirm(p, m) != 0)
+			return;
+		p->copied = false; /* taken now */
+	}
 	if (job_start(p, j) == 0)
 		return;
 fail:
-	remember_attempts(p, m->hash, m->attempt - 1);
-	put_back(p, m);
+	untake(p, m);
 	p->status = IB_EXIT_FAIL;
 	p->stopping = true;
 }
@@ -593,6 +799,34 @@ static uint64_t idle_step(unsigned idle)
 	return 10000000ULL << (idle < 4 ? idle : 4);
 }
 
+/* Receives the next message as W says, as ib_msgq_recv. With copy_first, R is a copy
+ * of the message at the head of the queue, still on it (p->copied); the wait for one
+ * is a receive into no room, which a message ends with E2BIG without being taken
+ * (one of 0 bytes fits, and is taken). */
+static int receive(struct pool *p, const struct ib_wait *w, struct ib_msg *r)
+{
+	const struct ib_exec_opts *o = p->o;
+	p->copied = false;
+	while (p->copy_first) {
+		if (ib_msgq_peek(p->q, &p->mb, 0, 0, r) == 0) {
+			p->copied = true;
+			return 0;
+		}
+		if (errno == ENOSYS) {
+			p->copy_first = false; /* this kernel cannot copy: take as usual */
+			break;
+		}
+		if (errno != ENOMSG)
+			break; /* too large, removed, ...: the receive says so */
+		struct ib_msgbuf none = { 0, p->mb.mem };
+		if (ib_msgq_recv(p->q, &none, o->type, o->flags, w, r) == 0)
+			return 0; /* an empty message, taken */
+		if (errno != E2BIG)
+			return -1;
+	}
+	return ib_msgq_recv(p->q, &p->mb, o->type, o->flags, w, r);
+}
+
 static void run(struct pool *p)
 {
 	const struct ib_exec_opts *o = p->o;
@@ -600,6 +834,7 @@ static void run(struct pool *p)
 	unsigned idle = 0, last_running = 0;
 	for (;;) {
 		reap(p, false);
+		retry_back(p);
 		if (p->running != last_running)
 			idle = 0;
 		last_running = p->running;
@@ -614,11 +849,13 @@ static void run(struct pool *p)
 			continue;
 		}
 		struct ib_msg r;
-		const struct ib_wait *w = p->running ? &now : &o->wait;
-		int rc = ib_msgq_recv(p->q, &p->mb, o->type, o->flags, w, &r);
-		if (rc != 0 && errno == EAGAIN && p->running && o->wait.mode != IB_WAIT_NOT) {
+		/* while handlers run or messages wait to go back, look at them now and then */
+		bool busy = p->running || p->nback;
+		const struct ib_wait *w = busy ? &now : &o->wait;
+		int rc = receive(p, w, &r);
+		if (rc != 0 && errno == EAGAIN && busy && o->wait.mode != IB_WAIT_NOT) {
 			struct ib_wait step = { IB_WAIT_FOR, idle_step(idle++) };
-			rc = ib_msgq_recv(p->q, &p->mb, o->type, o->flags, &step, &r);
+			rc = receive(p, &step, &r);
 		}
 		if (rc == 0) {
 			idle = 0;
@@ -631,6 +868,8 @@ static void run(struct pool *p)
 				reap(p, true);
 			continue;
 		}
+		if (e == EAGAIN && p->nback && o->wait.mode != IB_WAIT_NOT)
+			continue;
 		if (e == EAGAIN) {
 			p->empty = true;
 			return;
@@ -727,11 +966,14 @@ static int setup(struct pool *p)
 		if (open_aux(p, &p->inflight, &o->inflight, sizeof(struct park_header)) != 0)
 			return -1;
 		p->has_inflight = true;
+		/* (a type, or -t with EXCEPT, selects what MSG_COPY cannot) */
+		p->copy_first = !p->q->posix && o->type == 0 && o->flags == 0;
 		if (ib_msgbuf_init(&p->pb, p->inflight.maxsize > p->q->maxsize + 64
 						   ? p->inflight.maxsize : p->q->maxsize + 64) != 0) {
 			ib_warn_sys(errno, "allocate buffers");
 			return -1;
 		}
+		p->next_tag = first_tag();
 		if (recover(p) != 0)
 			return -1;
 	}
@@ -754,6 +996,7 @@ static int finish(struct pool *p)
 	for (size_t i = 0; i < p->naside; i++)
 		if (put_back(p, &p->aside[i]) == 0)
 			back++;
+	flush_back(p);
 	if (p->naside) {
 		ib_warn("%zu message%s failed %u attempt%s; %zu put back on %s for another run",
 			p->naside, plural(p->naside), p->o->max_attempts, plural(p->o->max_attempts),
@@ -804,6 +1047,9 @@ int ib_msgrcv_exec(struct ib_msgq *q, const struct ib_exec_opts *o)
 		free(p->jobs[i].m.data);
 	for (size_t i = 0; i < p->naside; i++)
 		free(p->aside[i].data);
+	for (size_t i = 0; i < p->nback; i++)
+		free(p->back[i].data);
+	free(p->back);
 	ib_msgbuf_free(&p->mb);
 	ib_msgbuf_free(&p->pb);
 	free(p->aside);

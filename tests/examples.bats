@@ -464,14 +464,14 @@ other"
 }
 
 ran_msgsnd_1() {
-	jobs_run msgsnd.1 2
+	jobs_run msgsnd.1 2 "$exec_fixture"
 	assert_eq "$(ex_output | sort)" "/srv/incoming/a.csv
 /srv/incoming/b.csv"
 }
 
 # Urgent first: now.csv, sent after the others, is taken before them.
 ran_msgsnd_2() {
-	jobs_run msgsnd.2 3
+	jobs_run msgsnd.2 3 "$exec_fixture"
 	assert_eq "$(ex_output | head -1)" /srv/incoming/now.csv
 	assert_eq "$(ex_output | sed 1d | sort)" "/srv/incoming/a.csv
 /srv/incoming/b.csv"

@@ -202,6 +202,84 @@ grep -qx "$p" fail && exit 1; echo "$p" >>done'
 	assert_eq "$(drain -P /inflight)" ""
 }
 
+# A queue $K with room for two 4-byte messages, holding job1 and job2, and a
+# producer (PRODUCER_PID) blocked sending job3..job6 into it: it refills the queue
+# whenever a message is taken.
+full_queue() {
+	mkq
+	set_qbytes $K 8
+	printf 'job1\njob2\n' | "$IPCBOX" msgsnd -k $K -l
+	printf 'job3\njob4\njob5\njob6\n' | "$IPCBOX" msgsnd -k $K -l 2>producer.err &
+	PRODUCER_PID=$!
+	wait_blocked $PRODUCER_PID 'msg'
+}
+
+# A handler that fails each message's first attempt, once the producer has filled
+# the queue again (so the message cannot go back at once), after running $1.
+fail_first_when_full() {
+	handler h 'p=$(cat)
+if [ "$MSGRCV_ATTEMPT" = 1 ]; then
+	until [ "$(awk -v k='"$(($K))"' '"'"'$1 == k { print $5 }'"'"' /proc/sysvipc/msg)" = 2 ]; do :; done
+	'"$1"'
+	exit 1
+fi
+echo "$p" >>done'
+}
+
+@test "--exec: a failed message goes back while producers keep the queue full and msgrcv is its only reader" {
+	full_queue
+	fail_first_when_full :
+	run --separate-stderr timeout -s KILL 60 "$IPCBOX" msgrcv -k $K -F -n --exec -- ./h
+	wait_status $PRODUCER_PID
+	assert_status 0
+	# (before, msgrcv waited for good for room to put job1 back: timeout's 124)
+	[ "$status" = 0 ] || { echo "msgrcv: $output $stderr"; false; }
+	assert_eq "$(sort done; drain -k $K | cut -f2)" "$(printf 'job%s\n' 1 2 3 4 5 6)"
+	assert_eq "$(sort done | uniq -d)" ""
+}
+
+@test "--exec --inflight: SIGTERM while the queue is full leaves the failed message parked; a restart handles every message once" {
+	full_queue
+	fail_first_when_full 'kill -TERM $PPID'
+	run --separate-stderr timeout -s KILL 60 "$IPCBOX" msgrcv -k $K -F --inflight $INF --exec -- ./h
+	assert_status 143
+	assert_contains "$stderr" "msgrcv: key 0x00005eed is full: 1 message stays parked in key 0x00005eef for the next run"
+	assert_eq "$(qnum $INF)" 1
+	handler h 'cat >>done; echo >>done'
+	run --separate-stderr timeout -s KILL 60 "$IPCBOX" msgrcv -k $K -F -n --inflight $INF --exec -- ./h
+	wait_status $PRODUCER_PID
+	assert_eq "$status" 0
+	assert_eq "$(sort done)" "$(printf 'job%s\n' 1 2 3 4 5 6)"
+	assert_eq "$(qnum $K)" 0
+	assert_eq "$(qnum $INF)" 0
+}
+
+@test "--exec --inflight (System V): SIGKILL before any receive or send loses nothing; a restart handles every message" {
+	need_cmd strace
+	handler h 'printf "%s\n" "$(cat)" >>done' # one write: two handlers run at once
+	local call n killed
+	for call in msgrcv msgsnd; do
+		for ((n = 1; n <= 40; n++)); do
+			rm -f done
+			ipcrm --all=msg >/dev/null 2>&1 || :
+			send_jobs 4 -k $K
+			killed=0
+			strace -f -qq -o /dev/null -e trace=$call -e inject=$call:signal=KILL:when=$n \
+				"$IPCBOX" msgrcv -k $K -F -n --inflight $INF --exec -j 2 -- ./h 2>err ||
+				killed=$?
+			"$IPCBOX" msgrcv -k $K -F -n -q --inflight $INF --exec -- ./h 2>>err ||
+				{ cat err; false; }
+			# every message handled, at least once (one handled but not yet
+			# taken out of the in-flight queue is handled again)
+			assert_eq "$(sort -u done)" "$(printf 'job%s\n' 1 2 3 4)"
+			assert_eq "$(qnum $K) $(qnum $INF)" "0 0"
+			[ "$killed" != 0 ] || break # past the last call
+		done
+		# the sweep reached the end of the run
+		[ "$killed" = 0 ]
+	done
+}
+
 @test "--inflight: a handled message leaves nothing parked, with handlers ending out of order (POSIX)" {
 	need_mqueue
 	send_jobs 9 -P /q
