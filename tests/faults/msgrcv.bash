@@ -147,10 +147,17 @@ exec_prepare() {
 	printf '%s\n' 'read -r p; [ "$p" != job3 ] && echo "$MSGRCV_TYPE$MSGRCV_PRIORITY	$p" >>done' >handler
 }
 
-# Prints TYPE<TAB>payload for each record parked in the POSIX queue $1 (header cut).
+# Prints TYPE<TAB>payload for each record parked in the queue -P $1 or -k $1
+# (header cut).
 parked_records() {
-	[ -e "/dev/mqueue/${1#/}" ] || return 0
-	"$IPCBOX" msgrcv -P "$1" -F -n -q --exec -- sh -c \
+	local sel=-P
+	if [[ $1 == /* ]]; then
+		[ -e "/dev/mqueue/${1#/}" ] || return 0
+	else
+		sel=-k
+		awk -v k="$(($1))" '$1 == k { f = 1 } END { exit !f }' /proc/sysvipc/msg || return 0
+	fi
+	"$IPCBOX" msgrcv $sel "$1" -F -n -q --exec -- sh -c \
 		'h=$(head -c 24 | od -An -t d8 -j 8 -N 8 | tr -d " "); printf "%s\t%s\n" "$h" "$(cat)"' \
 		2>/dev/null || :
 }
@@ -199,6 +206,24 @@ msgrcv_exec_sysv_check() {
 }
 scenario msgrcv msgrcv_exec_sysv "msgrcv memfd_create pwrite64 vfork wait4" \
 	"6 messages: msgrcv -k 0x4e4 -F -n --max-attempts 2 --dead-letter 0x4e5 --exec -j 2 -- sh -c HANDLER"
+
+# System V with an in-flight queue: each message is copied (MSG_COPY), parked,
+# then taken (the copy confirmed), and waited for by a receive with no room.
+msgrcv_exec_sysv_inflight_prepare() { exec_prepare; }
+msgrcv_exec_sysv_inflight_setup() { rm -f done; fill_queue -k 0x4e6; }
+msgrcv_exec_sysv_inflight_run() {
+	traced "$IPCBOX" msgrcv -k 0x4e6 -F -n --max-attempts 2 --inflight 0x4e7 --exec -j 2 \
+		-- sh -c "$(cat "$IN/handler")" >out 2>err
+	STATUS=$?
+}
+msgrcv_exec_sysv_inflight_check() {
+	sysv_queue 1254 >queue
+	parked_records 0x4e7 >parked
+	check_exec queue /dev/null parked
+}
+CLEAN_STATUS_msgrcv_exec_sysv_inflight=1
+scenario msgrcv msgrcv_exec_sysv_inflight "msgrcv msgsnd" \
+	"6 messages: msgrcv -k 0x4e6 -F -n --max-attempts 2 --inflight 0x4e7 --exec -j 2 -- sh -c HANDLER"
 
 # POSIX with an in-flight queue: parking, unparking (the POSIX rotation) and
 # putting back are all sends and receives, faults included.
