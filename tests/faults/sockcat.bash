@@ -113,3 +113,49 @@ sockcat_server_check() {
 CLEAN_STATUS_sockcat_server=0
 scenario sockcat sockcat_server "socket bind listen accept accept4 read write splice unlink fchmod poll ppoll" \
 	"listener: sockcat -v -l unix:sock >srv.out; client: sockcat unix:sock <in(150 KB)"
+
+# --- the listener with -e: the command (cat) gets the connection; what it wrote
+# out is a prefix of what the client sent, all of it when both exit 0. Faults in
+# spawning (the descriptors moved to 0 and 1, the wait) and in accepting.
+sockcat_exec_prepare() { sock_prepare; }
+sockcat_exec_setup() { rm -f sock got srv.err; }
+sockcat_exec_run() {
+	local TRACEV=("${TRACE[@]}")
+	start_listener err traced "$IPCBOX" sockcat -v -l unix:sock -e -- sh -c 'exec cat >got' \
+		</dev/null >/dev/null
+	if [[ $LINE == *listening* ]] || [ -S sock ]; then
+		"$IPCBOX" sockcat unix:sock <"$IN/in" >/dev/null 2>cli.err
+		CST=$?
+	else
+		CST=none
+	fi
+	wait_listener
+	STATUS=$BGSTATUS
+	CMDLINE="${TRACEV[*]} $IPCBOX sockcat -v -l unix:sock -e -- sh -c 'exec cat >got'"
+}
+sockcat_exec_check() {
+	[ "$CST" = none ] && CST=1
+	[ -e got ] || : >got
+	check_relay got "$CST" "$STATUS"
+}
+CLEAN_STATUS_sockcat_exec=0
+scenario sockcat sockcat_exec "accept accept4 vfork dup2 dup3 wait4" \
+	"listener: sockcat -v -l unix:sock -e -- sh -c 'exec cat >got'; client: sockcat unix:sock <in(150 KB)"
+
+# --- a client that retries: a failed connect is tried again (--retry 2), and the
+# bytes arrive whole when both exit 0; a client that gives up says so in one line.
+sockcat_retry_prepare() { sock_prepare; }
+sockcat_retry_setup() { sockcat_client_setup; }
+sockcat_retry_run() {
+	traced "$IPCBOX" sockcat --retry 2 --interval 10ms unix:sock <"$IN/in" >out 2>err
+	STATUS=$?
+	if [ "$STATUS" != 0 ] && ! [ -s srv.out ] && ! grep -q 'connection from' srv.err; then
+		wait_listener unserved
+		[ "$BGSTATUS" = 143 ] && BGSTATUS=0
+	else
+		wait_listener
+	fi
+}
+sockcat_retry_check() { sockcat_client_check; }
+scenario sockcat sockcat_retry "socket connect" \
+	"listener: sockcat -v -l unix:sock >srv.out; client: sockcat --retry 2 --interval 10ms unix:sock <in(150 KB)"
