@@ -466,7 +466,7 @@ static int sysv_hold(struct semop_cmd *c, int id)
 static int sysv_main(struct semop_cmd *c)
 {
 	/* --release-for touches the set only to learn its id: its holder gives back. */
-	int access = c->act == ACT_GET ? 0400
+	int access = c->act == ACT_GET || c->act == ACT_WAIT_IDLE ? 0400
 		   : c->act == ACT_CREATE || c->act == ACT_RELEASE_FOR ? 0 : 0200;
 	for (size_t i = 0; i < c->nops; i++)
 		access |= c->ops[i].sem_op ? 0200 : 0400;
