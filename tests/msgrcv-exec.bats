@@ -259,12 +259,14 @@ echo "$p" >>done'
 	handler h 'printf "%s\n" "$(cat)" >>done' # one write: two handlers run at once
 	local call n killed
 	for call in msgrcv msgsnd; do
-		for ((n = 1; n <= 40; n++)); do
+		for ((n = 1; n <= 60; n++)); do
 			rm -f done
 			ipcrm --all=msg >/dev/null 2>&1 || :
 			send_jobs 4 -k $K
 			killed=0
-			strace -f -qq -o /dev/null -e trace=$call -e inject=$call:signal=KILL:when=$n \
+			# (LeakSanitizer cannot run under ptrace)
+			ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+				strace -f -qq -o /dev/null -e trace=$call -e inject=$call:signal=KILL:when=$n \
 				"$IPCBOX" msgrcv -k $K -F -n --inflight $INF --exec -j 2 -- ./h 2>err ||
 				killed=$?
 			"$IPCBOX" msgrcv -k $K -F -n -q --inflight $INF --exec -- ./h 2>>err ||
