@@ -20,10 +20,15 @@ start_listener() {
 	rm -f ready.fifo
 	# the first line says it listens (or why it could not); if writing that line
 	# is what failed, the socket appearing says it (bounded: 10s)
+	# (a read that times out keeps what it read of the line: carry on from there;
+	# the socket appears before the line is written: give the line a second more)
+	local part sock_seen=0
 	LINE=
 	for ((i = 0; i < 200; i++)); do
-		IFS= read -r -t 0.05 -u 9 LINE && break
-		[ -S sock ] && break
+		part=
+		IFS= read -r -t 0.05 -u 9 part && { LINE+=$part; break; }
+		LINE+=$part
+		[ -z "$LINE" ] && [ -S sock ] && ((++sock_seen > 20)) && break
 	done
 	echo "$LINE" >"$errf"
 	cat <&9 >>"$errf" &
@@ -72,8 +77,10 @@ sockcat_client_setup() {
 	start_listener srv.err "$IPCBOX" sockcat -v -l unix:sock </dev/null >srv.out
 	[[ $LINE == *listening* ]] || broke "setup: the listener did not start: $LINE"
 }
-sockcat_client_run() {
-	traced "$IPCBOX" sockcat unix:sock <"$IN/in" >out 2>err
+# Runs the client sockcat with the options "$@" under the fault, then waits for
+# the listener.
+client_run() {
+	traced "$IPCBOX" sockcat "$@" unix:sock <"$IN/in" >out 2>err
 	STATUS=$?
 	# a client that failed before it connected leaves the listener waiting
 	if [ "$STATUS" != 0 ] && ! [ -s srv.out ] && ! grep -q 'connection from' srv.err; then
@@ -83,6 +90,7 @@ sockcat_client_run() {
 		wait_listener
 	fi
 }
+sockcat_client_run() { client_run; }
 sockcat_client_check() {
 	check_relay srv.out "$STATUS" "$BGSTATUS"
 	[ "$STATUS" = 0 ] || [ "$STATUS" -gt 128 ] || one_line
@@ -93,9 +101,12 @@ scenario sockcat sockcat_client "socket connect read write splice shutdown poll 
 # --- the listener under faults
 sockcat_server_prepare() { sock_prepare; }
 sockcat_server_setup() { rm -f sock srv.out srv.err; }
-sockcat_server_run() {
+# Runs the listener "$@" under the fault (stdout to srv.out, stderr to err), and a
+# client sending the input to it. STATUS is the listener's status, CST the
+# client's (none: the listener never listened).
+serve_one() {
 	local TRACEV=("${TRACE[@]}")
-	start_listener err traced "$IPCBOX" sockcat -v -l unix:sock </dev/null >srv.out
+	start_listener err traced "$@" </dev/null >srv.out
 	if [[ $LINE == *listening* ]] || [ -S sock ]; then
 		"$IPCBOX" sockcat unix:sock <"$IN/in" >/dev/null 2>cli.err
 		CST=$?
@@ -104,8 +115,9 @@ sockcat_server_run() {
 	fi
 	wait_listener
 	STATUS=$BGSTATUS
-	CMDLINE="${TRACEV[*]} $IPCBOX sockcat -v -l unix:sock"
+	CMDLINE="${TRACEV[*]} $*"
 }
+sockcat_server_run() { serve_one "$IPCBOX" sockcat -v -l unix:sock; }
 sockcat_server_check() {
 	[ "$CST" = none ] && CST=1
 	check_relay srv.out "$CST" "$STATUS"
@@ -118,21 +130,8 @@ scenario sockcat sockcat_server "socket bind listen accept accept4 read write sp
 # out is a prefix of what the client sent, all of it when both exit 0. Faults in
 # spawning (the descriptors moved to 0 and 1, the wait) and in accepting.
 sockcat_exec_prepare() { sock_prepare; }
-sockcat_exec_setup() { rm -f sock got srv.err; }
-sockcat_exec_run() {
-	local TRACEV=("${TRACE[@]}")
-	start_listener err traced "$IPCBOX" sockcat -v -l unix:sock -e -- sh -c 'exec cat >got' \
-		</dev/null >/dev/null
-	if [[ $LINE == *listening* ]] || [ -S sock ]; then
-		"$IPCBOX" sockcat unix:sock <"$IN/in" >/dev/null 2>cli.err
-		CST=$?
-	else
-		CST=none
-	fi
-	wait_listener
-	STATUS=$BGSTATUS
-	CMDLINE="${TRACEV[*]} $IPCBOX sockcat -v -l unix:sock -e -- sh -c 'exec cat >got'"
-}
+sockcat_exec_setup() { rm -f sock got srv.out; }
+sockcat_exec_run() { serve_one "$IPCBOX" sockcat -v -l unix:sock -e -- sh -c 'exec cat >got'; }
 sockcat_exec_check() {
 	[ "$CST" = none ] && CST=1
 	[ -e got ] || : >got
@@ -146,16 +145,7 @@ scenario sockcat sockcat_exec "accept accept4 vfork dup2 dup3 wait4" \
 # bytes arrive whole when both exit 0; a client that gives up says so in one line.
 sockcat_retry_prepare() { sock_prepare; }
 sockcat_retry_setup() { sockcat_client_setup; }
-sockcat_retry_run() {
-	traced "$IPCBOX" sockcat --retry 2 --interval 10ms unix:sock <"$IN/in" >out 2>err
-	STATUS=$?
-	if [ "$STATUS" != 0 ] && ! [ -s srv.out ] && ! grep -q 'connection from' srv.err; then
-		wait_listener unserved
-		[ "$BGSTATUS" = 143 ] && BGSTATUS=0
-	else
-		wait_listener
-	fi
-}
+sockcat_retry_run() { client_run --retry 2 --interval 10ms; }
 sockcat_retry_check() { sockcat_client_check; }
 scenario sockcat sockcat_retry "socket connect" \
 	"listener: sockcat -v -l unix:sock >srv.out; client: sockcat --retry 2 --interval 10ms unix:sock <in(150 KB)"
