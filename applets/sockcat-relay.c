@@ -14,6 +14,8 @@
 #include "ipc/err.h"
 #include "ipc/parse.h"
 
+#include "sockcat-sockaddr.h"
+
 enum mode { SPLICE, COPY };
 enum step { DONE_SOME, AGAIN, END, FAIL };
 
@@ -28,6 +30,9 @@ struct state {
 	bool in_sock, out_sock;
 	bool in_nb;      /* IN may be tried without asking poll first */
 	bool in_ready, out_ready, in_blocked, eof, done, shut;
+	bool no_dest;    /* d->to has no address yet: OUT is not polled */
+	bool nap;        /* d->to's peer was full: try again shortly (an unconnected
+			    socket's POLLOUT does not say when a UNIX peer has room) */
 };
 
 static bool nonblocking(int fd, bool splice_mode)
@@ -83,13 +88,54 @@ static void observe(struct state *s, const char *p, size_t n)
 		s->d->observe(s->d->observe_arg, p, n);
 }
 
+/* A message sendto could not deliver to D->to: said, and dropped. Returns whether the
+ * relay goes on (ERR is about that peer, not about our socket). */
+static bool undelivered(const struct ib_relay_dir *d, size_t len, int err)
+{
+	char name[IB_SOCKADDR_STRLEN];
+	if (d->to->len <= sizeof(sa_family_t)) {
+		ib_warn("%s: a message of %zu bytes for an unbound sender dropped: it has no "
+			"address to answer", d->out_name, len);
+		return true;
+	}
+	ib_sockaddr_format((const struct sockaddr *)&d->to->ss, d->to->len, SOCK_DGRAM, name,
+			   sizeof(name));
+	if (err != ECONNREFUSED && err != ENOENT && err != EHOSTUNREACH && err != ENETUNREACH &&
+	    err != EPERM && err != EACCES && err != EMSGSIZE && err != ENOTDIR) {
+		ib_warn_sys(err, "send to %s", name);
+		return false;
+	}
+	ib_warn_sys(err, "send to %s (a message of %zu bytes dropped)", name, len);
+	return true;
+}
+
 /* Moves what is buffered towards OUT. */
 static enum step drain(struct state *s, size_t chunk)
 {
 	struct ib_relay_dir *d = s->d;
 	for (;;) {
 		ssize_t n;
-		if (s->mode == SPLICE) {
+		if (d->to && d->to->len == 0) {
+			s->no_dest = true;
+			return AGAIN;
+		} else if (d->to && s->mode == COPY) {
+			errno = EDESTADDRREQ; /* an unbound sender */
+			n = d->to->len <= sizeof(sa_family_t) ? -1 :
+			    sendto(d->out, s->buf + s->off, s->len - s->off, MSG_NOSIGNAL,
+				   (const struct sockaddr *)&d->to->ss, d->to->len);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+				s->nap = true;
+				return AGAIN;
+			}
+			if (n < 0) {
+				if (!undelivered(d, s->len - s->off, errno))
+					return FAIL;
+				s->off = s->len = 0;
+				return DONE_SOME;
+			}
+		} else if (s->mode == SPLICE) {
 			n = splice(s->pipe[0], NULL, d->out, NULL, s->pending,
 				   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 			if (n < 0 && (errno == EINVAL || errno == ENOSYS)) {
@@ -124,6 +170,24 @@ static enum step drain(struct state *s, size_t chunk)
 	}
 }
 
+/* Whether a datagram from SA (LEN bytes) is relayed; if so its sender may be answered. */
+static bool taken(struct ib_relay_dir *d, struct sockaddr_storage *sa, socklen_t len)
+{
+	if (len < sizeof(sa_family_t)) { /* an unbound UNIX sender: no address at all */
+		sa->ss_family = AF_UNIX;
+		len = sizeof(sa_family_t);
+	}
+	if (d->only_from && (len != d->only_from_len || memcmp(sa, d->only_from, len) != 0))
+		return false;
+	if (d->admit && !d->admit(d->admit_arg, (const struct sockaddr *)sa, len))
+		return false;
+	if (d->from && len > sizeof(sa_family_t) && len <= sizeof(d->from->ss)) {
+		memcpy(&d->from->ss, sa, len);
+		d->from->len = len;
+	}
+	return true;
+}
+
 /* Takes more from IN. */
 static enum step fill(struct state *s, size_t chunk)
 {
@@ -146,12 +210,11 @@ static enum step fill(struct state *s, size_t chunk)
 				max = d->max_message;
 			struct sockaddr_storage from;
 			socklen_t fromlen = sizeof(from);
-			if (s->in_sock && d->only_from) {
+			if (s->in_sock && (d->only_from || d->admit || d->from)) {
 				n = recvfrom(d->in, s->buf, max, MSG_TRUNC, (struct sockaddr *)&from,
 					     &fromlen);
-				if (n >= 0 && (fromlen != d->only_from_len ||
-					       memcmp(&from, d->only_from, fromlen) != 0))
-					continue; /* not from the peer: dropped */
+				if (n >= 0 && !taken(d, &from, fromlen))
+					continue; /* not from the peer, or refused: dropped */
 			} else if (s->in_sock)
 				n = recv(d->in, s->buf, max, d->message ? MSG_TRUNC : 0);
 			else
@@ -314,7 +377,7 @@ enum ib_relay_result ib_relay_run(struct ib_relay *r)
 			goto out;
 	uint64_t last = now_ns(), eof_at = 0, start = last, reported = last;
 	for (;;) {
-		bool all = true;
+		bool all = true, nap = false, dest = false;
 		for (int i = 0; i < n; i++) {
 			int m = advance(&st[i], chunk);
 			if (m < 0)
@@ -329,6 +392,15 @@ enum ib_relay_result ib_relay_run(struct ib_relay *r)
 		}
 		if (st[0].done && eof_at == 0)
 			eof_at = now_ns();
+		for (int i = 0; i < n; i++) { /* the other direction may have found a peer */
+			if (st[i].no_dest && st[i].d->to->len) {
+				st[i].no_dest = false;
+				st[i].out_ready = dest = true;
+			}
+			nap = nap || st[i].nap;
+		}
+		if (dest)
+			continue;
 
 		struct pollfd pfd[4];
 		struct state *owner[4];
@@ -343,7 +415,7 @@ enum ib_relay_result ib_relay_run(struct ib_relay *r)
 				owner[np] = s;
 				for_in[np++] = true;
 			}
-			if (has_data(s) && !s->out_ready) {
+			if (has_data(s) && !s->out_ready && !s->no_dest && !s->nap) {
 				pfd[np] = (struct pollfd){ .fd = s->d->out, .events = POLLOUT };
 				owner[np] = s;
 				for_in[np++] = false;
@@ -377,6 +449,8 @@ enum ib_relay_result ib_relay_run(struct ib_relay *r)
 			if (r->quit_ns - (now - eof_at) < wait)
 				wait = r->quit_ns - (now - eof_at);
 		}
+		if (nap && wait > 1000000)
+			wait = 1000000;
 		struct timespec ts = ib_ns_to_timespec(wait);
 		int k = ppoll(pfd, np, wait == UINT64_MAX ? NULL : &ts, r->poll_mask);
 		if (k < 0) {
@@ -384,6 +458,11 @@ enum ib_relay_result ib_relay_run(struct ib_relay *r)
 				continue;
 			ib_warn_sys(errno, "poll");
 			goto out;
+		}
+		for (int i = 0; i < n; i++) {
+			if (st[i].nap)
+				st[i].out_ready = true;
+			st[i].nap = false;
 		}
 		for (nfds_t i = 0; i < np; i++) {
 			if (!pfd[i].revents)
