@@ -7,7 +7,8 @@
 # sockcat's throughput as a multiple of the tool's (its time / ours).
 # Goals (issue 13): TCP at least 1.5x socat -b 131072 and 0.95x the best C copier;
 # UNIX stream at least 1.8x socat -b 131072; earlier (SOCKCAT_BENCH_ALL=1): 2.5x socat,
-# 2x nc.
+# 2x nc. c:rw:262144,splice-poll is what sockcat's relay does (it waits in poll, as it
+# must to serve both directions at once): the floor for it, apart from the goal.
 #   SOCKCAT_BENCH_MIB=512 SOCKCAT_ROUNDS=3 tests/bench/run tests/bench/sockcat.sh
 
 SC_MIB=${SOCKCAT_BENCH_MIB:-1024}
@@ -113,7 +114,7 @@ sc_table() {
 		echo "$t $w $c"
 	done | awk -v tr="$tr" -v l0="$load0" -v l1="$load1" -v rounds="$SC_ROUNDS" '
 		{ name[NR] = $1; wall[NR] = $2; cpu[NR] = $3
-		  if ($1 ~ /^c:/ && (best == 0 || $2 < wall[best])) best = NR }
+		  if ($1 ~ /^c:/ && $1 !~ /-poll$/ && (best == 0 || $2 < wall[best])) best = NR }
 		function goal(i, g) {
 			if (g == "") return ""
 			return (wall[i] / wall[1] >= g ? "  ok" : "  MISSED") " (goal >= " g "x)"
@@ -138,6 +139,6 @@ sc_table() {
 echo "== sockcat: ${SC_MIB} MiB pipe -> client -> server -> /dev/null (ms per GiB, wall and CPU)"
 have_peer socat && have_peer nc && have_peer /usr/bin/time && {
 	sc_table tcp socat128 $SC_MORE c:splice,splice c:rw:1048576,rw:1048576 \
-		c:rw:1048576,splice c:rw:262144,splice
+		c:rw:1048576,splice c:rw:262144,splice c:rw:262144,splice-poll
 	sc_table unix socat128 $SC_MORE c:splice,splice c:rw:1048576,rw:1048576
 }

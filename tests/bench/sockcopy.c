@@ -3,12 +3,16 @@
  * printing "listening on PORT" to stderr, or a UNIX path), takes one client and copies
  * it to stdout; the sender connects and copies stdin into the socket.
  *   sockcopy recv tcp|unix [PATH] HOW      sockcopy send tcp|unix PORT|PATH HOW
- * HOW is "splice" (through a 1 MiB pipe, as sockcat's relay does) or "rw:SIZE"
- * (read/write with a SIZE-byte buffer). Exits 1 on any error. */
+ * HOW is "splice" (through a 1 MiB pipe, as sockcat's relay does), "splice-poll" (the
+ * same from a non-blocking descriptor, waiting in poll when it is empty, as a relay
+ * that serves two directions must) or "rw:SIZE" (read/write with a SIZE-byte buffer).
+ * Exits 1 on any error. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,14 +26,20 @@ static void die(const char *what)
 	exit(1);
 }
 
-static void copy_splice(int in, int out)
+static void copy_splice(int in, int out, int poll_first)
 {
 	int p[2];
 	if (pipe(p) != 0)
 		die("pipe");
 	fcntl(p[1], F_SETPIPE_SZ, 1 << 20);
+	if (poll_first)
+		fcntl(in, F_SETFL, fcntl(in, F_GETFL) | O_NONBLOCK);
 	for (;;) {
 		ssize_t n = splice(in, NULL, p[1], NULL, 1 << 20, SPLICE_F_MOVE);
+		if (n < 0 && errno == EAGAIN && poll_first) {
+			poll(&(struct pollfd){ .fd = in, .events = POLLIN }, 1, -1);
+			continue;
+		}
 		if (n < 0)
 			die("splice in");
 		if (n == 0)
@@ -91,8 +101,8 @@ int main(int argc, char **argv)
 		die("connect");
 	}
 	int from = recv ? c : 0, to = recv ? 1 : c;
-	if (strcmp(how, "splice") == 0)
-		copy_splice(from, to);
+	if (strcmp(how, "splice") == 0 || strcmp(how, "splice-poll") == 0)
+		copy_splice(from, to, strcmp(how, "splice-poll") == 0);
 	else if (strncmp(how, "rw:", 3) == 0)
 		copy_rw(from, to, (size_t)atol(how + 3));
 	else
