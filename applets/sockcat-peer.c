@@ -120,13 +120,20 @@ static int set_inet(const char *addr_var, const char *port_var, const struct soc
 
 int ib_peer_setenv(int fd)
 {
-	struct sockaddr_storage peer, local;
-	socklen_t plen = sizeof(peer), llen = sizeof(local);
+	struct sockaddr_storage peer;
+	socklen_t plen = sizeof(peer);
 	if (getpeername(fd, (struct sockaddr *)&peer, &plen) != 0)
 		peer.ss_family = AF_UNSPEC;
+	return ib_peer_setenv_from(fd, (struct sockaddr *)&peer);
+}
+
+int ib_peer_setenv_from(int fd, const struct sockaddr *peer)
+{
+	struct sockaddr_storage local;
+	socklen_t llen = sizeof(local);
 	if (getsockname(fd, (struct sockaddr *)&local, &llen) != 0)
 		local.ss_family = AF_UNSPEC;
-	int rc = set_inet("SOCKCAT_PEER_ADDR", "SOCKCAT_PEER_PORT", (struct sockaddr *)&peer) |
+	int rc = set_inet("SOCKCAT_PEER_ADDR", "SOCKCAT_PEER_PORT", peer) |
 		 set_inet("SOCKCAT_LOCAL_ADDR", "SOCKCAT_LOCAL_PORT", (struct sockaddr *)&local);
 	struct ucred cr = { 0, 0, 0 };
 	socklen_t clen = sizeof(cr);

@@ -34,4 +34,7 @@ bool ib_cidr_list_has(const struct ib_cidr_list *l, const struct sockaddr *sa);
  * with errno (out of memory). */
 int ib_peer_setenv(int fd);
 
+/* The same for a datagram from PEER on the unconnected socket FD. */
+int ib_peer_setenv_from(int fd, const struct sockaddr *peer);
+
 #endif

@@ -14,6 +14,8 @@
 #include "ipc/err.h"
 #include "ipc/parse.h"
 
+#include "sockcat-sockaddr.h"
+
 enum mode { SPLICE, COPY };
 enum step { DONE_SOME, AGAIN, END, FAIL };
 
@@ -28,6 +30,9 @@ struct state {
 	bool in_sock, out_sock;
 	bool in_nb;      /* IN may be tried without asking poll first */
 	bool in_ready, out_ready, in_blocked, eof, done, shut;
+	bool no_dest;    /* d->to has no address yet: OUT is not polled */
+	bool nap;        /* d->to's peer was full: try again shortly (an unconnected
+			    socket's POLLOUT does not say when a UNIX peer has room) */
 };
 
 static bool nonblocking(int fd, bool splice_mode)
@@ -83,13 +88,54 @@ static void observe(struct state *s, const char *p, size_t n)
 		s->d->observe(s->d->observe_arg, p, n);
 }
 
+/* A message sendto could not deliver to D->to: said, and dropped. Returns whether the
+ * relay goes on (ERR is about that peer, not about our socket). */
+static bool undelivered(const struct ib_relay_dir *d, size_t len, int err)
+{
+	char name[IB_SOCKADDR_STRLEN];
+	if (d->to->len <= sizeof(sa_family_t)) {
+		ib_warn("%s: a message of %zu bytes for an unbound sender dropped: it has no "
+			"address to answer", d->out_name, len);
+		return true;
+	}
+	ib_sockaddr_format((const struct sockaddr *)&d->to->ss, d->to->len, SOCK_DGRAM, name,
+			   sizeof(name));
+	if (err != ECONNREFUSED && err != ENOENT && err != EHOSTUNREACH && err != ENETUNREACH &&
+	    err != EPERM && err != EACCES && err != EMSGSIZE && err != ENOTDIR) {
+		ib_warn_sys(err, "send to %s", name);
+		return false;
+	}
+	ib_warn_sys(err, "send to %s (a message of %zu bytes dropped)", name, len);
+	return true;
+}
+
 /* Moves what is buffered towards OUT. */
 static enum step drain(struct state *s, size_t chunk)
 {
 	struct ib_relay_dir *d = s->d;
 	for (;;) {
 		ssize_t n;
-		if (s->mode == SPLICE) {
+		if (d->to && d->to->len == 0) {
+			s->no_dest = true;
+			return AGAIN;
+		} else if (d->to && s->mode == COPY) {
+			errno = EDESTADDRREQ; /* an unbound sender */
+			n = d->to->len <= sizeof(sa_family_t) ? -1 :
+			    sendto(d->out, s->buf + s->off, s->len - s->off, MSG_NOSIGNAL,
+				   (const struct sockaddr *)&d->to->ss, d->to->len);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+				s->nap = true;
+				return AGAIN;
+			}
+			if (n < 0) {
+				if (!undelivered(d, s->len - s->off, errno))
+					return FAIL;
+				s->off = s->len = 0;
+				return DONE_SOME;
+			}
+		} else if (s->mode == SPLICE) {
 			n = splice(s->pipe[0], NULL, d->out, NULL, s->pending,
 				   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 			if (n < 0 && (errno == EINVAL || errno == ENOSYS)) {
@@ -124,6 +170,24 @@ static enum step drain(struct state *s, size_t chunk)
 	}
 }
 
+/* Whether a datagram from SA (LEN bytes) is relayed; if so its sender may be answered. */
+static bool taken(struct ib_relay_dir *d, struct sockaddr_storage *sa, socklen_t len)
+{
+	if (len < sizeof(sa_family_t)) { /* an unbound UNIX sender: no address at all */
+		sa->ss_family = AF_UNIX;
+		len = sizeof(sa_family_t);
+	}
+	if (d->only_from && (len != d->only_from_len || memcmp(sa, d->only_from, len) != 0))
+		return false;
+	if (d->admit && !d->admit(d->admit_arg, (const struct sockaddr *)sa, len))
+		return false;
+	if (d->from && len > sizeof(sa_family_t) && len <= sizeof(d->from->ss)) {
+		memcpy(&d->from->ss, sa, len);
+		d->from->len = len;
+	}
+	return true;
+}
+
 /* Takes more from IN. */
 static enum step fill(struct state *s, size_t chunk)
 {
@@ -146,12 +210,11 @@ static enum step fill(struct state *s, size_t chunk)
 				max = d->max_message;
 			struct sockaddr_storage from;
 			socklen_t fromlen = sizeof(from);
-			if (s->in_sock && d->only_from) {
+			if (s->in_sock && (d->only_from || d->admit || d->from)) {
 				n = recvfrom(d->in, s->buf, max, MSG_TRUNC, (struct sockaddr *)&from,
 					     &fromlen);
-				if (n >= 0 && (fromlen != d->only_from_len ||
-					       memcmp(&from, d->only_from, fromlen) != 0))
-					continue; /* not from the peer: dropped */
+				if (n >= 0 && !taken(d, &from, fromlen))
+					continue; /* not from the peer, or refused: dropped */
 			} else if (s->in_sock)
 				n = recv(d->in, s->buf, max, d->message ? MSG_TRUNC : 0);
 			else
@@ -251,8 +314,44 @@ static int advance(struct state *s, size_t chunk)
 	return moved;
 }
 
-static int setup(struct state *s, struct ib_relay_dir *d, size_t chunk)
+/* How each kind of end is moved fastest, as tests/bench/sockcat.sh measures it
+ * (Linux 6.x, loopback): splicing INTO a TCP socket is the slow part (the pages go
+ * out in small fragments: about half the speed of plain writes), writing it from a
+ * 256 KiB buffer (one that stays in the cache; 1 MiB costs more CPU) is the fastest;
+ * splicing OUT of one is the fastest; UNIX stream sockets splice best both ways. An
+ * end not listed (a pipe, a file, another socket) splices. A direction splices only
+ * if both its ends do; else it copies, with INTO_BUFFER for the end it writes into
+ * (when the caller gave no chunk size). */
+static const struct {
+	int family, type;
+	bool splice_into, splice_out_of;
+	size_t into_buffer;
+} ends[] = {
+	{ AF_INET, SOCK_STREAM, false, true, 256 << 10 },
+	{ AF_INET6, SOCK_STREAM, false, true, 256 << 10 },
+	{ AF_UNIX, SOCK_STREAM, true, true, 0 },
+};
+
+/* FD's line in ENDS, or -1 (no socket, or none listed). */
+static int end_kind(int fd)
 {
+	int family, type;
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &family, &(socklen_t){ sizeof(family) }) != 0 ||
+	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &(socklen_t){ sizeof(type) }) != 0)
+		return -1;
+	for (int i = 0; i < (int)(sizeof(ends) / sizeof(ends[0])); i++)
+		if (ends[i].family == family && ends[i].type == type)
+			return i;
+	return -1;
+}
+
+/* Sets up direction D; CHUNK is the buffer and pipe size, CHOSEN if the caller gave it. */
+static int setup(struct state *s, struct ib_relay_dir *d, size_t chunk, bool chosen)
+{
+	int in = end_kind(d->in), out = end_kind(d->out);
+	bool splices = (in < 0 || ends[in].splice_out_of) && (out < 0 || ends[out].splice_into);
+	if (!splices && !chosen && out >= 0 && ends[out].into_buffer)
+		chunk = ends[out].into_buffer;
 	memset(s, 0, sizeof(*s));
 	s->d = d;
 	s->pipe[0] = s->pipe[1] = -1;
@@ -261,7 +360,7 @@ static int setup(struct state *s, struct ib_relay_dir *d, size_t chunk)
 	s->out_ready = true;
 	d->bytes = 0;
 	d->eof = false;
-	if (d->message || d->copy_only) {
+	if (d->message || d->copy_only || !splices) {
 		s->mode = COPY;
 		s->buf = malloc(chunk);
 		if (!s->buf) {
@@ -310,11 +409,11 @@ enum ib_relay_result ib_relay_run(struct ib_relay *r)
 	int n = r->ndirs;
 	int ok = 0;
 	for (; ok < n; ok++)
-		if (setup(&st[ok], &r->dir[ok], chunk) != 0)
+		if (setup(&st[ok], &r->dir[ok], chunk, r->chunk != 0) != 0)
 			goto out;
 	uint64_t last = now_ns(), eof_at = 0, start = last, reported = last;
 	for (;;) {
-		bool all = true;
+		bool all = true, nap = false, dest = false;
 		for (int i = 0; i < n; i++) {
 			int m = advance(&st[i], chunk);
 			if (m < 0)
@@ -329,6 +428,15 @@ enum ib_relay_result ib_relay_run(struct ib_relay *r)
 		}
 		if (st[0].done && eof_at == 0)
 			eof_at = now_ns();
+		for (int i = 0; i < n; i++) { /* the other direction may have found a peer */
+			if (st[i].no_dest && st[i].d->to->len) {
+				st[i].no_dest = false;
+				st[i].out_ready = dest = true;
+			}
+			nap = nap || st[i].nap;
+		}
+		if (dest)
+			continue;
 
 		struct pollfd pfd[4];
 		struct state *owner[4];
@@ -343,7 +451,7 @@ enum ib_relay_result ib_relay_run(struct ib_relay *r)
 				owner[np] = s;
 				for_in[np++] = true;
 			}
-			if (has_data(s) && !s->out_ready) {
+			if (has_data(s) && !s->out_ready && !s->no_dest && !s->nap) {
 				pfd[np] = (struct pollfd){ .fd = s->d->out, .events = POLLOUT };
 				owner[np] = s;
 				for_in[np++] = false;
@@ -377,6 +485,8 @@ enum ib_relay_result ib_relay_run(struct ib_relay *r)
 			if (r->quit_ns - (now - eof_at) < wait)
 				wait = r->quit_ns - (now - eof_at);
 		}
+		if (nap && wait > 1000000)
+			wait = 1000000;
 		struct timespec ts = ib_ns_to_timespec(wait);
 		int k = ppoll(pfd, np, wait == UINT64_MAX ? NULL : &ts, r->poll_mask);
 		if (k < 0) {
@@ -384,6 +494,11 @@ enum ib_relay_result ib_relay_run(struct ib_relay *r)
 				continue;
 			ib_warn_sys(errno, "poll");
 			goto out;
+		}
+		for (int i = 0; i < n; i++) {
+			if (st[i].nap)
+				st[i].out_ready = true;
+			st[i].nap = false;
 		}
 		for (nfds_t i = 0; i < np; i++) {
 			if (!pfd[i].revents)

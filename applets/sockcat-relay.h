@@ -10,9 +10,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 /* The default chunk: the internal pipe's size and the copy buffer's. */
 #define IB_RELAY_CHUNK ((size_t)1 << 20)
+
+/* A datagram peer of an unconnected socket; LEN 0: none yet. */
+struct ib_relay_peer {
+	struct sockaddr_storage ss;
+	socklen_t len;
+};
 
 struct ib_relay_dir {
 	int in, out;            /* copy from IN to OUT until IN's end of file */
@@ -27,6 +34,17 @@ struct ib_relay_dir {
 	const void *only_from;  /* NULL, or drop datagrams from any other address than this
 				   (ONLY_FROM_LEN bytes): those queued before IN was connected */
 	unsigned only_from_len;
+	/* IN is an unconnected datagram socket: ADMIT (NULL: all) says whether a datagram
+	   from SA is relayed (one it refuses is dropped; it says why), and the sender of
+	   each one relayed that has an address (not an unbound UNIX socket) is stored in
+	   FROM (NULL: nowhere): the most recent one stays there. */
+	bool (*admit)(const void *arg, const struct sockaddr *sa, socklen_t len);
+	const void *admit_arg;
+	struct ib_relay_peer *from;
+	/* OUT is an unconnected datagram socket: each message goes to TO. While TO has no
+	   address (LEN 0) what was read waits; a message it cannot take (the peer is gone,
+	   or is an unbound UNIX socket) is dropped with a warning, and the relay goes on. */
+	const struct ib_relay_peer *to;
 	/* Called with every chunk copied in copy mode (hexdump and the like); may be NULL. */
 	void (*observe)(void *arg, const char *buf, size_t len);
 	void *observe_arg;

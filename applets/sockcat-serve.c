@@ -8,12 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "ipc/err.h"
+#include "ipc/io.h"
 #include "ipc/parse.h"
 #include "ipc/quote.h"
 #include "ipc/spawn.h"
@@ -116,6 +118,13 @@ static void hexdump(void *arg, const char *buf, size_t len)
 static struct sockaddr_storage dgram_peer;
 static socklen_t dgram_peer_len;
 
+/* A keep-open datagram listener (-l -k -u) stays unconnected: stdin's datagrams go to
+ * the most recent sender that has an address (LATEST), when ANSWER_LATEST is set. */
+static struct ib_relay_peer latest;
+static bool answer_latest;
+static char dgram_here[IB_SOCKADDR_STRLEN]; /* its address, for messages */
+static bool admit_datagram(const void *arg, const struct sockaddr *sa, socklen_t len);
+
 static volatile sig_atomic_t progress_asked;
 
 static void on_usr1(int sig)
@@ -205,6 +214,11 @@ int ib_sockcat_relay(const struct sockcat_opts *o, int sock, const char *peer, b
 	if (o->buffer && o->buffer > 65536)
 		r.dir[0].max_message = o->spec.family != AF_UNIX && msg ? 65507 : o->buffer;
 	r.ndirs = 2;
+	if (answer_latest) {
+		r.dir[0].to = r.dir[1].from = &latest;
+		r.dir[1].admit = admit_datagram;
+		r.dir[1].admit_arg = o;
+	}
 	if (recv_only) {
 		r.dir[0] = r.dir[1];
 		r.ndirs = 1;
@@ -367,9 +381,154 @@ static int wait_first_datagram(const struct sockcat_opts *o, int fd, char *held,
 	}
 }
 
-/* Datagram listening: the first datagram's sender becomes the peer. */
+/* Whether --allow-addr and --deny-addr let a datagram from SA in (said if not); -v names
+ * each sender whose datagrams follow another's. */
+static bool admit_datagram(const void *arg, const struct sockaddr *sa, socklen_t len)
+{
+	const struct sockcat_opts *o = arg;
+	static struct ib_relay_peer logged;
+	char peer[IB_SOCKADDR_STRLEN];
+	bool ok = o->spec.family == AF_UNIX || addr_allowed(o, sa);
+	bool news = len != logged.len || memcmp(sa, &logged.ss, len) != 0;
+	if (ok && !(o->verbose && news))
+		return true;
+	ib_sockaddr_format(sa, len, SOCK_DGRAM, peer, sizeof(peer));
+	if (!ok) {
+		ib_warn("refused a datagram to %s: %s is not allowed", dgram_here, peer);
+		return false;
+	}
+	ib_warn("datagram from %s", peer);
+	if (len <= sizeof(logged.ss)) {
+		memcpy(&logged.ss, sa, len);
+		logged.len = len;
+	}
+	return true;
+}
+
+/* -l -k -e on a datagram socket: COMMAND for the datagram MSG (N bytes) from TO, with
+ * the datagram as its stdin (a memory file: the datagram, then end of file) and each
+ * read of its stdout sent back to TO as one datagram. Returns COMMAND's status. */
+static int answer_datagram(const struct sockcat_opts *o, int sock, const char *msg, size_t n,
+			   const struct ib_relay_peer *to)
+{
+	char peer[IB_SOCKADDR_STRLEN];
+	ib_sockaddr_format((const struct sockaddr *)&to->ss, to->len, SOCK_DGRAM, peer,
+			   sizeof(peer));
+	int in = memfd_create("sockcat-datagram", MFD_CLOEXEC), out[2] = { -1, -1 };
+	if (in < 0 || ib_write_all(in, msg, n, NULL) != 0 || lseek(in, 0, SEEK_SET) != 0 ||
+	    pipe2(out, O_CLOEXEC) != 0) {
+		ib_warn_sys(errno, "%s: a datagram of %zu bytes for %s dropped", dgram_here, n,
+			    ib_quote(o->cmd[0]));
+		if (in >= 0)
+			close(in);
+		return IB_EXIT_FAIL;
+	}
+	if (ib_peer_setenv_from(sock, (const struct sockaddr *)&to->ss) != 0)
+		ib_warn_sys(errno, "set SOCKCAT_PEER_* for the command");
+	struct ib_spawn s = {
+		.argv = o->cmd, .fd = { in, out[1], -1 }, .pgroup = -1, .keep = &o->cmd_keep,
+	};
+	struct ib_child c;
+	int err = ib_spawn_start(&s, &c);
+	close(in);
+	close(out[1]);
+	if (err) {
+		close(out[0]);
+		ib_spawn_warn(NULL, o->cmd[0], err);
+		return ib_spawn_error_code(err);
+	}
+	struct ib_relay r;
+	memset(&r, 0, sizeof(r));
+	r.chunk = o->buffer;
+	r.quit_ns = UINT64_MAX;
+	r.ndirs = 1;
+	r.dir[0] = (struct ib_relay_dir){
+		.in = out[0], .out = sock, .in_name = o->cmd[0], .out_name = dgram_here,
+		.message = true, .to = to,
+		.max_message = o->spec.family != AF_UNIX ? 65507 : o->buffer > 65536 ? o->buffer : 65536,
+	};
+	ib_relay_run(&r);
+	close(out[0]); /* a relay that failed: the command's next write fails */
+	int st = ib_wait_pid(c.pid);
+	if ((err = ib_child_done(&c)) != 0) {
+		ib_spawn_warn(NULL, o->cmd[0], err);
+		st = ib_spawn_error_code(err);
+	}
+	if (o->verbose)
+		ib_warn("%s: answered %llu bytes, status %d", peer,
+			(unsigned long long)r.dir[0].bytes, st);
+	return st;
+}
+
+/* -l -k -e on a datagram socket FD: COMMAND runs for each datagram an allowed sender
+ * sends (answer_datagram): one at a time, or with --fork in a process each, at most
+ * --max-clients at once. Returns only on a failure of FD. */
+static int serve_each_datagram(const struct sockcat_opts *o, int fd)
+{
+	size_t max = o->spec.family != AF_UNIX ? 65507 : o->buffer > 65536 ? o->buffer : 65536;
+	char *buf = malloc(max);
+	unsigned long children = 0;
+	if (!buf)
+		ib_die_sys(IB_EXIT_FAIL, ENOMEM, "datagram buffer");
+	for (;;) {
+		if (child_exited)
+			reap(&children);
+		if (o->fork && o->max_clients && children >= o->max_clients) {
+			if (wait(NULL) > 0)
+				children--;
+			continue;
+		}
+		struct ib_relay_peer from;
+		from.len = sizeof(from.ss);
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ssize_t n = poll(&p, 1, -1);
+		if (n > 0)
+			n = recvfrom(fd, buf, max, MSG_DONTWAIT | MSG_TRUNC,
+				     (struct sockaddr *)&from.ss, &from.len);
+		if (n < 0 && errno != EINTR && errno != EAGAIN) {
+			ib_warn_sys(errno, "receive on %s", dgram_here);
+			free(buf);
+			return IB_EXIT_FAIL;
+		}
+		if (n >= 0 && from.len < sizeof(sa_family_t)) { /* an unbound UNIX sender */
+			from.ss.ss_family = AF_UNIX;
+			from.len = sizeof(sa_family_t);
+		}
+		if (n < 0 || !admit_datagram(o, (struct sockaddr *)&from.ss, from.len))
+			continue;
+		if ((size_t)n > max) {
+			ib_warn("%s: a datagram of %zd bytes was cut to %zu (see --buffer)", dgram_here,
+				n, max);
+			n = (ssize_t)max;
+		}
+		if (!o->fork) {
+			answer_datagram(o, fd, buf, (size_t)n, &from);
+			continue;
+		}
+		pid_t pid = fork();
+		if (pid == 0) {
+			signal(SIGCHLD, SIG_DFL);
+			exit(answer_datagram(o, fd, buf, (size_t)n, &from));
+		}
+		if (pid < 0)
+			ib_warn_sys(errno, "fork");
+		else
+			children++;
+	}
+}
+
+/* Datagram listening: the first datagram's sender becomes the peer; with -k the socket
+ * takes every sender's, and stdin's datagrams answer the latest (or -e answers each). */
 static int serve_datagrams(const struct sockcat_opts *o, int fd)
 {
+	local_name(o, fd, dgram_here, sizeof(dgram_here));
+	if (o->keep && o->exec)
+		return serve_each_datagram(o, fd);
+	if (o->keep) {
+		answer_latest = true;
+		return ib_sockcat_relay(o, fd, dgram_here, false);
+	}
+
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
 	char peer[IB_SOCKADDR_STRLEN], c;

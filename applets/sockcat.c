@@ -31,7 +31,8 @@ enum {
 
 static const struct ib_opt options[] = {
 	IB_OPT('l', "listen", NONE, NULL, "listen on ADDRESS and serve one client (port 0: any)"),
-	IB_OPT('k', "keep-open", NONE, NULL, "after a client leaves, serve the next one"),
+	IB_OPT('k', "keep-open", NONE, NULL,
+	       "after a client leaves, serve the next one (-u: take every sender's)"),
 	IB_OPT(OPT_FORK, "fork", NONE, NULL, "serve clients concurrently, one process each"),
 	IB_OPT(OPT_MAX, "max-clients", COUNT, "N", "with --fork, at most N clients at once",
 	       .min = 1, .max = 1000000),
@@ -411,8 +412,8 @@ int sockcat_main(int argc, char **argv)
 		ib_usage_error("--allow-addr and --deny-addr need a TCP or UDP address");
 	if (o.nlfd && (o.so.mode_set || o.so.source || o.so.source_port || o.so.reuseaddr))
 		ib_usage_error("-m, -s, -p and --reuseaddr do not apply to an inherited socket");
-	if (o.listen && o.spec.type == SOCK_DGRAM && (o.keep || o.fork))
-		ib_usage_error("-k and --fork need a stream or seqpacket address");
+	if (o.listen && o.spec.type == SOCK_DGRAM && (o.fork || o.max_clients) && !o.exec)
+		ib_usage_error("--fork and --max-clients on a datagram address need -e");
 	if ((o.nuids || o.ngids) && o.spec.family != AF_UNIX)
 		ib_usage_error("--allow-uid and --allow-gid need a UNIX stream or seqpacket address");
 	if ((o.nuids || o.ngids) && o.spec.type == SOCK_DGRAM)

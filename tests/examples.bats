@@ -724,6 +724,27 @@ ran_sockcat_8() {
 	assert_eq "$(after_output)" same
 }
 
+# The UDP service in the background, ready once its port shows in ss (polled,
+# bounded); then the client.
+ran_sockcat_9() {
+	[ -z "${IPCBOX_NO_LO:-}" ] || skip "$IPCBOX_NO_LO"
+	need_cmd ss
+	local text service client
+	text=$(ex_text sockcat.9)
+	service=$(sed '/^# a client/,$d' <<<"$text")
+	client=$(sed -n '/^# a client/,$p' <<<"$text")
+	sandbox '' "
+		$service
+		srv=\$!
+		for i in \$(seq 3000); do ss -Hlun | grep -q ':5353 ' && break; sleep 0.01; done
+		$client
+		st=\$?
+		kill \$srv; wait \$srv
+		(exit \$st)" 'echo stopped'
+	assert_status 0
+	assert_eq "$(ex_output)" "hello from 127.0.0.1"
+}
+
 # --- README.md -------------------------------------------------------------------
 
 ran_README_1() {

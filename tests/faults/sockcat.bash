@@ -98,6 +98,28 @@ sockcat_client_check() {
 scenario sockcat sockcat_client "socket connect read write splice shutdown poll ppoll" \
 	"listener: sockcat -v -l unix:sock >srv.out; client: sockcat unix:sock <in(150 KB)"
 
+# --- a TCP client under faults: bytes into TCP are written from a buffer, not spliced
+sockcat_tcp_client_prepare() { sock_prepare; }
+sockcat_tcp_client_setup() {
+	rm -f srv.out srv.err
+	start_listener srv.err "$IPCBOX" sockcat -v -l tcp:127.0.0.1:0 </dev/null >srv.out
+	[[ $LINE == *listening* ]] || broke "setup: the listener did not start: $LINE"
+	PORT=${LINE##*:}
+}
+sockcat_tcp_client_run() {
+	traced "$IPCBOX" sockcat "tcp:127.0.0.1:$PORT" <"$IN/in" >out 2>err
+	STATUS=$?
+	if [ "$STATUS" != 0 ] && ! [ -s srv.out ] && ! grep -q 'connection from' srv.err; then
+		wait_listener unserved
+		[ "$BGSTATUS" = 143 ] && BGSTATUS=0
+	else
+		wait_listener
+	fi
+}
+sockcat_tcp_client_check() { sockcat_client_check; }
+scenario sockcat sockcat_tcp_client "socket connect read sendto splice shutdown poll ppoll" \
+	"listener: sockcat -v -l tcp:127.0.0.1:0 >srv.out; client: sockcat tcp:127.0.0.1:PORT <in(150 KB)"
+
 # --- the listener under faults
 sockcat_server_prepare() { sock_prepare; }
 sockcat_server_setup() { rm -f sock srv.out srv.err; }
