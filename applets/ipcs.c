@@ -808,6 +808,9 @@ int ipcs_main(int argc, char **argv)
 		rc = rc ? rc : print_one(&c, &ib_ipcs_sysv[one], id);
 	else
 		sections(&c, want, !posix || all, posix);
+	char why[512];
+	if (ib_filter_undecided(&c.filter, why, sizeof why))
+		ib_warn("%s", why);
 	ib_filter_free(&c.filter);
 	ib_ftok_free(c.ftok);
 	ib_names_free(&c.names);

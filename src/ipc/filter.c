@@ -127,9 +127,9 @@ bool ib_filter_undecided(const struct ib_filter *f, char *buf, size_t len)
 	if (!total)
 		return false;
 	const char *why[3] = {
-		"record no process (never used, or used from another PID namespace)",
-		"deny reading their semaphores' pids",
-		"are POSIX objects and not every process could be inspected (try as root)",
+		"with no process recorded (never used, or used from another PID namespace)",
+		"whose semaphores' pids may not be read",
+		"POSIX, while not every process could be inspected (try as root)",
 	};
 	size_t count[3] = { f->undecided_nopid, f->undecided_unreadable, f->undecided_unseen };
 	size_t used = (size_t)snprintf(buf, len, "%s cannot tell whether %zu object%s stale:",
