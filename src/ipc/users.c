@@ -70,7 +70,8 @@ struct ib_users {
 struct proc {
 	int procfd;
 	pid_t pid;
-	int ns;            /* -1: not read yet; 1: our IPC namespace; 0: another or unknown */
+	int ns;            /* -1: not read yet; 1: our IPC namespace; 0: another, or gone;
+			    * -2: cannot tell */
 	bool have_comm;
 	char comm[16];
 	unsigned failed;   /* IB_SCAN_* it could not be read for */
