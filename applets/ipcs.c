@@ -63,8 +63,8 @@ static const struct ib_opt options[] = {
 	IB_OPT(OPT_USERS, "users", NONE, NULL,
 	       "name the processes using each object, and how (read from /proc)"),
 	IB_OPT(OPT_FTOK_SCAN, "ftok-scan", PATH, "DIR",
-	       "name the files in DIR (and in DIRs given as operands) whose ftok(3) key "
-	       "each key is"),
+	       "show the PATH:PROJ in DIR each key's ftok(3) came from (more DIRs may "
+	       "follow as operands)"),
 	IB_OPT('R', "recursive", NONE, NULL, "with --ftok-scan: in subdirectories too"),
 	IB_HEADING("Filters (all given must match; shared with ipcrm):"),
 	IB_FILTER_OPTS,
