@@ -646,6 +646,9 @@ int ipcrm_main(int argc, char **argv)
 	}
 	int status = filter.active ? filter_main(&run, acts, nacts, args.ops, args.nops) :
 				     plain_main(&run, acts, nacts, args.ops, args.nops);
+	char why[512];
+	if (ib_filter_undecided(&filter, why, sizeof why))
+		ib_warn("%s", why);
 	free(acts);
 	free(args.ops);
 	ib_names_free(&run.names);

@@ -31,9 +31,11 @@
 #include "ipc/quote.h"
 #include "ipc/sysvlist.h"
 #include "ipcs-desc.h"
+#include "ipcs-ftok.h"
 #include "ipcs-humanfmt.h"
+#include "ipcs-users.h"
 
-enum { OPT_HUMAN = 0x1300, OPT_POSIX, OPT_JSON, OPT_PROCESSES };
+enum { OPT_HUMAN = 0x1300, OPT_POSIX, OPT_JSON, OPT_PROCESSES, OPT_USERS, OPT_FTOK_SCAN };
 
 static const struct ib_opt options[] = {
 	/* util-linux's words for a bad id, and with --posix a name: parsed here */
@@ -58,6 +60,12 @@ static const struct ib_opt options[] = {
 	IB_OPT(OPT_HUMAN, "human", NONE, NULL, "show sizes in human-readable format"),
 	IB_OPT('b', "bytes", NONE, NULL, "show sizes in bytes"),
 	IB_OPT(OPT_JSON, "json", NONE, NULL, "print one JSON document (fields in ipcs(1))"),
+	IB_OPT(OPT_USERS, "users", NONE, NULL,
+	       "name the processes using each object, and how (read from /proc)"),
+	IB_OPT(OPT_FTOK_SCAN, "ftok-scan", PATH, "DIR",
+	       "show the PATH:PROJ in DIR each key's ftok(3) came from (more DIRs may "
+	       "follow as operands)"),
+	IB_OPT('R', "recursive", NONE, NULL, "with --ftok-scan: in subdirectories too"),
 	IB_HEADING("Filters (all given must match; shared with ipcrm):"),
 	IB_FILTER_OPTS,
 };
@@ -85,6 +93,9 @@ struct ctx {
 	struct ib_names names;
 	struct ib_filter filter;
 	struct ib_ipcjson jc;     /* JSON records: points at j, names, filter */
+	bool users;               /* --users */
+	bool users_said;          /* that some lists are incomplete, on stderr */
+	struct ib_ftok *ftok;     /* --ftok-scan's files, or NULL */
 };
 
 /* ---- the generic routines: a cell's text, a header, a row, a list ---- */
@@ -145,6 +156,92 @@ static const char *users(struct ctx *c, const struct kind *k, const void *r, cha
 		used += (size_t)snprintf(buf + used, len - used, " %d:%s", pids[i],
 					 proc_cell(c, pids[i], comm, sizeof comm));
 	return buf;
+}
+
+/* ---- --users and --ftok-scan: a column, lines under -i, JSON members ---- */
+
+/* The processes using record R of K; the first time a list is incomplete, says
+ * once on stderr why. */
+static struct ib_users_of using(struct ctx *c, const struct kind *k, const void *r)
+{
+	struct ib_users *u = ib_filter_users(&c->filter, ib_scan_needs(k->kind, k->posix));
+	struct ib_users_of uo = { .incomplete = true };
+	if (u)
+		uo = k->posix ? ib_users_posix(u, r) : ib_users_sysv(u, k->kind, r);
+	if (!uo.incomplete || c->users_said)
+		return uo;
+	c->users_said = true;
+	if (!u)
+		ib_warn_sys(errno, "--users: cannot read /proc");
+	else if (ib_users_hidden(u))
+		ib_warn("--users: /proc hides other users' processes (hidepid): lists marked "
+			"incomplete may miss users");
+	else if (ib_users_uninspected(u))
+		ib_warn("--users: %zu process%s could not be inspected (/proc/PID/maps, fd or "
+			"syscall not readable: not ours; try as root): lists marked incomplete may "
+			"miss users", ib_users_uninspected(u), ib_users_uninspected(u) == 1 ? "" : "es");
+	else
+		ib_warn("--users: some attachments are by processes not visible here (another "
+			"PID namespace): lists marked incomplete miss them");
+	return uo;
+}
+
+static struct ib_ftok_match ftok_of(struct ctx *c, const struct kind *k, const void *r)
+{
+	if (k->posix)
+		return (struct ib_ftok_match){ NULL, 0, 0 };
+	return ib_ftok_find(c->ftok, ((const struct ib_sysv_perm *)r)->key);
+}
+
+/* The titles of the columns --users and --ftok-scan add to a listing. */
+static void more_titles(const struct ctx *c, const struct kind *k)
+{
+	if (c->users)
+		printf(" %-20s", "users");
+	if (c->ftok && !k->posix)
+		printf(" %s", "ftok");
+}
+
+static void more_cells(struct ctx *c, const struct kind *k, const void *r)
+{
+	char buf[4096];
+	if (c->users) {
+		struct ib_users_of uo = using(c, k, r);
+		printf(" %-20s", ib_users_text(&uo, buf, sizeof buf));
+	}
+	if (c->ftok && !k->posix) {
+		struct ib_ftok_match m = ftok_of(c, k, r);
+		printf(" %s", ib_ftok_text(&m, buf, sizeof buf));
+	}
+}
+
+/* -i: the lines they add. */
+static void more_lines(struct ctx *c, const struct kind *k, const void *r)
+{
+	char buf[4096];
+	if (c->ftok && !k->posix) {
+		struct ib_ftok_match m = ftok_of(c, k, r);
+		printf("ftok=%s\n", ib_ftok_text(&m, buf, sizeof buf));
+	}
+	if (c->users) {
+		struct ib_users_of uo = using(c, k, r);
+		ib_users_lines(stdout, &uo);
+	}
+}
+
+/* The JSON members they add to each object (ib_ipcjson's hook). */
+static void more_json(const struct ib_ipcjson *jc, enum ib_kind kind, bool posix, const void *r)
+{
+	struct ctx *c = jc->arg;
+	const struct kind *k = posix ? &ib_ipcs_posix[kind] : &ib_ipcs_sysv[kind];
+	if (c->users) {
+		struct ib_users_of uo = using(c, k, r);
+		ib_users_json(&c->j, &uo);
+	}
+	if (c->ftok && !posix) {
+		struct ib_ftok_match m = ftok_of(c, k, r);
+		ib_ftok_json(&c->j, &m);
+	}
 }
 
 /* The text of cell L of record R, in BUF or a constant. */
@@ -213,7 +310,7 @@ static bool shown(const struct ctx *c, const struct cell *l)
 	return l->when == ALWAYS || (l->when == HUMAN) == (c->unit == U_HUMAN);
 }
 
-static void header(const struct ctx *c, const struct view *v)
+static void header(const struct ctx *c, const struct kind *k, const struct view *v)
 {
 	if (!v->title)
 		return;
@@ -221,6 +318,7 @@ static void header(const struct ctx *c, const struct view *v)
 	for (const struct cell *l = v->cells; l->fmt; l++)
 		if (l->title && shown(c, l))
 			printf(l->head ? l->head : l->fmt, l->title);
+	more_titles(c, k);
 	putchar('\n');
 }
 
@@ -285,7 +383,7 @@ static void list(struct ctx *c, const struct kind *k)
 	union records r;
 	size_t n;
 	if (!c->json)
-		header(c, v);
+		header(c, k, v);
 	if (records(k, c->json, &r, &n) != 0) {
 		if (k->posix)
 			unlisted(c, k, errno, "(mount -t mqueue none " IB_MQUEUE_DIR ")\n");
@@ -303,6 +401,7 @@ static void list(struct ctx *c, const struct kind *k)
 			json_record(c, k, o, NULL);
 		} else if (v->cells) {
 			cells(c, k, v, o);
+			more_cells(c, k, o);
 			putchar('\n');
 		}
 	}
@@ -495,13 +594,17 @@ static int print_one(struct ctx *c, const struct kind *k, int id)
 		free(elems);
 		return IB_EXIT_OK;
 	}
-	((struct ib_sysv_perm *)(void *)&u)->id = id; /* shown as asked: -1 too */
+	struct ib_sysv_perm *perm = (void *)&u;
+	int real_id = perm->id;
+	perm->id = id; /* shown as asked: -1 too */
 	cells(c, k, &k->detail, &u);
+	perm->id = real_id;
 	if (elems)
 		printf("%-10s %-10s %-10s %-10s %-10s\n", "semnum", "value", "ncount", "zcount", "pid");
 	for (uint64_t i = 0; elems && i < u.e.nsems; i++)
 		printf("%-10" PRIu64 " %-10d %-10d %-10d %-10d\n", i, elems[i].val, elems[i].ncount,
 		       elems[i].zcount, elems[i].pid);
+	more_lines(c, k, &u);
 	printf("\n");
 	free(elems);
 	return IB_EXIT_OK;
@@ -529,6 +632,7 @@ static int posix_one(struct ctx *c, const struct kind *k, const char *name)
 		json_one(c, k, found ? &o : NULL, NULL);
 	} else if (found) {
 		cells(c, k, &k->detail, &o);
+		more_lines(c, k, &o);
 		printf("\n");
 	}
 	return found ? IB_EXIT_OK : IB_EXIT_FAIL;
@@ -617,6 +721,9 @@ int ipcs_main(int argc, char **argv)
 	bool want[3] = { false, false, false }, all = false, posix = false, specific = false;
 	int opt, id = 0;
 	const char *pname = NULL; /* -i /NAME: a POSIX object, with --posix */
+	const char **dirs = NULL; /* --ftok-scan's */
+	size_t ndirs = 0;
+	bool recursive = false;
 	static char outbuf[1 << 16]; /* stdout's buffer: lives until ib_finish flushes it */
 
 	setlocale(LC_ALL, "");
@@ -653,24 +760,59 @@ int ipcs_main(int argc, char **argv)
 		case 'b': c.unit = U_BYTES; break;
 		case OPT_POSIX: posix = true; break;
 		case OPT_JSON: c.json = true; break;
+		case OPT_USERS: c.users = true; break;
+		case 'R': recursive = true; break;
+		case OPT_FTOK_SCAN:
+			dirs = realloc(dirs, (ndirs + 1) * sizeof *dirs);
+			if (!dirs)
+				ib_die_sys(IB_EXIT_FAIL, ENOMEM, "--ftok-scan");
+			dirs[ndirs++] = args.arg;
+			break;
 		}
 	}
-	/* Operands: util-linux ignores them, and so do we (scripts pass them). */
+	/* Operands: util-linux ignores them, and so do we (scripts pass them); after
+	 * --ftok-scan they are more directories. */
+	int rc = IB_EXIT_OK;
+	if (ndirs) {
+		if (!(c.ftok = ib_ftok_new()))
+			ib_die_sys(IB_EXIT_FAIL, ENOMEM, "--ftok-scan");
+		for (size_t i = 0; i < ndirs + args.nops; i++)
+			if (!ib_ftok_add(c.ftok, i < ndirs ? dirs[i] : args.ops[i - ndirs], recursive))
+				rc = IB_EXIT_FAIL;
+	}
+	free(dirs);
 	free(args.ops);
 	int nwant = want[0] + want[1] + want[2];
 	if (specific && nwant != 1)
 		ib_die(IB_EXIT_FAIL, "when using an ID, a single resource must be specified");
 	if (c.json)
 		ib_json_init(&c.j, stdout);
-	c.jc = (struct ib_ipcjson){ &c.j, &c.names, &c.filter, c.format == F_PROCESSES };
-	int rc = IB_EXIT_OK, one = want[IB_MSGQ] ? IB_MSGQ : want[IB_SHM] ? IB_SHM : IB_SEM;
+	c.jc = (struct ib_ipcjson){ .j = &c.j, .names = &c.names, .filter = &c.filter,
+				    .processes = c.format == F_PROCESSES,
+				    .more = c.users || c.ftok ? more_json : NULL, .arg = &c };
+	int one = want[IB_MSGQ] ? IB_MSGQ : want[IB_SHM] ? IB_SHM : IB_SEM;
+	if (!nwant)
+		want[IB_MSGQ] = want[IB_SHM] = want[IB_SEM] = true;
+	/* the /proc scan, made at most once, reads what the kinds listed need */
+	for (int k = IB_MSGQ; k <= IB_SEM; k++) {
+		if (!want[k] || (specific && k != one))
+			continue;
+		if (!posix || all || (specific && !pname))
+			c.filter.users_want |= ib_scan_needs((enum ib_kind)k, false);
+		if (posix)
+			c.filter.users_want |= ib_scan_needs((enum ib_kind)k, true);
+	}
 	if (specific && pname)
-		rc = posix_one(&c, &ib_ipcs_posix[one], pname);
+		rc = rc ? rc : posix_one(&c, &ib_ipcs_posix[one], pname);
 	else if (specific)
-		rc = print_one(&c, &ib_ipcs_sysv[one], id);
+		rc = rc ? rc : print_one(&c, &ib_ipcs_sysv[one], id);
 	else
-		sections(&c, nwant ? want : (bool[3]){ true, true, true }, !posix || all, posix);
+		sections(&c, want, !posix || all, posix);
+	char why[512];
+	if (ib_filter_undecided(&c.filter, why, sizeof why))
+		ib_warn("%s", why);
 	ib_filter_free(&c.filter);
+	ib_ftok_free(c.ftok);
 	ib_names_free(&c.names);
 	return rc;
 }

@@ -376,6 +376,30 @@ ran_ipcs_5() {
 	assert_eq "$(ex_output | tail -1)" 3
 }
 
+# A segment attached by a process that waits for its message on queue 4.
+ran_ipcs_6() {
+	need_cmd jq
+	ran_as_shown ipcs.6 '
+		echo 4 >/proc/sys/kernel/msg_next_id; msgsnd -k 0x162f -c --create-only >/dev/null
+		shmcat -k 0x162e -c -s 4K
+		/usr/bin/python3 -c "import sysv_ipc; s = sysv_ipc.SharedMemory(0x162e); s.attach(); sysv_ipc.MessageQueue(0x162f).receive()" &
+		for i in $(seq 3000); do
+			grep -q msgrcv /proc/$!/wchan 2>/dev/null && break
+			sleep 0.01
+		done' 'msgsnd -k 0x162f done; wait'
+	assert_contains "$(ex_output)" "python3          waiting-receive"
+	assert_contains "$(ex_output)" "(python3)"
+}
+
+ran_ipcs_7() {
+	need_cmd jq
+	ran_as_shown ipcs.7 '
+		mkdir -p /srv/app/run; touch /srv/app/conf /srv/app/run/sock
+		msgsnd -f /srv/app/conf:q -c job; msgsnd -f /srv/app/run/sock:7 -c job'
+	assert_contains "$(ex_output)" /srv/app/conf:113
+	assert_contains "$(ex_output)" /srv/app/run/sock:7
+}
+
 # --- mkfifo(1) ------------------------------------------------------------------
 
 ran_mkfifo_1() {

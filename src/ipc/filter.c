@@ -100,18 +100,52 @@ void ib_filter_init(struct ib_filter *f)
 void ib_filter_free(struct ib_filter *f)
 {
 	pidcache_free(&f->pids);
-	ib_posix_users_free(f->posix_users);
-	f->posix_users = NULL;
+	ib_users_free(f->users);
+	f->users = NULL;
 }
 
-/* The users of POSIX objects, scanned once per filter; NULL if out of memory. */
-static struct ib_posix_users *posix_users(struct ib_filter *f)
+struct ib_users *ib_filter_users(struct ib_filter *f, unsigned what)
 {
-	if (!f->posix_scanned) {
-		f->posix_users = ib_posix_users_scan();
-		f->posix_scanned = true;
+	if (f->users && (ib_users_scanned(f->users) & what) == what)
+		return f->users;
+	if (f->users_failed)
+		return NULL;
+	/* what the applet said it needs, all if it did not; a second scan only if
+	 * something else is asked for after all */
+	unsigned want = (f->users_want ? f->users_want : IB_SCAN_ALL) | what;
+	if (f->users)
+		want |= ib_users_scanned(f->users);
+	ib_users_free(f->users);
+	f->users = ib_users_scan(want);
+	f->users_failed = !f->users;
+	return f->users;
+}
+
+bool ib_filter_undecided(const struct ib_filter *f, char *buf, size_t len)
+{
+	size_t total = f->undecided_nopid + f->undecided_unreadable + f->undecided_unseen;
+	if (!total)
+		return false;
+	const char *why[3] = {
+		"with no process recorded (never used, or used from another PID namespace)",
+		"whose semaphores' pids may not be read",
+		"POSIX, while not every process could be inspected (try as root)",
+	};
+	size_t count[3] = { f->undecided_nopid, f->undecided_unreadable, f->undecided_unseen };
+	size_t used = (size_t)snprintf(buf, len, "%s cannot tell whether %zu object%s stale:",
+				       f->stale ? "--stale" : f->dead ? "--dead" : "--unattached",
+				       total, total == 1 ? " is" : "s are");
+	for (int i = 0, first = 1; i < 3; i++) {
+		if (!count[i] || used >= len)
+			continue;
+		used += (size_t)snprintf(buf + used, len - used, "%s %zu %s", first ? "" : ";",
+					 count[i], why[i]);
+		first = 0;
 	}
-	return f->posix_users;
+	if (used < len)
+		snprintf(buf + used, len - used,
+			 "; left out: select such objects with --older-than or --keys");
+	return true;
 }
 
 /* "A", "A-B", "A-", "-B" with PARSE for each end. */
@@ -190,16 +224,18 @@ bool ib_filter_arg(struct ib_filter *f, const struct ib_args *a)
 
 /* ---- matching ---- */
 
+enum { NOPID = 2 }; /* dead(): no process is recorded on the object */
+
 /* Dead: at least one pid is recorded and none of them is alive. */
-static bool all_dead(struct ib_pidcache *c, pid_t a, pid_t b)
+static int all_dead(struct ib_pidcache *c, pid_t a, pid_t b)
 {
 	if (a <= 0 && b <= 0)
-		return false;
+		return NOPID;
 	return !ib_pid_alive(c, a) && !ib_pid_alive(c, b);
 }
 
-/* Whether the processes recorded for REC of KIND are all gone (1) or not (0); for
- * a set, -1 when its pids cannot be read. */
+/* Whether the processes recorded for REC of KIND are all gone (1) or not (0); NOPID
+ * when none is recorded; for a set, -1 when its pids cannot be read. */
 static int dead(struct ib_pidcache *c, enum ib_kind kind, const void *rec)
 {
 	const struct ib_msgq_info *q = rec;
@@ -219,14 +255,15 @@ static int dead(struct ib_pidcache *c, enum ib_kind kind, const void *rec)
 		if (ib_pid_alive(c, pid))
 			return 0;
 	}
-	return any ? 1 : 0;
+	return any ? 1 : NOPID;
 }
 
 int ib_sysv_stale(struct ib_pidcache *c, enum ib_kind kind, const void *rec)
 {
 	if (kind == IB_SHM && ((const struct ib_shm_info *)rec)->nattch != 0)
 		return 0;
-	return dead(c, kind, rec);
+	int d = dead(c, kind, rec);
+	return d == NOPID ? 0 : d;
 }
 
 /* --older-than: whether LAST (seconds) is at least older_ns ago. The age saturates,
@@ -280,7 +317,24 @@ bool ib_filter_sysv(struct ib_filter *f, enum ib_kind kind, const void *rec)
 		return false;
 	if (!common(f, rec, last_used(kind, rec)))
 		return false;
-	return !(f->stale || f->dead) || dead(&f->pids, kind, rec) == 1;
+	if (!(f->stale || f->dead))
+		return true;
+	int d = dead(&f->pids, kind, rec);
+	if (d == NOPID)
+		f->undecided_nopid++;
+	else if (d < 0)
+		f->undecided_unreadable++;
+	if (d != 1)
+		return false;
+	/* a queue or set a live process is blocked on is in use (a segment attached
+	 * has a non-zero nattch). A waiter in a process that cannot be inspected is not
+	 * seen: a queue has no other trace of one. */
+	if (f->stale && kind != IB_SHM) {
+		struct ib_users *u = ib_filter_users(f, IB_SCAN_WAITS);
+		if (u && ib_users_sysv(u, kind, rec).n > 0)
+			return false;
+	}
+	return true;
 }
 
 bool ib_filter_posix(struct ib_filter *f, const struct ib_posix_info *o)
@@ -294,10 +348,14 @@ bool ib_filter_posix(struct ib_filter *f, const struct ib_posix_info *o)
 	if (f->older && !old_enough(f, o->mtime))
 		return false;
 	if (f->stale || f->dead || f->unattached) {
-		struct ib_posix_users *u = posix_users(f);
-		pid_t pid;
-		if (!u || !ib_posix_users_complete(u) || ib_posix_users_of(u, o, &pid, 1) != 0)
+		struct ib_users *u = ib_filter_users(f, ib_scan_needs(o->kind, true));
+		struct ib_users_of uo = u ? ib_users_posix(u, o) : (struct ib_users_of){ .incomplete = true };
+		if (uo.n)
 			return false;
+		if (uo.incomplete) {
+			f->undecided_unseen++;
+			return false;
+		}
 	}
 	return true;
 }
@@ -305,9 +363,15 @@ bool ib_filter_posix(struct ib_filter *f, const struct ib_posix_info *o)
 int ib_filter_posix_users_of(struct ib_filter *f, const struct ib_posix_info *o, pid_t *pids,
 			     size_t max)
 {
-	struct ib_posix_users *u = posix_users(f);
-	if (!u || !ib_posix_users_complete(u))
+	struct ib_users *u = ib_filter_users(f, ib_scan_needs(o->kind, true));
+	if (!u)
 		return -1;
-	size_t n = ib_posix_users_of(u, o, pids, max);
-	return (int)(n < max ? n : max);
+	struct ib_users_of uo = ib_users_posix(u, o);
+	if (uo.incomplete)
+		return -1;
+	size_t n = 0;
+	for (size_t i = 0; i < uo.n; i++)
+		if (n < max && (n == 0 || pids[n - 1] != uo.v[i].pid))
+			pids[n++] = uo.v[i].pid; /* one process open and mapping it: once */
+	return (int)n;
 }

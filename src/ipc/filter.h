@@ -11,11 +11,15 @@
  *                        with keys_not_private, never key 0 (IPC_PRIVATE)
  *   --ids RANGE          System V id in RANGE, same syntax
  * Several filters together must all match. A pid of 0 (never set, or not visible in
- * this pid namespace) counts as no process; an object with no pid recorded at all
- * (a queue nobody has used yet) is never dead or stale: nothing says it was left.
+ * this pid namespace) counts as no process. --stale also leaves out a queue or set a
+ * live process is seen blocked on (one scan of /proc, ipc/users.h).
  * POSIX objects carry no pids: for them --stale, --dead and --unattached all mean
- * "no process has it open or mapped", from one scan of /proc (ib_posix_users_scan);
- * when that scan could not see every process (not root), they match nothing.
+ * "no process has it open or mapped", from the same scan.
+ * Where --stale or --dead cannot be decided the object does not match, and the
+ * filter counts why (ib_filter_undecided words it for the user): a set or queue
+ * with no pid recorded at all (never used, or by processes of another PID
+ * namespace), a set whose pids may not be read, a POSIX object when not every
+ * process could be inspected (not root).
  * --owner and --older-than (by mtime) apply as to System V objects; --keys and
  * --ids never match POSIX objects.
  *
@@ -33,6 +37,7 @@
 #include "ipc/opt.h"
 #include "ipc/posixlist.h"
 #include "ipc/sysvlist.h"
+#include "ipc/users.h"
 
 enum {
 	IB_OPT_STALE = 0x1200,
@@ -85,14 +90,26 @@ struct ib_filter {
 	int id_lo, id_hi;
 	int64_t now;              /* seconds; set by ib_filter_init */
 	struct ib_pidcache pids;
-	struct ib_posix_users *posix_users; /* scanned on first need */
-	bool posix_scanned;
+	struct ib_users *users;   /* the /proc scan, made on first need */
+	unsigned users_want;      /* IB_SCAN_* it is to read (0: all); set before it is made */
+	bool users_failed;        /* the scan could not be made */
+	/* objects left out because --stale or --dead could not be decided, by reason */
+	size_t undecided_nopid, undecided_unreadable, undecided_unseen;
 };
 
 /* The processes that have O open or mapped (up to MAX into PIDS): how many, or -1
  * when the scan could not see every process. */
 int ib_filter_posix_users_of(struct ib_filter *f, const struct ib_posix_info *o, pid_t *pids,
 			     size_t max);
+
+/* The /proc scan (ipc/users.h), made once with f->users_want and WHAT; NULL with
+ * errno if it could not be made. */
+struct ib_users *ib_filter_users(struct ib_filter *f, unsigned what);
+
+/* When objects were left out because --stale or --dead could not be decided: one
+ * line for the user into BUF (what could not be known, what to use instead), and
+ * true. */
+bool ib_filter_undecided(const struct ib_filter *f, char *buf, size_t len);
 
 void ib_filter_init(struct ib_filter *f);
 void ib_filter_free(struct ib_filter *f);

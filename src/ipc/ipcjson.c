@@ -142,6 +142,8 @@ void ib_ipcjson_sysv(const struct ib_ipcjson *c, enum ib_kind kind, const void *
 			json_processes(c, stale, pids, n, "last-operator", NULL);
 		}
 	}
+	if (c->more)
+		c->more(c, kind, false, rec);
 	ib_json_close(c->j);
 }
 
@@ -180,5 +182,7 @@ void ib_ipcjson_posix(const struct ib_ipcjson *c, const struct ib_posix_info *o)
 		int n = ib_filter_posix_users_of(c->filter, o, pids, 32);
 		json_processes(c, n < 0 ? -1 : n == 0, pids, n, "user", NULL);
 	}
+	if (c->more)
+		c->more(c, o->kind, true, o);
 	ib_json_close(c->j);
 }

@@ -18,6 +18,9 @@ struct ib_ipcjson {
 	struct ib_names *names;   /* user and group names */
 	struct ib_filter *filter; /* its pid cache and POSIX users scan */
 	bool processes;           /* add "stale" and "processes" to each object */
+	/* if set, called last in each object to add an applet's own members */
+	void (*more)(const struct ib_ipcjson *c, enum ib_kind kind, bool posix, const void *rec);
+	void *arg;                /* for MORE */
 };
 
 /* REC: a System V record of KIND (ipc/sysvlist.h). ELEMS (or NULL): a set's

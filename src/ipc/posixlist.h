@@ -77,17 +77,4 @@ int ib_posix_msgq_limits(struct ib_posix_msgq_limits *l); /* -1 if none could be
 /* True if /dev/mqueue is an mqueue file system (so queues can be listed). */
 bool ib_mqueue_mounted(void);
 
-/* Which processes have POSIX objects open (a descriptor, an mqd_t) or mapped
- * (shm_open + mmap, sem_open), found by one scan of /proc/PID/fd and /proc/PID/maps
- * for files on the /dev/shm and /dev/mqueue file systems. The scan is complete only
- * if every process could be inspected (as root, or when all are our own); an
- * incomplete scan must not be taken to mean "nobody uses it". */
-struct ib_posix_users;
-struct ib_posix_users *ib_posix_users_scan(void); /* NULL: out of memory */
-bool ib_posix_users_complete(const struct ib_posix_users *u);
-/* The pids using O: up to MAX into PIDS; returns how many there are. */
-size_t ib_posix_users_of(const struct ib_posix_users *u, const struct ib_posix_info *o,
-			 pid_t *pids, size_t max);
-void ib_posix_users_free(struct ib_posix_users *u);
-
 #endif
