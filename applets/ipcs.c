@@ -90,6 +90,8 @@ const struct ib_cmd ipcs_cmd = {
 	.usage = "Usage: ipcs [resource-option...] [output-option] [filter...]\n"
 		 "   or: ipcs -m|-q|-s -i <id> [--json]\n"
 		 "   or: ipcs --posix -m|-q|-s -i </name> [--json]\n"
+		 "   or: ipcs -q|-m|-s|-Q|-M|-S [-i <id>|</name>] [lsipc-option...]\n"
+		 "   or: ipcs -g [-q|-m|-s|-Q] [lsipc-option...]\n"
 		 "\n"
 		 "Show information on IPC facilities.\n",
 	.opts = options,
