@@ -4,6 +4,7 @@
 #include <dlfcn.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/auxv.h>
 
 /* Where the real header is visible, each pointer must have the type of the
  * function it will hold: a wrong declaration above is a compile error here. */
@@ -15,9 +16,10 @@
 						    ret(*) params), \
 		       "scols_" #name " is declared wrong in ipcs-scols.h");
 IB_SCOLS_FUNCS(IB_SCOLS_CHECK)
-_Static_assert(SCOLS_FL_TRUNC == IB_SCOLS_FL_TRUNC && SCOLS_FL_RIGHT == IB_SCOLS_FL_RIGHT &&
-		       SCOLS_JSON_STRING == IB_SCOLS_JSON_STRING &&
-		       SCOLS_JSON_NUMBER == IB_SCOLS_JSON_NUMBER,
+_Static_assert((int)SCOLS_FL_TRUNC == (int)IB_SCOLS_FL_TRUNC &&
+		       (int)SCOLS_FL_RIGHT == (int)IB_SCOLS_FL_RIGHT &&
+		       (int)SCOLS_JSON_STRING == (int)IB_SCOLS_JSON_STRING &&
+		       (int)SCOLS_JSON_NUMBER == (int)IB_SCOLS_JSON_NUMBER,
 	       "libsmartcols constants differ");
 #endif
 #endif
@@ -37,6 +39,15 @@ const struct ib_scols *ib_scols(const char **why)
 	if (loaded || reason[0]) {
 		*why = reason;
 		return loaded;
+	}
+	/* A static binary (no program interpreter: AT_BASE is 0) must not load
+	 * it: glibc's static dlopen would bring a second C library whose stdout
+	 * is not ours (the table would be lost at exit); musl's cannot at all. */
+	if (getauxval(AT_BASE) == 0) {
+		snprintf(reason, sizeof reason,
+			 "cannot load libsmartcols.so.1: this ipcbox is a static build");
+		*why = reason;
+		return NULL;
 	}
 	void *lib = dlopen("libsmartcols.so.1", RTLD_NOW | RTLD_LOCAL);
 	if (!lib) {
