@@ -802,13 +802,13 @@ int ipcs_main(int argc, char **argv)
 	int nwant = want[0] + want[1] + want[2];
 	if (specific && nwant != 1)
 		ib_die(IB_EXIT_FAIL, "when using an ID, a single resource must be specified");
-	if (c.table)
-		return table_main(&c, want, nwant, all, posix, specific ? (pname ? pname : "") : NULL, id);
 	if (c.json)
 		ib_json_init(&c.j, stdout);
 	c.jc = (struct ib_ipcjson){ &c.j, &c.names, &c.filter, c.format == F_PROCESSES };
 	int rc = IB_EXIT_OK, one = want[IB_MSGQ] ? IB_MSGQ : want[IB_SHM] ? IB_SHM : IB_SEM;
-	if (specific && pname)
+	if (c.table)
+		rc = table_main(&c, want, nwant, all, posix, specific ? (pname ? pname : "") : NULL, id);
+	else if (specific && pname)
 		rc = posix_one(&c, &ib_ipcs_posix[one], pname);
 	else if (specific)
 		rc = print_one(&c, &ib_ipcs_sysv[one], id);
