@@ -33,9 +33,12 @@
 #include "ipcs-desc.h"
 #include "ipcs-ftok.h"
 #include "ipcs-humanfmt.h"
+#include "ipcs-table.h"
 #include "ipcs-users.h"
 
-enum { OPT_HUMAN = 0x1300, OPT_POSIX, OPT_JSON, OPT_PROCESSES, OPT_USERS, OPT_FTOK_SCAN };
+enum { OPT_HUMAN = 0x1300, OPT_POSIX, OPT_PROCESSES, OPT_USERS, OPT_FTOK_SCAN, OPT_LIST_COLUMNS,
+       OPT_NOHEADINGS, OPT_NOTRUNCATE, OPT_TIME_FORMAT };
+enum { EXCL_FORM = 1 << 0 }; /* lsipc's -J, -e, -n, -r */
 
 static const struct ib_opt options[] = {
 	/* util-linux's words for a bad id, and with --posix a name: parsed here */
@@ -49,6 +52,11 @@ static const struct ib_opt options[] = {
 	IB_OPT('a', "all", NONE, NULL, "all (default; with --posix: System V and POSIX)"),
 	IB_OPT(OPT_POSIX, "posix", NONE, NULL,
 	       "POSIX message queues, shared memory and named semaphores"),
+	IB_OPT('Q', "posix-mqueues", NONE, NULL, "POSIX message queues, as lsipc -Q"),
+	IB_OPT('M', "posix-shmems", NONE, NULL, "POSIX shared memory, as lsipc -M"),
+	IB_OPT('S', "posix-semaphores", NONE, NULL, "POSIX named semaphores, as lsipc -S"),
+	IB_OPT('g', "global", NONE, NULL,
+	       "system-wide limits and use (RESOURCE DESCRIPTION LIMIT USED USE%)"),
 	IB_HEADING("Output options:"),
 	IB_OPT('t', "time", NONE, NULL, "show attach, detach and change times"),
 	IB_OPT('p', "pid", NONE, NULL, "show PIDs of creator and last operator"),
@@ -59,13 +67,29 @@ static const struct ib_opt options[] = {
 	IB_OPT('u', "summary", NONE, NULL, "show status summary"),
 	IB_OPT(OPT_HUMAN, "human", NONE, NULL, "show sizes in human-readable format"),
 	IB_OPT('b', "bytes", NONE, NULL, "show sizes in bytes"),
-	IB_OPT(OPT_JSON, "json", NONE, NULL, "print one JSON document (fields in ipcs(1))"),
+	IB_OPT('J', "json", NONE, NULL, "print one JSON document (fields in ipcs(1))",
+	       .excl = EXCL_FORM),
 	IB_OPT(OPT_USERS, "users", NONE, NULL,
 	       "name the processes using each object, and how (read from /proc)"),
 	IB_OPT(OPT_FTOK_SCAN, "ftok-scan", PATH, "DIR",
 	       "show the PATH:PROJ in DIR each key's ftok(3) came from (more DIRs may "
 	       "follow as operands)"),
 	IB_OPT('R', "recursive", NONE, NULL, "with --ftok-scan: in subdirectories too"),
+	IB_HEADING("lsipc's output options (need libsmartcols.so.1):"),
+	IB_OPT('o', "output", TEXT, "LIST",
+	       "print the columns of LIST (--list-columns); +LIST adds them to the default"),
+	IB_OPT(OPT_LIST_COLUMNS, "list-columns", NONE, NULL, "list the columns -o takes"),
+	IB_OPT(OPT_NOHEADINGS, "noheadings", NONE, NULL, "don't print headings"),
+	IB_OPT(OPT_NOTRUNCATE, "notruncate", NONE, NULL, "don't truncate output"),
+	IB_OPT('r', "raw", NONE, NULL, "display in raw mode", .excl = EXCL_FORM),
+	IB_OPT('e', "export", NONE, NULL, "display in an export-able output format (KEY=\"...\")",
+	       .excl = EXCL_FORM),
+	IB_OPT('n', "newline", NONE, NULL, "display each piece of information on a new line",
+	       .excl = EXCL_FORM),
+	IB_OPT('y', "shell", NONE, NULL, "use column names usable as shell variable names"),
+	IB_OPT(OPT_TIME_FORMAT, "time-format", CHOICE, "FORMAT",
+	       "display dates in short, full or iso format", .choices = "short|full|iso"),
+	IB_OPT('P', "numeric-perms", NONE, NULL, "print numeric permissions (PERMS column)"),
 	IB_HEADING("Filters (all given must match; shared with ipcrm):"),
 	IB_FILTER_OPTS,
 };
@@ -74,6 +98,8 @@ const struct ib_cmd ipcs_cmd = {
 	.usage = "Usage: ipcs [resource-option...] [output-option] [filter...]\n"
 		 "   or: ipcs -m|-q|-s -i <id> [--json]\n"
 		 "   or: ipcs --posix -m|-q|-s -i </name> [--json]\n"
+		 "   or: ipcs -q|-m|-s|-Q|-M|-S [-i <id>|</name>] [lsipc-option...]\n"
+		 "   or: ipcs -g [-q|-m|-s|-Q] [lsipc-option...]\n"
 		 "\n"
 		 "Show information on IPC facilities.\n",
 	.opts = options,
@@ -96,6 +122,8 @@ struct ctx {
 	bool users;               /* --users */
 	bool users_said;          /* that some lists are incomplete, on stderr */
 	struct ib_ftok *ftok;     /* --ftok-scan's files, or NULL */
+	bool table;               /* an lsipc output option: ipcs-table.c prints */
+	struct ib_table_opts tab;
 };
 
 /* ---- the generic routines: a cell's text, a header, a row, a list ---- */
@@ -678,6 +706,134 @@ static bool id_like(const char *s)
 	return strspn(s, " \t+-0123456789") == strlen(s);
 }
 
+/* ---- lsipc's output options (ipcs-table.c prints) ---- */
+
+/* An lsipc output option: it makes ipcs print a table of columns. */
+static void table_option(struct ctx *c, const struct ib_args *a, int opt)
+{
+	static const enum ib_time_format formats[] = { IB_TIME_SHORT, IB_TIME_FULL, IB_TIME_ISO };
+	struct ib_table_opts *t = &c->tab;
+	switch (opt) {
+	case 'o': t->output = a->arg; break;
+	case OPT_LIST_COLUMNS:
+		ib_table_list_columns(stdout);
+		exit(ib_finish(IB_EXIT_OK));
+	case OPT_NOHEADINGS: t->noheadings = true; break;
+	case OPT_NOTRUNCATE: t->notruncate = true; break;
+	case 'r': t->mode = IB_TABLE_RAW; break;
+	case 'e': t->mode = IB_TABLE_EXPORT; break;
+	case 'n': t->mode = IB_TABLE_NEWLINE; break;
+	case 'y': t->shell = true; break;
+	case OPT_TIME_FORMAT: t->time_format = formats[a->u]; break;
+	case 'P': t->numeric_perms = true; break;
+	case 'g': c->format = F_LIMITS; break;
+	}
+	c->table = true;
+}
+
+/* The table of one kind's objects, or of the one object NAME (POSIX) or ID
+ * (System V) if ONE. */
+static int table_listing(struct ctx *c, const struct kind *k, bool one, const char *name, int id)
+{
+	struct ib_table *t = ib_table_new(&c->tab, k, &c->names);
+	union {
+		struct ib_msgq_info q;
+		struct ib_shm_info s;
+		struct ib_sem_info e;
+		struct ib_posix_info o;
+	} u;
+	union records r;
+	size_t n = 0;
+	int rc = IB_EXIT_OK;
+	if (one && k->posix) {
+		const char *why = ib_posix_name_error(name);
+		if (why)
+			ib_die(IB_EXIT_FAIL, "invalid POSIX name %s: %s", ib_quote(name), why);
+		if (ib_posix_stat(k->kind, name, &u.o) == 0)
+			ib_table_add(t, &u.o);
+		else if ((rc = IB_EXIT_FAIL), errno == ENOENT)
+			ib_warn("POSIX %s %s not found", ib_posix_kind_name(k->kind), ib_quote(name));
+		else
+			ib_warn_sys(errno, "POSIX %s %s", ib_posix_kind_name(k->kind), ib_quote(name));
+	} else if (one) {
+		/* as ipcs -i: a missing id is said, and is not a failure */
+		if (first_or_stat(k, id, &u) == 0)
+			ib_table_add(t, &u);
+		else if (errno != EINVAL && errno != ENOENT)
+			ib_die_sys(IB_EXIT_FAIL, errno, "id %d", id);
+		else
+			ib_warn("id %d not found", id);
+	} else if (records(k, ib_table_wants_rss(t), &r, &n) != 0) {
+		if (k->kind == IB_MSGQ && k->posix && errno == ENOENT)
+			ib_warn(NOT_MOUNTED " listed");
+		else
+			ib_warn_sys(errno, "cannot list %s", k->json);
+		rc = IB_EXIT_FAIL;
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			const void *o = (const char *)r.any + i * k->size;
+			if (passes(c, k, o))
+				ib_table_add(t, o);
+		}
+		free(r.any);
+	}
+	ib_table_print(t);
+	return rc;
+}
+
+/* The USERS and FTOK cells of lsipc-style tables (ipcs-table.c asks for them). */
+static const char *users_cell(void *arg, const struct kind *k, const void *rec, char *buf,
+			      size_t len)
+{
+	struct ib_users_of uo = using(arg, k, rec);
+	return ib_users_text(&uo, buf, len);
+}
+
+static const char *ftok_cell(void *arg, const struct kind *k, const void *rec, char *buf,
+			     size_t len)
+{
+	struct ctx *c = arg;
+	if (!c->ftok)
+		return NULL;
+	struct ib_ftok_match m = ftok_of(c, k, rec);
+	return ib_ftok_text(&m, buf, len);
+}
+
+/* ipcs with lsipc's output options: -g's table, or one kind's (lsipc shows one
+ * kind at a time, and so does ipcs then). ONE: -i's argument, or NULL. */
+static int table_main(struct ctx *c, const bool want[3], int nwant, bool all, bool posix,
+		      const char *one, int id)
+{
+	if (c->json)
+		c->tab.mode = IB_TABLE_JSON;
+	c->tab.human = c->unit == U_HUMAN;
+	c->tab.creator = c->format == F_CREATOR;
+	c->tab.times = c->format == F_TIME;
+	c->tab.users = users_cell;
+	c->tab.ftok = ftok_cell;
+	c->tab.arg = c;
+	if (c->format == F_LIMITS) {
+		if (one)
+			ib_die(IB_EXIT_FAIL, "--global is mutually exclusive with --id");
+		struct ib_table *t = ib_table_new(&c->tab, NULL, &c->names);
+		ib_table_add_global(t, nwant ? want : (const bool[3]){ true, true, true },
+				    !posix || all || !nwant, posix || !nwant);
+		ib_table_print(t);
+		return IB_EXIT_OK;
+	}
+	if (nwant != 1 || all)
+		ib_die(IB_EXIT_FAIL, "lsipc's output options show one kind: give one of -q, -m, -s, "
+				     "-Q, -M, -S (or -g)");
+	if (c->format != F_DEFAULT && c->format != F_CREATOR && c->format != F_TIME)
+		ib_die(IB_EXIT_FAIL, "lsipc's output options take -c and -t, not -p, -u, -l "
+				     "or --processes");
+	int k = want[IB_MSGQ] ? IB_MSGQ : want[IB_SHM] ? IB_SHM : IB_SEM;
+	const struct kind *kd = posix ? &ib_ipcs_posix[k] : &ib_ipcs_sysv[k];
+	if (one && kd->posix && id_like(one))
+		ib_die(IB_EXIT_FAIL, "-i with -Q, -M or -S takes a /NAME");
+	return table_listing(c, kd, one != NULL, one, id);
+}
+
 /* One section: a kind's limits, summary or listing, and a blank line after it. */
 static void section(struct ctx *c, const struct kind *k)
 {
@@ -738,8 +894,9 @@ int ipcs_main(int argc, char **argv)
 		case 'i':
 			/* util-linux stops at once on a bad id; with --posix (given
 			 * before or after) what is not a number is a POSIX name */
-			pname = (posix || ib_args_ahead(&args, OPT_POSIX)) && !id_like(args.arg) ?
-					args.arg : NULL;
+			pname = (posix || ib_args_ahead(&args, OPT_POSIX) || ib_args_ahead(&args, 'Q') ||
+				 ib_args_ahead(&args, 'M') || ib_args_ahead(&args, 'S')) &&
+						!id_like(args.arg) ? args.arg : NULL;
 			if (!pname)
 				id = parse_id(args.arg);
 			specific = true;
@@ -759,7 +916,7 @@ int ipcs_main(int argc, char **argv)
 		case OPT_HUMAN: c.unit = U_HUMAN; break;
 		case 'b': c.unit = U_BYTES; break;
 		case OPT_POSIX: posix = true; break;
-		case OPT_JSON: c.json = true; break;
+		case 'J': c.json = true; break;
 		case OPT_USERS: c.users = true; break;
 		case 'R': recursive = true; break;
 		case OPT_FTOK_SCAN:
@@ -768,6 +925,12 @@ int ipcs_main(int argc, char **argv)
 				ib_die_sys(IB_EXIT_FAIL, ENOMEM, "--ftok-scan");
 			dirs[ndirs++] = args.arg;
 			break;
+		case 'Q': case 'M': case 'S':
+			/* lsipc's POSIX letters: ipcs's -q, -m, -s with --posix, as a table */
+			want[opt == 'Q' ? IB_MSGQ : opt == 'M' ? IB_SHM : IB_SEM] = true;
+			posix = c.table = true;
+			break;
+		default: table_option(&c, &args, opt);
 		}
 	}
 	/* Operands: util-linux ignores them, and so do we (scripts pass them); after
@@ -802,7 +965,10 @@ int ipcs_main(int argc, char **argv)
 		if (posix)
 			c.filter.users_want |= ib_scan_needs((enum ib_kind)k, true);
 	}
-	if (specific && pname)
+	if (c.table)
+		rc = rc ? rc : table_main(&c, want, nwant, all, posix,
+					  specific ? (pname ? pname : "") : NULL, id);
+	else if (specific && pname)
 		rc = rc ? rc : posix_one(&c, &ib_ipcs_posix[one], pname);
 	else if (specific)
 		rc = rc ? rc : print_one(&c, &ib_ipcs_sysv[one], id);

@@ -429,8 +429,8 @@ static int sysv_get(const struct semop_cmd *c, int id, int nsems)
 		ib_json_open_line(&j, NULL);
 		ib_json_int(&j, "semnum", s);
 		ib_json_uint(&j, "value", v[s]);
-		ib_json_int(&j, "ncnt", semctl(id, s, GETNCNT));
-		ib_json_int(&j, "zcnt", semctl(id, s, GETZCNT));
+		ib_json_int(&j, "ncount", semctl(id, s, GETNCNT));
+		ib_json_int(&j, "zcount", semctl(id, s, GETZCNT));
 		ib_json_int(&j, "pid", semctl(id, s, GETPID));
 		ib_json_close(&j);
 	}

@@ -400,6 +400,26 @@ ran_ipcs_7() {
 	assert_contains "$(ex_output)" /srv/app/run/sock:7
 }
 
+ran_ipcs_8() {
+	need_smartcols
+	ran_as_shown ipcs.8 'msgsnd -k 0x1234 -c x; shmcat -k 0x5047 -c -s 4K'
+}
+
+ran_ipcs_9() {
+	need_smartcols
+	need_cmd jq
+	ran_as_shown ipcs.9 'msgsnd -k 0x1234 -c x'
+	assert_contains "$(ex_output)" "MSGMNI   Number of message queues"
+	assert_contains "$(ex_output)" "MSGMNI 0"
+}
+
+ran_ipcs_10() {
+	need_smartcols
+	ran_as_shown ipcs.10 'msgsnd -k 0x1234 -c x'
+	assert_contains "$(ex_output)" '"key": "0x00001234"'
+	assert_contains "$(ex_output)" '"msgs": 1'
+}
+
 # --- mkfifo(1) ------------------------------------------------------------------
 
 ran_mkfifo_1() {

@@ -119,6 +119,14 @@ need_sysv_ipc() {
 		skip "/usr/bin/python3 with sysv_ipc is not installed"
 }
 
+# Skips unless ipcs's lsipc output options work: they load libsmartcols.so.1 when
+# used, which a static or musl build, or a machine without the library, cannot.
+# Asked of the binary itself (the reason is its own message).
+need_smartcols() {
+	local why
+	why=$("$IPCBOX" ipcs -g -q 2>&1 >/dev/null) || skip "${why#ipcs: }"
+}
+
 # Skips when COMMAND is not installed.
 need_cmd() {
 	command -v "$1" >/dev/null 2>&1 || skip "$1 is not installed"

@@ -320,7 +320,7 @@ Try 'ipcs --help' for more information."
 	assert_eq "$output" "$("$IPCBOX" ipcs -m)"
 	run --separate-stderr "$IPCBOX" ipcs --p
 	assert_status 1
-	assert_eq "$stderr" "ipcs: option '--p' is ambiguous; possibilities: '--posix' '--pid' '--processes'
+	assert_eq "$stderr" "ipcs: option '--p' is ambiguous; possibilities: '--posix' '--posix-mqueues' '--posix-shmems' '--posix-semaphores' '--pid' '--processes'
 Try 'ipcs --help' for more information."
 	run --separate-stderr "$IPCBOX" ipcs -mh
 	assert_status 0
@@ -667,9 +667,18 @@ access_time="
 	run --separate-stderr "$IPCBOX" ipcs -q -i /jobs -i 0
 	assert_status 1
 	assert_eq "$stderr" "ipcs: failed to parse id argument: '/jobs'"
-	# --posix later makes a name a name, abbreviated too; as -i's argument it is not
-	# the option, nor after --
+	# --posix later makes a name a name (so does -Q, as lsipc's letter); as -i's
+	# argument it is not the option, nor after --. Since lsipc's --posix-mqueues,
+	# --posix-shmems and --posix-semaphores, --posix has no abbreviation left.
+	run --separate-stderr "$IPCBOX" ipcs -q -i /nope -i /jobs --posix
+	assert_status 0
+	assert_contains "$output" "POSIX Message Queue name=/jobs"
+	run --separate-stderr "$IPCBOX" ipcs -q -i /nope -i /jobs --posix-mq
+	assert_status 0
+	assert_contains "$output" "/jobs"
 	run --separate-stderr "$IPCBOX" ipcs -q -i /nope -i /jobs --po
+	assert_status 1
+	run --separate-stderr "$IPCBOX" ipcs -q -i /nope -i /jobs --posix
 	assert_status 0
 	assert_contains "$output" "POSIX Message Queue name=/jobs"
 	run --separate-stderr "$IPCBOX" ipcs -q -i /jobs -i --posix

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # semop: System V and POSIX semaphores from the shell, and --hold.
-# Waiting for a process to block is done by reading the kernel's ncnt/zcnt
+# Waiting for a process to block is done by reading the kernel's ncount/zcount
 # (semop --get --json), never by sleeping. The suite shares one IPC namespace, so
 # every key here is 0x5e3a00NN, a range no other test file uses.
 
@@ -116,7 +116,7 @@ setup() {
 	sem -k 0x5e3a0017 0:-2
 	run sem -k 0x5e3a0017 --get --json
 	assert_status 0
-	assert_eq "$(jq -c '[.nsems, [.semaphores[] | .semnum, .value, .ncnt, .zcnt]]' <<<"$output")" \
+	assert_eq "$(jq -c '[.nsems, [.semaphores[] | .semnum, .value, .ncount, .zcount]]' <<<"$output")" \
 		"[2,[0,3,0,0,1,0,0,0]]"
 	[ "$(jq '.semaphores[0].pid' <<<"$output")" -gt 0 ]
 	assert_eq "$(jq '.id' <<<"$output")" "$(sem_id 0x5e3a0017)"
@@ -205,7 +205,7 @@ setup() {
 @test "semop blocks until another process makes the operation possible" {
 	sem -k 0x5e3a0024 -c -N 2 >/dev/null
 	start_bg "$IPCBOX" semop -k 0x5e3a0024 0:-2 1:+1
-	wait_sem 0x5e3a0024 0 ncnt 1
+	wait_sem 0x5e3a0024 0 ncount 1
 	sem -k 0x5e3a0024 0:+1
 	assert_eq "$(sem -k 0x5e3a0024 --get 1)" 0
 	sem -k 0x5e3a0024 0:+1
@@ -217,7 +217,7 @@ setup() {
 @test "semop waiting for zero blocks until the value is zero" {
 	sem -k 0x5e3a0025 -c --init 2 >/dev/null
 	start_bg "$IPCBOX" semop -k 0x5e3a0025 0:0
-	wait_sem 0x5e3a0025 0 zcnt 1
+	wait_sem 0x5e3a0025 0 zcount 1
 	sem -k 0x5e3a0025 0:-2
 	wait "$BG_PID"
 }
@@ -226,7 +226,7 @@ setup() {
 	need_cmd ipcrm
 	sem -k 0x5e3a0026 -c >/dev/null
 	start_bg "$IPCBOX" semop -k 0x5e3a0026 0:-1
-	wait_sem 0x5e3a0026 0 ncnt 1
+	wait_sem 0x5e3a0026 0 ncount 1
 	ipcrm -s "$(sem_id 0x5e3a0026)"
 	local rc=0
 	wait "$BG_PID" || rc=$?
@@ -238,10 +238,10 @@ setup() {
 @test "semop blocked survives a stop and continue and still completes" {
 	sem -k 0x5e3a0027 -c >/dev/null
 	start_bg "$IPCBOX" semop -k 0x5e3a0027 0:-1
-	wait_sem 0x5e3a0027 0 ncnt 1
+	wait_sem 0x5e3a0027 0 ncount 1
 	kill -STOP "$BG_PID"
 	kill -CONT "$BG_PID"
-	wait_sem 0x5e3a0027 0 ncnt 1
+	wait_sem 0x5e3a0027 0 ncount 1
 	sem -k 0x5e3a0027 0:+1
 	wait "$BG_PID"
 	assert_eq "$(sem -k 0x5e3a0027 --get)" 0
@@ -250,14 +250,14 @@ setup() {
 @test "semop blocked and killed by a signal takes nothing" {
 	sem -k 0x5e3a0028 -c --init 1,0 >/dev/null
 	start_bg "$IPCBOX" semop -k 0x5e3a0028 0:-1 1:-1
-	wait_sem 0x5e3a0028 1 ncnt 1
+	wait_sem 0x5e3a0028 1 ncount 1
 	kill -TERM "$BG_PID"
 	local rc=0
 	wait "$BG_PID" || rc=$?
 	assert_eq "$rc" 143
 	assert_eq "$(sem -k 0x5e3a0028 --get)" "1
 0"
-	assert_eq "$(sem_field 0x5e3a0028 1 ncnt)" 0
+	assert_eq "$(sem_field 0x5e3a0028 1 ncount)" 0
 }
 
 @test "semop result above 32767 is refused (ERANGE), nothing changes" {
@@ -503,7 +503,7 @@ setup() {
 @test "semop --hold forwards SIGTERM to the command, which releases" {
 	sem -k 0x5e3a0046 -c --init 1,0 >/dev/null
 	start_bg "$IPCBOX" semop -k 0x5e3a0046 --hold -- "$IPCBOX" semop -k 0x5e3a0046 1:-1
-	wait_sem 0x5e3a0046 1 ncnt 1
+	wait_sem 0x5e3a0046 1 ncount 1
 	assert_eq "$(sem -k 0x5e3a0046 --get 0)" 0
 	kill -TERM "$BG_PID"
 	local rc=0
@@ -511,13 +511,13 @@ setup() {
 	assert_eq "$rc" 143
 	assert_eq "$(sem -k 0x5e3a0046 --get)" "1
 0"
-	assert_eq "$(sem_field 0x5e3a0046 1 ncnt)" 0
+	assert_eq "$(sem_field 0x5e3a0046 1 ncount)" 0
 }
 
 @test "semop --hold forwards SIGHUP too; 128+N is the command's signal" {
 	sem -k 0x5e3a0048 -c --init 1,0 >/dev/null
 	start_bg "$IPCBOX" semop -k 0x5e3a0048 --hold -- "$IPCBOX" semop -k 0x5e3a0048 1:-1
-	wait_sem 0x5e3a0048 1 ncnt 1
+	wait_sem 0x5e3a0048 1 ncount 1
 	kill -HUP "$BG_PID"
 	local rc=0
 	wait "$BG_PID" || rc=$?
@@ -530,7 +530,7 @@ setup() {
 	# Background jobs of a script start with SIGINT ignored: env gives it back.
 	start_bg env --default-signal=INT "$IPCBOX" semop -k 0x5e3a0049 --hold -- \
 		"$IPCBOX" semop -k 0x5e3a0049 1:-1
-	wait_sem 0x5e3a0049 1 ncnt 1
+	wait_sem 0x5e3a0049 1 ncount 1
 	kill -INT "$BG_PID"
 	local rc=0
 	wait "$BG_PID" || rc=$?
@@ -545,7 +545,7 @@ setup() {
 @test "semop --hold: killing semop itself leaves COMMAND holding until it ends" {
 	sem -k 0x5e3a0047 -c --init 1,0 >/dev/null
 	start_bg "$IPCBOX" semop -k 0x5e3a0047 --hold -- "$IPCBOX" semop -k 0x5e3a0047 1:-1
-	wait_sem 0x5e3a0047 1 ncnt 1
+	wait_sem 0x5e3a0047 1 ncount 1
 	kill -KILL "$BG_PID"
 	wait "$BG_PID" || true
 	assert_eq "$(sem -k 0x5e3a0047 --get 0)" 0
@@ -563,15 +563,15 @@ setup() {
 		pids+=($!)
 	done
 	# Two inside waiting at the gate, eight waiting for the lock.
-	wait_sem 0x5e3a0051 2 ncnt 2
-	wait_sem 0x5e3a0050 0 ncnt 8
+	wait_sem 0x5e3a0051 2 ncount 2
+	wait_sem 0x5e3a0050 0 ncount 8
 	assert_eq "$(sem -k 0x5e3a0051 --get 0 1)" "2
 0"
 	# Let them through one at a time: each time, again two inside.
 	for i in 1 2 3 4 5 6 7 8; do
 		sem -k 0x5e3a0051 2:+1
-		wait_sem 0x5e3a0050 0 ncnt $((8 - i))
-		wait_sem 0x5e3a0051 2 ncnt 2
+		wait_sem 0x5e3a0050 0 ncount $((8 - i))
+		wait_sem 0x5e3a0051 2 ncount 2
 		assert_eq "$(sem -k 0x5e3a0051 --get 0)" 2
 	done
 	sem -k 0x5e3a0051 2:+2
@@ -759,13 +759,13 @@ wait_futex() {
 		"$IPCBOX" semop -k 0x5e3a0073 --hold --shared -- sh reader 3>&- &
 		pids+=($!)
 	done
-	wait_sem 0x5e3a0074 1 ncnt 10 # all ten inside at once
+	wait_sem 0x5e3a0074 1 ncount 10 # all ten inside at once
 	assert_eq "$(sem -k 0x5e3a0074 --get 0)" 10
 	assert_eq "$(sem -k 0x5e3a0073 --get)" 11
 	"$IPCBOX" semop -k 0x5e3a0073 --hold --writer -- \
 		sh -c '"$IPCBOX" semop -k 0x5e3a0074 --get 0 >writer' 3>&- &
 	local writer=$!
-	wait_sem 0x5e3a0073 0 zcnt 1 # the writer waits for the shared holders to leave
+	wait_sem 0x5e3a0073 0 zcount 1 # the writer waits for the shared holders to leave
 	[ ! -e writer ]
 	# No writer preference (as flock): another shared holder still gets in.
 	run sem -k 0x5e3a0073 --hold --shared -n -- "$IPCBOX" semop -k 0x5e3a0073 --get
@@ -843,15 +843,15 @@ writer 3"
 	local script=$! i
 	# (a wait that times out says what the script and the jobs said)
 	waits() { wait_sem "$@" || { cat script.err overflow >&2 2>/dev/null; return 1; }; }
-	waits 0x5e3a0078 2 ncnt 2 # two jobs at the gate
-	waits 0x5e3a0077 0 ncnt 1 # the third waits for a slot
+	waits 0x5e3a0078 2 ncount 2 # two jobs at the gate
+	waits 0x5e3a0077 0 ncount 1 # the third waits for a slot
 	assert_eq "$(wc -l <pids)" 2
 	for i in 1 2 3 4; do
 		sem -k 0x5e3a0078 2:+1
-		waits 0x5e3a0078 2 ncnt 2
+		waits 0x5e3a0078 2 ncount 2
 		assert_eq "$(sem -k 0x5e3a0078 --get 0)" 2
 	done
-	waits 0x5e3a0077 0 ncnt 1 # --wait-idle waits
+	waits 0x5e3a0077 0 ncount 1 # --wait-idle waits
 	assert_eq "$(wc -l <pids)" 6
 	assert_eq "$(sort -u pids | wc -l)" 6
 	[ ! -e done ]

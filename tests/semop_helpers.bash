@@ -4,13 +4,13 @@ sem() {
 	"$IPCBOX" semop "$@"
 }
 
-# Prints FIELD (value, ncnt, zcnt, pid) of semaphore SEMNUM in the set with KEY.
+# Prints FIELD (value, ncount, zcount, pid) of semaphore SEMNUM in the set with KEY.
 sem_field() { # KEY SEMNUM FIELD
 	"$IPCBOX" semop -k "$1" --get --json "$2" | jq -r ".semaphores[0].$3"
 }
 
 # Waits until FIELD of semaphore SEMNUM in the set with KEY is VALUE: polls the
-# kernel's own counters (a process blocked in semop shows in ncnt/zcnt), bounded by
+# kernel's own counters (a process blocked in semop shows in ncount/zcount), bounded by
 # 10 seconds, never sleeping.
 wait_sem() { # KEY SEMNUM FIELD VALUE
 	local end=$((SECONDS + 10)) v
