@@ -240,6 +240,7 @@ static int advance(struct state *s, size_t chunk)
 					s->in_blocked = true; /* IN empty or our pipe full: drain first */
 			} else if (r == END) {
 				s->eof = true;
+				any = has_data(s); /* AT_EOF's bytes: drain them now */
 			} else {
 				any = true;
 				if (!s->in_nb)

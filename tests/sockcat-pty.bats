@@ -143,6 +143,31 @@ pty_start() {
 	assert_eq "$SRV_STATUS" $((128 + 2))
 }
 
+@test "--pty: when the peer is gone, the command is hung up (SIGHUP) and waited for" {
+	serve unix:s -e --pty -- sh -c 'echo started; while :; do echo more; sleep 0.01; done'
+	# -q 0: the client leaves at its stdin's end, without waiting for the output's
+	"$IPCBOX" sockcat -q 0 unix:s </dev/null >/dev/null
+	wait_server
+	assert_eq "$SRV_STATUS" $((128 + 1))
+}
+
+@test "--pty --fork: each client gets a terminal of its own" {
+	serve --fork unix:s -e --pty -- sh -c 'tty; cat'
+	mkfifo in1
+	"$IPCBOX" sockcat unix:s <in1 >out1 &
+	local c1=$!
+	exec 6>in1
+	for _ in $(seq 1000); do [ -s out1 ] && break; sleep 0.01; done
+	run --separate-stderr "$IPCBOX" sockcat unix:s </dev/null
+	assert_status 0
+	exec 6>&- # the first client ends too
+	wait "$c1"
+	local a b
+	a=$(tr -d '\r' <out1) b=${output//$'\r'/}
+	[[ $a =~ ^/dev/pts/[0-9]+$ ]] && [[ $b =~ ^/dev/pts/[0-9]+$ ]] || { echo "$a / $b" >&2; return 1; }
+	[ "$a" != "$b" ]
+}
+
 @test "--pty: the command finds the peer in SOCKCAT_PEER_UID" {
 	serve unix:s -e --pty -- sh -c 'echo "uid=$SOCKCAT_PEER_UID"'
 	run --separate-stderr "$IPCBOX" sockcat unix:s </dev/null
