@@ -197,9 +197,9 @@ pty_start() {
 	[[ $PTY_SLAVE =~ ^/dev/pts/[0-9]+$ ]]
 	# stdin to the slave, raw: every byte as it is, no echo, no CR/NL change
 	printf 'to\r\nslave\000\377\003' >&7
-	slave_io ttyV 'from\r\nslave\x00\xff' 11 >got
+	slave_io ttyV 'from\r\nslave\x00\xff' 12 >got
 	cmp got <(printf 'to\r\nslave\000\377\003')
-	for _ in $(seq 1000); do [ "$(stat -c %s pty.out)" = 11 ] && break; sleep 0.01; done
+	for _ in $(seq 1000); do [ "$(stat -c %s pty.out)" = 13 ] && break; sleep 0.01; done
 	exec 7>&- # stdin's end: -q 0 stops at once
 	wait "$PTY_PID" || { echo "sockcat failed: $?" >&2; return 1; }
 	PTY_PID=
