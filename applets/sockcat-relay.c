@@ -153,6 +153,11 @@ static enum step drain(struct state *s, size_t chunk)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				return AGAIN;
+			if (errno == EIO && d->pty) { /* the terminal is closed: nobody reads */
+				s->pending = s->off = s->len = 0;
+				s->eof = true;
+				return DONE_SOME;
+			}
 			ib_warn_sys(errno, "write to %s", d->out_name);
 			return FAIL;
 		}
@@ -230,11 +235,19 @@ static enum step fill(struct state *s, size_t chunk)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				return AGAIN;
-			ib_warn_sys(errno, "read from %s", d->in_name);
-			return FAIL;
+			if (errno != EIO || !d->pty) {
+				ib_warn_sys(errno, "read from %s", d->in_name);
+				return FAIL;
+			}
+			n = 0; /* every process has closed the terminal: its end of file */
 		}
-		if (n == 0 && !(d->in_dgram && s->mode == COPY))
+		if (n == 0 && !(d->in_dgram && s->mode == COPY)) {
+			if (d->at_eof && s->mode == COPY) {
+				s->off = 0;
+				s->len = d->at_eof(d->at_eof_arg, s->buf, s->bufsize);
+			}
 			return END;
+		}
 		if (s->mode == SPLICE) {
 			s->pending += (size_t)n;
 		} else {
@@ -290,6 +303,7 @@ static int advance(struct state *s, size_t chunk)
 					s->in_blocked = true; /* IN empty or our pipe full: drain first */
 			} else if (r == END) {
 				s->eof = true;
+				any = has_data(s); /* AT_EOF's bytes: drain them now */
 			} else {
 				any = true;
 				if (!s->in_nb)

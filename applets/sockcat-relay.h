@@ -48,6 +48,15 @@ struct ib_relay_dir {
 	/* Called with every chunk copied in copy mode (hexdump and the like); may be NULL. */
 	void (*observe)(void *arg, const char *buf, size_t len);
 	void *observe_arg;
+	bool pty;               /* IN or OUT is a pty master: EIO there means no process has
+				   the terminal open any more, an end of file (OUT: what
+				   was not taken is dropped, as by a command that exits
+				   without reading its input) */
+	/* Called at IN's end of file in copy mode (may be NULL): may put up to CAP bytes
+	   in BUF for OUT before this direction ends (the pty's end-of-file character);
+	   returns how many. */
+	size_t (*at_eof)(void *arg, char *buf, size_t cap);
+	void *at_eof_arg;
 	uint64_t bytes;         /* out: bytes moved */
 	bool eof;               /* out: IN reached its end and everything was written */
 };

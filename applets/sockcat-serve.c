@@ -20,6 +20,7 @@
 #include "ipc/quote.h"
 #include "ipc/spawn.h"
 
+#include "sockcat-pty.h"
 #include "sockcat-relay.h"
 
 /* The UNIX path this process made, removed when it stops listening (a one-shot
@@ -245,6 +246,8 @@ static int serve(const struct sockcat_opts *o, int sock, const char *peer, bool 
 {
 	if (!o->exec)
 		return ib_sockcat_relay(o, sock, peer, recv_only);
+	if (o->pty)
+		return ib_sockcat_pty_command(o, sock, peer);
 	if (forked)
 		ib_sockcat_exec(o, sock);
 	peer_env(sock);

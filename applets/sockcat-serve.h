@@ -37,6 +37,8 @@ struct sockcat_opts {
 	int lfd[SOCKCAT_MAX_LISTEN];     /* the listening sockets inherited (--fd, LISTEN_FDS) */
 	int nlfd;
 	char **cmd;
+	bool pty;                /* --pty: COMMAND on a new terminal */
+	const char *pty_link;    /* the pty:LINK address's LINK, or NULL */
 	sigset_t cmd_keep; /* for COMMAND: ignored when we started, but those we take over */
 	struct ib_sockspec spec;
 	char name[IB_SOCKADDR_STRLEN];

@@ -267,9 +267,7 @@ out:
 #define HOLD_STREAM ((1u << 10) | (1u << 7))
 #define HOLD_DGRAM (HOLD_STREAM | (1u << 1))
 
-/* Removes PATH if it still is the file ST (dev and inode checked with lstat just before
- * unlink): a stale socket, never the one another listener has put there since. */
-static int unlink_same(const char *path, dev_t dev, ino_t ino)
+int ib_unlink_same(const char *path, dev_t dev, ino_t ino)
 {
 	struct stat now;
 	if (lstat(path, &now) != 0)
@@ -310,7 +308,7 @@ static int clear_unix_path(const struct ib_sockspec *spec, const char *name)
 	int err = errno;
 	close(probe);
 	if (rc != 0 && err == ECONNREFUSED) {
-		if (unlink_same(path, st.st_dev, st.st_ino) != 0) {
+		if (ib_unlink_same(path, st.st_dev, st.st_ino) != 0) {
 			ib_warn_sys(errno, "remove stale socket %s", ib_quote(path));
 			return -IB_EXIT_FAIL;
 		}
@@ -406,7 +404,7 @@ int ib_unix_remove_made(struct ib_unix_made *made)
 {
 	if (!made->path[0])
 		return 0;
-	int rc = unlink_same(made->path, made->dev, made->ino);
+	int rc = ib_unlink_same(made->path, made->dev, made->ino);
 	made->path[0] = '\0';
 	return rc;
 }

@@ -51,4 +51,9 @@ int ib_sock_listen(const struct ib_sockspec *spec, const struct ib_sockopen *o,
  * path is left alone. Async-signal-safe. Returns 0, or -1 with errno if unlink failed. */
 int ib_unix_remove_made(struct ib_unix_made *made);
 
+/* Removes PATH if it still is the file DEV, INO (checked with lstat just before unlink):
+ * a stale socket or a link we made, never what another has put there since. Returns 0
+ * (also when PATH is gone or another file), or -1 with errno. Async-signal-safe. */
+int ib_unlink_same(const char *path, dev_t dev, ino_t ino);
+
 #endif

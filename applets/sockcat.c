@@ -21,12 +21,13 @@
 #include "ipc/quote.h"
 #include "ipc/spawn.h"
 
+#include "sockcat-pty.h"
 #include "sockcat-serve.h"
 
 enum {
 	OPT_FORK = 0x100, OPT_MAX, OPT_NOSHUT, OPT_IDLE, OPT_REUSE, OPT_KEEPALIVE, OPT_BUFFER,
 	OPT_AUID, OPT_AGID, OPT_RETRY, OPT_RETRY_FOR, OPT_INTERVAL, OPT_ALLOW_ADDR, OPT_DENY_ADDR,
-	OPT_FD, OPT_PROGRESS,
+	OPT_FD, OPT_PROGRESS, OPT_PTY,
 };
 
 static const struct ib_opt options[] = {
@@ -37,6 +38,7 @@ static const struct ib_opt options[] = {
 	IB_OPT(OPT_MAX, "max-clients", COUNT, "N", "with --fork, at most N clients at once",
 	       .min = 1, .max = 1000000),
 	IB_OPT('e', "exec", NONE, NULL, "run COMMAND with the socket as its stdin and stdout"),
+	IB_OPT(OPT_PTY, "pty", NONE, NULL, "with -e: run COMMAND on a new pseudoterminal"),
 	IB_OPT('v', "verbose", NONE, NULL, "report listening, connections and peer credentials"),
 	IB_OPT('u', "udp", NONE, NULL, "nc style: UDP (with -U: a UNIX datagram socket)"),
 	IB_OPT('U', "unix", NONE, NULL, "nc style: the operand is a UNIX socket PATH"),
@@ -90,8 +92,9 @@ const struct ib_cmd sockcat_cmd = {
 		 "  or:  sockcat [OPTION]... -l [--fd N] [-e -- COMMAND [ARG]...]\n"
 		 "Connect stdin/stdout or a command to a UNIX or Internet socket, or listen on\n"
 		 "one. ADDRESS is tcp:HOST:PORT, tcp4:, tcp6:, udp:HOST:PORT, udp4:, udp6:,\n"
-		 "unix:PATH, unix:@NAME (abstract), unix-dgram:PATH or unix-seqpacket:PATH;\n"
-		 "IPv6 literals go in brackets (tcp:[::1]:80). At stdin's end of file the\n"
+		 "unix:PATH, unix:@NAME (abstract), unix-dgram:PATH, unix-seqpacket:PATH, or\n"
+		 "pty:LINK (a new raw pseudoterminal, its slave linked at LINK); IPv6\n"
+		 "literals go in brackets (tcp:[::1]:80). At stdin's end of file the\n"
 		 "sending side is shut down and the peer's reply is still read to its end.\n",
 	.opts = options,
 	.nopts = IB_NELEM(options),
@@ -110,6 +113,7 @@ const struct ib_cmd sockcat_cmd = {
 static void on_term(int sig)
 {
 	ib_sockcat_remove_path();
+	ib_sockcat_pty_unlink();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -278,6 +282,11 @@ static int run_connect(struct sockcat_opts *o)
 		strcpy(peer, o->name);
 	if (o->verbose)
 		ib_warn("connected to %s", peer);
+	if (o->exec && o->pty) {
+		int st = ib_sockcat_pty_command(o, fd, peer);
+		close(fd);
+		return st;
+	}
 	if (o->exec)
 		ib_sockcat_exec(o, fd);
 	int status = ib_sockcat_relay(o, fd, peer, false);
@@ -296,6 +305,7 @@ static void parse_options(struct sockcat_opts *o, struct ib_args *args)
 		case OPT_FORK: o->fork = true; break;
 		case OPT_MAX: o->max_clients = (unsigned long)args->u; break;
 		case 'e': o->exec = true; break;
+		case OPT_PTY: o->pty = true; break;
 		case 'v': o->verbose = true; break;
 		case 'u': o->udp = true; break;
 		case 'U': o->unixp = true; break;
@@ -394,7 +404,11 @@ int sockcat_main(int argc, char **argv)
 	if (o.nlfd && args.nops > 0 && ib_sockspec_is_address(args.ops[0]))
 		ib_usage_error("%s: an inherited socket (--fd, LISTEN_FDS) takes no ADDRESS",
 			       ib_quote(args.ops[0]));
-	int used = o.nlfd ? 0 : parse_address(&o, args.nops, args.ops);
+	int used = o.nlfd ? 0 : 1;
+	if (!o.nlfd && args.nops > 0 && ib_pty_is_address(args.ops[0]))
+		ib_sockcat_pty_address(&o, args.ops[0]);
+	else if (!o.nlfd)
+		used = parse_address(&o, args.nops, args.ops);
 	if (o.exec) {
 		o.cmd = args.ops + used;
 		if (!o.cmd[0])
@@ -424,6 +438,11 @@ int sockcat_main(int argc, char **argv)
 		ib_usage_error("with -l, -s and -p stand for ADDRESS: give one or the other");
 	if (o.so.mode_set && (o.spec.family != AF_UNIX || o.spec.abstract))
 		ib_usage_error("-m needs a UNIX socket path");
+	if (o.pty && !o.exec)
+		ib_usage_error("--pty needs -e");
+	if (o.pty && (o.spec.type == SOCK_DGRAM || o.hexdump || o.progress))
+		ib_usage_error("--pty needs a stream or seqpacket address, and does not go with -x "
+			       "or --progress");
 	if (o.hexdump && !(o.hex = fopen(o.hexdump, "ae")))
 		ib_die_sys(IB_EXIT_FAIL, errno, "open %s", ib_quote(o.hexdump));
 	o.fork = o.fork || o.max_clients;
@@ -438,8 +457,11 @@ int sockcat_main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	atexit(ib_sockcat_remove_path);
+	atexit(ib_sockcat_pty_unlink);
 
-	int status = o.listen ? ib_sockcat_listen(&o) : run_connect(&o);
+	int status = o.pty_link ? ib_sockcat_pty_link(&o)
+		   : o.listen	? ib_sockcat_listen(&o)
+				: run_connect(&o);
 	if (ib_sockcat_remove_path_loud() != 0 && status == 0)
 		status = IB_EXIT_FAIL;
 	if (o.hex)

@@ -789,6 +789,26 @@ ran_sockcat_9() {
 	assert_eq "$(ex_output)" "hello from 127.0.0.1"
 }
 
+# The serial pair runs until it is stopped; the client, once both links are there
+# (polled, bounded), gets through one what it wrote to the other. Stopping the pair
+# removes both links.
+ran_sockcat_10() {
+	local text
+	text=$(ex_text sockcat.10)
+	python3 -c 'import os; os.openpty()' 2>/dev/null || skip "no usable /dev/ptmx and /dev/pts here"
+	sandbox '' "
+		$(sed '/^# a client/,$d' <<<"$text")
+		srv=\$!
+		for i in \$(seq 3000); do [ -L /run/ttyV0 ] && [ -L /run/ttyV1 ] && break; sleep 0.01; done
+		$(sed -n '/^# a client/,$p' <<<"$text") | od -An -c | tr -s ' '
+		kill \$srv; wait \$srv || :" 'ls /run/ttyV0 /run/ttyV1 2>/dev/null || echo gone'
+	assert_status 0
+	assert_eq "$(ex_output)" ' A T Z \r'
+	assert_eq "$(after_output)" gone
+}
+
+checked_sockcat_11() { check_script sockcat.11; }
+
 # --- README.md -------------------------------------------------------------------
 
 ran_README_1() {

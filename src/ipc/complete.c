@@ -99,9 +99,9 @@ static void posix_words(const char *cur, const char *prefix, unsigned kinds)
 static void address_words(const char *cur)
 {
 	static const char *const types[] = { "tcp:", "tcp4:", "tcp6:", "udp:", "udp4:", "udp6:",
-					     "unix:", "unix-dgram:", "unix-seqpacket:" };
+					     "unix:", "unix-dgram:", "unix-seqpacket:", "pty:" };
 	for (size_t i = 0; i < IB_NELEM(types); i++)
-		if (starts(cur, types[i]) && starts(types[i], "unix")) {
+		if (starts(cur, types[i]) && (starts(types[i], "unix") || starts(types[i], "pty"))) {
 			printf("files %s\n", types[i]);
 			return;
 		}
