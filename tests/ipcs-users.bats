@@ -70,6 +70,27 @@ key        msqid      owner      perms      used-bytes   messages     users     
   $(printf '%-10s %-16s %s' "$(pid_of mqrecv)" python3 waiting-receive)"
 }
 
+@test "-o USERS and FTOK: the cells of --users and --ftok-scan in lsipc-style tables" {
+	need_smartcols
+	with_users "$IPCBOX" ipcs -m -o KEY,USERS --noheadings
+	assert_status 0
+	[[ $OUT =~ 0x00005501\ +$(pid_of shm)\(python3\) ]]
+	with_users "$IPCBOX" ipcs -Q -o NAME,USERS -J
+	assert_status 0
+	assert_eq "$(printf '%s' "$OUT" | json_eval '[o["users"] for k in d for o in d[k]][0]')" \
+		"$(pid_of mq)(python3),$(pid_of mqrecv)(python3)"
+	mkdir tree
+	touch tree/app
+	"$IPCBOX" msgsnd -f tree/app:9 -c job
+	run --separate-stderr "$IPCBOX" ipcs -q -o KEY,FTOK -r --noheadings --ftok-scan tree
+	assert_status 0
+	[[ $output =~ (^|$'\n')0x09[0-9a-f]{6}\ tree/app:9($|$'\n') ]]
+	# without --ftok-scan the cell is empty
+	run --separate-stderr "$IPCBOX" ipcs -q -o KEY,FTOK -r --noheadings
+	assert_status 0
+	[[ $output =~ (^|$'\n')0x09[0-9a-f]{6}\ *($|$'\n') ]]
+}
+
 @test "--users as another user: lists marked incomplete, one line on stderr" {
 	need_drop
 	with_users setpriv --reuid=65534 --regid=65534 --clear-groups -- "$IPCBOX" ipcs -a --posix --users --json
