@@ -338,6 +338,20 @@ static void reap(unsigned long *children)
 		(*children)--;
 }
 
+/* Reaps the children that ended; with --fork and --max-clients, waits while as many
+ * as that still run. */
+static void reap_to_limit(const struct sockcat_opts *o, unsigned long *children)
+{
+	for (;;) {
+		if (child_exited)
+			reap(children);
+		if (!o->fork || !o->max_clients || *children < o->max_clients)
+			return;
+		if (wait(NULL) > 0)
+			(*children)--;
+	}
+}
+
 /* Waits for the first datagram on FD. With -q, stdin is watched meanwhile, so that
  * -q's promise holds before there is a peer: at stdin's end of file the wait is cut to
  * the -q duration. A first chunk read from stdin is kept in HELD (*HELDLEN bytes, -1
@@ -474,13 +488,7 @@ static int serve_each_datagram(const struct sockcat_opts *o, int fd)
 	if (!buf)
 		ib_die_sys(IB_EXIT_FAIL, ENOMEM, "datagram buffer");
 	for (;;) {
-		if (child_exited)
-			reap(&children);
-		if (o->fork && o->max_clients && children >= o->max_clients) {
-			if (wait(NULL) > 0)
-				children--;
-			continue;
-		}
+		reap_to_limit(o, &children);
 		struct ib_relay_peer from;
 		from.len = sizeof(from.ss);
 		struct pollfd p = { .fd = fd, .events = POLLIN };
@@ -703,13 +711,7 @@ int ib_sockcat_listen(struct sockcat_opts *o)
 	unsigned burst = 0;
 	int status = IB_EXIT_OK;
 	for (;;) {
-		if (child_exited)
-			reap(&children);
-		if (o->fork && o->max_clients && children >= o->max_clients) {
-			if (wait(NULL) > 0)
-				children--;
-			continue;
-		}
+		reap_to_limit(o, &children);
 		int fd = next_ready(fds, nfds);
 		if (fd < 0)
 			continue;

@@ -261,19 +261,28 @@ static bool posix_fd(const struct ib_users *u, int dirfd, const char *name, stru
 	       (u->have_msgq && st->st_dev == u->msgq_dev);
 }
 
-static void scan_fds(struct ib_users *u, struct proc *p)
+/* Opens P's directory SUB (fd, task); NULL when it cannot, and when that is for
+ * want of permission, FAILED (what could not be read) is marked in P. */
+static DIR *proc_dir(struct proc *p, const char *sub, unsigned failed)
 {
 	char path[64];
-	snprintf(path, sizeof path, "%d/fd", (int)p->pid);
+	snprintf(path, sizeof path, "%d/%s", (int)p->pid, sub);
 	int dfd = openat(p->procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
 	if (!d) {
 		if (dfd >= 0)
 			close(dfd);
 		else if (denied(p))
-			p->failed |= IB_SCAN_FDS;
-		return;
+			p->failed |= failed;
 	}
+	return d;
+}
+
+static void scan_fds(struct ib_users *u, struct proc *p)
+{
+	DIR *d = proc_dir(p, "fd", IB_SCAN_FDS);
+	if (!d)
+		return;
 	struct dirent *e;
 	while ((e = readdir(d))) {
 		struct stat st;
@@ -380,17 +389,9 @@ static void scan_thread(struct ib_users *u, struct proc *p, const char *tid)
 
 static void scan_waits(struct ib_users *u, struct proc *p)
 {
-	char path[64];
-	snprintf(path, sizeof path, "%d/task", (int)p->pid);
-	int dfd = openat(p->procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
-	if (!d) {
-		if (dfd >= 0)
-			close(dfd);
-		else if (denied(p))
-			p->failed |= IB_SCAN_WAITS;
+	DIR *d = proc_dir(p, "task", IB_SCAN_WAITS);
+	if (!d)
 		return;
-	}
 	struct dirent *e;
 	while ((e = readdir(d)))
 		if (e->d_name[0] != '.')
