@@ -137,7 +137,7 @@ asan:
 static:
 	$(MAKE) BUILD=build/static PROG=build/static/ipcbox STATIC=1
 
-# What the suite runs besides the binary (CI builds it before its two lanes).
+# What the suite runs besides the binary (tests/race, tests/prog, tests/preload).
 racers: $(RACERS)
 
 test: all $(BUILD)/coretest $(RACERS)

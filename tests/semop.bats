@@ -886,25 +886,25 @@ writer 3"
 
 @test "semop --wait-idle needs only read permission (as an unprivileged user)" {
 	need_drop
-	sem -k 0x5e3a007b -c --init 2 -m 0644 >/dev/null
-	run --separate-stderr as_nobody "$IPCBOX" semop -k 0x5e3a007b --wait-idle -C 2 -n
+	sem -k 0x5e3a0080 -c --init 2 -m 0644 >/dev/null
+	run --separate-stderr as_nobody "$IPCBOX" semop -k 0x5e3a0080 --wait-idle -C 2 -n
 	assert_status 0
 	assert_eq "$stderr" ""
-	run --separate-stderr sem -k 0x5e3a007b --hold -- setpriv --reuid=65534 --regid=65534 --clear-groups -- "$IPCBOX" semop -k 0x5e3a007b --wait-idle -C 2 -w 50ms
+	run --separate-stderr sem -k 0x5e3a0080 --hold -- setpriv --reuid=65534 --regid=65534 --clear-groups -- "$IPCBOX" semop -k 0x5e3a0080 --wait-idle -C 2 -w 50ms
 	assert_status 3
-	assert_eq "$stderr" "semop: semaphore set key 0x5e3a007b: timed out after 50ms"
+	assert_eq "$stderr" "semop: semaphore set key 0x5e3a0080: timed out after 50ms"
 	# it waits for the holder to go: a job holds until gate is written
 	mkfifo gate
-	sem -k 0x5e3a007b --hold -- sh -c 'read x <gate' &
+	sem -k 0x5e3a0080 --hold -- sh -c 'read x <gate' &
 	local holder=$!
-	wait_sem 0x5e3a007b 0 value 1
-	as_nobody "$IPCBOX" semop -k 0x5e3a007b --wait-idle -C 2 -w 60s >out 2>&1 &
+	wait_sem 0x5e3a0080 0 value 1
+	as_nobody "$IPCBOX" semop -k 0x5e3a0080 --wait-idle -C 2 -w 60s >out 2>&1 &
 	local waiter=$!
 	echo go >gate
 	wait "$holder"
 	wait "$waiter"
 	assert_eq "$(cat out)" ""
-	assert_eq "$(sem -k 0x5e3a007b --get)" 2
+	assert_eq "$(sem -k 0x5e3a0080 --get)" 2
 }
 
 @test "semop --hold-for \$\$: released when the script is SIGKILLed, while its background child lives on" {
