@@ -674,8 +674,13 @@ access_time="
 	assert_status 0
 	assert_contains "$output" "POSIX Message Queue name=/jobs"
 	run --separate-stderr "$IPCBOX" ipcs -q -i /nope -i /jobs --posix-mq
-	assert_status 0
-	assert_contains "$output" "/jobs"
+	if "$IPCBOX" ipcs -g -q >/dev/null 2>&1; then
+		assert_status 0
+		assert_contains "$output" "/jobs"
+	else # (a table option: a build that cannot load libsmartcols says so)
+		assert_status 1
+		assert_contains "$stderr" "cannot load libsmartcols.so.1"
+	fi
 	run --separate-stderr "$IPCBOX" ipcs -q -i /nope -i /jobs --po
 	assert_status 1
 	run --separate-stderr "$IPCBOX" ipcs -q -i /nope -i /jobs --posix
