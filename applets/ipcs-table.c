@@ -705,6 +705,11 @@ void ib_table_print(struct ib_table *t)
 	free(t);
 }
 
+const char *ib_table_column_name(size_t i)
+{
+	return i < IB_NELEM(columns) ? columns[i].name : NULL;
+}
+
 void ib_table_list_columns(FILE *f)
 {
 	static const char letters[] = "qmsQMSg";

@@ -48,6 +48,10 @@ void ib_table_add_global(struct ib_table *t, const bool want[3], bool sysv, bool
 /* Prints the table to stdout and frees it. */
 void ib_table_print(struct ib_table *t);
 
+/* The name of column I (-o's word), in --list-columns' order; NULL past the
+ * last (for completion: ipcs.c's -o line). */
+const char *ib_table_column_name(size_t i);
+
 /* --list-columns: every column, the listings it applies to and what it shows. */
 void ib_table_list_columns(FILE *f);
 
