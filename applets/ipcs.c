@@ -591,6 +591,21 @@ static int first_or_stat(const struct kind *k, int id, void *out)
 	return rc;
 }
 
+/* Set S's semaphores (malloc'd), or the end with util-linux's message. */
+static struct ib_sem_elem *sem_elems(const struct ib_sem_info *s)
+{
+	const char *what;
+	struct ib_sem_elem *elems = calloc(s->nsems ? s->nsems : 1, sizeof *elems);
+	if (!elems)
+		ib_die_sys(IB_EXIT_FAIL, ENOMEM, "semctl");
+	if (ib_sem_elems(s->perm.id, s->nsems, elems, &what) != 0) {
+		int e = errno;
+		free(elems);
+		ib_die_sys(IB_EXIT_FAIL, e, "%s failed", what);
+	}
+	return elems;
+}
+
 static int print_one(struct ctx *c, const struct kind *k, int id)
 {
 	union {
@@ -607,17 +622,8 @@ static int print_one(struct ctx *c, const struct kind *k, int id)
 			json_one(c, k, NULL, NULL);
 		return IB_EXIT_OK;
 	}
-	if (k->kind == IB_SEM) {
-		const char *what;
-		elems = calloc(u.e.nsems ? u.e.nsems : 1, sizeof *elems);
-		if (!elems)
-			ib_die_sys(IB_EXIT_FAIL, ENOMEM, "semctl");
-		if (ib_sem_elems(u.e.perm.id, u.e.nsems, elems, &what) != 0) {
-			int e = errno;
-			free(elems);
-			ib_die_sys(IB_EXIT_FAIL, e, "%s failed", what);
-		}
-	}
+	if (k->kind == IB_SEM)
+		elems = sem_elems(&u.e);
 	if (c->json) {
 		json_one(c, k, &u, elems);
 		free(elems);
@@ -732,9 +738,9 @@ static void table_option(struct ctx *c, const struct ib_args *a, int opt)
 	c->table = true;
 }
 
-/* The table of one kind's objects, or of the one object NAME (POSIX) or ID
- * (System V) if ONE. */
-static int table_listing(struct ctx *c, const struct kind *k, bool one, const char *name, int id)
+/* -i with lsipc's output options: the one object NAME (POSIX) or ID (System V),
+ * in lsipc -i's layout or as a table's row (ipcs-table.c chooses). */
+static int table_one(struct ctx *c, const struct kind *k, const char *name, int id)
 {
 	struct ib_table *t = ib_table_new(&c->tab, k, &c->names);
 	union {
@@ -743,28 +749,41 @@ static int table_listing(struct ctx *c, const struct kind *k, bool one, const ch
 		struct ib_sem_info e;
 		struct ib_posix_info o;
 	} u;
-	union records r;
-	size_t n = 0;
+	const void *found = NULL;
 	int rc = IB_EXIT_OK;
-	if (one && k->posix) {
+	if (k->posix) {
 		const char *why = ib_posix_name_error(name);
 		if (why)
 			ib_die(IB_EXIT_FAIL, "invalid POSIX name %s: %s", ib_quote(name), why);
 		if (ib_posix_stat(k->kind, name, &u.o) == 0)
-			ib_table_add(t, &u.o);
+			found = &u.o;
 		else if ((rc = IB_EXIT_FAIL), errno == ENOENT)
 			ib_warn("POSIX %s %s not found", ib_posix_kind_name(k->kind), ib_quote(name));
 		else
 			ib_warn_sys(errno, "POSIX %s %s", ib_posix_kind_name(k->kind), ib_quote(name));
-	} else if (one) {
-		/* as ipcs -i: a missing id is said, and is not a failure */
-		if (first_or_stat(k, id, &u) == 0)
-			ib_table_add(t, &u);
-		else if (errno != EINVAL && errno != ENOENT)
-			ib_die_sys(IB_EXIT_FAIL, errno, "id %d", id);
-		else
-			ib_warn("id %d not found", id);
-	} else if (records(k, ib_table_wants_rss(t), &r, &n) != 0) {
+	} else if (first_or_stat(k, id, &u) == 0) {
+		found = &u;
+	} else if (errno != EINVAL && errno != ENOENT) {
+		ib_die_sys(IB_EXIT_FAIL, errno, "id %d", id);
+	} else {
+		ib_warn("id %d not found", id); /* as ipcs -i: not a failure */
+	}
+	/* lsipc -i lists a set's semaphores under its lines */
+	struct ib_sem_elem *elems = found && !k->posix && k->kind == IB_SEM &&
+					    ib_table_vertical(t) ? sem_elems(&u.e) : NULL;
+	ib_table_print_one(t, found, elems);
+	free(elems);
+	return rc;
+}
+
+/* The table of one kind's objects. */
+static int table_listing(struct ctx *c, const struct kind *k)
+{
+	struct ib_table *t = ib_table_new(&c->tab, k, &c->names);
+	union records r;
+	size_t n = 0;
+	int rc = IB_EXIT_OK;
+	if (records(k, ib_table_wants_rss(t), &r, &n) != 0) {
 		if (k->kind == IB_MSGQ && k->posix && errno == ENOENT)
 			ib_warn(NOT_MOUNTED " listed");
 		else
@@ -810,6 +829,7 @@ static int table_main(struct ctx *c, const bool want[3], int nwant, bool all, bo
 	c->tab.human = c->unit == U_HUMAN;
 	c->tab.creator = c->format == F_CREATOR;
 	c->tab.times = c->format == F_TIME;
+	c->tab.one = one != NULL;
 	c->tab.users = users_cell;
 	c->tab.ftok = ftok_cell;
 	c->tab.arg = c;
@@ -832,7 +852,7 @@ static int table_main(struct ctx *c, const bool want[3], int nwant, bool all, bo
 	const struct kind *kd = posix ? &ib_ipcs_posix[k] : &ib_ipcs_sysv[k];
 	if (one && kd->posix && id_like(one))
 		ib_die(IB_EXIT_FAIL, "-i with -Q, -M or -S takes a /NAME");
-	return table_listing(c, kd, one != NULL, one, id);
+	return one ? table_one(c, kd, one, id) : table_listing(c, kd);
 }
 
 /* One section: a kind's limits, summary or listing, and a blank line after it. */
