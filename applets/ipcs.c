@@ -560,19 +560,20 @@ static void json_one(struct ctx *c, const struct kind *k, const void *r,
 	ib_json_end(&c->j);
 }
 
-/* util-linux reads -i from /proc: a negative id matches the first object. */
-static int first_or_stat(const struct kind *k, int id, void *out)
+/* util-linux reads -i from /proc: a negative id matches the first object. With
+ * RSS, from /proc's listing, which alone has a segment's rss and swap. */
+static int first_or_stat(const struct kind *k, int id, bool rss, void *out)
 {
 	union records r;
 	size_t n = 0;
 	int rc = -1;
-	if (id >= 0) {
+	if (id >= 0 && !rss) {
 		rc = ib_sysv_stat(k->kind, id, out);
 		if (rc == 0 || errno != EACCES)
 			return rc;
 	}
 	/* No *_STAT_ANY and no read permission, or a negative id: scan the list. */
-	if (records(k, false, &r, &n) != 0)
+	if (records(k, rss, &r, &n) != 0)
 		return -1;
 	for (size_t i = 0; i < n && rc != 0; i++) {
 		const struct ib_sysv_perm *p = (const void *)((char *)r.any + i * k->size);
@@ -614,7 +615,7 @@ static int print_one(struct ctx *c, const struct kind *k, int id)
 		struct ib_sem_info e;
 	} u;
 	struct ib_sem_elem *elems = NULL;
-	if (first_or_stat(k, id, &u) != 0) {
+	if (first_or_stat(k, id, false, &u) != 0) {
 		if (errno != EINVAL && errno != ENOENT)
 			ib_die_sys(IB_EXIT_FAIL, errno, "id %d", id);
 		ib_warn("id %d not found", id);
@@ -761,7 +762,7 @@ static int table_one(struct ctx *c, const struct kind *k, const char *name, int 
 			ib_warn("POSIX %s %s not found", ib_posix_kind_name(k->kind), ib_quote(name));
 		else
 			ib_warn_sys(errno, "POSIX %s %s", ib_posix_kind_name(k->kind), ib_quote(name));
-	} else if (first_or_stat(k, id, &u) == 0) {
+	} else if (first_or_stat(k, id, ib_table_wants_rss(t), &u) == 0) {
 		found = &u;
 	} else if (errno != EINVAL && errno != ENOENT) {
 		ib_die_sys(IB_EXIT_FAIL, errno, "id %d", id);

@@ -310,6 +310,13 @@ label_line() { # LABEL VALUE
 	# a segment's Status line is there even with no flag, as lsipc's is
 	run "$IPCBOX" ipcs -m -i "$(proc_field shm 2 0x5047)" -o SIZE,STATUS,ATTACH
 	assert_eq "$output" "$(label_line 'Segment size' 4096; label_line Status '')"
+	# RSS and SWAP, ours, only when asked for: from /proc, as in the listing
+	run "$IPCBOX" ipcs -m -i "$(proc_field shm 2 0x5047)" -o RSS,SWAP
+	assert_eq "$output" "$(label_line 'Resident size' "$(proc_field shm 15 0x5047)"
+		label_line 'Swapped size' "$(proc_field shm 16 0x5047)")"
+	run "$IPCBOX" ipcs -m -i "$(proc_field shm 2 0x5047)" -r --noheadings -o RSS
+	assert_eq "$output" "$(proc_field shm 15 0x5047)"
+	refute_contains "$("$IPCBOX" ipcs -m -i "$(proc_field shm 2 0x5047)" -y)" "Resident size:"
 	# a set: its lines, then each semaphore's value (semop --init 1,2)
 	run "$IPCBOX" ipcs -s -i "$sid" -o NSEMS
 	assert_eq "$(sed -n '1,3p' <<<"$output")" "$(label_line Semaphores 2; printf 'Elements:\n\n')"
