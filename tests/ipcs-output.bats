@@ -14,6 +14,11 @@ setup() {
 }
 
 teardown() {
+	# a background holder a failed test left running keeps its segment
+	if [ -n "${BG_PID:-}" ]; then
+		kill "$BG_PID" 2>/dev/null || :
+		wait "$BG_PID" 2>/dev/null || :
+	fi
 	clear_ipc
 }
 
