@@ -30,6 +30,8 @@ struct ib_relay_dir {
 	bool in_dgram;          /* IN is a datagram socket: a 0-byte read is a message */
 	bool copy_only;         /* never splice */
 	bool shutdown_out;      /* at IN's EOF, shutdown(OUT, SHUT_WR) */
+	bool own_in, own_out;   /* IN / OUT is the caller's own socket: the relay may make
+				   it blocking (see ib_relay_run) */
 	size_t max_message;     /* message mode: the largest read from IN (0 = chunk) */
 	const void *only_from;  /* NULL, or drop datagrams from any other address than this
 				   (ONLY_FROM_LEN bytes): those queued before IN was connected */
@@ -86,7 +88,10 @@ enum ib_relay_result {
 };
 
 /* Runs the relay. Descriptors are used as they are (a non-blocking descriptor speeds it
- * up; a blocking one is read only when poll says so). SIGPIPE should be ignored. */
+ * up; a blocking one is read only when poll says so), but for the sockets marked
+ * OWN_IN / OWN_OUT: once their stream direction is the only one left, and no idle,
+ * -q or --progress timer runs, they are made blocking, with SO_RCVTIMEO/SO_SNDTIMEO
+ * of 100 ms, and stay so. SIGPIPE should be ignored. */
 enum ib_relay_result ib_relay_run(struct ib_relay *r);
 
 #endif

@@ -204,13 +204,14 @@ int ib_sockcat_relay(const struct sockcat_opts *o, int sock, const char *peer, b
 		.in = 0, .out = sock, .in_name = "stdin", .out_name = peer, .message = msg,
 		.copy_only = o->hex != NULL, .shutdown_out = !o->no_shutdown && o->spec.type != SOCK_DGRAM,
 		.max_message = o->spec.family != AF_UNIX && msg ? 65507 : 65536,
-		.observe = o->hex ? hexdump : NULL, .observe_arg = &hs,
+		.observe = o->hex ? hexdump : NULL, .observe_arg = &hs, .own_out = true,
 	};
 	r.dir[1] = (struct ib_relay_dir){
 		.in = sock, .out = 1, .in_name = peer, .out_name = "stdout", .message = msg,
 		.in_dgram = o->spec.type == SOCK_DGRAM, .copy_only = o->hex != NULL || dgram_peer_len,
 		.observe = o->hex ? hexdump : NULL, .observe_arg = &hr,
 		.only_from = dgram_peer_len ? &dgram_peer : NULL, .only_from_len = dgram_peer_len,
+		.own_in = true,
 	};
 	if (o->buffer && o->buffer > 65536)
 		r.dir[0].max_message = o->spec.family != AF_UNIX && msg ? 65507 : o->buffer;

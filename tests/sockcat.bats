@@ -875,6 +875,7 @@ _client_of_fifo() {
 @test "SIGUSR1 reports the bytes moved at once; --progress every second and at the end" {
 	mkfifo to_cli
 	serve tcp:127.0.0.1:0
+	exec 9<&8 # the server's stderr
 	exec 6<>to_cli
 	start_bg _client_of_fifo "tcp:127.0.0.1:$PORT"
 	local cli=$BG_PID
@@ -885,6 +886,12 @@ _client_of_fifo() {
 	kill -USR1 "$cli"
 	expect_line "^sockcat: tcp:127.0.0.1:$PORT: [0-9.]+s: sent 6 bytes \([0-9.]+ MiB/s\), received 0 bytes"
 	kill -0 "$cli"
+	# The server, its stdin at its end, receives alone on a socket it made blocking:
+	# the signal is taken there too.
+	exec 7<&8 8<&9 9<&-
+	kill -USR1 "$SRV_PID"
+	expect_line ": [0-9.]+s: sent 0 bytes \([0-9.]+ MiB/s\), received 6 bytes" 5
+	exec 8<&7 7<&-
 	exec 6>&-
 	wait "$cli"
 	wait_server
