@@ -38,9 +38,6 @@ struct ib_table;
  * cannot be loaded. NAMES: the user and group name cache. */
 struct ib_table *ib_table_new(const struct ib_table_opts *o, const struct kind *k,
 			      struct ib_names *names);
-/* Whether the table shows a column that needs segments' rss and swap (from
- * /proc/sysvipc/shm: ib_sysv_list's RSS). */
-bool ib_table_wants_rss(const struct ib_table *t);
 /* A row for REC, a record of the table's kind. */
 void ib_table_add(struct ib_table *t, const void *rec);
 /* -g's rows for the kinds in WANT (System V; POSIX where POSIX is true). */

@@ -365,12 +365,12 @@ union records {
 	struct ib_posix_info *o;
 };
 
-/* With RSS, segments as /proc lists them: it alone has rss and swap (for JSON). */
-static int records(const struct kind *k, bool rss, union records *r, size_t *n)
+/* FULL: every field there is (JSON's queue max_bytes: ib_sysv_list). */
+static int records(const struct kind *k, bool full, union records *r, size_t *n)
 {
 	if (k->posix)
 		return ib_posix_list(k->kind, &r->o, n);
-	return ib_sysv_list(k->kind, rss, &r->any, n);
+	return ib_sysv_list(k->kind, full, &r->any, n);
 }
 
 static bool passes(struct ctx *c, const struct kind *k, const void *r)
@@ -731,6 +731,21 @@ static void table_option(struct ctx *c, const struct ib_args *a, int opt)
 	c->table = true;
 }
 
+/* System V objects as they are listed, into a table (ib_sysv_each). */
+struct table_rows {
+	struct ctx *c;
+	const struct kind *k;
+	struct ib_table *t;
+};
+
+static int table_row(void *arg, const void *rec)
+{
+	struct table_rows *tr = arg;
+	if (passes(tr->c, tr->k, rec))
+		ib_table_add(tr->t, rec);
+	return 0;
+}
+
 /* The table of one kind's objects, or of the one object NAME (POSIX) or ID
  * (System V) if ONE. */
 static int table_listing(struct ctx *c, const struct kind *k, bool one, const char *name, int id)
@@ -763,8 +778,14 @@ static int table_listing(struct ctx *c, const struct kind *k, bool one, const ch
 			ib_die_sys(IB_EXIT_FAIL, errno, "id %d", id);
 		else
 			ib_warn("id %d not found", id);
-	} else if (records(k, ib_table_wants_rss(t), &r, &n) != 0) {
-		if (k->kind == IB_MSGQ && k->posix && errno == ENOENT)
+	} else if (!k->posix) {
+		struct table_rows tr = { c, k, t };
+		if (ib_sysv_each(k->kind, false, table_row, &tr) != 0) {
+			ib_warn_sys(errno, "cannot list %s", k->json);
+			rc = IB_EXIT_FAIL;
+		}
+	} else if (records(k, false, &r, &n) != 0) {
+		if (k->kind == IB_MSGQ && errno == ENOENT)
 			ib_warn(NOT_MOUNTED " listed");
 		else
 			ib_warn_sys(errno, "cannot list %s", k->json);
