@@ -71,12 +71,16 @@ typedef bool getter(const struct row *r, struct val *v);
 
 struct column {
 	const char *name;  /* -o's name and the heading; lower case in JSON */
+	const char *label; /* its line under -i (lsipc's "Key:", "Bytes used:") */
 	unsigned in;       /* the listings it applies to */
 	enum vtype type;
 	int flags;         /* IB_SCOLS_FL_* */
 	getter *get;
 	const char *help;
 	bool dash;         /* empty shown as "-" (as lsipc -g) */
+	bool blank;        /* under -i, its line is there even when empty (lsipc's
+	                    * STATUS, which it always sets, to "" if no flag) */
+	bool extra;        /* ours, not lsipc's: under -i, only if -o asks for it */
 };
 
 struct ib_table {
@@ -88,6 +92,7 @@ struct ib_table {
 	const struct column *cols[64];
 	size_t ncols;
 	time_t now;
+	bool vertical;     /* one object, a line per column (ib_table_print_one) */
 };
 
 /* ---- getters ---- */
@@ -245,11 +250,10 @@ static bool get_lpid(const struct row *r, struct val *v)
 	return signed_number(v, SYSV_REC(ib_shm_info, r)->lpid);
 }
 
-/* The creator's command line (/proc/PID/cmdline, arguments joined by spaces),
+/* PID's command line (/proc/PID/cmdline, arguments joined by spaces) into BUF,
  * if it is still running and readable. */
-static bool get_command(const struct row *r, struct val *v)
+static bool cmdline(pid_t pid, char *buf, size_t len)
 {
-	pid_t pid = SYSV_REC(ib_shm_info, r)->cpid;
 	char path[64];
 	if (pid <= 0)
 		return false;
@@ -257,17 +261,23 @@ static bool get_command(const struct row *r, struct val *v)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
-	ssize_t n = ib_read_full(fd, v->buf, sizeof v->buf - 1);
+	ssize_t n = ib_read_full(fd, buf, len - 1);
 	close(fd);
 	if (n <= 0)
 		return false;
-	while (n > 0 && v->buf[n - 1] == '\0')
+	while (n > 0 && buf[n - 1] == '\0')
 		n--;
 	for (ssize_t i = 0; i < n; i++)
-		if (v->buf[i] == '\0')
-			v->buf[i] = ' ';
-	v->buf[n] = '\0';
-	return n > 0 && text(v, v->buf);
+		if (buf[i] == '\0')
+			buf[i] = ' ';
+	buf[n] = '\0';
+	return n > 0;
+}
+
+/* The creator's command line. */
+static bool get_command(const struct row *r, struct val *v)
+{
+	return cmdline(SYSV_REC(ib_shm_info, r)->cpid, v->buf, sizeof v->buf) && text(v, v->buf);
 }
 
 static bool get_rss(const struct row *r, struct val *v)
@@ -326,55 +336,58 @@ static bool get_use_pct(const struct row *r, struct val *v)
 /* ---- the columns: one line each ---- */
 
 #define R IB_SCOLS_FL_RIGHT
-#define COL(name_, in_, type_, flags_, get_, help_, ...) \
-	{ .name = (name_), .in = (in_), .type = (type_), .flags = (flags_), .get = (get_), \
-	  .help = (help_), __VA_ARGS__ }
+#define COL(name_, label_, in_, type_, flags_, get_, help_, ...) \
+	{ .name = (name_), .label = (label_), .in = (in_), .type = (type_), .flags = (flags_), \
+	  .get = (get_), .help = (help_), __VA_ARGS__ }
 static const struct column columns[] = {
-	/*  name       in                  type       flags getter  help */
-	COL("KEY",       ALL_SYSV,           V_TEXT,    0, get_key, "Resource key"),
-	COL("ID",        ALL_SYSV,           V_INT,     0, get_id, "Resource ID"),
-	COL("NAME",      ALL_PSX,            V_TEXT,    0, get_name, "POSIX resource name"),
-	COL("OWNER",     ALL_SYSV | ALL_PSX, V_TEXT,    R, get_owner, "Owner's username or UID"),
-	COL("PERMS",     ALL_SYSV | ALL_PSX, V_PERMS,   R, get_perms, "Permissions"),
-	COL("CUID",      ALL_SYSV | ALL_PSX, V_UINT,    R, get_cuid, "Creator UID"),
-	COL("CUSER",     ALL_SYSV | ALL_PSX, V_TEXT,    0, get_cuser, "Creator user"),
-	COL("CGID",      ALL_SYSV | ALL_PSX, V_UINT,    R, get_cgid, "Creator GID"),
-	COL("CGROUP",    ALL_SYSV | ALL_PSX, V_TEXT,    0, get_cgroup, "Creator group"),
-	COL("UID",       ALL_SYSV | ALL_PSX, V_UINT,    R, get_uid, "User ID"),
-	COL("USER",      ALL_SYSV | ALL_PSX, V_TEXT,    0, get_user, "User name"),
-	COL("GID",       ALL_SYSV | ALL_PSX, V_UINT,    R, get_gid, "Group ID"),
-	COL("GROUP",     ALL_SYSV | ALL_PSX, V_TEXT,    0, get_group, "Group name"),
-	COL("CTIME",     ALL_SYSV | ALL_PSX, V_TIME,    R, get_ctime, "Time of the last change"),
-	COL("MTIME",     ALL_PSX,            V_TIME,    R, get_mtime, "Time of last action"),
-	COL("USEDBYTES", MSGQS,              V_SIZE,    R, get_usedbytes, "Bytes used"),
-	COL("MSGS",      MSGQS,              V_UINT,    0, get_msgs, "Number of messages"),
-	COL("SEND",      SYSV(IB_MSGQ),      V_TIME,    R, get_send, "Time of last msg sent"),
-	COL("RECV",      SYSV(IB_MSGQ),      V_TIME,    R, get_recv, "Time of last msg received"),
-	COL("LSPID",     SYSV(IB_MSGQ),      V_INT,     R, get_lspid, "PID of the last msg sender"),
-	COL("LRPID",     SYSV(IB_MSGQ),      V_INT,     R, get_lrpid, "PID of the last msg receiver"),
-	COL("SIZE",      SYSV(IB_SHM) | PSX(IB_SHM), V_SIZE, R, get_size, "Segment size"),
-	COL("NATTCH",    SYSV(IB_SHM),       V_UINT,    R, get_nattch, "Number of attached processes"),
-	COL("STATUS",    SYSV(IB_SHM),       V_TEXT,    0, get_status, "Status"),
-	COL("ATTACH",    SYSV(IB_SHM),       V_TIME,    R, get_attach, "Attach time"),
-	COL("DETACH",    SYSV(IB_SHM),       V_TIME,    R, get_detach, "Detach time"),
-	COL("COMMAND",   SYSV(IB_SHM),       V_TEXT,    IB_SCOLS_FL_TRUNC, get_command,
+	/*  name       -i's label            in                  type       flags getter  help */
+	COL("KEY",       "Key",               ALL_SYSV,           V_TEXT,    0, get_key, "Resource key"),
+	COL("ID",        "ID",                ALL_SYSV,           V_INT,     0, get_id, "Resource ID"),
+	COL("NAME",      "Name",              ALL_PSX,            V_TEXT,    0, get_name, "POSIX resource name"),
+	COL("OWNER",     "Owner",             ALL_SYSV | ALL_PSX, V_TEXT,    R, get_owner, "Owner's username or UID"),
+	COL("PERMS",     "Permissions",       ALL_SYSV | ALL_PSX, V_PERMS,   R, get_perms, "Permissions"),
+	COL("CUID",      "Creator UID",       ALL_SYSV | ALL_PSX, V_UINT,    R, get_cuid, "Creator UID"),
+	COL("CUSER",     "Creator user",      ALL_SYSV | ALL_PSX, V_TEXT,    0, get_cuser, "Creator user"),
+	COL("CGID",      "Creator GID",       ALL_SYSV | ALL_PSX, V_UINT,    R, get_cgid, "Creator GID"),
+	COL("CGROUP",    "Creator group",     ALL_SYSV | ALL_PSX, V_TEXT,    0, get_cgroup, "Creator group"),
+	COL("UID",       "UID",               ALL_SYSV | ALL_PSX, V_UINT,    R, get_uid, "User ID"),
+	COL("USER",      "User name",         ALL_SYSV | ALL_PSX, V_TEXT,    0, get_user, "User name"),
+	COL("GID",       "GID",               ALL_SYSV | ALL_PSX, V_UINT,    R, get_gid, "Group ID"),
+	COL("GROUP",     "Group name",        ALL_SYSV | ALL_PSX, V_TEXT,    0, get_group, "Group name"),
+	COL("CTIME",     "Last change",       ALL_SYSV | ALL_PSX, V_TIME,    R, get_ctime, "Time of the last change"),
+	COL("MTIME",     "Last action",       ALL_PSX,            V_TIME,    R, get_mtime, "Time of last action"),
+	COL("USEDBYTES", "Bytes used",        MSGQS,              V_SIZE,    R, get_usedbytes, "Bytes used"),
+	COL("MSGS",      "Messages",          MSGQS,              V_UINT,    0, get_msgs, "Number of messages"),
+	COL("SEND",      "Msg sent",          SYSV(IB_MSGQ),      V_TIME,    R, get_send, "Time of last msg sent"),
+	COL("RECV",      "Msg received",      SYSV(IB_MSGQ),      V_TIME,    R, get_recv, "Time of last msg received"),
+	COL("LSPID",     "Msg sender",        SYSV(IB_MSGQ),      V_INT,     R, get_lspid, "PID of the last msg sender"),
+	COL("LRPID",     "Msg receiver",      SYSV(IB_MSGQ),      V_INT,     R, get_lrpid, "PID of the last msg receiver"),
+	COL("SIZE",      "Segment size",      SYSV(IB_SHM) | PSX(IB_SHM), V_SIZE, R, get_size, "Segment size"),
+	COL("NATTCH",    "Attached processes", SYSV(IB_SHM),      V_UINT,    R, get_nattch, "Number of attached processes"),
+	COL("STATUS",    "Status",            SYSV(IB_SHM),       V_TEXT,    0, get_status, "Status",
+	    .blank = true),
+	COL("ATTACH",    "Attach time",       SYSV(IB_SHM),       V_TIME,    R, get_attach, "Attach time"),
+	COL("DETACH",    "Detach time",       SYSV(IB_SHM),       V_TIME,    R, get_detach, "Detach time"),
+	COL("COMMAND",   "Creator command",   SYSV(IB_SHM),       V_TEXT,    IB_SCOLS_FL_TRUNC, get_command,
 	    "Creator command line"),
-	COL("CPID",      SYSV(IB_SHM),       V_INT,     R, get_cpid, "PID of the creator"),
-	COL("LPID",      SYSV(IB_SHM),       V_INT,     R, get_lpid, "PID of last user"),
-	COL("RSS",       SYSV(IB_SHM),       V_SIZE,    R, get_rss, "Resident shared memory"),
-	COL("SWAP",      SYSV(IB_SHM),       V_SIZE,    R, get_swap, "Swapped shared memory"),
-	COL("NSEMS",     SYSV(IB_SEM),       V_UINT,    R, get_nsems, "Number of semaphores"),
-	COL("OTIME",     SYSV(IB_SEM),       V_TIME,    R, get_otime, "Time of the last operation"),
-	COL("SVAL",      PSX(IB_SEM),        V_INT,     R, get_sval, "Semaphore value"),
-	COL("USERS",     ALL_SYSV | ALL_PSX, V_TEXT,    IB_SCOLS_FL_TRUNC, get_users,
-	    "Processes using it: PID(COMMAND),... (as --users)"),
-	COL("FTOK",      ALL_SYSV,           V_TEXT,    0, get_ftok,
-	    "PATH:PROJ its key was made from (--ftok-scan)"),
-	COL("RESOURCE",  GLOBAL,             V_TEXT,    0, get_resource, "Resource name"),
-	COL("DESCRIPTION", GLOBAL,           V_TEXT,    0, get_desc, "Resource description"),
-	COL("LIMIT",     GLOBAL,             V_SIZE,    R, get_limit, "System-wide limit"),
-	COL("USED",      GLOBAL,             V_SIZE,    R, get_used, "Currently used", .dash = true),
-	COL("USE%",      GLOBAL,             V_PERCENT, R, get_use_pct, "Currently use percentage",
+	COL("CPID",      "Creator PID",       SYSV(IB_SHM),       V_INT,     R, get_cpid, "PID of the creator"),
+	COL("LPID",      "Last user PID",     SYSV(IB_SHM),       V_INT,     R, get_lpid, "PID of last user"),
+	COL("RSS",       "Resident size",     SYSV(IB_SHM),       V_SIZE,    R, get_rss, "Resident shared memory",
+	    .extra = true),
+	COL("SWAP",      "Swapped size",      SYSV(IB_SHM),       V_SIZE,    R, get_swap, "Swapped shared memory",
+	    .extra = true),
+	COL("NSEMS",     "Semaphores",        SYSV(IB_SEM),       V_UINT,    R, get_nsems, "Number of semaphores"),
+	COL("OTIME",     "Last operation",    SYSV(IB_SEM),       V_TIME,    R, get_otime, "Time of the last operation"),
+	COL("SVAL",      "Value",             PSX(IB_SEM),        V_INT,     R, get_sval, "Semaphore value"),
+	COL("USERS",     "Users",             ALL_SYSV | ALL_PSX, V_TEXT,    IB_SCOLS_FL_TRUNC, get_users,
+	    "Processes using it: PID(COMMAND),... (as --users)", .extra = true),
+	COL("FTOK",      "ftok file",         ALL_SYSV,           V_TEXT,    0, get_ftok,
+	    "PATH:PROJ its key was made from (--ftok-scan)", .extra = true),
+	COL("RESOURCE",  "Resource",          GLOBAL,             V_TEXT,    0, get_resource, "Resource name"),
+	COL("DESCRIPTION", "Description",     GLOBAL,             V_TEXT,    0, get_desc, "Resource description"),
+	COL("LIMIT",     "Limit",             GLOBAL,             V_SIZE,    R, get_limit, "System-wide limit"),
+	COL("USED",      "Used",              GLOBAL,             V_SIZE,    R, get_used, "Currently used", .dash = true),
+	COL("USE%",      "Use",               GLOBAL,             V_PERCENT, R, get_use_pct, "Currently use percentage",
 	    .dash = true),
 };
 #undef R
@@ -427,13 +440,24 @@ static void add_columns(struct ib_table *t, const char *list)
 	}
 }
 
+/* lsipc -i's lines, without -c, -t or -o LIST: every column of the kind that
+ * lsipc has, in its order (lsipc leaves out those with no value). */
+static void all_columns(struct ib_table *t)
+{
+	for (size_t i = 0; i < IB_NELEM(columns); i++)
+		if ((columns[i].in & listing_bit(t->k)) && !columns[i].extra)
+			add_column(t, columns[i].name, strlen(columns[i].name));
+}
+
 /* lsipc's choice: the default, with -c's and -t's columns, unless -o replaces
- * it ("+LIST" appends to it instead). */
+ * it ("+LIST" appends to it instead); under -i, every column is the default. */
 static void choose_columns(struct ib_table *t)
 {
 	const struct kind *k = t->k;
 	const char *out = t->o.output;
-	if (!out || out[0] == '+') {
+	if ((!out || out[0] == '+') && t->vertical && !t->o.creator && !t->o.times) {
+		all_columns(t);
+	} else if (!out || out[0] == '+') {
 		add_columns(t, defaults[!k ? 2 * IB_NKINDS : k->kind + (k->posix ? IB_NKINDS : 0)]);
 		bool command = t->ncols && !strcmp(t->cols[t->ncols - 1]->name, "COMMAND");
 		if (k && t->o.creator)
@@ -534,7 +558,10 @@ struct ib_table *ib_table_new(const struct ib_table_opts *o, const struct kind *
 	struct ib_table *t = calloc(1, sizeof *t);
 	if (!t)
 		ib_die_sys(IB_EXIT_FAIL, ENOMEM, "cannot make the output table");
-	*t = (struct ib_table){ .o = *o, .k = k, .names = names, .now = time(NULL) };
+	*t = (struct ib_table){ .o = *o, .k = k, .names = names, .now = time(NULL),
+				.vertical = o->one && k && o->mode == IB_TABLE_COLUMNS };
+	if (t->vertical && o->time_format == IB_TIME_DEFAULT)
+		t->o.time_format = IB_TIME_FULL; /* as lsipc -i */
 	choose_columns(t); /* before loading: a bad -o is said without the library */
 	/* libsmartcols writes JSON, and fits a table to a terminal's width */
 	if (o->mode == IB_TABLE_JSON && !(t->sc = ib_scols(&why)))
@@ -542,6 +569,14 @@ struct ib_table *ib_table_new(const struct ib_table_opts *o, const struct kind *
 	if (o->mode == IB_TABLE_COLUMNS && isatty(STDOUT_FILENO))
 		t->sc = ib_scols(&why);
 	return t;
+}
+
+bool ib_table_wants_rss(const struct ib_table *t)
+{
+	for (size_t i = 0; i < t->ncols; i++)
+		if (t->cols[i]->get == get_rss || t->cols[i]->get == get_swap)
+			return true;
+	return false;
 }
 
 static void add_row(struct ib_table *t, const struct row *r)
@@ -557,7 +592,8 @@ static void add_row(struct ib_table *t, const struct row *r)
 	}
 }
 
-void ib_table_add(struct ib_table *t, const void *rec)
+/* The row of REC, a record of the table's kind. */
+static struct row make_row(struct ib_table *t, const void *rec)
 {
 	struct row r = { .t = t, .rec = rec };
 	if (t->k->posix) {
@@ -577,6 +613,12 @@ void ib_table_add(struct ib_table *t, const void *rec)
 			  : t->k->kind == IB_SHM ? SYSV_REC(ib_shm_info, &r)->ctime
 						 : SYSV_REC(ib_sem_info, &r)->ctime;
 	}
+	return r;
+}
+
+void ib_table_add(struct ib_table *t, const void *rec)
+{
+	struct row r = make_row(t, rec);
 	add_row(t, &r);
 }
 
@@ -661,6 +703,26 @@ void ib_table_add_global(struct ib_table *t, const bool want[3], bool sysv, bool
 		global_kind(t, IB_SEM, false);
 }
 
+/* The rows of the cells C (NCOLS a row) into TB, whose columns are made; prints
+ * TB and frees it. */
+static void scols_rows_print(const struct ib_scols *sc, struct libscols_table *tb,
+			     const struct ib_cells *c, size_t ncols)
+{
+	for (size_t at = 0; at < c->n; at += ncols) {
+		struct libscols_line *ln = sc->table_new_line(tb, NULL);
+		if (!ln)
+			scols_failed("cannot add a row");
+		for (size_t i = 0; i < ncols; i++) {
+			const char *s = ib_cell(c, at + i);
+			if (s && sc->line_set_data(ln, i, s) != 0)
+				scols_failed("cannot add a row");
+		}
+	}
+	if (sc->print_table(tb) != 0)
+		ib_warn("cannot print the table");
+	sc->unref_table(tb);
+}
+
 /* The table through libsmartcols. */
 static void scols_print(const struct ib_table *t)
 {
@@ -692,19 +754,7 @@ static void scols_print(const struct ib_table *t)
 			      (c->type == V_TIME && o->time_format == IB_TIME_ISO);
 		sc->column_set_json_type(cl, string ? IB_SCOLS_JSON_STRING : IB_SCOLS_JSON_NUMBER);
 	}
-	for (size_t at = 0; at < t->cells.n; at += t->ncols) {
-		struct libscols_line *ln = sc->table_new_line(tb, NULL);
-		if (!ln)
-			scols_failed("cannot add a row");
-		for (size_t i = 0; i < t->ncols; i++) {
-			const char *s = ib_cell(&t->cells, at + i);
-			if (s && sc->line_set_data(ln, i, s) != 0)
-				scols_failed("cannot add a row");
-		}
-	}
-	if (sc->print_table(tb) != 0)
-		ib_warn("cannot print the table");
-	sc->unref_table(tb);
+	scols_rows_print(sc, tb, &t->cells, t->ncols);
 }
 
 /* By hand where that gives what libsmartcols would (ipcs-print.h), through
@@ -728,6 +778,93 @@ void ib_table_print(struct ib_table *t)
 	}
 	ib_cells_free(&t->cells);
 	free(t);
+}
+
+/* ---- one object (-i): lsipc's layout ---- */
+
+bool ib_table_vertical(const struct ib_table *t)
+{
+	return t->vertical;
+}
+
+/* A line per column: its label and value, as lsipc -i prints them (with printf,
+ * not through libsmartcols); a column without a value has no line. */
+static void print_lines(struct ib_table *t, const void *rec)
+{
+	struct row r = make_row(t, rec);
+	for (size_t i = 0; i < t->ncols; i++) {
+		const struct column *c = t->cols[i];
+		struct val v;
+		char buf[64];
+		v.count = false;
+		const char *s = c->get(&r, &v) ? cell_text(t, c, &v, buf, sizeof buf)
+			        : c->blank ? "" : NULL;
+		if (s)
+			printf("%s:%*c%-36s\n", c->label, 35 - (int)strlen(c->label), ' ', s);
+	}
+}
+
+/* A set's semaphores under its lines: lsipc's "Elements:" table, which it
+ * prints through libsmartcols with headings whatever --noheadings says; here
+ * by hand where that gives the same (ib_table_print). */
+static void print_elements(struct ib_table *t, const struct ib_sem_info *s,
+			   const struct ib_sem_elem *e)
+{
+	static const struct ib_print_col cols[] = { { "SEMNUM", true }, { "VALUE", true },
+		{ "NCOUNT", true }, { "ZCOUNT", true }, { "PID", true }, { "COMMAND", true } };
+	struct ib_cells cells = { 0 };
+	for (uint64_t i = 0; i < s->nsems; i++) {
+		char cell[5][24], cmd[4096];
+		snprintf(cell[0], sizeof cell[0], "%" PRIu64, i);
+		snprintf(cell[1], sizeof cell[1], "%d", e[i].val);
+		snprintf(cell[2], sizeof cell[2], "%d", e[i].ncount);
+		snprintf(cell[3], sizeof cell[3], "%d", e[i].zcount);
+		snprintf(cell[4], sizeof cell[4], "%d", e[i].pid);
+		for (size_t k = 0; k < 5; k++)
+			ib_cells_add(&cells, cell[k]);
+		ib_cells_add(&cells, cmdline(e[i].pid, cmd, sizeof cmd) ? cmd : NULL);
+	}
+	fputs("Elements:\n\n", stdout);
+	const char *why;
+	bool hand = !t->sc && ib_print_can(IB_TABLE_COLUMNS, false, &cells);
+	if (!hand && !t->sc)
+		hand = !(t->sc = ib_scols(&why));
+	if (hand) {
+		ib_print(IB_TABLE_COLUMNS, false, false, cols, IB_NELEM(cols), &cells);
+		ib_cells_free(&cells);
+		return;
+	}
+	const struct ib_scols *sc = t->sc;
+	struct libscols_table *tb = sc->new_table();
+	if (!tb)
+		scols_failed("cannot make the output table");
+	sc->table_set_name(tb, "elements");
+	for (size_t i = 0; i < IB_NELEM(cols); i++)
+		if (!sc->table_new_column(tb, cols[i].name, 0, IB_SCOLS_FL_RIGHT))
+			scols_failed("cannot make the output table");
+	scols_rows_print(sc, tb, &cells, IB_NELEM(cols));
+	ib_cells_free(&cells);
+}
+
+void ib_table_print_one(struct ib_table *t, const void *rec, const struct ib_sem_elem *elems)
+{
+	if (!t->vertical) {
+		if (rec)
+			ib_table_add(t, rec);
+		ib_table_print(t);
+		return;
+	}
+	if (rec)
+		print_lines(t, rec);
+	if (rec && elems && !t->k->posix && t->k->kind == IB_SEM && ((const struct ib_sem_info *)rec)->nsems)
+		print_elements(t, rec, elems);
+	ib_cells_free(&t->cells);
+	free(t);
+}
+
+const char *ib_table_column_name(size_t i)
+{
+	return i < IB_NELEM(columns) ? columns[i].name : NULL;
 }
 
 void ib_table_list_columns(FILE *f)

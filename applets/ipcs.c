@@ -76,8 +76,9 @@ static const struct ib_opt options[] = {
 	       "follow as operands)"),
 	IB_OPT('R', "recursive", NONE, NULL, "with --ftok-scan: in subdirectories too"),
 	IB_HEADING("lsipc's output options (need libsmartcols.so.1):"),
-	IB_OPT('o', "output", TEXT, "LIST",
-	       "print the columns of LIST (--list-columns); +LIST adds them to the default"),
+	IB_OPT('o', "output", LIST, "LIST",
+	       "print the columns of LIST (--list-columns); +LIST adds them to the default",
+	       .words = ib_table_column_name),
 	IB_OPT(OPT_LIST_COLUMNS, "list-columns", NONE, NULL, "list the columns -o takes"),
 	IB_OPT(OPT_NOHEADINGS, "noheadings", NONE, NULL, "don't print headings"),
 	IB_OPT(OPT_NOTRUNCATE, "notruncate", NONE, NULL, "don't truncate output"),
@@ -559,19 +560,20 @@ static void json_one(struct ctx *c, const struct kind *k, const void *r,
 	ib_json_end(&c->j);
 }
 
-/* util-linux reads -i from /proc: a negative id matches the first object. */
-static int first_or_stat(const struct kind *k, int id, void *out)
+/* util-linux reads -i from /proc: a negative id matches the first object. With
+ * RSS, from /proc's listing, which alone has a segment's rss and swap. */
+static int first_or_stat(const struct kind *k, int id, bool rss, void *out)
 {
 	union records r;
 	size_t n = 0;
 	int rc = -1;
-	if (id >= 0) {
+	if (id >= 0 && !rss) {
 		rc = ib_sysv_stat(k->kind, id, out);
 		if (rc == 0 || errno != EACCES)
 			return rc;
 	}
 	/* No *_STAT_ANY and no read permission, or a negative id: scan the list. */
-	if (records(k, false, &r, &n) != 0)
+	if (records(k, rss, &r, &n) != 0)
 		return -1;
 	for (size_t i = 0; i < n && rc != 0; i++) {
 		const struct ib_sysv_perm *p = (const void *)((char *)r.any + i * k->size);
@@ -590,6 +592,21 @@ static int first_or_stat(const struct kind *k, int id, void *out)
 	return rc;
 }
 
+/* Set S's semaphores (malloc'd), or the end with util-linux's message. */
+static struct ib_sem_elem *sem_elems(const struct ib_sem_info *s)
+{
+	const char *what;
+	struct ib_sem_elem *elems = calloc(s->nsems ? s->nsems : 1, sizeof *elems);
+	if (!elems)
+		ib_die_sys(IB_EXIT_FAIL, ENOMEM, "semctl");
+	if (ib_sem_elems(s->perm.id, s->nsems, elems, &what) != 0) {
+		int e = errno;
+		free(elems);
+		ib_die_sys(IB_EXIT_FAIL, e, "%s failed", what);
+	}
+	return elems;
+}
+
 static int print_one(struct ctx *c, const struct kind *k, int id)
 {
 	union {
@@ -598,7 +615,7 @@ static int print_one(struct ctx *c, const struct kind *k, int id)
 		struct ib_sem_info e;
 	} u;
 	struct ib_sem_elem *elems = NULL;
-	if (first_or_stat(k, id, &u) != 0) {
+	if (first_or_stat(k, id, false, &u) != 0) {
 		if (errno != EINVAL && errno != ENOENT)
 			ib_die_sys(IB_EXIT_FAIL, errno, "id %d", id);
 		ib_warn("id %d not found", id);
@@ -606,17 +623,8 @@ static int print_one(struct ctx *c, const struct kind *k, int id)
 			json_one(c, k, NULL, NULL);
 		return IB_EXIT_OK;
 	}
-	if (k->kind == IB_SEM) {
-		const char *what;
-		elems = calloc(u.e.nsems ? u.e.nsems : 1, sizeof *elems);
-		if (!elems)
-			ib_die_sys(IB_EXIT_FAIL, ENOMEM, "semctl");
-		if (ib_sem_elems(u.e.perm.id, u.e.nsems, elems, &what) != 0) {
-			int e = errno;
-			free(elems);
-			ib_die_sys(IB_EXIT_FAIL, e, "%s failed", what);
-		}
-	}
+	if (k->kind == IB_SEM)
+		elems = sem_elems(&u.e);
 	if (c->json) {
 		json_one(c, k, &u, elems);
 		free(elems);
@@ -731,6 +739,44 @@ static void table_option(struct ctx *c, const struct ib_args *a, int opt)
 	c->table = true;
 }
 
+/* -i with lsipc's output options: the one object NAME (POSIX) or ID (System V),
+ * in lsipc -i's layout or as a table's row (ipcs-table.c chooses). */
+static int table_one(struct ctx *c, const struct kind *k, const char *name, int id)
+{
+	struct ib_table *t = ib_table_new(&c->tab, k, &c->names);
+	union {
+		struct ib_msgq_info q;
+		struct ib_shm_info s;
+		struct ib_sem_info e;
+		struct ib_posix_info o;
+	} u;
+	const void *found = NULL;
+	int rc = IB_EXIT_OK;
+	if (k->posix) {
+		const char *why = ib_posix_name_error(name);
+		if (why)
+			ib_die(IB_EXIT_FAIL, "invalid POSIX name %s: %s", ib_quote(name), why);
+		if (ib_posix_stat(k->kind, name, &u.o) == 0)
+			found = &u.o;
+		else if ((rc = IB_EXIT_FAIL), errno == ENOENT)
+			ib_warn("POSIX %s %s not found", ib_posix_kind_name(k->kind), ib_quote(name));
+		else
+			ib_warn_sys(errno, "POSIX %s %s", ib_posix_kind_name(k->kind), ib_quote(name));
+	} else if (first_or_stat(k, id, ib_table_wants_rss(t), &u) == 0) {
+		found = &u;
+	} else if (errno != EINVAL && errno != ENOENT) {
+		ib_die_sys(IB_EXIT_FAIL, errno, "id %d", id);
+	} else {
+		ib_warn("id %d not found", id); /* as ipcs -i: not a failure */
+	}
+	/* lsipc -i lists a set's semaphores under its lines */
+	struct ib_sem_elem *elems = found && !k->posix && k->kind == IB_SEM &&
+					    ib_table_vertical(t) ? sem_elems(&u.e) : NULL;
+	ib_table_print_one(t, found, elems);
+	free(elems);
+	return rc;
+}
+
 /* System V objects as they are listed, into a table (ib_sysv_each). */
 struct table_rows {
 	struct ctx *c;
@@ -746,39 +792,14 @@ static int table_row(void *arg, const void *rec)
 	return 0;
 }
 
-/* The table of one kind's objects, or of the one object NAME (POSIX) or ID
- * (System V) if ONE. */
-static int table_listing(struct ctx *c, const struct kind *k, bool one, const char *name, int id)
+/* The table of one kind's objects. */
+static int table_listing(struct ctx *c, const struct kind *k)
 {
 	struct ib_table *t = ib_table_new(&c->tab, k, &c->names);
-	union {
-		struct ib_msgq_info q;
-		struct ib_shm_info s;
-		struct ib_sem_info e;
-		struct ib_posix_info o;
-	} u;
 	union records r;
 	size_t n = 0;
 	int rc = IB_EXIT_OK;
-	if (one && k->posix) {
-		const char *why = ib_posix_name_error(name);
-		if (why)
-			ib_die(IB_EXIT_FAIL, "invalid POSIX name %s: %s", ib_quote(name), why);
-		if (ib_posix_stat(k->kind, name, &u.o) == 0)
-			ib_table_add(t, &u.o);
-		else if ((rc = IB_EXIT_FAIL), errno == ENOENT)
-			ib_warn("POSIX %s %s not found", ib_posix_kind_name(k->kind), ib_quote(name));
-		else
-			ib_warn_sys(errno, "POSIX %s %s", ib_posix_kind_name(k->kind), ib_quote(name));
-	} else if (one) {
-		/* as ipcs -i: a missing id is said, and is not a failure */
-		if (first_or_stat(k, id, &u) == 0)
-			ib_table_add(t, &u);
-		else if (errno != EINVAL && errno != ENOENT)
-			ib_die_sys(IB_EXIT_FAIL, errno, "id %d", id);
-		else
-			ib_warn("id %d not found", id);
-	} else if (!k->posix) {
+	if (!k->posix) {
 		struct table_rows tr = { c, k, t };
 		if (ib_sysv_each(k->kind, false, table_row, &tr) != 0) {
 			ib_warn_sys(errno, "cannot list %s", k->json);
@@ -830,6 +851,7 @@ static int table_main(struct ctx *c, const bool want[3], int nwant, bool all, bo
 	c->tab.human = c->unit == U_HUMAN;
 	c->tab.creator = c->format == F_CREATOR;
 	c->tab.times = c->format == F_TIME;
+	c->tab.one = one != NULL;
 	c->tab.users = users_cell;
 	c->tab.ftok = ftok_cell;
 	c->tab.arg = c;
@@ -852,7 +874,7 @@ static int table_main(struct ctx *c, const bool want[3], int nwant, bool all, bo
 	const struct kind *kd = posix ? &ib_ipcs_posix[k] : &ib_ipcs_sysv[k];
 	if (one && kd->posix && id_like(one))
 		ib_die(IB_EXIT_FAIL, "-i with -Q, -M or -S takes a /NAME");
-	return table_listing(c, kd, one != NULL, one, id);
+	return one ? table_one(c, kd, one, id) : table_listing(c, kd);
 }
 
 /* One section: a kind's limits, summary or listing, and a blank line after it. */

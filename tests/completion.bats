@@ -120,6 +120,9 @@ fish_complete() { # PREFIX LINE
 	start_bash "$DDALL/usr/local"
 	tmux_type "ipcs --js" Tab
 	tmux_wait "ipcs --json"
+	# -o's column names, one after another in its comma-separated list
+	tmux_type C-u "ipcs -q -o +KEY,LS" Tab
+	tmux_wait "ipcs -q -o +KEY,LSPID"
 }
 
 @test "zsh: options, POSIX names and the #compdef names of each install" {
@@ -131,6 +134,8 @@ fish_complete() { # PREFIX LINE
 	tmux_wait "shmcat -P /seg_one"
 	tmux_type C-u "msgsnd --wa" Tab
 	tmux_wait "msgsnd --wait="
+	tmux_type C-u "ipcbox ipcs -s --output=KEY,NS" Tab
+	tmux_wait "ipcbox ipcs -s --output=KEY,NSEMS"
 	run head -n 1 "$P/share/zsh/site-functions/_ipcbox"
 	assert_contains "$output" "shmcat"
 	refute_contains "$output" "ipcs"
@@ -154,6 +159,8 @@ fish_complete() { # PREFIX LINE
 	refute_contains "$output" "--json"
 	run fish_complete "$DDALL/usr/local" "ipcs --js"
 	assert_contains "$output" "--json"
+	run fish_complete "$P" "ipcbox ipcs -o KEY,I"
+	assert_eq "$output" "KEY,ID"
 }
 
 @test "ipcbox --complete: option values by kind, aliases, and -- ends the options" {
@@ -169,4 +176,28 @@ fish_complete() { # PREFIX LINE
 	assert_eq "$output" "words
 msgrcv
 msgsnd"
+}
+
+@test "ipcbox --complete: -o's columns are --list-columns', each NAME of the list once" {
+	run "$IPCBOX" --complete ipcs -o KEY,I
+	assert_eq "$output" "words
+KEY,ID"
+	run "$IPCBOX" --complete ipcs -qo KEY,I
+	assert_eq "$output" "words
+KEY,ID"
+	# a leading + is kept, and --output= too
+	run "$IPCBOX" --complete ipcs --output=+NS
+	assert_eq "$output" "words
+--output=+NSEMS"
+	# names the list has (in any case, as ipcs reads them) are not offered again
+	run "$IPCBOX" --complete ipcs -o key,ID,K
+	assert_eq "$output" "words"
+	run "$IPCBOX" --complete ipcs -o KEY,ID,
+	refute_contains "$output" "KEY,ID,KEY"
+	assert_contains "$output" "KEY,ID,OWNER"
+	# every column, from the table --list-columns prints
+	assert_eq "$("$IPCBOX" --complete ipcs -o '' | sed 1d)" \
+		"$("$IPCBOX" ipcs --list-columns | awk '{ print $1 }')"
+	assert_eq "$("$IPCBOX" --complete ipcs -o KEY,ID, | sed 1d | wc -l)" \
+		$(($("$IPCBOX" ipcs --list-columns | wc -l) - 2))
 }

@@ -14,6 +14,11 @@ setup() {
 }
 
 teardown() {
+	# a background holder a failed test left running keeps its segment
+	if [ -n "${BG_PID:-}" ]; then
+		kill "$BG_PID" 2>/dev/null || :
+		wait "$BG_PID" 2>/dev/null || :
+	fi
 	clear_ipc
 }
 
@@ -282,6 +287,109 @@ MSGS=\"2\""
 	assert_eq "$output" "ipcs: id 99999 not found"
 	run "$IPCBOX" ipcs -q -i "$(proc_field msg 2 0x1234)" -r --noheadings -o KEY
 	assert_eq "$output" 0x00001234
+}
+
+# lsipc -i's line for LABEL and VALUE: "Label:", padded to 36 columns, then the
+# value padded to 36.
+label_line() { # LABEL VALUE
+	printf '%s:%*c%-36s\n' "$1" $((35 - ${#1})) ' ' "$2"
+}
+
+@test "-i with a table option: a line per column, lsipc -i's labels; a set's semaphores under them" {
+	need_smartcols
+	make_objects
+	local qid sid
+	qid=$(proc_field msg 2 0x1234)
+	sid=$(proc_field sem 2 0x3)
+	run "$IPCBOX" ipcs -q -i "$qid" -o KEY,ID,USEDBYTES,MSGS
+	assert_status 0
+	assert_eq "$output" "$(label_line Key 0x00001234; label_line ID "$qid"; label_line 'Bytes used' 11
+		label_line Messages 2)"
+	# without -o: every column of the kind that has a value; times in full
+	run "$IPCBOX" ipcs -q -i "$qid" --noheadings
+	assert_eq "$(sed -n 1p <<<"$output")" "$(label_line Key 0x00001234)"
+	assert_contains "$output" "$(label_line 'Creator UID' "$(id -u)")"
+	assert_contains "$output" "$(label_line 'Msg sent' "$(LC_ALL=C date -d "@$(proc_field msg 12 0x1234)" '+%a %b %e %H:%M:%S %Y')")"
+	refute_contains "$output" "Msg received:"
+	refute_contains "$output" "Semaphores:"
+	# a segment's Status line is there even with no flag, as lsipc's is
+	run "$IPCBOX" ipcs -m -i "$(proc_field shm 2 0x5047)" -o SIZE,STATUS,ATTACH
+	assert_eq "$output" "$(label_line 'Segment size' 4096; label_line Status '')"
+	# RSS and SWAP, ours, only when asked for: from /proc, as in the listing
+	run "$IPCBOX" ipcs -m -i "$(proc_field shm 2 0x5047)" -o RSS,SWAP
+	assert_eq "$output" "$(label_line 'Resident size' "$(proc_field shm 15 0x5047)"
+		label_line 'Swapped size' "$(proc_field shm 16 0x5047)")"
+	run "$IPCBOX" ipcs -m -i "$(proc_field shm 2 0x5047)" -r --noheadings -o RSS
+	assert_eq "$output" "$(proc_field shm 15 0x5047)"
+	refute_contains "$("$IPCBOX" ipcs -m -i "$(proc_field shm 2 0x5047)" -y)" "Resident size:"
+	# a set: its lines, then each semaphore's value (semop --init 1,2)
+	run "$IPCBOX" ipcs -s -i "$sid" -o NSEMS
+	assert_eq "$(sed -n '1,3p' <<<"$output")" "$(label_line Semaphores 2; printf 'Elements:\n\n')"
+	assert_eq "$(sed -n '4,$p' <<<"$output" | awk '{ print $1, $2, $3, $4 }')" "SEMNUM VALUE NCOUNT ZCOUNT
+0 1 0 0
+1 2 0 0"
+	# POSIX objects too, by name
+	run "$IPCBOX" ipcs -S -i /lock -o NAME,SVAL
+	assert_eq "$output" "$(label_line Name /lock; label_line Value 7)"
+	run "$IPCBOX" ipcs -M -i /frame -P
+	assert_eq "$(sed -n 1p <<<"$output")" "$(label_line Name /frame)"
+	assert_contains "$output" "$(label_line Permissions 0600)"
+	assert_contains "$output" "$(label_line 'Segment size' 3000)"
+	# -r, -e, -n and -J still give a row; JSON is what the listing has for it
+	run "$IPCBOX" ipcs -q -i "$qid" -r -o KEY,MSGS
+	assert_eq "$output" "KEY MSGS
+0x00001234 2"
+	assert_eq "$("$IPCBOX" ipcs -q -i "$qid" -J -o +)" "$("$IPCBOX" ipcs -q -J -o +)"
+	# nothing found: nothing printed but the one line; a missing name exits 1
+	run "$IPCBOX" ipcs -q -i 99999 --noheadings
+	assert_status 0
+	assert_eq "$output" "ipcs: id 99999 not found"
+	run "$IPCBOX" ipcs -S -i /none
+	assert_status 1
+	assert_eq "$output" "ipcs: POSIX semaphore '/none' not found"
+}
+
+@test "-i with a table option prints what lsipc -i prints, byte for byte" {
+	need_smartcols
+	command -v lsipc >/dev/null || skip "lsipc is not installed"
+	# a segment removed while attached ("dest", key 0), a set whose last
+	# operation is by a live process (its COMMAND shown), that process's
+	start_bg "$PY" -c '
+import ctypes, signal, sys
+libc = ctypes.CDLL(None)
+libc.shmat.restype = ctypes.c_void_p
+shm = libc.shmget(0x5048, 8192, 0o1640)
+assert libc.shmat(shm, None, 0) != ctypes.c_void_p(-1).value
+assert libc.shmctl(shm, 0, None) == 0
+sem = libc.semget(0x3a, 1, 0o1600)
+assert libc.semop(sem, (ctypes.c_short * 3)(0, 1, 0), 1) == 0
+print("ready", file=sys.stderr, flush=True)
+signal.pause()'
+	expect_line '^ready'
+	make_objects
+	local k id o ours theirs
+	for k in -q -m -s; do
+		for id in $(awk 'NR > 1 { print $2 }' "/proc/sysvipc/$(case $k in -q) echo msg;; -m) echo shm;; -s) echo sem;; esac)"); do
+			# ours gives bytes unless --human; lsipc human sizes unless -b
+			for o in "--noheadings" "-y" "-o KEY,ID,PERMS" "-o +CTIME" "-c -y" "-t -y" "-o +ID -c" \
+				"--time-format iso -y" "--time-format short -o CTIME" "--notruncate" "-r" "-e" "-n" \
+				"-n -o ID" "-r -o KEY,ID --noheadings"; do
+				# shellcheck disable=SC2086
+				theirs=$(lsipc "$k" -i "$id" -b ${o//-y/} 2>&1; echo "rc=$?")
+				# shellcheck disable=SC2086
+				ours=$("$IPCBOX" ipcs "$k" -i "$id" $o 2>&1; echo "rc=$?")
+				[ "$ours" = "$theirs" ] || { echo "ipcs $k -i $id $o" >&2; diff <(echo "$theirs") <(echo "$ours") >&2; return 1; }
+			done
+			# shellcheck disable=SC2086
+			assert_eq "$("$IPCBOX" ipcs "$k" -i "$id" --human -y)" "$(lsipc "$k" -i "$id")"
+		done
+	done
+	assert_contains "$("$IPCBOX" ipcs -m -i "$(proc_field shm 2 0)" -y)" "$(label_line Status dest)"
+	assert_contains "$("$IPCBOX" ipcs -s -i "$(proc_field sem 2 0x3a)" -y)" " $BG_PID $PY -c"
+	kill "$BG_PID"
+	wait "$BG_PID" || :
+	run lsipc -q -i 99999 -o KEY
+	assert_eq "$("$IPCBOX" ipcs -q -i 99999 -o KEY 2>&1)" "${output/lsipc:/ipcs:}"
 }
 
 @test "the filters apply to the table" {

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ipc/err.h"
 
@@ -110,6 +111,31 @@ static void address_words(const char *cur)
 		word(cur, "", types[i]);
 }
 
+/* A LIST value, NAME,NAME,...: the last NAME completed from the option's words,
+ * after what comes before it (a leading '+' kept), leaving out the names the list
+ * already has (in any case, as the applet reads them). CUR starts with PREFIX ("--output=" or nothing). */
+static void list_words(const struct ib_opt *o, const char *prefix, const char *cur)
+{
+	size_t pl = strlen(prefix);
+	if (!o || !o->words || strncmp(cur, prefix, pl) != 0)
+		return;
+	const char *list = cur + pl;
+	const char *last = strrchr(list, ',');
+	last = last ? last + 1 : list + (list[0] == '+');
+	char head[1024];
+	if (snprintf(head, sizeof head, "%s%.*s", prefix, (int)(last - list), list) >= (int)sizeof head)
+		return;
+	const char *w;
+	for (size_t i = 0; (w = o->words(i)) != NULL; i++) {
+		size_t len = strlen(w);
+		bool listed = false;
+		for (const char *p = list + (list[0] == '+'); p < last && !listed; p += strcspn(p, ",") + 1)
+			listed = strcspn(p, ",") == len && strncasecmp(p, w, len) == 0;
+		if (!listed)
+			word(cur, head, w);
+	}
+}
+
 /* Completes CUR as a value of KIND (for option O, or operands when O is NULL), each
  * candidate after PREFIX ("--wait=" when the value shares the option's word). */
 static void value_words(const struct ib_cmd *cmd, const struct ib_opt *o, enum ib_argkind kind,
@@ -161,6 +187,9 @@ static void value_words(const struct ib_cmd *cmd, const struct ib_opt *o, enum i
 			word(cur, prefix, w);
 			c += len + (c[len] == '|');
 		}
+		break;
+	case IB_ARG_LIST:
+		list_words(o, prefix, cur);
 		break;
 	case IB_ARG_SIGNAL:
 		for (int sig = 1; sig < NSIG; sig++) {

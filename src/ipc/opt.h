@@ -45,6 +45,8 @@ enum ib_argkind {
 	IB_ARG_GROUP,    /* a group name or gid (args.arg) */
 	IB_ARG_ADDR,     /* a socket address, TYPE:... (args.arg) */
 	IB_ARG_CHOICE,   /* one word of choices, "a|b|c" (args.u: its index) */
+	IB_ARG_LIST,     /* NAME,NAME,... with an optional leading '+', parsed by the
+	                  * applet (args.arg); the shells complete each NAME from .words */
 	IB_ARG_SIGNAL,   /* a signal name or number (args.arg) */
 	IB_ARG_COMMAND,  /* operands only: a command and its arguments */
 };
@@ -71,6 +73,8 @@ struct ib_opt {
 	int64_t min, max;     /* COUNT, INT, SIZE: the accepted range (both 0: any) */
 	const char *alias;    /* a second long name, or NULL ("nowait" for "no-wait") */
 	const char *choices;  /* CHOICE: "short|full|iso" */
+	const char *(*words)(size_t i); /* LIST: the names it takes, one per I from 0,
+	                                 * then NULL (for completion) */
 	unsigned excl;        /* options sharing a bit here exclude each other */
 	unsigned kinds;       /* KEY, ID, POSIX: which kinds of object it names, for
 	                       * completion (IB_KIND_BIT; 0: the command's) */
