@@ -49,9 +49,11 @@ void ib_cells_add(struct ib_cells *c, const char *s)
 		return;
 	}
 	size_t len = strlen(s) + 1;
+	if (c->len + len >= IB_NO_CELL) /* 4 GiB of text: memory would run out first */
+		ib_die_sys(IB_EXIT_FAIL, ENOMEM, "cannot add a row");
 	c->text = grow(c->text, &c->cap, c->len + len, 1);
 	memcpy(c->text + c->len, s, len);
-	c->at[c->n++] = c->len;
+	c->at[c->n++] = (uint32_t)c->len;
 	c->len += len;
 	c->plain = c->plain && plain_text(s);
 }

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ipcs-table.h"
 
@@ -17,11 +18,11 @@
 struct ib_cells {
 	char *text;
 	size_t len, cap;
-	size_t *at;        /* where each cell's text starts, or IB_NO_CELL */
+	uint32_t *at;      /* where each cell's text starts, or IB_NO_CELL */
 	size_t n, atcap;   /* cells so far */
 	bool plain;        /* every cell printable ASCII with no "\x": shown as is */
 };
-#define IB_NO_CELL ((size_t)-1)
+#define IB_NO_CELL UINT32_MAX
 
 /* Adds cell S (NULL: no value) after the last. Exits on ENOMEM. */
 void ib_cells_add(struct ib_cells *c, const char *s);
