@@ -572,8 +572,9 @@ static int first_or_stat(const struct kind *k, int id, bool rss, void *out)
 		if (rc == 0 || errno != EACCES)
 			return rc;
 	}
-	/* No *_STAT_ANY and no read permission, or a negative id: scan the list. */
-	if (records(k, rss, &r, &n) != 0)
+	/* No *_STAT_ANY and no read permission, or a negative id: scan the list
+	 * (a full one: a queue's qbytes as a stat gives it) */
+	if (records(k, true, &r, &n) != 0)
 		return -1;
 	for (size_t i = 0; i < n && rc != 0; i++) {
 		const struct ib_sysv_perm *p = (const void *)((char *)r.any + i * k->size);

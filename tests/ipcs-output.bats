@@ -462,13 +462,14 @@ signal.pause()' "a long argument that a narrow table would cut"
 	local t=$BATS_TEST_TMPDIR/t o
 	for o in "-q" "-q --json" "--list-columns" "-q -o KEY" "-g" "-q -r" "-q -e -y" "-M -n"; do
 		# shellcheck disable=SC2086
-		strace -f -e trace=openat -o "$t" "$IPCBOX" ipcs $o >/dev/null
+		# (the status is not asked: LeakSanitizer stops under ptrace, at exit)
+		strace -f -e trace=openat -o "$t" "$IPCBOX" ipcs $o >/dev/null 2>&1 || :
 		refute_contains "$(cat "$t")" libsmartcols
 	done
-	strace -f -e trace=openat -o "$t" "$IPCBOX" ipcs -q -J -o KEY >/dev/null
+	strace -f -e trace=openat -o "$t" "$IPCBOX" ipcs -q -J -o KEY >/dev/null 2>&1 || :
 	assert_contains "$(cat "$t")" libsmartcols.so.1
 	# on a terminal, to fit the table to its width
-	script -qec "strace -f -e trace=openat -o '$t' '$IPCBOX' ipcs -q -o KEY" /dev/null >/dev/null
+	script -qc "strace -f -e trace=openat -o '$t' '$IPCBOX' ipcs -q -o KEY" /dev/null >/dev/null
 	assert_contains "$(cat "$t")" libsmartcols.so.1
 }
 
