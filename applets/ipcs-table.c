@@ -19,6 +19,7 @@
 #include "ipc/posixlist.h"
 #include "ipc/sysvlist.h"
 #include "ipcs-humanfmt.h"
+#include "ipcs-print.h"
 #include "ipcs-scols.h"
 
 /* The listings a column applies to: a bit per kind of System V and of POSIX
@@ -86,8 +87,8 @@ struct ib_table {
 	struct ib_table_opts o;
 	const struct kind *k;
 	struct ib_names *names;
-	const struct ib_scols *sc;
-	struct libscols_table *tb;
+	const struct ib_scols *sc;     /* loaded: for JSON, or to fit a terminal */
+	struct ib_cells cells;
 	const struct column *cols[64];
 	size_t ncols;
 	time_t now;
@@ -562,36 +563,11 @@ struct ib_table *ib_table_new(const struct ib_table_opts *o, const struct kind *
 	if (t->vertical && o->time_format == IB_TIME_DEFAULT)
 		t->o.time_format = IB_TIME_FULL; /* as lsipc -i */
 	choose_columns(t); /* before loading: a bad -o is said without the library */
-	t->sc = ib_scols(&why);
-	if (!t->sc)
-		ib_die(IB_EXIT_FAIL, "%s (needed for lsipc's output options)", why);
-	const struct ib_scols *sc = t->sc;
-	t->tb = sc->new_table();
-	if (!t->tb)
-		scols_failed("cannot make the output table");
-	if (o->noheadings)
-		sc->table_enable_noheadings(t->tb, 1);
-	if (o->shell)
-		sc->table_enable_shellvar(t->tb, 1);
-	if (o->mode == IB_TABLE_NEWLINE)
-		sc->table_set_column_separator(t->tb, "\n");
-	if (o->mode == IB_TABLE_EXPORT || o->mode == IB_TABLE_NEWLINE)
-		sc->table_enable_export(t->tb, 1);
-	else if (o->mode == IB_TABLE_RAW)
-		sc->table_enable_raw(t->tb, 1);
-	else if (o->mode == IB_TABLE_JSON)
-		sc->table_enable_json(t->tb, 1);
-	sc->table_set_name(t->tb, k ? k->json : "ipclimits");
-	for (size_t i = 0; i < t->ncols; i++) {
-		const struct column *c = t->cols[i];
-		int flags = c->flags & ~(o->notruncate ? IB_SCOLS_FL_TRUNC : 0);
-		struct libscols_column *cl = sc->table_new_column(t->tb, c->name, 1, flags);
-		if (!cl)
-			scols_failed("cannot make the output table");
-		bool string = c->type == V_TEXT || c->type == V_PERMS ||
-			      (c->type == V_TIME && o->time_format == IB_TIME_ISO);
-		sc->column_set_json_type(cl, string ? IB_SCOLS_JSON_STRING : IB_SCOLS_JSON_NUMBER);
-	}
+	/* libsmartcols writes JSON, and fits a table to a terminal's width */
+	if (o->mode == IB_TABLE_JSON && !(t->sc = ib_scols(&why)))
+		ib_die(IB_EXIT_FAIL, "%s (needed for JSON in lsipc's columns)", why);
+	if (o->mode == IB_TABLE_COLUMNS && isatty(STDOUT_FILENO))
+		t->sc = ib_scols(&why);
 	return t;
 }
 
@@ -605,9 +581,6 @@ bool ib_table_wants_rss(const struct ib_table *t)
 
 static void add_row(struct ib_table *t, const struct row *r)
 {
-	struct libscols_line *ln = t->sc->table_new_line(t->tb, NULL);
-	if (!ln)
-		scols_failed("cannot add a row");
 	for (size_t i = 0; i < t->ncols; i++) {
 		const struct column *c = t->cols[i];
 		struct val v;
@@ -615,8 +588,7 @@ static void add_row(struct ib_table *t, const struct row *r)
 		v.count = false;
 		const char *s = c->get(r, &v) ? cell_text(t, c, &v, buf, sizeof buf)
 			        : c->dash && t->o.mode != IB_TABLE_JSON ? "-" : NULL;
-		if (s && t->sc->line_set_data(ln, i, s) != 0)
-			scols_failed("cannot add a row");
+		ib_cells_add(&t->cells, s);
 	}
 }
 
@@ -731,11 +703,80 @@ void ib_table_add_global(struct ib_table *t, const bool want[3], bool sysv, bool
 		global_kind(t, IB_SEM, false);
 }
 
+/* The rows of the cells C (NCOLS a row) into TB, whose columns are made; prints
+ * TB and frees it. */
+static void scols_rows_print(const struct ib_scols *sc, struct libscols_table *tb,
+			     const struct ib_cells *c, size_t ncols)
+{
+	for (size_t at = 0; at < c->n; at += ncols) {
+		struct libscols_line *ln = sc->table_new_line(tb, NULL);
+		if (!ln)
+			scols_failed("cannot add a row");
+		for (size_t i = 0; i < ncols; i++) {
+			const char *s = ib_cell(c, at + i);
+			if (s && sc->line_set_data(ln, i, s) != 0)
+				scols_failed("cannot add a row");
+		}
+	}
+	if (sc->print_table(tb) != 0)
+		ib_warn("cannot print the table");
+	sc->unref_table(tb);
+}
+
+/* The table through libsmartcols. */
+static void scols_print(const struct ib_table *t)
+{
+	const struct ib_scols *sc = t->sc;
+	const struct ib_table_opts *o = &t->o;
+	struct libscols_table *tb = sc->new_table();
+	if (!tb)
+		scols_failed("cannot make the output table");
+	if (o->noheadings)
+		sc->table_enable_noheadings(tb, 1);
+	if (o->shell)
+		sc->table_enable_shellvar(tb, 1);
+	if (o->mode == IB_TABLE_NEWLINE)
+		sc->table_set_column_separator(tb, "\n");
+	if (o->mode == IB_TABLE_EXPORT || o->mode == IB_TABLE_NEWLINE)
+		sc->table_enable_export(tb, 1);
+	else if (o->mode == IB_TABLE_RAW)
+		sc->table_enable_raw(tb, 1);
+	else if (o->mode == IB_TABLE_JSON)
+		sc->table_enable_json(tb, 1);
+	sc->table_set_name(tb, t->k ? t->k->json : "ipclimits");
+	for (size_t i = 0; i < t->ncols; i++) {
+		const struct column *c = t->cols[i];
+		int flags = c->flags & ~(o->notruncate ? IB_SCOLS_FL_TRUNC : 0);
+		struct libscols_column *cl = sc->table_new_column(tb, c->name, 1, flags);
+		if (!cl)
+			scols_failed("cannot make the output table");
+		bool string = c->type == V_TEXT || c->type == V_PERMS ||
+			      (c->type == V_TIME && o->time_format == IB_TIME_ISO);
+		sc->column_set_json_type(cl, string ? IB_SCOLS_JSON_STRING : IB_SCOLS_JSON_NUMBER);
+	}
+	scols_rows_print(sc, tb, &t->cells, t->ncols);
+}
+
+/* By hand where that gives what libsmartcols would (ipcs-print.h), through
+ * libsmartcols where it is loaded (JSON, a terminal) or a cell needs its
+ * locale-aware width; by hand also when the library cannot be loaded, as a
+ * table that is not fitted to the terminal. */
 void ib_table_print(struct ib_table *t)
 {
-	if (t->sc->print_table(t->tb) != 0)
-		ib_warn("cannot print the table");
-	t->sc->unref_table(t->tb);
+	const char *why;
+	bool hand = !t->sc && ib_print_can(t->o.mode, t->o.shell, &t->cells);
+	if (!hand && !t->sc)
+		hand = !(t->sc = ib_scols(&why));
+	if (hand) {
+		struct ib_print_col cols[IB_NELEM(t->cols)];
+		for (size_t i = 0; i < t->ncols; i++)
+			cols[i] = (struct ib_print_col){ t->cols[i]->name,
+							 t->cols[i]->flags & IB_SCOLS_FL_RIGHT };
+		ib_print(t->o.mode, t->o.noheadings, t->o.shell, cols, t->ncols, &t->cells);
+	} else {
+		scols_print(t);
+	}
+	ib_cells_free(&t->cells);
 	free(t);
 }
 
@@ -764,40 +805,45 @@ static void print_lines(struct ib_table *t, const void *rec)
 }
 
 /* A set's semaphores under its lines: lsipc's "Elements:" table, which it
- * prints through libsmartcols with headings whatever --noheadings says. */
+ * prints through libsmartcols with headings whatever --noheadings says; here
+ * by hand where that gives the same (ib_table_print). */
 static void print_elements(struct ib_table *t, const struct ib_sem_info *s,
 			   const struct ib_sem_elem *e)
 {
-	static const char *const names[] = { "SEMNUM", "VALUE", "NCOUNT", "ZCOUNT", "PID",
-					     "COMMAND" };
-	const struct ib_scols *sc = t->sc;
-	struct libscols_table *tb = sc->new_table();
-	if (!tb)
-		scols_failed("cannot make the output table");
-	sc->table_set_name(tb, "elements");
-	if (t->o.shell)
-		sc->table_enable_shellvar(tb, 1);
-	for (size_t i = 0; i < IB_NELEM(names); i++)
-		if (!sc->table_new_column(tb, names[i], 0, IB_SCOLS_FL_RIGHT))
-			scols_failed("cannot make the output table");
+	static const struct ib_print_col cols[] = { { "SEMNUM", true }, { "VALUE", true },
+		{ "NCOUNT", true }, { "ZCOUNT", true }, { "PID", true }, { "COMMAND", true } };
+	struct ib_cells cells = { 0 };
 	for (uint64_t i = 0; i < s->nsems; i++) {
-		struct libscols_line *ln = sc->table_new_line(tb, NULL);
 		char cell[5][24], cmd[4096];
 		snprintf(cell[0], sizeof cell[0], "%" PRIu64, i);
 		snprintf(cell[1], sizeof cell[1], "%d", e[i].val);
 		snprintf(cell[2], sizeof cell[2], "%d", e[i].ncount);
 		snprintf(cell[3], sizeof cell[3], "%d", e[i].zcount);
 		snprintf(cell[4], sizeof cell[4], "%d", e[i].pid);
-		bool failed = !ln;
-		for (size_t k = 0; k < 5 && !failed; k++)
-			failed = sc->line_set_data(ln, k, cell[k]) != 0;
-		if (failed || (cmdline(e[i].pid, cmd, sizeof cmd) && sc->line_set_data(ln, 5, cmd) != 0))
-			scols_failed("cannot add a row");
+		for (size_t k = 0; k < 5; k++)
+			ib_cells_add(&cells, cell[k]);
+		ib_cells_add(&cells, cmdline(e[i].pid, cmd, sizeof cmd) ? cmd : NULL);
 	}
 	fputs("Elements:\n\n", stdout);
-	if (sc->print_table(tb) != 0)
-		ib_warn("cannot print the table");
-	sc->unref_table(tb);
+	const char *why;
+	bool hand = !t->sc && ib_print_can(IB_TABLE_COLUMNS, false, &cells);
+	if (!hand && !t->sc)
+		hand = !(t->sc = ib_scols(&why));
+	if (hand) {
+		ib_print(IB_TABLE_COLUMNS, false, false, cols, IB_NELEM(cols), &cells);
+		ib_cells_free(&cells);
+		return;
+	}
+	const struct ib_scols *sc = t->sc;
+	struct libscols_table *tb = sc->new_table();
+	if (!tb)
+		scols_failed("cannot make the output table");
+	sc->table_set_name(tb, "elements");
+	for (size_t i = 0; i < IB_NELEM(cols); i++)
+		if (!sc->table_new_column(tb, cols[i].name, 0, IB_SCOLS_FL_RIGHT))
+			scols_failed("cannot make the output table");
+	scols_rows_print(sc, tb, &cells, IB_NELEM(cols));
+	ib_cells_free(&cells);
 }
 
 void ib_table_print_one(struct ib_table *t, const void *rec, const struct ib_sem_elem *elems)
@@ -812,7 +858,7 @@ void ib_table_print_one(struct ib_table *t, const void *rec, const struct ib_sem
 		print_lines(t, rec);
 	if (rec && elems && !t->k->posix && t->k->kind == IB_SEM && ((const struct ib_sem_info *)rec)->nsems)
 		print_elements(t, rec, elems);
-	t->sc->unref_table(t->tb);
+	ib_cells_free(&t->cells);
 	free(t);
 }
 

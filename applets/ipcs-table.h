@@ -40,8 +40,8 @@ struct ib_sem_elem;
  * cannot be loaded. NAMES: the user and group name cache. */
 struct ib_table *ib_table_new(const struct ib_table_opts *o, const struct kind *k,
 			      struct ib_names *names);
-/* Whether the table shows a column that needs segments' rss and swap (from
- * /proc/sysvipc/shm: ib_sysv_list's RSS). */
+/* Whether the table shows a column that needs segments' rss and swap (which
+ * only /proc/sysvipc/shm gives: -i stats the one segment otherwise). */
 bool ib_table_wants_rss(const struct ib_table *t);
 /* A row for REC, a record of the table's kind. */
 void ib_table_add(struct ib_table *t, const void *rec);

@@ -366,12 +366,12 @@ union records {
 	struct ib_posix_info *o;
 };
 
-/* With RSS, segments as /proc lists them: it alone has rss and swap (for JSON). */
-static int records(const struct kind *k, bool rss, union records *r, size_t *n)
+/* FULL: every field there is (JSON's queue max_bytes: ib_sysv_list). */
+static int records(const struct kind *k, bool full, union records *r, size_t *n)
 {
 	if (k->posix)
 		return ib_posix_list(k->kind, &r->o, n);
-	return ib_sysv_list(k->kind, rss, &r->any, n);
+	return ib_sysv_list(k->kind, full, &r->any, n);
 }
 
 static bool passes(struct ctx *c, const struct kind *k, const void *r)
@@ -572,8 +572,9 @@ static int first_or_stat(const struct kind *k, int id, bool rss, void *out)
 		if (rc == 0 || errno != EACCES)
 			return rc;
 	}
-	/* No *_STAT_ANY and no read permission, or a negative id: scan the list. */
-	if (records(k, rss, &r, &n) != 0)
+	/* No *_STAT_ANY and no read permission, or a negative id: scan the list
+	 * (a full one: a queue's qbytes as a stat gives it) */
+	if (records(k, true, &r, &n) != 0)
 		return -1;
 	for (size_t i = 0; i < n && rc != 0; i++) {
 		const struct ib_sysv_perm *p = (const void *)((char *)r.any + i * k->size);
@@ -777,6 +778,21 @@ static int table_one(struct ctx *c, const struct kind *k, const char *name, int 
 	return rc;
 }
 
+/* System V objects as they are listed, into a table (ib_sysv_each). */
+struct table_rows {
+	struct ctx *c;
+	const struct kind *k;
+	struct ib_table *t;
+};
+
+static int table_row(void *arg, const void *rec)
+{
+	struct table_rows *tr = arg;
+	if (passes(tr->c, tr->k, rec))
+		ib_table_add(tr->t, rec);
+	return 0;
+}
+
 /* The table of one kind's objects. */
 static int table_listing(struct ctx *c, const struct kind *k)
 {
@@ -784,8 +800,14 @@ static int table_listing(struct ctx *c, const struct kind *k)
 	union records r;
 	size_t n = 0;
 	int rc = IB_EXIT_OK;
-	if (records(k, ib_table_wants_rss(t), &r, &n) != 0) {
-		if (k->kind == IB_MSGQ && k->posix && errno == ENOENT)
+	if (!k->posix) {
+		struct table_rows tr = { c, k, t };
+		if (ib_sysv_each(k->kind, false, table_row, &tr) != 0) {
+			ib_warn_sys(errno, "cannot list %s", k->json);
+			rc = IB_EXIT_FAIL;
+		}
+	} else if (records(k, false, &r, &n) != 0) {
+		if (k->kind == IB_MSGQ && errno == ENOENT)
 			ib_warn(NOT_MOUNTED " listed");
 		else
 			ib_warn_sys(errno, "cannot list %s", k->json);

@@ -119,12 +119,12 @@ need_sysv_ipc() {
 		skip "/usr/bin/python3 with sysv_ipc is not installed"
 }
 
-# Skips unless ipcs's lsipc output options work: they load libsmartcols.so.1 when
-# used, which a static or musl build, or a machine without the library, cannot.
-# Asked of the binary itself (the reason is its own message).
+# Skips unless ipcs can load libsmartcols.so.1, which lsipc-style JSON and tables
+# on a terminal use, and which a static or musl build, or a machine without the
+# library, cannot. Asked of the binary itself (the reason is its own message).
 need_smartcols() {
 	local why
-	why=$("$IPCBOX" ipcs -g -q 2>&1 >/dev/null) || skip "${why#ipcs: }"
+	why=$("$IPCBOX" ipcs -g -q -J 2>&1 >/dev/null) || skip "${why#ipcs: }"
 }
 
 # Skips when COMMAND is not installed.

@@ -459,13 +459,16 @@ PY
 	test_prog race_so preload/ipcs-race.so
 	[ -z "${IPCBOX_SANITIZED:-}" ] || skip "LD_PRELOAD shims do not mix with ASan"
 	start_holder
-	run --separate-stderr env LD_PRELOAD="$race_so" IPCS_RACE_REMOVE="$Q1" "$IPCBOX" ipcs -q
+	# the text listing reads /proc/sysvipc, which the kernel writes under its
+	# lock; --json lists queues by index (for max_bytes), one call per object,
+	# and that is where an object can go between two calls
+	run --separate-stderr env LD_PRELOAD="$race_so" IPCS_RACE_REMOVE="$Q1" "$IPCBOX" ipcs -q --json
 	assert_status 0
 	assert_eq "$stderr" ""
-	assert_contains "$output" "0x5a000001"
-	assert_contains "$output" "0xfffffff0"
+	assert_contains "$output" '"key": "0x5a000001"'
+	assert_contains "$output" '"key": "0xfffffff0"'
 	[[ $output != *0x00001234* ]]
-	assert_eq "$(grep -c '^0x' <<<"$output")" 3
+	assert_eq "$(grep -c '"key": "0x' <<<"$output")" 3
 	# and -i on the queue removed just before its stat: not found, exit 0
 	run --separate-stderr env LD_PRELOAD="$race_so" IPCS_RACE_REMOVE="$Q3" "$IPCBOX" ipcs -q -i "$Q3"
 	assert_status 0
@@ -674,13 +677,8 @@ access_time="
 	assert_status 0
 	assert_contains "$output" "POSIX Message Queue name=/jobs"
 	run --separate-stderr "$IPCBOX" ipcs -q -i /nope -i /jobs --posix-mq
-	if "$IPCBOX" ipcs -g -q >/dev/null 2>&1; then
-		assert_status 0
-		assert_contains "$output" "/jobs"
-	else # (a table option: a build that cannot load libsmartcols says so)
-		assert_status 1
-		assert_contains "$stderr" "cannot load libsmartcols.so.1"
-	fi
+	assert_status 0
+	assert_contains "$output" "/jobs"
 	run --separate-stderr "$IPCBOX" ipcs -q -i /nope -i /jobs --po
 	assert_status 1
 	run --separate-stderr "$IPCBOX" ipcs -q -i /nope -i /jobs --posix

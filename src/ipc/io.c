@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 /* Waits until FD is ready for EVENTS; used when a descriptor we were handed is
@@ -161,6 +162,52 @@ int ib_read_file(int dirfd, const char *path, size_t max, char **buf, size_t *le
 	int rc = ib_read_to_end(fd, max, buf, len);
 	int e = errno;
 	close(fd);
+	errno = e;
+	return rc;
+}
+
+int ib_read_lines(int dirfd, const char *path, int (*line)(void *arg, char *text), void *arg)
+{
+	enum { CAP = 65536 };
+	char *buf = malloc(CAP);
+	int fd = buf ? open_to_read(dirfd, path) : -1, rc = 0;
+	if (fd < 0) {
+		free(buf);
+		return -1;
+	}
+	size_t len = 0;
+	for (;;) {
+		ssize_t n = ib_read_some(fd, buf + len, CAP - 1 - len);
+		if (n < 0) {
+			rc = -1;
+			break;
+		}
+		len += (size_t)n;
+		buf[len] = '\0';
+		char *p = buf, *nl;
+		while (rc == 0 && (nl = memchr(p, '\n', len - (size_t)(p - buf)))) {
+			*nl = '\0';
+			rc = line(arg, p);
+			p = nl + 1;
+		}
+		len -= (size_t)(p - buf);
+		memmove(buf, p, len + 1);
+		if (rc != 0)
+			break;
+		if (n == 0) { /* at the end: a last line without its newline */
+			if (len > 0)
+				rc = line(arg, buf);
+			break;
+		}
+		if (len == CAP - 1) {
+			errno = E2BIG;
+			rc = -1;
+			break;
+		}
+	}
+	int e = errno;
+	close(fd);
+	free(buf);
 	errno = e;
 	return rc;
 }

@@ -36,6 +36,14 @@ ssize_t ib_read_small_file(int dirfd, const char *path, char *buf, size_t len);
  * buffer, as ib_read_to_end does. Returns 0. */
 int ib_read_file(int dirfd, const char *path, size_t max, char **buf, size_t *len);
 
+/* Calls LINE(ARG, text) for each line of the file at PATH (relative to DIRFD),
+ * the text NUL-terminated without its newline, reading through one 64 KiB buffer
+ * (a long /proc listing is never held whole: every fresh page costs a fault).
+ * Stops when LINE returns non-zero, and returns that; 0 at the end of the file;
+ * -1 with errno set when the file cannot be read (E2BIG: a line longer than the
+ * buffer). */
+int ib_read_lines(int dirfd, const char *path, int (*line)(void *arg, char *text), void *arg);
+
 /* Reads up to MAX unsigned decimal numbers, separated by white space, from the small
  * file at PATH, such as a /proc/sys setting. Returns how many it read: 0 when the file
  * cannot be read or does not start with a number. */

@@ -64,11 +64,17 @@ struct ib_sem_elem {
  * with its struct ib_sysv_perm. */
 size_t ib_sysv_size(enum ib_kind kind);
 
-/* A listing of KIND: *OUT is malloc'd (free it), *N records, in index order (as
- * /proc). By index with *_STAT_ANY, which is several times faster than having the
- * kernel format /proc/sysvipc, and /proc only when that misses objects. RSS (for
- * segments): /proc/sysvipc/shm first, which alone gives rss and swap (rss_known). */
-int ib_sysv_list(enum ib_kind kind, bool rss, void **out, size_t *n);
+/* Every object of KIND: calls EACH(ARG, record) for each, in index order, until
+ * one returns non-zero, which is then returned; 0 at the end; -1 with errno set
+ * when the objects cannot be listed. From /proc/sysvipc (one read per page, not
+ * a call per index), or by index with *_STAT_ANY where /proc cannot be read.
+ * FULL: every field there is, which for queues means by index first (only the
+ * stat calls give qbytes: qbytes_known); segments from /proc have rss and swap
+ * (rss_known). A record is only valid during its call. */
+int ib_sysv_each(enum ib_kind kind, bool full, int (*each)(void *arg, const void *rec), void *arg);
+
+/* The same listing into *OUT, malloc'd (free it): *N records. */
+int ib_sysv_list(enum ib_kind kind, bool full, void **out, size_t *n);
 
 /* One object of KIND by id into OUT: a direct call, no scan. Works without read
  * permission where the kernel has *_STAT_ANY (4.17+). EINVAL: no such id. */

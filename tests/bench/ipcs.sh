@@ -17,9 +17,10 @@ print(q.id)')
 		'"$TIMEIT" -n 50 -- /usr/bin/ipcs -q -i "$IPCS_LAST_ID"'
 	bench_case "ipcs -q --json: 10,000 queues" - \
 		'"$TIMEIT" -n 20 -- "$IPCBOX" ipcs -q --json' "util-linux ipcs -q" '"$TIMEIT" -n 20 -- /usr/bin/ipcs -q'
-	# lsipc's output options (issue 16): chosen columns through libsmartcols, which
-	# ipcs loads (dlopen) only for them; and what that loading costs one object.
-	if why=$("$IPCBOX" ipcs -g -q 2>&1 >/dev/null); then
+	# lsipc's output options (issue 16): chosen columns, printed by hand to a pipe
+	# (ipcs-print.c); and what loading libsmartcols (dlopen, for JSON and
+	# terminals only) costs one object.
+	if why=$("$IPCBOX" ipcs -g -q -J 2>&1 >/dev/null); then
 		bench_case "ipcs -q -o KEY,ID,OWNER --noheadings" 0.25 \
 			'"$TIMEIT" -n 20 -- "$IPCBOX" ipcs -q -o KEY,ID,OWNER --noheadings' \
 			"util-linux ipcs -q" '"$TIMEIT" -n 20 -- /usr/bin/ipcs -q'
@@ -28,8 +29,8 @@ print(q.id)')
 				'"$TIMEIT" -n 20 -- "$IPCBOX" ipcs -q -o KEY,ID,OWNER --noheadings' \
 				"lsipc -q -o ..." '"$TIMEIT" -n 20 -- lsipc -q -o KEY,ID,OWNER --noheadings'
 		fi
-		bench_vs "ipcs -q -i ID -o KEY (loads the lib)" - "ipcs -q -i ID" \
-			-- "$IPCBOX" ipcs -q -i "$IPCS_LAST_ID" -o KEY --vs "$IPCBOX" ipcs -q -i "$IPCS_LAST_ID"
+		bench_vs "ipcs -q -i ID -J -o KEY (loads the lib)" - "ipcs -q -i ID --json" \
+			-- "$IPCBOX" ipcs -q -i "$IPCS_LAST_ID" -J -o KEY --vs "$IPCBOX" ipcs -q -i "$IPCS_LAST_ID" --json
 	else
 		echo "skipped: the lsipc output options: ${why#ipcs: }"
 	fi
