@@ -18,21 +18,29 @@ print(q.id)')
 	bench_case "ipcs -q --json: 10,000 queues" - \
 		'"$TIMEIT" -n 20 -- "$IPCBOX" ipcs -q --json' "util-linux ipcs -q" '"$TIMEIT" -n 20 -- /usr/bin/ipcs -q'
 	# lsipc's output options (issue 16): chosen columns, printed by hand to a pipe
-	# (ipcs-print.c); and what loading libsmartcols (dlopen, for JSON and
-	# terminals only) costs one object.
-	if why=$("$IPCBOX" ipcs -g -q -J 2>&1 >/dev/null); then
-		bench_case "ipcs -q -o KEY,ID,OWNER --noheadings" 0.25 \
+	# (ipcs-print.c), against lsipc and against the machine's floor: ipcsfloor.c,
+	# a bare C program making the same system calls for the same bytes.
+	${CC:-cc} -O2 -o "$BENCH_TMP/ipcsfloor" "$(dirname "${BASH_SOURCE[0]}")/ipcsfloor.c"
+	bench_case "ipcs -q -o KEY,ID,OWNER --noheadings" 0.25 \
+		'"$TIMEIT" -n 20 -- "$IPCBOX" ipcs -q -o KEY,ID,OWNER --noheadings' \
+		"util-linux ipcs -q" '"$TIMEIT" -n 20 -- /usr/bin/ipcs -q'
+	if have_peer lsipc; then
+		bench_case "ipcs -q -o KEY,ID,OWNER (vs lsipc)" 0.25 \
 			'"$TIMEIT" -n 20 -- "$IPCBOX" ipcs -q -o KEY,ID,OWNER --noheadings' \
-			"util-linux ipcs -q" '"$TIMEIT" -n 20 -- /usr/bin/ipcs -q'
-		if have_peer lsipc; then
-			bench_case "ipcs -q -o KEY,ID,OWNER (vs lsipc)" 0.25 \
-				'"$TIMEIT" -n 20 -- "$IPCBOX" ipcs -q -o KEY,ID,OWNER --noheadings' \
-				"lsipc -q -o ..." '"$TIMEIT" -n 20 -- lsipc -q -o KEY,ID,OWNER --noheadings'
-		fi
+			"lsipc -q -o ..." '"$TIMEIT" -n 20 -- lsipc -q -o KEY,ID,OWNER --noheadings'
+		bench_case "  the floor itself (vs lsipc)" - \
+			'"$TIMEIT" -n 20 -- "$BENCH_TMP/ipcsfloor"' \
+			"lsipc -q -o ..." '"$TIMEIT" -n 20 -- lsipc -q -o KEY,ID,OWNER --noheadings'
+	fi
+	bench_case "ipcs -q -o KEY,ID,OWNER (vs floor)" 1.1 \
+		'"$TIMEIT" -n 20 -- "$IPCBOX" ipcs -q -o KEY,ID,OWNER --noheadings' \
+		"ipcsfloor.c" '"$TIMEIT" -n 20 -- "$BENCH_TMP/ipcsfloor"'
+	# what loading libsmartcols (dlopen, for JSON and terminals only) costs one object
+	if why=$("$IPCBOX" ipcs -g -q -J 2>&1 >/dev/null); then
 		bench_vs "ipcs -q -i ID -J -o KEY (loads the lib)" - "ipcs -q -i ID --json" \
 			-- "$IPCBOX" ipcs -q -i "$IPCS_LAST_ID" -J -o KEY --vs "$IPCBOX" ipcs -q -i "$IPCS_LAST_ID" --json
 	else
-		echo "skipped: the lsipc output options: ${why#ipcs: }"
+		echo "skipped: loading libsmartcols: ${why#ipcs: }"
 	fi
 	/usr/bin/python3 -c '
 import sysv_ipc
