@@ -14,6 +14,13 @@
 
 SC_MIB=${SOCKCAT_BENCH_MIB:-1024}
 SC_ROUNDS=${SOCKCAT_ROUNDS:-5}
+# The receiver on one CPU, the sender and its producer on another: left to the
+# scheduler, the two copiers share a CPU in some runs and not in others, and one
+# tool's wall time moved by 40 % between two runs on an idle machine.
+SC_PIN_SRV="" SC_PIN_CLI=""
+if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
+	SC_PIN_SRV="taskset -c 0" SC_PIN_CLI="taskset -c 1"
+fi
 # socat's default and nc are slow (10 s/GiB here): only with SOCKCAT_BENCH_ALL=1
 SC_MORE=
 [ -z "${SOCKCAT_BENCH_ALL:-}" ] || SC_MORE="socat nc"
@@ -60,7 +67,7 @@ sc_once() {
 	c:*) srv=("$BENCH_TMP/sockcopy" recv "$tr" "$path" "${tool##*,}") ;;
 	esac
 	[ "$tool" = socat128 ] && srv=(socat -b 131072 "${srv[@]:1}")
-	/usr/bin/time -f '%U %S' -o "$BENCH_TMP/t.srv" "${srv[@]}" </dev/null >/dev/null 2>"$err" &
+	/usr/bin/time -f '%U %S' -o "$BENCH_TMP/t.srv" $SC_PIN_SRV "${srv[@]}" </dev/null >/dev/null 2>"$err" &
 	local pid=$!
 	for ((i = 0; i < 3000; i++)); do
 		if [ "$tr" = unix ]; then
@@ -85,7 +92,8 @@ sc_once() {
 	esac
 	local t0 t1
 	t0=$(date +%s%N)
-	"$SC_PRODUCE" "$SC_MIB" | /usr/bin/time -f '%U %S' -o "$BENCH_TMP/t.cli" "${cli[@]}" >/dev/null || return 1
+	$SC_PIN_CLI "$SC_PRODUCE" "$SC_MIB" |
+		/usr/bin/time -f '%U %S' -o "$BENCH_TMP/t.cli" $SC_PIN_CLI "${cli[@]}" >/dev/null || return 1
 	wait "$pid" || return 1
 	t1=$(date +%s%N)
 	rm -f "$err"
