@@ -368,8 +368,9 @@ Try 'pipeline --help' for more information."
 
 @test "SIGTERM, SIGINT and SIGHUP to pipeline reach every stage" {
 	for sig in TERM INT HUP; do
-		# started through env so SIGINT is not ignored as in a background job
-		start_bg env --default-signal=INT "$IPCBOX" pipeline --status-fd 5 \
+		# started through env so SIGINT is not ignored as in a background job,
+		# nor SIGHUP when the suite itself runs under nohup
+		start_bg env --default-signal=INT,HUP "$IPCBOX" pipeline --status-fd 5 \
 			sh -c 'echo "up $$" >&2; exec sleep 1000' '|' \
 			sh -c 'echo "up $$" >&2; exec sleep 1000' 5>status
 		expect_line '^up [0-9]+$'

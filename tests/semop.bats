@@ -516,7 +516,9 @@ setup() {
 
 @test "semop --hold forwards SIGHUP too; 128+N is the command's signal" {
 	sem -k 0x5e3a0048 -c --init 1,0 >/dev/null
-	start_bg "$IPCBOX" semop -k 0x5e3a0048 --hold -- "$IPCBOX" semop -k 0x5e3a0048 1:-1
+	# (env: an ignored SIGHUP, as under nohup, would rightly stay ignored)
+	start_bg env --default-signal=HUP "$IPCBOX" semop -k 0x5e3a0048 --hold -- \
+		"$IPCBOX" semop -k 0x5e3a0048 1:-1
 	wait_sem 0x5e3a0048 1 ncount 1
 	kill -HUP "$BG_PID"
 	local rc=0
