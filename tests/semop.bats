@@ -675,7 +675,7 @@ wait_futex() {
 	for sig in TERM INT HUP QUIT USR1 ALRM; do
 		sem -P /pn -c --init 2
 		# -3 takes two and waits for the third
-		env --default-signal=INT,QUIT "$IPCBOX" semop -P /pn -3 2>err &
+		env --default-signal=INT,QUIT,HUP "$IPCBOX" semop -P /pn -3 2>err &
 		local pid=$!
 		wait_futex $pid
 		assert_eq "$(sem -P /pn --get)" 0
