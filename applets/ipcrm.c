@@ -152,6 +152,19 @@ static int rmid(struct run *run, enum kind k, int id)
 	return r < 0 ? errno : 0;
 }
 
+/* Whether object ID of kind K is gone, as an IPC_RMID that failed with EINVAL or
+ * EIDRM says: asked again, so that "already removed" is never said of an object
+ * that is still there. */
+static bool gone(enum kind k, int id)
+{
+	union {
+		struct ib_msgq_info q;
+		struct ib_shm_info s;
+		struct ib_sem_info m;
+	} r;
+	return ib_sysv_stat(sysv_kind(k), id, &r) < 0 && (errno == EINVAL || errno == EIDRM);
+}
+
 /* Removes one System V object by id. ISKEY picks util-linux's wording for an id
  * found from a key. In a sweep (SWEEP), an object that went away after it was
  * listed is not a failure: it is gone, which is what was asked. */
@@ -163,7 +176,7 @@ static void remove_id(struct run *run, enum kind k, bool iskey, int id, bool swe
 	int err = rmid(run, k, id);
 	if (!err)
 		return;
-	if (sweep && (err == EINVAL || err == EIDRM)) {
+	if (sweep && (err == EINVAL || err == EIDRM) && gone(k, id)) {
 		if (run->verbose)
 			printf("%s id `%d' was already removed\n", kind_text[k], id);
 		return;
